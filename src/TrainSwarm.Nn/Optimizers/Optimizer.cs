@@ -1,0 +1,31 @@
+using TrainSwarm.Tensors;
+
+namespace TrainSwarm.Nn.Optimizers;
+
+/// <summary>Updates parameters from their gradients, like torch.optim.Optimizer.</summary>
+public abstract class Optimizer
+{
+    protected Optimizer(IReadOnlyList<Tensor> parameters)
+    {
+        if (parameters.Count == 0) throw new ArgumentException("an optimizer needs at least one parameter");
+        Parameters = parameters;
+    }
+
+    /// <summary>The tensors this optimizer updates.</summary>
+    public IReadOnlyList<Tensor> Parameters { get; }
+
+    /// <summary>Learning rate; may change between steps (schedules).</summary>
+    public float LearningRate { get; set; }
+
+    /// <summary>Applies one update to every parameter that has a gradient.</summary>
+    public abstract void Step();
+
+    /// <summary>Clears every parameter's gradient.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var p in Parameters) p.ZeroGrad();
+    }
+
+    /// <summary>One zeroed state tensor per parameter (moments, momentum buffers).</summary>
+    protected Tensor[] NewState() => Parameters.Select(p => Tensor.Persistent(p.Shape.ToArray())).ToArray();
+}

@@ -1,0 +1,26 @@
+using TrainSwarm.Tensors.Kernels;
+
+namespace TrainSwarm.Tensors;
+
+/// <summary>Process-wide engine settings: thread count and the log line that says which GEMM path runs.</summary>
+public static class Engine
+{
+    private static int s_threads = Environment.ProcessorCount;
+
+    /// <summary>Threads for parallel kernels, GEMM included. Results are bitwise identical for any value.</summary>
+    public static int Threads
+    {
+        get => s_threads;
+        set
+        {
+            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), "threads must be at least 1");
+            s_threads = value;
+        }
+    }
+
+    /// <summary>Where the engine writes its few log lines (default: standard error).</summary>
+    public static Action<string> Log { get; set; } = static line => Console.Error.WriteLine(line);
+
+    /// <summary>Name of the GEMM path in use: "openblas" or "managed".</summary>
+    public static string BlasName => Gemm.Backend.Name;
+}

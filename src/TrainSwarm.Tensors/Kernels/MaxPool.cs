@@ -1,0 +1,135 @@
+using TrainSwarm.Tensors.Threading;
+
+namespace TrainSwarm.Tensors.Kernels;
+
+/// <summary>2-d max pooling over NCHW planes, remembering each window's winner for the backward pass.</summary>
+public static class MaxPool
+{
+    [ThreadStatic] private static ForwardJob? t_forward;
+    [ThreadStatic] private static BackwardJob? t_backward;
+
+    /// <summary>
+    /// x: (B,C,H,W) -> y: (B,C,OH,OW); argmax holds the winner's offset within its input plane. Ties go to the
+    /// first element in row-major window order, as in PyTorch.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, ConvGeometry g)
+    {
+        unsafe
+        {
+            fixed (float* px = x)
+            fixed (float* py = y)
+            fixed (int* pi = argmax)
+            {
+                var job = t_forward ??= new ForwardJob();
+                (job.X, job.Y, job.Argmax, job.G) = ((nint)px, (nint)py, (nint)pi, g);
+                WorkerPool.Run(job, g.Batch * g.Channels);
+            }
+        }
+    }
+
+    /// <summary>dx (+)= dy routed to each window's winner.</summary>
+    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, ConvGeometry g, bool accumulate)
+    {
+        if (!accumulate) dx.Clear();
+        unsafe
+        {
+            fixed (float* pdy = dy)
+            fixed (int* pi = argmax)
+            fixed (float* pdx = dx)
+            {
+                var job = t_backward ??= new BackwardJob();
+                (job.DY, job.Argmax, job.DX, job.G) = ((nint)pdy, (nint)pi, (nint)pdx, g);
+                WorkerPool.Run(job, g.Batch * g.Channels);
+            }
+        }
+    }
+
+    private sealed unsafe class ForwardJob : RangeJob
+    {
+        public nint X, Y, Argmax;
+        public ConvGeometry G;
+
+        public override void Execute(int start, int end)
+        {
+            var g = G;
+            int inPlane = g.Height * g.Width, outPlane = g.OutPlane;
+            for (int p = start; p < end; p++)
+            {
+                float* x = (float*)X + (long)p * inPlane;
+                float* y = (float*)Y + (long)p * outPlane;
+                int* arg = (int*)Argmax + (long)p * outPlane;
+                if (g.KernelH == 2 && g.KernelW == 2 && g.Stride == 2 && g.Padding == 0)
+                    Pool2x2(x, y, arg, g);
+                else
+                    PoolGeneral(x, y, arg, g);
+            }
+        }
+
+        // The reference CNN's case: unrolled, same tie rule as the general loop.
+        private static void Pool2x2(float* x, float* y, int* arg, ConvGeometry g)
+        {
+            int oh = g.OutH, ow = g.OutW, w = g.Width;
+            for (int i = 0; i < oh; i++)
+            {
+                int r0 = 2 * i * w, r1 = r0 + w;
+                for (int j = 0; j < ow; j++)
+                {
+                    int o0 = r0 + 2 * j;
+                    int best = o0;
+                    float m = x[o0];
+                    float v = x[o0 + 1];
+                    if (v > m || float.IsNaN(v)) { m = v; best = o0 + 1; }
+                    int o1 = r1 + 2 * j;
+                    v = x[o1];
+                    if (v > m || float.IsNaN(v)) { m = v; best = o1; }
+                    v = x[o1 + 1];
+                    if (v > m || float.IsNaN(v)) { m = v; best = o1 + 1; }
+                    y[i * ow + j] = m;
+                    arg[i * ow + j] = best;
+                }
+            }
+        }
+
+        private static void PoolGeneral(float* x, float* y, int* arg, ConvGeometry g)
+        {
+            for (int i = 0; i < g.OutH; i++)
+                for (int j = 0; j < g.OutW; j++)
+                {
+                    float m = float.NegativeInfinity;
+                    int best = -1;
+                    for (int kh = 0; kh < g.KernelH; kh++)
+                    {
+                        int ih = i * g.Stride - g.Padding + kh;
+                        if ((uint)ih >= (uint)g.Height) continue;
+                        for (int kw = 0; kw < g.KernelW; kw++)
+                        {
+                            int iw = j * g.Stride - g.Padding + kw;
+                            if ((uint)iw >= (uint)g.Width) continue;
+                            float v = x[ih * g.Width + iw];
+                            if (best < 0 || v > m || float.IsNaN(v)) { m = v; best = ih * g.Width + iw; }
+                        }
+                    }
+                    y[i * g.OutW + j] = m;
+                    arg[i * g.OutW + j] = best;
+                }
+        }
+    }
+
+    private sealed unsafe class BackwardJob : RangeJob
+    {
+        public nint DY, Argmax, DX;
+        public ConvGeometry G;
+
+        public override void Execute(int start, int end)
+        {
+            int inPlane = G.Height * G.Width, outPlane = G.OutPlane;
+            for (int p = start; p < end; p++)
+            {
+                float* dy = (float*)DY + (long)p * outPlane;
+                int* arg = (int*)Argmax + (long)p * outPlane;
+                float* dx = (float*)DX + (long)p * inPlane;
+                for (int o = 0; o < outPlane; o++) dx[arg[o]] += dy[o];
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using TrainSwarm.Tensors.Autograd;
+
+namespace TrainSwarm.Tensors.Tests;
+
+/// <summary>
+/// Central finite differences against autograd for every op. The loss is Σ op(x)·R with a fixed random R so
+/// every output element matters. Float32 with h = 1e-2 gives about 3 significant digits, hence the tolerance:
+/// |numeric - analytic| ≤ 2e-3 + 2e-2·|analytic|. Inputs avoid ReLU kinks and max-pool ties by more than h.
+/// </summary>
+public class GradCheckTests(ITestOutputHelper log)
+{
+    private const float H = 1e-2f;
+    private const double Atol = 2e-3, Rtol = 2e-2;
+
+    private void Check(string name, Func<Tensor[], Tensor> f, params Tensor[] inputs)
+    {
+        Tensor Loss()
+        {
+            var y = f(inputs);
+            if (y.Length == 1) return y;
+            var r = Tensor.Persistent(TestData.Uniform(y.Length, 99), y.Shape.ToArray());
+            return Ops.Sum(Ops.Mul(y, r));
+        }
+
+        foreach (var t in inputs) t.Grad?.Span.Clear();
+        using (TensorScope.Begin()) Loss().Backward();
+
+        double worst = 0;
+        foreach (var (t, ti) in inputs.Select((t, i) => (t, i)))
+        {
+            if (!t.RequiresGrad) continue;
+            var analytic = t.Grad!.ToArray();
+            var s = t.Span;
+            for (int i = 0; i < s.Length; i++)
+            {
+                float saved = s[i];
+                float plus, minus;
+                using (GradMode.NoGrad())
+                using (TensorScope.Begin())
+                {
+                    s[i] = saved + H; plus = Loss().Item();
+                    s[i] = saved - H; minus = Loss().Item();
+                }
+                s[i] = saved;
+                double numeric = ((double)plus - minus) / (2 * H);
+                double excess = Math.Abs(numeric - analytic[i]) - Rtol * Math.Abs(analytic[i]);
+                worst = Math.Max(worst, excess);
+                Assert.True(excess <= Atol, $"{name}: input {ti} element {i}: numeric {numeric:G6} vs analytic {analytic[i]:G6}");
+            }
+        }
+        log.WriteLine($"{name}: worst excess error {worst:E2} (atol {Atol}, rtol {Rtol})");
+    }
+
+    private static Tensor P(int seed, params int[] shape) => TestData.Param(TestData.Uniform(ShapeUtil.Count(shape), (ulong)seed), shape);
+    private static Tensor Distinct(int seed, params int[] shape) => TestData.Param(TestData.Distinct(ShapeUtil.Count(shape), (ulong)seed), shape);
+
+    [Fact] public void Linear() => Check("linear", t => Ops.Linear(t[0], t[1], t[2]), P(1, 3, 5), P(2, 4, 5), P(3, 4));
+    [Fact] public void Linear_without_bias() => Check("linear-nobias", t => Ops.Linear(t[0], t[1]), P(1, 2, 3), P(2, 4, 3));
+    [Fact] public void MatMul() => Check("matmul", t => Ops.MatMul(t[0], t[1]), P(4, 3, 4), P(5, 4, 2));
+    [Fact] public void Add_broadcast() => Check("add", t => Ops.Add(t[0], t[1]), P(6, 3, 4), P(7, 4));
+    [Fact] public void Mul_broadcast() => Check("mul", t => Ops.Mul(t[0], t[1]), P(8, 2, 3, 4), P(9, 3, 1));
+    [Fact] public void Mul_same_shape() => Check("mul-same", t => Ops.Mul(t[0], t[1]), P(10, 2, 5), P(11, 2, 5));
+    [Fact] public void Conv2d() => Check("conv2d", t => Ops.Conv2d(t[0], t[1], t[2]), P(12, 2, 2, 5, 4), P(13, 3, 2, 3, 3), P(14, 3));
+    [Fact] public void Conv2d_stride_padding() => Check("conv2d-s2p1", t => Ops.Conv2d(t[0], t[1], t[2], stride: 2, padding: 1), P(15, 1, 2, 5, 6), P(16, 2, 2, 3, 3), P(17, 2));
+    [Fact] public void MaxPool2d() => Check("maxpool", t => Ops.MaxPool2d(t[0], 2), Distinct(18, 2, 2, 4, 6));
+    [Fact] public void MaxPool2d_overlapping() => Check("maxpool-k3s2p1", t => Ops.MaxPool2d(t[0], 3, 2, 1), Distinct(19, 1, 2, 5, 5));
+    [Fact] public void Relu() => Check("relu", t => Ops.Relu(t[0]), Distinct(20, 4, 6));
+    [Fact] public void Tanh() => Check("tanh", t => Ops.Tanh(t[0]), P(21, 3, 5));
+    [Fact] public void Reshape_and_flatten() => Check("reshape", t => Ops.Flatten(Ops.Reshape(t[0], 2, -1, 2)), P(22, 4, 3));
+    [Fact] public void Sum() => Check("sum", t => Ops.Sum(Ops.Tanh(t[0])), P(23, 3, 4));
+    [Fact] public void Mean() => Check("mean", t => Ops.Mean(Ops.Tanh(t[0])), P(24, 3, 4));
+    [Fact] public void LogSoftmax() => Check("log_softmax", t => Ops.LogSoftmax(t[0]), P(25, 3, 6));
+    [Fact] public void CrossEntropy() => Check("cross_entropy", t => Ops.CrossEntropy(t[0], new[] { 2, 0, 5, 1 }), P(26, 4, 6));
+    [Fact] public void MseLoss() => Check("mse", t => Ops.MseLoss(t[0], t[1]), P(27, 3, 4), P(28, 3, 4));
+
+    [Fact]
+    public void A_tensor_used_twice_accumulates_both_contributions() =>
+        Check("reuse", t => Ops.Add(Ops.Mul(t[0], t[0]), Ops.Tanh(t[0])), P(29, 2, 3));
+
+    [Fact]
+    public void Bad_targets_are_rejected()
+    {
+        var logits = P(30, 2, 3);
+        var e = Assert.Throws<ArgumentException>(() => Ops.CrossEntropy(logits, new[] { 0, 3 }));
+        Assert.Contains("outside the 3 classes", e.Message);
+        Assert.Throws<ArgumentException>(() => Ops.CrossEntropy(logits, new[] { 0 }));
+    }
+}
