@@ -7,7 +7,7 @@ public class GemmTests(ITestOutputHelper log)
     public static TheoryData<int, int, int, bool, bool> Shapes()
     {
         var data = new TheoryData<int, int, int, bool, bool>();
-        int[][] sizes = [[1, 1, 1], [1, 17, 1], [13, 1, 7], [7, 13, 5], [31, 37, 41], [6, 16, 300], [97, 61, 263], [64, 128, 784], [5, 1031, 3]];
+        int[][] sizes = [[1, 1, 1], [1, 17, 1], [13, 1, 7], [7, 13, 5], [31, 37, 41], [6, 16, 300], [97, 61, 263], [64, 128, 784], [5, 1031, 3], [7, 5, 9001]];
         foreach (var s in sizes)
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })

@@ -66,6 +66,24 @@ public class KernelTwinTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void MaxPool_vector_path_keeps_first_winner_on_ties_and_NaN()
+    {
+        // 2 images × 3 channels of 6×20 (ten windows per row: one AVX block and a scalar tail), values from a
+        // small set so that ties are common, and a few NaNs, which PyTorch lets win.
+        var g = new ConvGeometry(2, 3, 6, 20, 2, 2, 2, 0);
+        var rng = new Rng(5);
+        var x = new float[2 * 3 * 6 * 20];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.NextInt(3);
+        x[7] = float.NaN; x[130] = float.NaN; x[131] = float.NaN;
+        int n = 2 * 3 * g.OutPlane;
+        var y = new float[n]; var arg = new int[n]; var yN = new float[n]; var argN = new int[n];
+        MaxPool.Forward(x, y, arg, g);
+        NaiveKernels.MaxPoolForward(x, yN, argN, g);
+        Assert.Equal(argN, arg);
+        Assert.Equal(yN, y);
+    }
+
+    [Fact]
     public void MaxPool_ties_go_to_the_first_element_like_PyTorch()
     {
         var g = new ConvGeometry(1, 1, 2, 2, 2, 2, 2, 0);
@@ -91,10 +109,12 @@ public class KernelTwinTests(ITestOutputHelper log)
         Check<TanhGradOperator>();
         Check<MultiplyOperator>();
 
-        var relu = new float[n]; var reluN = new float[n];
-        System.Numerics.Tensors.TensorPrimitives.Max(a, 0f, relu);
+        var relu = new float[n]; var reluN = new float[n]; var reluU = new float[n];
+        Elementwise.Unary<ReluOperator>(a, relu);
+        NaiveKernels.Unary<ReluOperator>(a, reluU);
         NaiveKernels.Relu(a, reluN);
         Assert.Equal(reluN, relu);
+        Assert.Equal(reluU, relu);
 
         void Check<TOp>() where TOp : IBinaryOperator
         {

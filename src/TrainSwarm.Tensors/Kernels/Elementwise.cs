@@ -10,9 +10,30 @@ public interface IBinaryOperator
     static abstract Vector256<float> Invoke(Vector256<float> a, Vector256<float> b);
 }
 
-/// <summary>The one vectorized driver loop every binary operator runs through.</summary>
+/// <summary>An element-wise unary operator with a scalar and a vector form.</summary>
+public interface IUnaryOperator
+{
+    static abstract float Invoke(float x);
+    static abstract Vector256<float> Invoke(Vector256<float> x);
+}
+
+/// <summary>The vectorized driver loops every element-wise operator runs through.</summary>
 public static class Elementwise
 {
+    /// <summary>dst = op(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Unary<TOp>(ReadOnlySpan<float> x, Span<float> dst) where TOp : IUnaryOperator
+    {
+        if (x.Length != dst.Length) throw new ArgumentException("element-wise operands differ in length");
+        int i = 0;
+        ref float rx = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+        ref float rd = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dst);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                TOp.Invoke(Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rd, (nuint)i);
+        for (; i < x.Length; i++) Unsafe.Add(ref rd, i) = TOp.Invoke(Unsafe.Add(ref rx, i));
+    }
+
     /// <summary>dst = op(a, b), or dst += op(a, b) when <paramref name="accumulate"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, bool accumulate = false)
@@ -38,6 +59,14 @@ public static class Elementwise
             Unsafe.Add(ref rd, i) = accumulate ? Unsafe.Add(ref rd, i) + r : r;
         }
     }
+}
+
+/// <summary>ReLU: x below 0 becomes 0; NaN stays NaN, as in PyTorch.</summary>
+public readonly struct ReluOperator : IUnaryOperator
+{
+    public static float Invoke(float x) => x < 0 ? 0f : x;
+    public static Vector256<float> Invoke(Vector256<float> x) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x);
 }
 
 /// <summary>ReLU backward from the output: dy where y > 0, else 0. Operands: (y, dy).</summary>

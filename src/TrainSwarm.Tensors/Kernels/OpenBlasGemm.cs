@@ -35,10 +35,75 @@ internal sealed class OpenBlasGemm : IGemm
         fixed (float* pb = b)
         fixed (float* pc = c)
         {
+            if (ReductionChunks(m, n, k) is int parts and > 1)
+            {
+                SplitK(parts, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                return;
+            }
             var job = t_job ??= new ChunkJob();
             job.Set(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             if (job.Chunks == 1) job.Execute(0, 1);
             else WorkerPool.Run(job, job.Chunks);
+        }
+    }
+
+    /// <summary>
+    /// A small output over a long k (a first conv layer's weight gradient: 32×9 over 43,264 positions) gives each
+    /// thread too little to do when split by output; such products are split along k instead.
+    /// </summary>
+    private static int ReductionChunks(int m, int n, int k) => (long)m * n <= 4096 && k >= 8192 ? MaxChunks : 1;
+
+    [ThreadStatic] private static SplitKJob? t_splitK;
+
+    /// <summary>C = alpha·Σ_parts(A_part·B_part) + beta·C, the partial products added in part order.</summary>
+    private static unsafe void SplitK(int parts, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
+        float* b, int ldb, float beta, float* c, int ldc)
+    {
+        var job = t_splitK ??= new SplitKJob();
+        var partials = TensorPool.Rent(parts * m * n);
+        fixed (float* p = partials)
+        {
+            job.Set(parts, transA, transB, m, n, k, a, lda, b, ldb, p);
+            WorkerPool.Run(job, parts);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float sum = 0;
+                    for (int part = 0; part < parts; part++) sum += p[(long)part * m * n + i * n + j];
+                    ref float cij = ref c[(long)i * ldc + j];
+                    cij = beta == 0 ? alpha * sum : beta * cij + alpha * sum;
+                }
+        }
+        TensorPool.Return(partials);
+    }
+
+    private sealed unsafe class SplitKJob : RangeJob
+    {
+        private bool _transA, _transB;
+        private int _parts, _m, _n, _k, _lda, _ldb;
+        private float* _a, _b, _partials;
+
+        public void Set(int parts, bool transA, bool transB, int m, int n, int k, float* a, int lda, float* b, int ldb, float* partials)
+        {
+            (_parts, _transA, _transB, _m, _n, _k, _lda, _ldb) = (parts, transA, transB, m, n, k, lda, ldb);
+            _a = a;
+            _b = b;
+            _partials = partials;
+        }
+
+        public override void Execute(int start, int end)
+        {
+            for (int part = start; part < end; part++)
+            {
+                int from = (int)((long)_k * part / _parts), to = (int)((long)_k * (part + 1) / _parts);
+                // Columns [from, to) of op(A) and rows [from, to) of op(B).
+                float* a = _transA ? _a + (long)from * _lda : _a + from;
+                float* b = _transB ? _b + from : _b + (long)from * _ldb;
+                NativeMethods.CblasSgemm(NativeMethods.CblasRowMajor,
+                    _transA ? NativeMethods.CblasTrans : NativeMethods.CblasNoTrans,
+                    _transB ? NativeMethods.CblasTrans : NativeMethods.CblasNoTrans,
+                    _m, _n, to - from, 1f, a, _lda, b, _ldb, 0f, _partials + (long)part * _m * _n, _n);
+            }
         }
     }
 

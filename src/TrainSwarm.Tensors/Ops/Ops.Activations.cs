@@ -10,7 +10,7 @@ public static partial class Ops
     public static Tensor Relu(Tensor x)
     {
         var y = Tensor.Empty(x.ShapeArray);
-        TensorPrimitives.Max(x.Span, 0f, y.Span);
+        Elementwise.Unary<ReluOperator>(x.Span, y.Span);
         if (GradMode.ShouldRecord(x))
         {
             y.RequiresGrad = true;

@@ -77,10 +77,16 @@ public static class NaiveKernels
                 }
     }
 
-    /// <summary>Scalar ReLU.</summary>
+    /// <summary>Scalar twin of any unary operator's vector loop.</summary>
+    public static void Unary<TOp>(ReadOnlySpan<float> x, Span<float> dst) where TOp : IUnaryOperator
+    {
+        for (int i = 0; i < x.Length; i++) dst[i] = TOp.Invoke(x[i]);
+    }
+
+    /// <summary>ReLU written out: max(x, 0) with NaN kept.</summary>
     public static void Relu(ReadOnlySpan<float> x, Span<float> y)
     {
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+        for (int i = 0; i < x.Length; i++) y[i] = float.IsNaN(x[i]) || x[i] > 0 ? x[i] : 0;
     }
 
     /// <summary>Scalar twin of any binary operator's vector loop.</summary>
