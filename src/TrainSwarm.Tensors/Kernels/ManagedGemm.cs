@@ -29,7 +29,7 @@ internal sealed unsafe partial class ManagedGemm : IGemm
         fixed (float* pc = c)
         {
             var job = t_job ??= new GemmJob();
-            job.Set(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            job.Set(new GemmCall(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc));
             // Split the larger output dimension in whole micro-tiles; small products stay on one thread.
             long flops = 2L * m * n * k;
             if (flops < 2_000_000) job.Execute(0, job.Units);
@@ -39,32 +39,26 @@ internal sealed unsafe partial class ManagedGemm : IGemm
 
     private sealed class GemmJob : RangeJob
     {
-        private bool _transA, _transB, _splitN;
-        private int _m, _n, _k, _lda, _ldb, _ldc;
-        private float _alpha, _beta;
-        private float* _a, _b, _c;
+        private GemmCall _g;
+        private bool _splitN;
 
         /// <summary>Number of micro-tile rows or columns the output is split into.</summary>
         public int Units { get; private set; }
 
-        public void Set(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-            float beta, float* c, int ldc)
+        public void Set(GemmCall call)
         {
-            (_transA, _transB, _m, _n, _k, _alpha, _lda, _ldb, _beta, _ldc) = (transA, transB, m, n, k, alpha, lda, ldb, beta, ldc);
-            _a = a;
-            _b = b;
-            _c = c;
-            _splitN = (n + NR - 1) / NR >= (m + MR - 1) / MR;
-            Units = _splitN ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+            _g = call;
+            _splitN = (call.N + NR - 1) / NR >= (call.M + MR - 1) / MR;
+            Units = _splitN ? (call.N + NR - 1) / NR : (call.M + MR - 1) / MR;
         }
 
         public override void Execute(int start, int end)
         {
             if (start >= end) return;
             if (_splitN)
-                Serial(0, _m, start * NR, Math.Min(_n, end * NR));
+                Serial(0, _g.M, start * NR, Math.Min(_g.N, end * NR));
             else
-                Serial(start * MR, Math.Min(_m, end * MR), 0, _n);
+                Serial(start * MR, Math.Min(_g.M, end * MR), 0, _g.N);
         }
 
         /// <summary>C[m0:m1, n0:n1] on this thread.</summary>
@@ -76,7 +70,7 @@ internal sealed unsafe partial class ManagedGemm : IGemm
             fixed (float* ap = packA)
             fixed (float* bp = packB)
             {
-                if (_k == 0)
+                if (_g.K == 0)
                 {
                     ScaleOnly(m0, m1, n0, n1);
                     return;
@@ -84,9 +78,9 @@ internal sealed unsafe partial class ManagedGemm : IGemm
                 for (int jc = n0; jc < n1; jc += NC)
                 {
                     int nc = Math.Min(NC, n1 - jc);
-                    for (int pc = 0; pc < _k; pc += KC)
+                    for (int pc = 0; pc < _g.K; pc += KC)
                     {
-                        int kc = Math.Min(KC, _k - pc);
+                        int kc = Math.Min(KC, _g.K - pc);
                         PackB(bp, pc, kc, jc, nc);
                         bool first = pc == 0;
                         for (int ic = m0; ic < m1; ic += MC)
@@ -99,22 +93,22 @@ internal sealed unsafe partial class ManagedGemm : IGemm
                                 for (int ir = 0; ir < mc; ir += MR)
                                 {
                                     int mr = Math.Min(MR, mc - ir);
-                                    float* cTile = _c + (long)(ic + ir) * _ldc + jc + jr;
+                                    float* cTile = _g.C + (long)(ic + ir) * _g.Ldc + jc + jr;
                                     float* aPanel = ap + ir * kc;
                                     float* bPanel = bp + jr * kc;
                                     if (mr == MR && nr == NR)
                                     {
-                                        Kernel6x16(kc, aPanel, bPanel, cTile, _ldc, _alpha, first ? _beta : 1f);
+                                        Kernel6x16(kc, aPanel, bPanel, cTile, _g.Ldc, _g.Alpha, first ? _g.Beta : 1f);
                                     }
                                     else
                                     {
                                         // Edge tile: compute the full tile into scratch, then copy the valid part.
-                                        Kernel6x16(kc, aPanel, bPanel, tile, NR, _alpha, 0f);
-                                        float beta = first ? _beta : 1f;
+                                        Kernel6x16(kc, aPanel, bPanel, tile, NR, _g.Alpha, 0f);
+                                        float beta = first ? _g.Beta : 1f;
                                         for (int i = 0; i < mr; i++)
                                             for (int j = 0; j < nr; j++)
                                             {
-                                                ref float cij = ref cTile[(long)i * _ldc + j];
+                                                ref float cij = ref cTile[(long)i * _g.Ldc + j];
                                                 cij = beta == 0 ? tile[i * NR + j] : beta * cij + tile[i * NR + j];
                                             }
                                     }
@@ -131,8 +125,8 @@ internal sealed unsafe partial class ManagedGemm : IGemm
             for (int i = m0; i < m1; i++)
                 for (int j = n0; j < n1; j++)
                 {
-                    ref float cij = ref _c[(long)i * _ldc + j];
-                    cij = _beta == 0 ? 0 : _beta * cij;
+                    ref float cij = ref _g.C[(long)i * _g.Ldc + j];
+                    cij = _g.Beta == 0 ? 0 : _g.Beta * cij;
                 }
         }
 
@@ -151,11 +145,11 @@ internal sealed unsafe partial class ManagedGemm : IGemm
                         continue;
                     }
                     int row = ic + ir + i;
-                    if (_transA)
-                        for (int p = 0; p < kc; p++) panel[p * MR + i] = _a[(long)(pc + p) * _lda + row];
+                    if (_g.TransA)
+                        for (int p = 0; p < kc; p++) panel[p * MR + i] = _g.A[(long)(pc + p) * _g.Lda + row];
                     else
                     {
-                        float* src = _a + (long)row * _lda + pc;
+                        float* src = _g.A + (long)row * _g.Lda + pc;
                         for (int p = 0; p < kc; p++) panel[p * MR + i] = src[p];
                     }
                 }
@@ -169,11 +163,11 @@ internal sealed unsafe partial class ManagedGemm : IGemm
             {
                 int nr = Math.Min(NR, nc - jr);
                 float* panel = dst + jr * kc;
-                if (!_transB && nr == NR)
+                if (!_g.TransB && nr == NR)
                 {
                     for (int p = 0; p < kc; p++)
                     {
-                        float* src = _b + (long)(pc + p) * _ldb + jc + jr;
+                        float* src = _g.B + (long)(pc + p) * _g.Ldb + jc + jr;
                         Vector256.Store(Vector256.Load(src), panel + p * NR);
                         Vector256.Store(Vector256.Load(src + 8), panel + p * NR + 8);
                     }
@@ -182,7 +176,7 @@ internal sealed unsafe partial class ManagedGemm : IGemm
                 for (int p = 0; p < kc; p++)
                     for (int j = 0; j < NR; j++)
                         panel[p * NR + j] = j >= nr ? 0
-                            : _transB ? _b[(long)(jc + jr + j) * _ldb + pc + p] : _b[(long)(pc + p) * _ldb + jc + jr + j];
+                            : _g.TransB ? _g.B[(long)(jc + jr + j) * _g.Ldb + pc + p] : _g.B[(long)(pc + p) * _g.Ldb + jc + jr + j];
             }
         }
     }

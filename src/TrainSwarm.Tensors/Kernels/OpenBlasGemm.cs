@@ -35,13 +35,14 @@ internal sealed class OpenBlasGemm : IGemm
         fixed (float* pb = b)
         fixed (float* pc = c)
         {
+            var call = new GemmCall(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             if (ReductionChunks(m, n, k) is int parts and > 1)
             {
-                SplitK(parts, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                SplitK(parts, call);
                 return;
             }
             var job = t_job ??= new ChunkJob();
-            job.Set(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            job.Set(call);
             if (job.Chunks == 1) job.Execute(0, 1);
             else WorkerPool.Run(job, job.Chunks);
         }
@@ -56,22 +57,22 @@ internal sealed class OpenBlasGemm : IGemm
     [ThreadStatic] private static SplitKJob? t_splitK;
 
     /// <summary>C = alpha·Σ_parts(A_part·B_part) + beta·C, the partial products added in part order.</summary>
-    private static unsafe void SplitK(int parts, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
-        float* b, int ldb, float beta, float* c, int ldc)
+    private static unsafe void SplitK(int parts, GemmCall g)
     {
         var job = t_splitK ??= new SplitKJob();
+        int m = g.M, n = g.N;
         var partials = TensorPool.Rent(parts * m * n);
         fixed (float* p = partials)
         {
-            job.Set(parts, transA, transB, m, n, k, a, lda, b, ldb, p);
+            job.Set(parts, g, p);
             WorkerPool.Run(job, parts);
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < n; j++)
                 {
                     float sum = 0;
                     for (int part = 0; part < parts; part++) sum += p[(long)part * m * n + i * n + j];
-                    ref float cij = ref c[(long)i * ldc + j];
-                    cij = beta == 0 ? alpha * sum : beta * cij + alpha * sum;
+                    ref float cij = ref g.C[(long)i * g.Ldc + j];
+                    cij = g.Beta == 0 ? g.Alpha * sum : g.Beta * cij + g.Alpha * sum;
                 }
         }
         TensorPool.Return(partials);
@@ -79,54 +80,53 @@ internal sealed class OpenBlasGemm : IGemm
 
     private sealed unsafe class SplitKJob : RangeJob
     {
-        private bool _transA, _transB;
-        private int _parts, _m, _n, _k, _lda, _ldb;
-        private float* _a, _b, _partials;
+        private GemmCall _g;
+        private int _parts;
+        private float* _partials;
 
-        public void Set(int parts, bool transA, bool transB, int m, int n, int k, float* a, int lda, float* b, int ldb, float* partials)
+        public void Set(int parts, GemmCall call, float* partials)
         {
-            (_parts, _transA, _transB, _m, _n, _k, _lda, _ldb) = (parts, transA, transB, m, n, k, lda, ldb);
-            _a = a;
-            _b = b;
+            (_parts, _g) = (parts, call);
             _partials = partials;
         }
 
         public override void Execute(int start, int end)
         {
-            for (int part = start; part < end; part++)
+            for (int p = start; p < end; p++)
             {
-                int from = (int)((long)_k * part / _parts), to = (int)((long)_k * (part + 1) / _parts);
-                // Columns [from, to) of op(A) and rows [from, to) of op(B).
-                float* a = _transA ? _a + (long)from * _lda : _a + from;
-                float* b = _transB ? _b + from : _b + (long)from * _ldb;
-                NativeMethods.CblasSgemm(NativeMethods.CblasRowMajor,
-                    _transA ? NativeMethods.CblasTrans : NativeMethods.CblasNoTrans,
-                    _transB ? NativeMethods.CblasTrans : NativeMethods.CblasNoTrans,
-                    _m, _n, to - from, 1f, a, _lda, b, _ldb, 0f, _partials + (long)part * _m * _n, _n);
+                int from = (int)((long)_g.K * p / _parts), to = (int)((long)_g.K * (p + 1) / _parts);
+                // Columns [from, to) of op(A) and rows [from, to) of op(B), into this part's own m×n buffer.
+                var part = _g;
+                (part.K, part.Alpha, part.Beta, part.Ldc) = (to - from, 1f, 0f, _g.N);
+                part.A = _g.AAt(0, from);
+                part.B = _g.BAt(from, 0);
+                part.C = _partials + (long)p * _g.M * _g.N;
+                Cblas(part);
             }
         }
     }
 
+    private static unsafe void Cblas(in GemmCall g) =>
+        NativeMethods.CblasSgemm(NativeMethods.CblasRowMajor,
+            g.TransA ? NativeMethods.CblasTrans : NativeMethods.CblasNoTrans,
+            g.TransB ? NativeMethods.CblasTrans : NativeMethods.CblasNoTrans,
+            g.M, g.N, g.K, g.Alpha, g.A, g.Lda, g.B, g.Ldb, g.Beta, g.C, g.Ldc);
+
     private sealed unsafe class ChunkJob : RangeJob
     {
-        private bool _transA, _transB, _splitN;
-        private int _m, _n, _k, _lda, _ldb, _ldc, _step;
-        private float _alpha, _beta;
-        private float* _a, _b, _c;
+        private GemmCall _g;
+        private bool _splitN;
+        private int _step;
 
         public int Chunks { get; private set; }
 
-        public void Set(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-            float beta, float* c, int ldc)
+        public void Set(GemmCall call)
         {
-            (_transA, _transB, _m, _n, _k, _alpha, _lda, _ldb, _beta, _ldc) = (transA, transB, m, n, k, alpha, lda, ldb, beta, ldc);
-            _a = a;
-            _b = b;
-            _c = c;
+            _g = call;
             // Split the wider output dimension into aligned chunks (16 columns or 8 rows keep the kernels' tiles whole).
-            _splitN = n >= m;
-            int align = _splitN ? 16 : 8, extent = _splitN ? n : m;
-            long flops = 2L * m * n * k;
+            _splitN = call.N >= call.M;
+            int align = _splitN ? 16 : 8, extent = _splitN ? call.N : call.M;
+            long flops = 2L * call.M * call.N * call.K;
             int chunks = (int)Math.Clamp(flops / MinFlopsPerChunk, 1, MaxChunks);
             chunks = Math.Min(chunks, Math.Max(1, extent / align));
             _step = (extent / chunks + align - 1) / align * align;
@@ -138,26 +138,24 @@ internal sealed class OpenBlasGemm : IGemm
             for (int chunk = start; chunk < end; chunk++)
             {
                 int from = chunk * _step;
-                int to = Math.Min(from + _step, _splitN ? _n : _m);
+                int to = Math.Min(from + _step, _splitN ? _g.N : _g.M);
+                var part = _g;
                 if (_splitN)
                 {
                     // Columns [from, to) of op(B) and C.
-                    float* b = _transB ? _b + (long)from * _ldb : _b + from;
-                    Call(_m, to - from, _a, b, _c + from);
+                    part.N = to - from;
+                    part.B = _g.BAt(0, from);
+                    part.C = _g.C + from;
                 }
                 else
                 {
                     // Rows [from, to) of op(A) and C.
-                    float* a = _transA ? _a + from : _a + (long)from * _lda;
-                    Call(to - from, _n, a, _b, _c + (long)from * _ldc);
+                    part.M = to - from;
+                    part.A = _g.AAt(from, 0);
+                    part.C = _g.C + (long)from * _g.Ldc;
                 }
+                Cblas(part);
             }
         }
-
-        private void Call(int m, int n, float* a, float* b, float* c) =>
-            NativeMethods.CblasSgemm(NativeMethods.CblasRowMajor,
-                _transA ? NativeMethods.CblasTrans : NativeMethods.CblasNoTrans,
-                _transB ? NativeMethods.CblasTrans : NativeMethods.CblasNoTrans,
-                m, n, _k, _alpha, a, _lda, b, _ldb, _beta, c, _ldc);
     }
 }
