@@ -24,6 +24,41 @@ fi
 dotnet restore TrainSwarm.slnx -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 dotnet build TrainSwarm.slnx -c Release --no-restore -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
+# PostgreSQL for the ledger's storage tests: install if missing, start a private cluster on 127.0.0.1, create a
+# test role and database, and export TRAINSWARM_TEST_PG. With the variable set, the PostgreSQL tests fail (never
+# skip) when the server is unreachable.
+pg_setup() {
+  local pg_port=55432 pg_dir="${TMPDIR:-/tmp}/trainswarm-test-pg" bin
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    if [[ $(id -u) -eq 0 ]]; then
+      echo "test.sh: installing postgresql"
+      apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null \
+        || { echo "test.sh: apt-get install postgresql failed"; return 1; }
+    else
+      echo "test.sh: postgresql is not installed (run as root to install it)"; return 1
+    fi
+  fi
+  bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  local as_pg=()
+  if [[ $(id -u) -eq 0 ]]; then as_pg=(runuser -u postgres --); fi
+  if ! "${as_pg[@]}" "$bin/pg_ctl" -D "$pg_dir" status >/dev/null 2>&1; then
+    rm -rf "$pg_dir"; mkdir -p "$pg_dir"
+    [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$pg_dir"
+    "${as_pg[@]}" "$bin/initdb" -D "$pg_dir" -A trust -U postgres >/dev/null || return 1
+    "${as_pg[@]}" "$bin/pg_ctl" -D "$pg_dir" -l "$pg_dir/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pg_dir -c fsync=on" start >/dev/null || return 1
+  fi
+  "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || return 1
+DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'trainswarm') THEN CREATE ROLE trainswarm LOGIN PASSWORD 'trainswarm'; END IF; END $$;
+SELECT 'CREATE DATABASE trainswarm_test OWNER trainswarm' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'trainswarm_test')\gexec
+SQL
+  export TRAINSWARM_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=trainswarm;Password=trainswarm;Database=trainswarm_test"
+}
+pg_setup || {
+  echo "test.sh: could not start PostgreSQL; its ledger tests will fail"
+  export TRAINSWARM_TEST_PG="Host=127.0.0.1;Port=55432;Username=trainswarm;Password=trainswarm;Database=trainswarm_test"
+}
+
 results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0

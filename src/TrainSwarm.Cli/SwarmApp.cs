@@ -18,6 +18,7 @@ public static class SwarmApp
         {
             TrainCommand.Create(console),
             BenchCommand.Create(console),
+            LedgerCommand.Create(console),
         };
         return root;
     }
@@ -29,9 +30,8 @@ public static class SwarmApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
-            console.MarkupLine("Run with --help to see the usage.");
+            // One line: the first problem, and where to look.
+            WriteError(console, $"{parse.Errors[0].Message} (see --help)");
             return BadUsage;
         }
         var verbose = args.Contains("--verbose");
@@ -41,7 +41,7 @@ public static class SwarmApp
         }
         catch (CliException e)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            WriteError(console, e.Message);
             return e.ExitCode;
         }
         catch (OperationCanceledException)
@@ -51,10 +51,14 @@ public static class SwarmApp
         }
         catch (Exception e) when (!verbose)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)} (run with --verbose for details)");
+            WriteError(console, $"{e.Message} (run with --verbose for details)");
             return Failure;
         }
     }
+
+    /// <summary>Writes "error: ..." raw, so a long message stays one line instead of being wrapped to the console width.</summary>
+    private static void WriteError(IAnsiConsole console, string message) =>
+        console.Profile.Out.Writer.WriteLine("error: " + message.ReplaceLineEndings(" "));
 }
 
 /// <summary>A failure the user can act on: printed as one line, never as a stack trace.</summary>

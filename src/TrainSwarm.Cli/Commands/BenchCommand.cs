@@ -9,5 +9,6 @@ public static class BenchCommand
     public static Command Create(IAnsiConsole console) => new("bench", "Run a benchmark; prints one JSON line per figure.")
     {
         BenchEngineCommand.Create(console),
+        BenchLedgerCommand.Create(console),
     };
 }
