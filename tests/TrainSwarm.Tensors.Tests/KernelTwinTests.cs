@@ -52,6 +52,8 @@ public class KernelTwinTests(ITestOutputHelper log)
     [InlineData(2, 32, 26, 26, 2, 2, 0)]
     [InlineData(1, 2, 7, 5, 3, 2, 1)]
     [InlineData(2, 1, 5, 5, 2, 1, 0)]
+    [InlineData(2, 4, 11, 11, 2, 2, 0)]
+    [InlineData(1, 3, 17, 15, 2, 2, 0)]
     public void MaxPool_matches_the_scanning_twin(int batch, int c, int h, int w, int k, int stride, int pad)
     {
         var g = new ConvGeometry(batch, c, h, w, k, k, stride, pad);
@@ -65,14 +67,17 @@ public class KernelTwinTests(ITestOutputHelper log)
         Assert.Equal(argN, arg);
     }
 
-    [Fact]
-    public void MaxPool_vector_path_keeps_first_winner_on_ties_and_NaN()
+    [Theory]
+    [InlineData(20)] // ten windows a row: an 8-wide block and an overlapping one
+    [InlineData(14)] // seven: 4-wide blocks
+    [InlineData(6)]  // three: one window at a time
+    public void MaxPool_vector_paths_keep_first_winner_on_ties_and_NaN(int width)
     {
-        // 2 images × 3 channels of 6×20 (ten windows per row: one AVX block and a scalar tail), values from a
-        // small set so that ties are common, and a few NaNs, which PyTorch lets win.
-        var g = new ConvGeometry(2, 3, 6, 20, 2, 2, 2, 0);
+        // 2 images × 3 channels of 6×width, values from a small set so that ties are common, and a few NaNs,
+        // which PyTorch lets win.
+        var g = new ConvGeometry(2, 3, 6, width, 2, 2, 2, 0);
         var rng = new Rng(5);
-        var x = new float[2 * 3 * 6 * 20];
+        var x = new float[2 * 3 * 6 * width];
         for (int i = 0; i < x.Length; i++) x[i] = rng.NextInt(3);
         x[7] = float.NaN; x[130] = float.NaN; x[131] = float.NaN;
         int n = 2 * 3 * g.OutPlane;

@@ -67,58 +67,86 @@ public static class MaxPool
             }
         }
 
-        // The reference CNN's case: eight windows at a time with AVX, branch-free. Data-dependent branches here
-        // mispredict on every other element, which made this the slowest kernel of the CNN step.
+        // The reference CNN's case, branch-free: data-dependent branches mispredict on every other element. Rows of
+        // 8 or more windows go eight at a time (AVX), 4 to 7 four at a time (SSE); a last partial block is redone
+        // overlapping the one before it, which rewrites the same values.
         private static void Pool2x2(float* x, float* y, int* arg, ConvGeometry g)
         {
             int oh = g.OutH, ow = g.OutW, w = g.Width;
-            var lane2 = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            int width = Avx2.IsSupported && ow >= 8 ? 8 : Sse.IsSupported && ow >= 4 ? 4 : 1;
             for (int i = 0; i < oh; i++)
             {
                 int r0 = 2 * i * w, r1 = r0 + w;
-                int j = 0;
-                if (Avx2.IsSupported)
+                float* yRow = y + i * ow;
+                int* argRow = arg + i * ow;
+                for (int j = 0; j < ow; j += width)
                 {
-                    for (; j + 8 <= ow; j += 8)
-                    {
-                        var (e0, o0) = EvenOdd(x + r0 + 2 * j);
-                        var (e1, o1) = EvenOdd(x + r1 + 2 * j);
-                        var idx = lane2 + Vector256.Create(r0 + 2 * j);
-                        var m = e0;
-                        Take(o0, idx + Vector256.Create(1), ref m, ref idx);
-                        Take(e1, lane2 + Vector256.Create(r1 + 2 * j), ref m, ref idx);
-                        Take(o1, lane2 + Vector256.Create(r1 + 2 * j + 1), ref m, ref idx);
-                        m.Store(y + i * ow + j);
-                        idx.Store(arg + i * ow + j);
-                    }
-                }
-                for (; j < ow; j++)
-                {
-                    int o0 = r0 + 2 * j, o1 = r1 + 2 * j;
-                    float m = x[o0];
-                    int best = o0;
-                    Take(x[o0 + 1], o0 + 1, ref m, ref best);
-                    Take(x[o1], o1, ref m, ref best);
-                    Take(x[o1 + 1], o1 + 1, ref m, ref best);
-                    y[i * ow + j] = m;
-                    arg[i * ow + j] = best;
+                    int at = Math.Min(j, ow - width);
+                    if (width == 8) Pool8(x, r0, r1, at, yRow, argRow);
+                    else if (width == 4) Pool4(x, r0, r1, at, yRow, argRow);
+                    else Pool1(x, r0, r1, at, yRow, argRow);
                 }
             }
         }
 
-        /// <summary>Sixteen consecutive floats split into the eight at even and the eight at odd offsets.</summary>
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static (Vector256<float> Even, Vector256<float> Odd) EvenOdd(float* p)
+        private static void Pool8(float* x, int r0, int r1, int j, float* y, int* arg)
         {
-            var lo = Avx.LoadVector256(p);
-            var hi = Avx.LoadVector256(p + 8);
+            // Sixteen inputs per row give eight windows: even offsets are each window's left column, odd its right.
+            var lo0 = Avx.LoadVector256(x + r0 + 2 * j);
+            var hi0 = Avx.LoadVector256(x + r0 + 2 * j + 8);
+            var lo1 = Avx.LoadVector256(x + r1 + 2 * j);
+            var hi1 = Avx.LoadVector256(x + r1 + 2 * j + 8);
             // Shuffle picks within 128-bit lanes; Permute4x64 puts the 64-bit pairs back in order.
-            var even = Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
-            var odd = Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
-            return (even, odd);
+            var e0 = Avx2.Permute4x64(Avx.Shuffle(lo0, hi0, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+            var o0 = Avx2.Permute4x64(Avx.Shuffle(lo0, hi0, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+            var e1 = Avx2.Permute4x64(Avx.Shuffle(lo1, hi1, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+            var o1 = Avx2.Permute4x64(Avx.Shuffle(lo1, hi1, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+            var lane2 = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            var top = lane2 + Vector256.Create(r0 + 2 * j);
+            var bottom = lane2 + Vector256.Create(r1 + 2 * j);
+            var m = e0;
+            var idx = top;
+            Take(o0, top + Vector256<int>.One, ref m, ref idx);
+            Take(e1, bottom, ref m, ref idx);
+            Take(o1, bottom + Vector256<int>.One, ref m, ref idx);
+            m.Store(y + j);
+            idx.Store(arg + j);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Pool4(float* x, int r0, int r1, int j, float* y, int* arg)
+        {
+            var lo0 = Sse.LoadVector128(x + r0 + 2 * j);
+            var hi0 = Sse.LoadVector128(x + r0 + 2 * j + 4);
+            var lo1 = Sse.LoadVector128(x + r1 + 2 * j);
+            var hi1 = Sse.LoadVector128(x + r1 + 2 * j + 4);
+            var lane2 = Vector128.Create(0, 2, 4, 6);
+            var top = lane2 + Vector128.Create(r0 + 2 * j);
+            var bottom = lane2 + Vector128.Create(r1 + 2 * j);
+            var m = Sse.Shuffle(lo0, hi0, 0b10_00_10_00);
+            var idx = top;
+            Take(Sse.Shuffle(lo0, hi0, 0b11_01_11_01), top + Vector128<int>.One, ref m, ref idx);
+            Take(Sse.Shuffle(lo1, hi1, 0b10_00_10_00), bottom, ref m, ref idx);
+            Take(Sse.Shuffle(lo1, hi1, 0b11_01_11_01), bottom + Vector128<int>.One, ref m, ref idx);
+            m.Store(y + j);
+            idx.Store(arg + j);
+        }
+
+        private static void Pool1(float* x, int r0, int r1, int j, float* y, int* arg)
+        {
+            int o0 = r0 + 2 * j, o1 = r1 + 2 * j;
+            float m = x[o0];
+            int best = o0;
+            Take(x[o0 + 1], o0 + 1, ref m, ref best);
+            Take(x[o1], o1, ref m, ref best);
+            Take(x[o1 + 1], o1 + 1, ref m, ref best);
+            y[j] = m;
+            arg[j] = best;
         }
 
         /// <summary>The candidate wins if it is larger or NaN (PyTorch's rule), so earlier elements win ties.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void Take(Vector256<float> v, Vector256<int> vi, ref Vector256<float> m, ref Vector256<int> best)
         {
             var wins = Vector256.GreaterThan(v, m) | ~Vector256.Equals(v, v);
@@ -126,11 +154,20 @@ public static class MaxPool
             best = Vector256.ConditionalSelect(wins.AsInt32(), vi, best);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Take(Vector128<float> v, Vector128<int> vi, ref Vector128<float> m, ref Vector128<int> best)
+        {
+            var wins = Vector128.GreaterThan(v, m) | ~Vector128.Equals(v, v);
+            m = Vector128.ConditionalSelect(wins, v, m);
+            best = Vector128.ConditionalSelect(wins.AsInt32(), vi, best);
+        }
+
+        // Masks rather than ternaries: the JIT turns ternaries back into branches.
         private static void Take(float v, int vi, ref float m, ref int best)
         {
-            bool wins = (v > m) | float.IsNaN(v);
-            m = wins ? v : m;
-            best = wins ? vi : best;
+            int wins = -((v > m ? 1 : 0) | (float.IsNaN(v) ? 1 : 0));
+            best = (vi & wins) | (best & ~wins);
+            m = BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(v) & wins) | (BitConverter.SingleToInt32Bits(m) & ~wins));
         }
 
         private static void PoolGeneral(float* x, float* y, int* arg, ConvGeometry g)

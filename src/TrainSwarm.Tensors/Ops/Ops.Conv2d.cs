@@ -26,7 +26,7 @@ public static partial class Ops
         Gemm.Sgemm(false, false, outC, g.Columns, g.PatchSize, 1f, w.Span, g.PatchSize, cols, g.Columns, 0f, gemmOut, g.Columns);
 
         var y = Tensor.Empty(g.Batch, outC, g.OutH, g.OutW);
-        ChannelMajorToBatchMajor(gemmOut, y.Span, g.Batch, outC, g.OutPlane, b is null ? default : b.Span);
+        Layout.ChannelMajorToBatchMajor(gemmOut, y.Span, g.Batch, outC, g.OutPlane, b is null ? default : b.Span);
         TensorPool.Return(gemmOut);
 
         if (GradMode.ShouldRecord(x, w, b))
@@ -42,27 +42,6 @@ public static partial class Ops
         return y;
     }
 
-    /// <summary>(OC, B, S) -> (B, OC, S), adding bias[oc] to every element of channel oc when given.</summary>
-    private static void ChannelMajorToBatchMajor(ReadOnlySpan<float> src, Span<float> dst, int batch, int channels, int plane, ReadOnlySpan<float> bias)
-    {
-        for (int c = 0; c < channels; c++)
-            for (int n = 0; n < batch; n++)
-            {
-                var from = src.Slice((c * batch + n) * plane, plane);
-                var to = dst.Slice((n * channels + c) * plane, plane);
-                if (bias.IsEmpty) from.CopyTo(to);
-                else TensorPrimitives.Add(from, bias[c], to);
-            }
-    }
-
-    /// <summary>(B, OC, S) -> (OC, B, S).</summary>
-    private static void BatchMajorToChannelMajor(ReadOnlySpan<float> src, Span<float> dst, int batch, int channels, int plane)
-    {
-        for (int n = 0; n < batch; n++)
-            for (int c = 0; c < channels; c++)
-                src.Slice((n * channels + c) * plane, plane).CopyTo(dst.Slice((c * batch + n) * plane, plane));
-    }
-
     private sealed class Conv2dNode : GradNode
     {
         public float[] Cols = [];
@@ -74,7 +53,7 @@ public static partial class Ops
             var g = Geometry;
             int outC = w.Size(0);
             var dyT = TensorPool.Rent(outC * g.Columns);
-            BatchMajorToChannelMajor(output.Grad!.Span, dyT, g.Batch, outC, g.OutPlane);
+            Layout.BatchMajorToChannelMajor(output.Grad!.Span, dyT, g.Batch, outC, g.OutPlane);
 
             // dw (OC, CKK) = dyT (OC, B·S) · colsᵀ (B·S, CKK)
             if (GradSlot(w, out bool accW) is { } dw)
