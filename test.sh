@@ -61,18 +61,17 @@ pg_setup || {
 
 results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
-status=0
-dotnet test TrainSwarm.slnx -c Release --no-build --logger "trx" --results-directory "$results" "$@" || status=$?
+dotnet test TrainSwarm.slnx -c Release --no-build --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
 
-# Count outcomes from the TRX files so the summary covers every test project.
+# Sum the one summary line each test project prints ("Passed!  - Failed: 0, Passed: 9, Skipped: 0, ...").
 passed=0; failed=0; skipped=0
-for f in "$results"/*.trx; do
-  [[ -f "$f" ]] || continue
-  line=$(grep -o '<Counters [^>]*>' "$f" | head -1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); passed=$((passed + ${p:-0}))
-  x=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line"); failed=$((failed + ${x:-0}))
-  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line"); skipped=$((skipped + ${n:-0}))
-done
+while read -r line; do
+  p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$line"); passed=$((passed + ${p:-0}))
+  x=$(sed -nE 's/.*Failed: +([0-9]+).*/\1/p' <<<"$line"); failed=$((failed + ${x:-0}))
+  n=$(sed -nE 's/.*Skipped: +([0-9]+).*/\1/p' <<<"$line"); skipped=$((skipped + ${n:-0}))
+done < <(grep -E '^\s*(Passed|Failed)!' "$results/console.log")
+# A crashed test host prints no summary line: count the run as failed rather than report a clean total.
 if ((status != 0 && failed == 0)); then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -23,7 +23,7 @@ public static class SwarmApp
         return root;
     }
 
-    /// <summary>Parses and runs; parse errors print one line each and return <see cref="BadUsage"/>.</summary>
+    /// <summary>Parses and runs; a parse error prints one line and returns <see cref="BadUsage"/>.</summary>
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellation = default)
     {
         var root = BuildRoot(console);
