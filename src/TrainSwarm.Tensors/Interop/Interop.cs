@@ -35,11 +35,14 @@ internal static partial class NativeMethods
     /// <summary>Tries to load OpenBLAS; false when it is missing or disabled with TRAINSWARM_BLAS=managed.</summary>
     internal static bool TryLoadOpenBlas() => TryGetOpenBlas(out _);
 
+    /// <summary>TRAINSWARM_BLAS=managed turns OpenBLAS off (to measure or test the managed kernel).</summary>
+    internal static bool ManagedRequested =>
+        string.Equals(Environment.GetEnvironmentVariable("TRAINSWARM_BLAS"), "managed", StringComparison.OrdinalIgnoreCase);
+
     private static bool TryGetOpenBlas(out IntPtr handle)
     {
         handle = IntPtr.Zero;
-        if (string.Equals(Environment.GetEnvironmentVariable("TRAINSWARM_BLAS"), "managed", StringComparison.OrdinalIgnoreCase))
-            return false;
+        if (ManagedRequested) return false;
         var custom = Environment.GetEnvironmentVariable("TRAINSWARM_OPENBLAS");
         foreach (var candidate in custom is { Length: > 0 } ? [custom] : OpenBlasCandidates)
         {

@@ -41,7 +41,9 @@ public static class Gemm
             Engine.Log($"engine: GEMM via OpenBLAS ({NativeMethods.LoadedOpenBlasPath}, {OpenBlasGemm.Config}), {Engine.Threads} thread(s)");
             return blas;
         }
-        Engine.Log("engine: OpenBLAS not found (install libopenblas0-pthread); GEMM via the managed vectorized kernel");
+        Engine.Log(NativeMethods.ManagedRequested
+            ? "engine: GEMM via the managed vectorized kernel (TRAINSWARM_BLAS=managed)"
+            : "engine: OpenBLAS not found (install libopenblas0-pthread); GEMM via the managed vectorized kernel");
         return Managed;
     }
 
