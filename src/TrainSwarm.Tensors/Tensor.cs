@@ -128,11 +128,4 @@ public sealed class Tensor
 
     /// <summary>Sets the gradient to zero (keeps the buffer for reuse).</summary>
     public void ZeroGrad() => Grad?.Span.Clear();
-
-    /// <summary>Forgets the recorded operation so this tensor becomes a leaf.</summary>
-    public Tensor Detach()
-    {
-        var t = View(_shape);
-        return t;
-    }
 }

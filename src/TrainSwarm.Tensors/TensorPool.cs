@@ -21,13 +21,6 @@ public static class TensorPool
     /// <summary>Gives an array from <see cref="RentInts"/> back.</summary>
     public static void ReturnInts(int[] array) => Ints.Return(array);
 
-    /// <summary>Drops every pooled array (for tests and memory pressure).</summary>
-    public static void Clear()
-    {
-        Floats.Clear();
-        Ints.Clear();
-    }
-
     private sealed class ArrayBuckets<T>
     {
         // Arrays beyond this many per size are left to the GC so a one-off burst cannot pin memory forever.
@@ -57,11 +50,6 @@ public static class TensorPool
                 }
                 if (stack.Count < MaxPerSize) stack.Push(array);
             }
-        }
-
-        public void Clear()
-        {
-            lock (_lock) _bySize.Clear();
         }
     }
 }

@@ -1,23 +1,8 @@
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Storage.Crypto;
 
 namespace TrainSwarm.Ledger.Tests;
-
-/// <summary>The real identity scheme (ECDSA P-256 actor keys) seen through the ledger's interfaces.</summary>
-internal sealed class Signer(ActorKey key) : ILedgerSigner
-{
-    public byte[] PublicKey => key.PublicKey;
-    public string Address => key.Address;
-    public byte[] Sign(ReadOnlySpan<byte> message) => key.Sign(message);
-}
-
-internal sealed class Verifier : ISignatureVerifier
-{
-    public static readonly Verifier Instance = new();
-    public string AddressOf(ReadOnlySpan<byte> publicKey) => Address.FromPublicKey(publicKey);
-    public bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
-        ActorKey.Verify(publicKey, message, signature);
-}
 
 /// <summary>A devnet ledger in memory with a mint, for tests that drive the engine directly.</summary>
 internal sealed class TestLedger
@@ -26,7 +11,7 @@ internal sealed class TestLedger
 
     public TestLedger(bool devnet = true, long start = 1_700_000_000_000)
     {
-        Engine = new LedgerEngine(new Signer(CoordinatorKey), Verifier.Instance);
+        Engine = new LedgerEngine(new KeySigner(CoordinatorKey), IdentityVerifier.Instance);
         State = new LedgerSnapshot(ChainHead.Empty, devnet);
         Now = start;
         Engine.Genesis(State, Now);
@@ -50,7 +35,7 @@ internal sealed class TestLedger
 
     public VerifyReport Verify(IReadOnlyList<LedgerEntry>? entries = null)
     {
-        var verifier = new LedgerVerifier(Verifier.Instance);
+        var verifier = new LedgerVerifier(IdentityVerifier.Instance);
         verifier.Feed(entries ?? Entries);
         return verifier.Finish(State.Accounts.Values.Select(a => a.Clone()), State.Transfers.Values.Select(t => t.Clone()));
     }

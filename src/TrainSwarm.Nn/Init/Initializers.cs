@@ -28,15 +28,4 @@ public static class Initializers
         var s = t.Span;
         for (int i = 0; i < s.Length; i++) s[i] = rng.Uniform(-bound, bound);
     }
-
-    /// <summary>U(-b, b) with b = gain·√(6 / (fan_in + fan_out)).</summary>
-    public static void XavierUniform(Tensor t, int fanIn, int fanOut, Rng rng, float gain = 1f) =>
-        Uniform(t, gain * MathF.Sqrt(6f / (fanIn + fanOut)), rng);
-
-    /// <summary>N(0, std²).</summary>
-    public static void Normal(Tensor t, float std, Rng rng)
-    {
-        var s = t.Span;
-        for (int i = 0; i < s.Length; i++) s[i] = std * rng.Normal();
-    }
 }
