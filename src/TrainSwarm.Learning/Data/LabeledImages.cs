@@ -74,6 +74,19 @@ public sealed class LabeledImages
             Channels, Height, Width, Classes);
     }
 
+    /// <summary>A copy of the images at <paramref name="indices"/>, in that order (a shard or the holdout of a <see cref="DataSplit"/>).</summary>
+    public LabeledImages Gather(ReadOnlySpan<int> indices)
+    {
+        var pixels = new float[indices.Length * SampleSize];
+        var labels = new int[indices.Length];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            Image(indices[i]).CopyTo(pixels.AsSpan(i * SampleSize, SampleSize));
+            labels[i] = Labels[indices[i]];
+        }
+        return new LabeledImages(pixels, labels, Channels, Height, Width, Classes);
+    }
+
     /// <summary>Builds the dataset from an IDX image file and its label file (gzip or raw).</summary>
     public static LabeledImages FromIdx(string imagesPath, string labelsPath, int classes)
     {

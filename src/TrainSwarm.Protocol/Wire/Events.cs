@@ -1,0 +1,22 @@
+using System.Text.Json;
+
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>Event type names as sent on the SSE stream.</summary>
+public static class EventTypes
+{
+    public const string JobSubmitted = "job-submitted";
+    public const string RoundStarted = "round-started";
+    public const string NodeJoined = "node-joined";
+    public const string TrainingStarted = "training-started";
+    public const string UpdateReceived = "update-received";
+    public const string NodeDropped = "node-dropped";
+    public const string ValidationStarted = "validation-started";
+    public const string UpdateScored = "update-scored";
+    public const string RoundRetried = "round-retried";
+    public const string RoundDone = "round-done";
+    public const string JobDone = "job-done";
+}
+
+/// <summary>One thing that happened, in commit order. <see cref="Sequence"/> is the SSE event id (resume with Last-Event-ID).</summary>
+public sealed record SwarmEvent(long Sequence, string Type, DateTimeOffset Time, string? JobId, string? RoundId, string? Node, string Message, JsonElement? Data);

@@ -1,0 +1,77 @@
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>
+/// What a creator asks for: the model, the data, the schedule and how updates are combined. Every field has a
+/// default so a spec file names only what it changes; <see cref="JobSpecRules.Validate"/> says what is wrong with one.
+/// </summary>
+public sealed record JobSpec
+{
+    /// <summary>A label for people; not unique.</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>A model preset (<c>mlp</c>, <c>cnn</c>); ignored when <see cref="Layers"/> is given.</summary>
+    public string Model { get; init; } = "mlp";
+
+    /// <summary>Optional layer list, e.g. <c>["flatten", "linear(784,64)", "relu", "linear(64,10)"]</c>.</summary>
+    public IReadOnlyList<string>? Layers { get; init; }
+
+    /// <summary>A named dataset from the catalog (e.g. <c>fashion-mnist</c>).</summary>
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    /// <summary>Rounds to run unless the target is reached first.</summary>
+    public int Rounds { get; init; } = 5;
+
+    /// <summary>A round trains only when at least this many nodes joined, and aggregates only this many updates or more.</summary>
+    public int MinNodes { get; init; } = 1;
+
+    /// <summary>At most this many nodes join a round; also the number of data shards.</summary>
+    public int MaxNodes { get; init; } = 3;
+
+    /// <summary>H: optimizer steps each node takes from the global weights per round.</summary>
+    public int InnerSteps { get; init; } = 100;
+
+    /// <summary>Mini-batch size of each inner step.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Inner optimizer learning rate.</summary>
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>Inner optimizer: <c>sgd</c>, <c>adam</c> or <c>adamw</c>.</summary>
+    public string Optimizer { get; init; } = "sgd";
+
+    /// <summary>SGD momentum (ignored by Adam).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Aggregation strategy: <c>fedavg</c> or <c>diloco</c>.</summary>
+    public string Strategy { get; init; } = "fedavg";
+
+    /// <summary>DiLoCo's outer learning rate.</summary>
+    public double OuterLearningRate { get; init; } = 0.7;
+
+    /// <summary>DiLoCo's outer Nesterov momentum.</summary>
+    public double OuterMomentum { get; init; } = 0.9;
+
+    /// <summary>Fraction of the training split kept back for validation; nodes never train on it.</summary>
+    public double HoldoutFraction { get; init; } = 0.1;
+
+    /// <summary>Holdout accuracy that ends the job early, if set.</summary>
+    public double? TargetAccuracy { get; init; }
+
+    /// <summary>Use only this many training samples (after the holdout is taken), if set: for quick jobs.</summary>
+    public int? TrainSamples { get; init; }
+
+    /// <summary>Seeds the initial weights, the holdout split and every round's seeds.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Nodes commit to (hash) their weights every this many steps.</summary>
+    public int CommitEvery { get; init; } = 25;
+
+    /// <summary>How long a round waits for nodes to join (extended while fewer than <see cref="MinNodes"/> have).</summary>
+    public int OpenSeconds { get; init; } = 20;
+
+    /// <summary>How long joined nodes have to upload their updates.</summary>
+    public int TrainSeconds { get; init; } = 600;
+
+    /// <summary>How long a validator may hold a round before another may take it.</summary>
+    public int ValidateSeconds { get; init; } = 300;
+}

@@ -1,0 +1,60 @@
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>Checks a <see cref="JobSpec"/> field by field, so a bad spec is refused with every problem named.</summary>
+public static class JobSpecRules
+{
+    /// <summary>Model presets known to every node.</summary>
+    public static readonly IReadOnlyList<string> Models = ["mlp", "cnn"];
+
+    /// <summary>Strategies a validator can run.</summary>
+    public static readonly IReadOnlyList<string> Strategies = ["fedavg", "diloco"];
+
+    /// <summary>Inner optimizers a node can run.</summary>
+    public static readonly IReadOnlyList<string> Optimizers = ["sgd", "adam", "adamw"];
+
+    /// <summary>Named datasets in the catalog.</summary>
+    public static readonly IReadOnlyList<string> Datasets = ["fashion-mnist", "mnist"];
+
+    /// <summary>Problems by field name (camelCase, as on the wire); empty when the spec is valid.</summary>
+    public static Dictionary<string, string[]> Validate(JobSpec? spec)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (spec is null)
+        {
+            errors["spec"] = ["a job spec is required"];
+            return errors;
+        }
+        void Check(bool ok, string field, string message)
+        {
+            if (!ok)
+                errors[field] = [message];
+        }
+        Check(spec.Name.Length <= 200, "name", "must be at most 200 characters");
+        if (spec.Layers is null)
+            Check(Models.Contains(spec.Model), "model", $"must be one of {string.Join(", ", Models)} (or give layers)");
+        else
+            Check(spec.Layers.Count is > 0 and <= 64 && spec.Layers.All(l => !string.IsNullOrWhiteSpace(l) && l.Length <= 64),
+                "layers", "must list 1 to 64 layers such as \"linear(784,128)\"");
+        Check(Datasets.Contains(spec.Dataset), "dataset", $"must be one of {string.Join(", ", Datasets)}");
+        Check(spec.Rounds is >= 1 and <= 10_000, "rounds", "must be between 1 and 10000");
+        Check(spec.MinNodes is >= 1 and <= 256, "minNodes", "must be between 1 and 256");
+        Check(spec.MaxNodes is >= 1 and <= 256 && spec.MaxNodes >= spec.MinNodes, "maxNodes", "must be between minNodes and 256");
+        Check(spec.InnerSteps is >= 1 and <= 1_000_000, "innerSteps", "must be between 1 and 1000000");
+        Check(spec.BatchSize is >= 1 and <= 8192, "batchSize", "must be between 1 and 8192");
+        Check(double.IsFinite(spec.LearningRate) && spec.LearningRate is > 0 and <= 10, "learningRate", "must be above 0 and at most 10");
+        Check(Optimizers.Contains(spec.Optimizer), "optimizer", $"must be one of {string.Join(", ", Optimizers)}");
+        Check(double.IsFinite(spec.Momentum) && spec.Momentum is >= 0 and < 1, "momentum", "must be in [0, 1)");
+        Check(Strategies.Contains(spec.Strategy), "strategy", $"must be one of {string.Join(", ", Strategies)}");
+        Check(double.IsFinite(spec.OuterLearningRate) && spec.OuterLearningRate is > 0 and <= 10, "outerLearningRate", "must be above 0 and at most 10");
+        Check(double.IsFinite(spec.OuterMomentum) && spec.OuterMomentum is >= 0 and < 1, "outerMomentum", "must be in [0, 1)");
+        Check(double.IsFinite(spec.HoldoutFraction) && spec.HoldoutFraction is >= 0.001 and <= 0.5, "holdoutFraction", "must be between 0.001 and 0.5");
+        Check(spec.TargetAccuracy is null || (double.IsFinite(spec.TargetAccuracy.Value) && spec.TargetAccuracy is > 0 and <= 1),
+            "targetAccuracy", "must be above 0 and at most 1");
+        Check(spec.TrainSamples is null || spec.TrainSamples >= spec.MaxNodes, "trainSamples", "must be at least maxNodes (one sample per shard)");
+        Check(spec.CommitEvery is >= 1 and <= 1_000_000, "commitEvery", "must be between 1 and 1000000");
+        Check(spec.OpenSeconds is >= 1 and <= 86_400, "openSeconds", "must be between 1 and 86400");
+        Check(spec.TrainSeconds is >= 1 and <= 604_800, "trainSeconds", "must be between 1 and 604800");
+        Check(spec.ValidateSeconds is >= 1 and <= 86_400, "validateSeconds", "must be between 1 and 86400");
+        return errors;
+    }
+}

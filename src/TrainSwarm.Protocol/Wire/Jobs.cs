@@ -1,0 +1,36 @@
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>Where a job is in its life.</summary>
+public enum JobStatus { Running, Completed, Cancelled, Failed }
+
+/// <summary>A job as everyone sees it.</summary>
+/// <param name="ModelBlob">The current global model (the final one once the job ended).</param>
+/// <param name="CurrentRound">Index of the round in progress (or the last one).</param>
+/// <param name="StatusReason">Why the job ended (rounds done, target reached, cancelled, …).</param>
+public sealed record JobView(
+    string Id, string Creator, JobSpec Spec, JobStatus Status, string? StatusReason,
+    int CurrentRound, int RoundsDone, string InitialModelBlob, string ModelBlob, string? StrategyStateBlob,
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, RoundMetrics? LastMetrics);
+
+/// <summary>Where a round is: open (nodes join) → training → validating → done.</summary>
+public enum RoundStatus { Open, Training, Validating, Done }
+
+/// <summary>Holdout (and test) figures of a round's base and new global models.</summary>
+public sealed record RoundMetrics(
+    double BaseHoldoutLoss, double BaseHoldoutAccuracy, double HoldoutLoss, double HoldoutAccuracy, int HoldoutSamples,
+    double TestLoss, double TestAccuracy, int TestSamples);
+
+/// <summary>A node's place in a round.</summary>
+public enum ParticipantStatus { Joined, Submitted, Dropped }
+
+/// <summary>One node's part in a round attempt.</summary>
+public sealed record ParticipantView(string Node, int Slot, int Shard, ParticipantStatus Status, DateTimeOffset JoinedAt, string? UpdateBlob, DateTimeOffset? SubmittedAt);
+
+/// <summary>A round of a job. A round that ends with too few updates is retried: same index, next attempt, new seed.</summary>
+/// <param name="PhaseDeadline">When the current phase ends (open: join window; training: upload deadline; validating: lease).</param>
+public sealed record RoundView(
+    string Id, string JobId, int Index, int Attempt, RoundStatus Status, ulong Seed, string BaseModel,
+    string Dataset, string Model, int MinNodes, int MaxNodes, int InnerSteps, int BatchSize,
+    DateTimeOffset OpenedAt, DateTimeOffset? TrainingAt, DateTimeOffset? ValidatingAt, DateTimeOffset? DoneAt,
+    DateTimeOffset PhaseDeadline, string? NewModel, string? Validator, RoundMetrics? Metrics,
+    IReadOnlyList<ParticipantView> Participants);

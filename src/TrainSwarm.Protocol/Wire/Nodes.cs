@@ -1,0 +1,29 @@
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>Registers an actor's public key so its signed requests can be checked. Self-certifying: signed by that key.</summary>
+/// <param name="PublicKey">SubjectPublicKeyInfo DER, base64.</param>
+/// <param name="Role"><c>creator</c>, <c>node</c> or <c>validator</c> (a validator must also be allowed by the coordinator).</param>
+public sealed record ActorRegistration(string PublicKey, string Role);
+
+/// <summary>A registered actor.</summary>
+public sealed record ActorView(string Address, string Role, DateTimeOffset RegisteredAt);
+
+/// <summary>The machine a node runs on.</summary>
+public sealed record Hardware(int Cores, long MemoryBytes, string Os, string Cpu);
+
+/// <summary>A node's measured training throughput on a reference model.</summary>
+public sealed record Benchmark(string Model, double SamplesPerSecond);
+
+/// <summary>A node announcing itself (signed by its key; registering again updates the record).</summary>
+/// <param name="PublicKey">SubjectPublicKeyInfo DER, base64.</param>
+/// <param name="Datasets">Named datasets this node can train on; it is eligible only for rounds of these.</param>
+public sealed record NodeRegistration(string PublicKey, string Name, Hardware Hardware, Benchmark Benchmark, IReadOnlyList<string> Datasets);
+
+/// <summary>A node as the coordinator sees it, with its track record.</summary>
+public sealed record NodeView(
+    string Address, string Name, Hardware Hardware, Benchmark Benchmark, IReadOnlyList<string> Datasets,
+    DateTimeOffset RegisteredAt, DateTimeOffset LastSeenAt, bool Online,
+    int RoundsJoined, int UpdatesSubmitted, int UpdatesAccepted, int UpdatesRejected, int Dropped);
+
+/// <summary>What a client learns about the coordinator before talking to it.</summary>
+public sealed record CoordinatorInfo(string Address, string PublicKey, bool Devnet, string Version, IReadOnlyList<string> Validators, long MaxBlobBytes);

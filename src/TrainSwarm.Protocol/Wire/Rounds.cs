@@ -1,0 +1,49 @@
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>What a node gets when it joins a round: everything it needs to train its part.</summary>
+public sealed record Assignment(
+    string RoundId, string JobId, int Index, int Attempt, int Slot, int ShardIndex, int ShardCount, ulong Seed,
+    string BaseModel, JobSpec Spec, DateTimeOffset TrainDeadline);
+
+/// <summary>A hash of the node's weights after <paramref name="Step"/> inner steps (lowercase hex SHA-256 of the safetensors bytes).</summary>
+public sealed record Commitment(int Step, string Sha256);
+
+/// <summary>
+/// The node's signed statement of the work behind an update. Replaying it (same base, shard, seed, steps) gives the
+/// same weights, so a validator can check any committed segment.
+/// </summary>
+/// <param name="Encoding"><c>f32</c> or <c>int8</c> (per-tensor scale).</param>
+/// <param name="DatasetUsed">The local dataset trained on (differs from the job's when a mapping was applied).</param>
+public sealed record TrainingReceipt(
+    string JobId, string RoundId, int Attempt, string Node, string BaseModel, int ShardIndex, int ShardCount, ulong Seed,
+    int Steps, long Samples, IReadOnlyList<float> LossCurve, double ComputeSeconds, IReadOnlyList<Commitment> Commitments,
+    string UpdateBlob, string Encoding, string DatasetUsed);
+
+/// <summary>An update upload: the delta is already in the blob store; the receipt names it and is signed by the node.</summary>
+public sealed record UpdateSubmission(TrainingReceipt Receipt, string ReceiptSignature);
+
+/// <summary>The coordinator's acknowledgement: once returned, the update is stored durably.</summary>
+public sealed record UpdateAck(string RoundId, int Attempt, string Node, string UpdateBlob, DateTimeOffset ReceivedAt);
+
+/// <summary>What a validator gets when it takes a round: the updates and the nodes that failed to deliver.</summary>
+/// <param name="Failures">Nodes that joined but delivered nothing (dropped), as strategies must see failures too.</param>
+public sealed record ValidationTask(
+    RoundView Round, JobSpec Spec, string? StrategyStateBlob, IReadOnlyList<UpdateSubmission> Updates, IReadOnlyList<string> Failures,
+    DateTimeOffset LeaseUntil);
+
+/// <summary>The validator's verdict on one update, with the inputs behind it.</summary>
+/// <param name="Weight">The update's share in the aggregate (0 when rejected).</param>
+public sealed record UpdateVerdict(
+    string Node, string UpdateBlob, bool Accepted, string? Reason, long Samples, int Steps, double Norm,
+    double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight);
+
+/// <summary>A round's outcome, signed by the validator: every update's verdict, the new global model and its metrics.</summary>
+public sealed record RoundResult(
+    string RoundId, int Attempt, string Validator, string BaseModel, string NewModel, string Strategy, string? StrategyStateBlob,
+    IReadOnlyList<UpdateVerdict> Verdicts, RoundMetrics Metrics);
+
+/// <summary>A round result and the validator's signature over it.</summary>
+public sealed record RoundResultSubmission(RoundResult Result, string Signature);
+
+/// <summary>A stored blob.</summary>
+public sealed record BlobInfo(string Id, long Size);

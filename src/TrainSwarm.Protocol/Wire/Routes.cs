@@ -1,0 +1,28 @@
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>The coordinator's API paths, shared by the server and the typed client.</summary>
+public static class Routes
+{
+    public const string Prefix = "/api/v1";
+    public const string Info = Prefix + "/info";
+    public const string Actors = Prefix + "/actors";
+    public const string Nodes = Prefix + "/nodes";
+    public const string Heartbeat = Prefix + "/nodes/heartbeat";
+    public const string Jobs = Prefix + "/jobs";
+    public const string Rounds = Prefix + "/rounds";
+    public const string Blobs = Prefix + "/blobs";
+    public const string Events = Prefix + "/events";
+
+    public static string Node(string address) => $"{Nodes}/{address}";
+    public static string NodeAssignments(string address) => $"{Nodes}/{address}/assignments";
+    public static string Job(string id) => $"{Jobs}/{id}";
+    public static string JobRounds(string id) => $"{Jobs}/{id}/rounds";
+    public static string JobModel(string id) => $"{Jobs}/{id}/model";
+    public static string JobCancel(string id) => $"{Jobs}/{id}/cancel";
+    public static string Round(string id) => $"{Rounds}/{id}";
+    public static string RoundJoin(string id) => $"{Rounds}/{id}/join";
+    public static string RoundUpdates(string id) => $"{Rounds}/{id}/updates";
+    public static string RoundValidation(string id) => $"{Rounds}/{id}/validation";
+    public static string RoundResult(string id) => $"{Rounds}/{id}/result";
+    public static string Blob(string id) => $"{Blobs}/{id}";
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>The one JSON shape used on the wire and in stored records: camelCase, enums as strings, no nulls written.</summary>
+public static class SwarmJson
+{
+    /// <summary>Options shared by the coordinator, the client and the daemons.</summary>
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    /// <summary>Serializes with <see cref="Options"/>.</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    /// <summary>Serializes to UTF-8 with <see cref="Options"/>.</summary>
+    public static byte[] SerializeToUtf8<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+
+    /// <summary>Deserializes with <see cref="Options"/>; throws <see cref="JsonException"/> on malformed input or a null document.</summary>
+    public static T Deserialize<T>(string json) =>
+        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("the document is null");
+
+    /// <summary>Deserializes UTF-8 with <see cref="Options"/>.</summary>
+    public static T Deserialize<T>(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize<T>(utf8, Options) ?? throw new JsonException("the document is null");
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            WriteIndented = false,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
