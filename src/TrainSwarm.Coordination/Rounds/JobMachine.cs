@@ -1,0 +1,49 @@
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Coordination.Rounds;
+
+/// <summary>The job around its rounds: what follows a finished (or retried) round, and how a job ends.</summary>
+public static class JobMachine
+{
+    /// <summary>A new running job whose round 0 starts from <paramref name="initialModel"/>.</summary>
+    public static (JobView Job, RoundView Round) Submit(string id, string creator, JobSpec spec, string initialModel, DateTimeOffset now)
+    {
+        var job = new JobView(id, creator, spec, JobStatus.Running, null, 0, 0, initialModel, initialModel, null, now, null, null);
+        return (job, RoundMachine.Open(job, 0, 1, initialModel, now));
+    }
+
+    /// <summary>
+    /// What follows a closed round: the next round, a retry, or the end of the job (target reached, rounds done,
+    /// too many failed attempts). Returns the new job and the round to open, if any.
+    /// </summary>
+    public static (JobView Job, RoundView? Next, Happening? Ended) AfterRound(JobView job, RoundView closed, RoundResult? result, bool retry, DateTimeOffset now)
+    {
+        if (retry)
+        {
+            if (closed.Attempt >= RoundMachine.MaxAttempts)
+                return End(job, JobStatus.Failed, $"round {closed.Index} failed {closed.Attempt} times", now);
+            return (job, RoundMachine.Open(job, closed.Index, closed.Attempt + 1, closed.BaseModel, now), null);
+        }
+        var metrics = result!.Metrics;
+        job = job with { RoundsDone = job.RoundsDone + 1, ModelBlob = result.NewModel, StrategyStateBlob = result.StrategyStateBlob, LastMetrics = metrics };
+        if (job.Spec.TargetAccuracy is { } target && metrics.HoldoutAccuracy >= target)
+            return End(job, JobStatus.Completed, $"target holdout accuracy {target:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);
+        if (job.RoundsDone >= job.Spec.Rounds)
+            return End(job, JobStatus.Completed, $"all {job.Spec.Rounds} rounds done", now);
+        job = job with { CurrentRound = closed.Index + 1 };
+        return (job, RoundMachine.Open(job, closed.Index + 1, 1, result.NewModel, now), null);
+    }
+
+    /// <summary>The creator stops a running job; the model so far stays downloadable.</summary>
+    public static Result<JobView> Cancel(JobView job, string actor, DateTimeOffset now)
+    {
+        if (actor != job.Creator)
+            return Refusal.Forbidden($"only the job's creator {job.Creator} may cancel it");
+        if (job.Status != JobStatus.Running)
+            return Refusal.Conflict($"job {job.Id} already ended ({job.Status.ToString().ToLowerInvariant()})");
+        return End(job, JobStatus.Cancelled, "cancelled by the creator", now).Job;
+    }
+
+    private static (JobView Job, RoundView? Next, Happening? Ended) End(JobView job, JobStatus status, string reason, DateTimeOffset now) =>
+        (job with { Status = status, StatusReason = reason, FinishedAt = now }, null, new Happening(EventTypes.JobDone, null, $"job {job.Id} {status.ToString().ToLowerInvariant()}: {reason}"));
+}

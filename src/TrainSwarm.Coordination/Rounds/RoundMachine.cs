@@ -1,0 +1,175 @@
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Coordination.Rounds;
+
+/// <summary>
+/// The round state machine, as pure functions of (state, input, now): open → training → validating → done.
+/// Open waits for nodes (until MaxNodes joined, or the join window closed with at least MinNodes); training waits for
+/// every joined node's update until the deadline, then drops the late ones; validating is leased to one validator
+/// at a time. A round that ends with fewer than MinNodes updates is retried with the next attempt.
+/// </summary>
+public static class RoundMachine
+{
+    /// <summary>A job fails after this many attempts of one round.</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>The id of round <paramref name="index"/> of a job.</summary>
+    public static string RoundId(string jobId, int index) => $"{jobId}-r{index}";
+
+    /// <summary>A fresh attempt of a round, open for joining.</summary>
+    public static RoundView Open(JobView job, int index, int attempt, string baseModel, DateTimeOffset now) => new(
+        RoundId(job.Id, index), job.Id, index, attempt, RoundStatus.Open, RoundSeed(job.Spec.Seed, index, attempt), baseModel,
+        job.Spec.Dataset, job.Spec.Layers is null ? job.Spec.Model : "custom", job.Spec.MinNodes, job.Spec.MaxNodes,
+        job.Spec.InnerSteps, job.Spec.BatchSize, now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
+        null, null, null, []);
+
+    /// <summary>Each (round, attempt) gets its own seed, mixed from the job's (SplitMix64 finalizer), so retries train on new batches.</summary>
+    public static ulong RoundSeed(ulong jobSeed, int index, int attempt)
+    {
+        var z = jobSeed + 0x9E3779B97F4A7C15UL * (ulong)(index * 64 + attempt + 1);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>A node joins an open round: it gets the next slot and a shard that rotates with the round index.</summary>
+    public static Result<RoundView> Join(RoundView round, string node, DateTimeOffset now)
+    {
+        if (round.Status != RoundStatus.Open)
+            return Refusal.Conflict($"round {round.Id} is {Name(round.Status)}, not open for joining");
+        if (round.Participants.Any(p => p.Node == node))
+            return Refusal.Conflict($"node {node} already joined round {round.Id}");
+        if (round.Participants.Count >= round.MaxNodes)
+            return Refusal.Conflict($"round {round.Id} is full ({round.MaxNodes} nodes)");
+        var slot = round.Participants.Count;
+        var shard = (slot + round.Index) % round.MaxNodes;
+        var joined = round with { Participants = [.. round.Participants, new ParticipantView(node, slot, shard, ParticipantStatus.Joined, now, null, null)] };
+        return joined;
+    }
+
+    /// <summary>Starts training when the round is full; the joined nodes then have the job's training time.</summary>
+    public static RoundView StartTrainingIfFull(RoundView round, JobSpec spec, DateTimeOffset now) =>
+        round.Status == RoundStatus.Open && round.Participants.Count >= round.MaxNodes ? StartTraining(round, spec, now) : round;
+
+    /// <summary>A joined node delivers its update (already checked to be stored); the last delivery starts validation.</summary>
+    public static Result<RoundView> Submit(RoundView round, string node, int attempt, string updateBlob, DateTimeOffset now)
+    {
+        if (attempt != round.Attempt)
+            return Refusal.Conflict($"round {round.Id} is at attempt {round.Attempt}; attempt {attempt} is over");
+        var participant = round.Participants.FirstOrDefault(p => p.Node == node);
+        if (participant is null)
+            return Refusal.Forbidden($"node {node} did not join round {round.Id}");
+        if (participant.Status == ParticipantStatus.Submitted)
+            return participant.UpdateBlob == updateBlob ? round : Refusal.Conflict($"node {node} already delivered another update for round {round.Id}");
+        if (round.Status is not (RoundStatus.Training or RoundStatus.Open) || participant.Status == ParticipantStatus.Dropped)
+            return Refusal.Conflict($"round {round.Id} no longer accepts updates from {node} (it is {Name(round.Status)})");
+        var updated = participant with { Status = ParticipantStatus.Submitted, UpdateBlob = updateBlob, SubmittedAt = now };
+        return round with { Participants = round.Participants.Select(p => p.Node == node ? updated : p).ToList() };
+    }
+
+    /// <summary>
+    /// Applies the clock: closes phases whose deadline passed. Returns the new round and what happened; a round
+    /// that must be retried comes back as <see cref="RoundStatus.Done"/> with <see cref="TickResult.Retry"/> set.
+    /// </summary>
+    public static TickResult Tick(RoundView round, JobSpec spec, DateTimeOffset now)
+    {
+        var happened = new List<Happening>();
+        switch (round.Status)
+        {
+            case RoundStatus.Open when now >= round.PhaseDeadline:
+                if (round.Participants.Count >= round.MinNodes)
+                {
+                    round = StartTraining(round, spec, now);
+                    happened.Add(new(EventTypes.TrainingStarted, null, $"round {round.Index} training with {round.Participants.Count} nodes"));
+                }
+                else
+                    round = round with { PhaseDeadline = now.AddSeconds(spec.OpenSeconds) }; // keep waiting for enough nodes
+                break;
+            case RoundStatus.Training when round.Participants.All(p => p.Status != ParticipantStatus.Joined):
+                round = StartValidating(round, spec, now);
+                happened.Add(new(EventTypes.ValidationStarted, null, $"round {round.Index}: all {Delivered(round)} updates in"));
+                break;
+            case RoundStatus.Training when now >= round.PhaseDeadline:
+                foreach (var late in round.Participants.Where(p => p.Status == ParticipantStatus.Joined))
+                    happened.Add(new(EventTypes.NodeDropped, late.Node, $"round {round.Index}: node missed the training deadline"));
+                round = round with
+                {
+                    Participants = round.Participants.Select(p => p.Status == ParticipantStatus.Joined ? p with { Status = ParticipantStatus.Dropped } : p).ToList(),
+                };
+                if (Delivered(round) >= round.MinNodes)
+                {
+                    round = StartValidating(round, spec, now);
+                    happened.Add(new(EventTypes.ValidationStarted, null, $"round {round.Index}: {Delivered(round)} updates in at the deadline"));
+                }
+                else
+                {
+                    happened.Add(new(EventTypes.RoundRetried, null, $"round {round.Index}: only {Delivered(round)} of at least {round.MinNodes} updates arrived"));
+                    return new TickResult(round with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now }, happened, Retry: true);
+                }
+                break;
+            case RoundStatus.Validating when round.Validator is not null && now >= round.PhaseDeadline:
+                round = round with { Validator = null }; // the lease lapsed: any validator may take the round
+                break;
+        }
+        return new TickResult(round, happened, Retry: false);
+    }
+
+    /// <summary>A validator takes (or renews) a validating round; another validator's live lease wins.</summary>
+    public static Result<RoundView> TakeValidation(RoundView round, string validator, JobSpec spec, DateTimeOffset now)
+    {
+        if (round.Status != RoundStatus.Validating)
+            return Refusal.Conflict($"round {round.Id} is {Name(round.Status)}, not waiting for validation");
+        if (round.Validator is not null && round.Validator != validator && now < round.PhaseDeadline)
+            return Refusal.Conflict($"round {round.Id} is being validated by {round.Validator} until {round.PhaseDeadline:u}");
+        return round with { Validator = validator, PhaseDeadline = now.AddSeconds(spec.ValidateSeconds) };
+    }
+
+    /// <summary>Checks that <paramref name="result"/> may close the round: right attempt, lease holder, one verdict per delivered update.</summary>
+    public static Refusal? CheckResult(RoundView round, RoundResult result, string validator)
+    {
+        if (round.Status != RoundStatus.Validating)
+            return Refusal.Conflict($"round {round.Id} is {Name(round.Status)}, not waiting for a result");
+        if (result.RoundId != round.Id || result.Attempt != round.Attempt)
+            return Refusal.Conflict($"the result is for {result.RoundId} attempt {result.Attempt}, the round is at attempt {round.Attempt}");
+        if (round.Validator != validator || result.Validator != validator)
+            return Refusal.Forbidden($"round {round.Id} is leased to {round.Validator ?? "nobody"}, not to {validator}");
+        if (result.BaseModel != round.BaseModel)
+            return Refusal.Invalid($"the result starts from {result.BaseModel}, the round from {round.BaseModel}");
+        var delivered = round.Participants.Where(p => p.Status == ParticipantStatus.Submitted).Select(p => p.Node).Order(StringComparer.Ordinal);
+        if (!delivered.SequenceEqual(result.Verdicts.Select(v => v.Node).Order(StringComparer.Ordinal)))
+            return Refusal.Invalid("the result must hold exactly one verdict per delivered update");
+        return null;
+    }
+
+    /// <summary>Closes the round with a checked result. Too few accepted updates make it a retry.</summary>
+    public static TickResult Finish(RoundView round, RoundResult result, DateTimeOffset now)
+    {
+        var accepted = result.Verdicts.Count(v => v.Accepted);
+        var done = round with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now, Metrics = accepted >= round.MinNodes ? result.Metrics : null,
+            NewModel = accepted >= round.MinNodes ? result.NewModel : null };
+        var happened = result.Verdicts.Select(v => new Happening(EventTypes.UpdateScored, v.Node,
+            v.Accepted ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}" : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();
+        if (accepted < round.MinNodes)
+        {
+            happened.Add(new(EventTypes.RoundRetried, null, $"round {round.Index}: only {accepted} of at least {round.MinNodes} updates accepted"));
+            return new TickResult(done, happened, Retry: true);
+        }
+        happened.Add(new(EventTypes.RoundDone, null,
+            $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, test {result.Metrics.TestAccuracy:P2}",
+            result.Metrics));
+        return new TickResult(done, happened, Retry: false);
+    }
+
+    private static RoundView StartTraining(RoundView round, JobSpec spec, DateTimeOffset now) =>
+        round with { Status = RoundStatus.Training, TrainingAt = now, PhaseDeadline = now.AddSeconds(spec.TrainSeconds) };
+
+    private static RoundView StartValidating(RoundView round, JobSpec spec, DateTimeOffset now) =>
+        round with { Status = RoundStatus.Validating, ValidatingAt = now, PhaseDeadline = now.AddSeconds(spec.ValidateSeconds), Validator = null };
+
+    private static int Delivered(RoundView round) => round.Participants.Count(p => p.Status == ParticipantStatus.Submitted);
+
+    private static string Name(RoundStatus status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>A round after the clock was applied, what happened, and whether the round must be run again.</summary>
+public sealed record TickResult(RoundView Round, IReadOnlyList<Happening> Happened, bool Retry);

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TrainSwarm.Coordinator.Auth;
+using TrainSwarm.Coordinator.State;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Coordinator.Apis;
+
+/// <summary>Jobs: submit, list, inspect, download the model, cancel.</summary>
+public static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Routes.Jobs, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        {
+            var signed = SignedRequest.From(http);
+            var job = await swarm.SubmitJobAsync(signed.Actor, signed.Read<JobSpec>(), ct);
+            return TypedResults.Created(Routes.Job(job.Id), job);
+        }).AddEndpointFilter(new SignatureFilter()).WithSummary("Submit a job (signed by the creator)");
+        app.MapGet(Routes.Jobs, async (SwarmService swarm, CancellationToken ct) => TypedResults.Ok(await swarm.JobsAsync(ct)))
+            .WithSummary("All jobs, newest first");
+        app.MapGet(Routes.Jobs + "/{id}", async (string id, SwarmService swarm, CancellationToken ct) =>
+            TypedResults.Ok(await swarm.JobAsync(Ids.Job(id), ct) ?? throw ApiProblemException.NotFound($"no job {id}")))
+            .WithSummary("One job");
+        app.MapGet(Routes.Jobs + "/{id}/rounds", async (string id, SwarmService swarm, CancellationToken ct) =>
+            TypedResults.Ok(await swarm.JobRoundsAsync(Ids.Job(id), ct) ?? throw ApiProblemException.NotFound($"no job {id}")))
+            .WithSummary("Every attempt of every round of a job");
+        app.MapGet(Routes.Jobs + "/{id}/model", async (string id, SwarmService swarm, CancellationToken ct) =>
+        {
+            var job = await swarm.JobAsync(Ids.Job(id), ct) ?? throw ApiProblemException.NotFound($"no job {id}");
+            var stream = swarm.Blobs.OpenRead(job.ModelBlob) ?? throw ApiProblemException.NotFound($"the model blob {job.ModelBlob} is missing");
+            return TypedResults.File(stream, "application/octet-stream", $"{job.Id}-round{job.RoundsDone}.safetensors");
+        }).WithSummary("The job's current (or final) global model, as safetensors");
+        app.MapPost(Routes.Jobs + "/{id}/cancel", async (string id, HttpContext http, SwarmService swarm, CancellationToken ct) =>
+            TypedResults.Ok(await swarm.CancelJobAsync(SignedRequest.From(http).Actor, Ids.Job(id), ct)))
+            .AddEndpointFilter(new SignatureFilter()).WithSummary("Cancel a running job (creator only)");
+        return app;
+    }
+}

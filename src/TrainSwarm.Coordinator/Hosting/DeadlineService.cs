@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TrainSwarm.Coordinator.State;
+
+namespace TrainSwarm.Coordinator.Hosting;
+
+/// <summary>Applies the clock to every running round a few times a second: closes join windows, drops late nodes, retries rounds.</summary>
+internal sealed class DeadlineService(SwarmService swarm, ILogger<DeadlineService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(swarm.Options.TickInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await swarm.TickAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failed tick (e.g. the database was briefly busy) is retried at the next one; nothing was applied.
+                log.LogWarning(e, "deadline tick failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System.Data.Common;
+using TrainSwarm.Storage.Ledger;
+
+namespace TrainSwarm.Storage.Swarm;
+
+/// <summary>
+/// The coordinator's state beside the ledger, in the same database: jobs, rounds, nodes and actors as JSON documents
+/// keyed by (kind, id), the nonces already used, and the event log. The coordinator keeps the live state in memory
+/// and writes every change here, in one transaction, before it acknowledges anything; on start it loads it back.
+/// </summary>
+public sealed class SwarmStore
+{
+    private const int MaxAttempts = 20;
+    private readonly SqlDialect _dialect;
+
+    private SwarmStore(SqlDialect dialect) => _dialect = dialect;
+
+    /// <summary>Connects to the database named like a ledger connection and creates the tables when missing.</summary>
+    public static async Task<SwarmStore> OpenAsync(string connection, CancellationToken cancellation = default)
+    {
+        var store = new SwarmStore(SqlDialect.For(connection));
+        if (store._dialect is SqliteDialect sqlite && Path.GetDirectoryName(Path.GetFullPath(sqlite.FilePath)) is { Length: > 0 } directory)
+            Directory.CreateDirectory(directory);
+        await store.RunAsync(async (db, tx) =>
+        {
+            foreach (var statement in Schema)
+                await Db.ExecuteAsync(db, tx, statement, cancellation);
+            return 0;
+        }, cancellation);
+        return store;
+    }
+
+    private static readonly string[] Schema =
+    [
+        "CREATE TABLE IF NOT EXISTS swarm_documents (kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id))",
+        "CREATE TABLE IF NOT EXISTS swarm_nonces (key_id TEXT NOT NULL, nonce TEXT NOT NULL, created BIGINT NOT NULL, PRIMARY KEY (key_id, nonce))",
+        "CREATE INDEX IF NOT EXISTS swarm_nonces_created ON swarm_nonces (created)",
+        "CREATE TABLE IF NOT EXISTS swarm_events (seq BIGINT PRIMARY KEY, job_id TEXT, doc TEXT NOT NULL)",
+    ];
+
+    /// <summary>Writes documents and events in one transaction: all of them are stored, or none.</summary>
+    public Task SaveAsync(IReadOnlyList<StoredDocument> documents, IReadOnlyList<StoredEvent> events, CancellationToken cancellation = default) =>
+        RunAsync(async (db, tx) =>
+        {
+            foreach (var d in documents)
+                await Db.ExecuteAsync(db, tx,
+                    "INSERT INTO swarm_documents (kind, id, doc) VALUES (@p0, @p1, @p2) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc",
+                    cancellation, d.Kind, d.Id, d.Json);
+            foreach (var e in events)
+                await Db.ExecuteAsync(db, tx, "INSERT INTO swarm_events (seq, job_id, doc) VALUES (@p0, @p1, @p2)", cancellation, e.Sequence, e.JobId, e.Json);
+            return 0;
+        }, cancellation);
+
+    /// <summary>Every document of one kind, as stored JSON.</summary>
+    public Task<IReadOnlyList<string>> LoadAsync(string kind, CancellationToken cancellation = default) =>
+        RunAsync<IReadOnlyList<string>>(async (db, tx) =>
+        {
+            await using var command = Db.Command(db, tx, "SELECT doc FROM swarm_documents WHERE kind = @p0 ORDER BY id", kind);
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            var docs = new List<string>();
+            while (await reader.ReadAsync(cancellation))
+                docs.Add(reader.GetString(0));
+            return docs;
+        }, cancellation);
+
+    /// <summary>
+    /// Records a nonce as used; false when it was used before. Nonces older than <paramref name="forgetBefore"/>
+    /// (unix seconds) are pruned in the same transaction: their signatures are already outside the accepted window.
+    /// </summary>
+    public Task<bool> TryUseNonceAsync(string keyId, string nonce, long created, long forgetBefore, CancellationToken cancellation = default) =>
+        RunAsync(async (db, tx) =>
+        {
+            await Db.ExecuteAsync(db, tx, "DELETE FROM swarm_nonces WHERE created < @p0", cancellation, forgetBefore);
+            var inserted = await Db.ExecuteAsync(db, tx,
+                "INSERT INTO swarm_nonces (key_id, nonce, created) VALUES (@p0, @p1, @p2) ON CONFLICT DO NOTHING", cancellation, keyId, nonce, created);
+            return inserted == 1;
+        }, cancellation);
+
+    /// <summary>Events after <paramref name="afterSequence"/>, oldest first, optionally of one job.</summary>
+    public Task<IReadOnlyList<string>> EventsAsync(long afterSequence, string? jobId, int limit, CancellationToken cancellation = default) =>
+        RunAsync<IReadOnlyList<string>>(async (db, tx) =>
+        {
+            await using var command = jobId is null
+                ? Db.Command(db, tx, "SELECT doc FROM swarm_events WHERE seq > @p0 ORDER BY seq LIMIT @p1", afterSequence, limit)
+                : Db.Command(db, tx, "SELECT doc FROM swarm_events WHERE seq > @p0 AND job_id = @p2 ORDER BY seq LIMIT @p1", afterSequence, limit, jobId);
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            var docs = new List<string>();
+            while (await reader.ReadAsync(cancellation))
+                docs.Add(reader.GetString(0));
+            return docs;
+        }, cancellation);
+
+    /// <summary>The highest event sequence stored (0 when none).</summary>
+    public Task<long> LastEventSequenceAsync(CancellationToken cancellation = default) =>
+        RunAsync(async (db, tx) =>
+        {
+            await using var command = Db.Command(db, tx, "SELECT COALESCE(MAX(seq), 0) FROM swarm_events");
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellation);
+
+    private async Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = await _dialect.OpenAsync(cancellation);
+                await using var tx = _dialect is SqliteDialect
+                    ? await _dialect.BeginWriteAsync(db, cancellation)
+                    : await db.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellation);
+                var result = await work(db, tx);
+                await tx.CommitAsync(cancellation);
+                return result;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && (_dialect.IsTransient(e) || e is Npgsql.PostgresException { SqlState: "23505" or "42P07" }))
+            {
+                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellation);
+            }
+        }
+    }
+}
+
+/// <summary>A document to upsert: its kind (table-like namespace), id and JSON.</summary>
+public sealed record StoredDocument(string Kind, string Id, string Json);
+
+/// <summary>An event to append: its sequence number, job (for filtering) and JSON.</summary>
+public sealed record StoredEvent(long Sequence, string? JobId, string Json);
