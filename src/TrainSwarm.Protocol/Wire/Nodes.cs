@@ -20,8 +20,9 @@ public sealed record Benchmark(string Model, double SamplesPerSecond);
 public sealed record NodeRegistration(string PublicKey, string Name, Hardware Hardware, Benchmark Benchmark, IReadOnlyList<string> Datasets);
 
 /// <summary>A node as the coordinator sees it, with its track record.</summary>
+/// <param name="PublicKey">SubjectPublicKeyInfo DER, base64: checks the node's signed receipts.</param>
 public sealed record NodeView(
-    string Address, string Name, Hardware Hardware, Benchmark Benchmark, IReadOnlyList<string> Datasets,
+    string Address, string PublicKey, string Name, Hardware Hardware, Benchmark Benchmark, IReadOnlyList<string> Datasets,
     DateTimeOffset RegisteredAt, DateTimeOffset LastSeenAt, bool Online,
     int RoundsJoined, int UpdatesSubmitted, int UpdatesAccepted, int UpdatesRejected, int Dropped);
 

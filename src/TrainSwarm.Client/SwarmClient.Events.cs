@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Client;
+
+/// <summary>The live event stream (Server-Sent Events), resumable after a dropped connection.</summary>
+public sealed partial class SwarmClient
+{
+    /// <summary>
+    /// Events after <paramref name="afterSequence"/>, then live ones, optionally of one job, until cancelled. A dropped
+    /// connection (the coordinator restarting) is reopened with Last-Event-ID after a short pause, so nothing is missed.
+    /// </summary>
+    public async IAsyncEnumerable<SwarmEvent> EventsAsync(string? jobId = null, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        var last = afterSequence;
+        var path = Routes.Events + (jobId is null ? "" : "?job=" + Uri.EscapeDataString(jobId));
+        while (!cancellation.IsCancellationRequested)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, path));
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", last.ToString(CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
+            HttpResponseMessage? response = null;
+            Stream? stream = null;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation);
+                await EnsureSuccessAsync(response, cancellation);
+                stream = await response.Content.ReadAsStreamAsync(cancellation);
+            }
+            catch (HttpRequestException) when (!cancellation.IsCancellationRequested)
+            {
+                response?.Dispose();
+                await Task.Delay(500, cancellation);
+                continue;
+            }
+            using (response)
+            await using (stream)
+            {
+                var reader = new StreamReader(stream);
+                var data = new System.Text.StringBuilder();
+                while (true)
+                {
+                    string? line;
+                    try
+                    {
+                        line = await reader.ReadLineAsync(cancellation);
+                    }
+                    catch (Exception e) when (e is IOException or HttpRequestException && !cancellation.IsCancellationRequested)
+                    {
+                        break; // connection dropped: reconnect below
+                    }
+                    if (line is null)
+                        break;
+                    if (line.StartsWith("data:", StringComparison.Ordinal))
+                        data.Append(line.AsSpan(5).TrimStart(' '));
+                    else if (line.Length == 0 && data.Length > 0)
+                    {
+                        var e = SwarmJson.Deserialize<SwarmEvent>(data.ToString());
+                        data.Clear();
+                        if (e.Sequence <= last)
+                            continue;
+                        last = e.Sequence;
+                        yield return e;
+                    }
+                }
+            }
+            if (!cancellation.IsCancellationRequested)
+                await Task.Delay(500, cancellation);
+        }
+    }
+}

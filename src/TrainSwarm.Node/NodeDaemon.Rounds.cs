@@ -1,0 +1,105 @@
+using System.Net;
+using TrainSwarm.Client;
+using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Node;
+
+/// <summary>Finding work: held assignments first, then open rounds worth joining.</summary>
+public sealed partial class NodeDaemon
+{
+    // Touched only by the polling loop: round attempts already announced, and those this node will not join.
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _passedOver = new(StringComparer.Ordinal);
+
+    // Held rounds come first and regardless of MaxParallel: the node already promised them.
+    private async Task ResumeAssignmentsAsync(SwarmClient client, ActorKey key, CancellationToken cancellation)
+    {
+        var assignments = await client.AssignmentsAsync(client.Address, cancellation).ConfigureAwait(false);
+        foreach (var assignment in assignments)
+        {
+            var id = RunKey(assignment.RoundId, assignment.Attempt);
+            if (!_running.ContainsKey(id) && !_finished.ContainsKey(id))
+                Start(client, key, assignment, resumed: true);
+        }
+    }
+
+    private async Task JoinOpenRoundsAsync(SwarmClient client, ActorKey key, CancellationToken cancellation)
+    {
+        var rounds = await client.RoundsAsync(RoundStatus.Open, cancellation: cancellation).ConfigureAwait(false);
+        var open = rounds.Select(r => RunKey(r.Id, r.Attempt)).ToHashSet(StringComparer.Ordinal);
+        // Forget rounds that closed, so these sets stay as small as the list of open rounds.
+        _seen.IntersectWith(open);
+        _passedOver.IntersectWith(open);
+
+        foreach (var round in rounds.OrderBy(r => r.OpenedAt))
+        {
+            var id = RunKey(round.Id, round.Attempt);
+            if (_seen.Add(id))
+                _observer.RoundSeen(round);
+            if (_running.ContainsKey(id) || _finished.ContainsKey(id) || _passedOver.Contains(id))
+                continue;
+            // Joined before (this process or an earlier one): the assignment listing resumes it.
+            if (round.Participants.Any(p => p.Node == client.Address))
+                continue;
+            if (!_options.Datasets.Contains(round.Dataset, StringComparer.Ordinal))
+            {
+                PassOver(id, round.Id, $"dataset '{round.Dataset}' is not one this node serves ({string.Join(", ", _options.Datasets)})");
+                continue;
+            }
+            if (!DatasetCache.CanLoad(round.Dataset))
+            {
+                PassOver(id, round.Id, $"this node has no loader for dataset '{round.Dataset}'");
+                continue;
+            }
+            if (round.Participants.Count >= round.MaxNodes || _running.Count >= _options.MaxParallel)
+                continue; // full, or no room here: look again at the next poll
+
+            Assignment assignment;
+            try
+            {
+                assignment = await client.JoinAsync(round.Id, cancellation).ConfigureAwait(false);
+            }
+            catch (SwarmApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.Forbidden)
+            {
+                // Full, closed or not allowed (e.g. no stake): an ordinary outcome, not an error.
+                PassOver(id, round.Id, $"join refused: {e.Message}");
+                continue;
+            }
+            catch (SwarmApiException e) when ((int)e.Status is >= 400 and < 500)
+            {
+                PassOver(id, round.Id, $"join failed: {e.Message}");
+                continue;
+            }
+            Start(client, key, assignment, resumed: false);
+        }
+    }
+
+    private void PassOver(string id, string roundId, string reason)
+    {
+        _passedOver.Add(id);
+        _observer.Skipped(roundId, reason);
+    }
+
+    // The entry goes in before the task starts, so a task that ends at once cannot leave a stale entry behind.
+    private void Start(SwarmClient client, ActorKey key, Assignment assignment, bool resumed)
+    {
+        var id = RunKey(assignment.RoundId, assignment.Attempt);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _running[id] = done.Task;
+        _observer.Joined(assignment, resumed);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await WorkAsync(client, key, assignment, _stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                _finished[id] = true;
+                _running.TryRemove(id, out _);
+                done.SetResult();
+            }
+        });
+    }
+}

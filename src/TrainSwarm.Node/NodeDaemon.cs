@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Net;
+using TrainSwarm.Client;
+using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Wire;
+using TrainSwarm.Tensors;
+
+namespace TrainSwarm.Node;
+
+/// <summary>
+/// The trainer node: registers with the coordinator, then polls. Each poll says the node is alive, picks up the
+/// rounds it already holds (a restarted node continues its work), and joins open rounds of the datasets it serves
+/// while it has room; every held round trains in its own background task (see NodeDaemon.Work.cs).
+/// </summary>
+public sealed partial class NodeDaemon
+{
+    private readonly NodeOptions _options;
+    private readonly INodeObserver _observer;
+    private readonly HttpClient? _http;
+    private readonly TimeProvider _clock;
+    private readonly DatasetCache _datasets;
+
+    // Rounds training now, and rounds this process is done with (delivered, refused or given up), by round and attempt.
+    // The second set keeps a round that was just delivered from being started again if a listing still shows it.
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _finished = new(StringComparer.Ordinal);
+
+    // Fires when the daemon stops; every training task watches it.
+    private CancellationToken _stopping;
+    private int _started;
+
+    /// <summary>A daemon with <paramref name="options"/> reporting to <paramref name="observer"/>.</summary>
+    /// <param name="http">The HTTP client to talk through (tests); a private one when null.</param>
+    /// <param name="clock">Time for deadlines, retries and request signatures.</param>
+    public NodeDaemon(NodeOptions options, INodeObserver observer, HttpClient? http = null, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(observer);
+        _options = options;
+        _observer = observer;
+        _http = http;
+        _clock = clock ?? TimeProvider.System;
+        _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line));
+    }
+
+    /// <summary>The number of rounds training right now.</summary>
+    public int RunningRounds => _running.Count;
+
+    /// <summary>
+    /// Runs until <paramref name="cancellation"/> fires, then stops every training task and returns normally. The
+    /// node keeps no local state: a round interrupted here is still assigned to it, and the next start resumes it.
+    /// Throws only for what retrying cannot fix: an unreadable key, bad options, a registration the coordinator refuses.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+            throw new InvalidOperationException("a node daemon runs once; create another to run again");
+        _options.Validate();
+        using var key = ActorKey.Load(_options.KeyPath);
+        if (_options.Threads is { } threads)
+            Engine.Threads = threads;
+        using var client = new SwarmClient(_options.Coordinator, key, _http, _clock);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        _stopping = stopping.Token;
+        try
+        {
+            var hardware = MachineProbe.Hardware();
+            var benchmark = await Task.Run(() => MachineProbe.Measure(_options.BenchmarkDuration, stopping.Token), stopping.Token).ConfigureAwait(false);
+            _observer.Benchmarked(hardware, benchmark);
+            var registration = new Registration(client, hardware, benchmark);
+            await RegisterAsync(registration, stopping.Token).ConfigureAwait(false);
+
+            var failures = 0;
+            while (true)
+            {
+                failures = await PollAsync(registration, key, failures, stopping.Token).ConfigureAwait(false);
+                // After a failed poll, back off like any retry so a coordinator that is down is not hammered.
+                var delay = failures == 0 ? _options.PollInterval : TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, NetworkRetry.Delay(failures).Ticks));
+                await Task.Delay(delay, _clock, stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Asked to stop: not an error.
+        }
+        finally
+        {
+            // Stop the training tasks too (also when leaving by an error) and wait, so none outlives this call.
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(_running.Values).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What the node tells the coordinator about itself, kept to register again if the coordinator forgets it.</summary>
+    private sealed record Registration(SwarmClient Client, Hardware Hardware, Benchmark Benchmark);
+
+    // Registration waits as long as it takes: a node is often started before its coordinator.
+    private async Task RegisterAsync(Registration registration, CancellationToken cancellation)
+    {
+        var node = await NetworkRetry.RunAsync(
+            c => registration.Client.RegisterNodeAsync(_options.Name, registration.Hardware, registration.Benchmark, _options.Datasets, c),
+            "register", null, DateTimeOffset.MaxValue, _observer, _clock, cancellation).ConfigureAwait(false);
+        _observer.Registered(node);
+    }
+
+    /// <summary>One poll; returns the number of consecutive failed polls (0 after a good one).</summary>
+    private async Task<int> PollAsync(Registration registration, ActorKey key, int failures, CancellationToken cancellation)
+    {
+        try
+        {
+            await HeartbeatAsync(registration, cancellation).ConfigureAwait(false);
+            await ResumeAssignmentsAsync(registration.Client, key, cancellation).ConfigureAwait(false);
+            await JoinOpenRoundsAsync(registration.Client, key, cancellation).ConfigureAwait(false);
+            if (failures > 0)
+                _observer.Info(null, $"{_options.Coordinator} answers again");
+            return 0;
+        }
+        catch (Exception e) when (NetworkRetry.IsTransient(e, cancellation) || e is SwarmApiException)
+        {
+            // Said once per outage, not on every poll.
+            if (failures == 0)
+                _observer.Error(null, $"polling {_options.Coordinator} failed: {e.Message}; retrying");
+            return failures + 1;
+        }
+    }
+
+    private async Task HeartbeatAsync(Registration registration, CancellationToken cancellation)
+    {
+        try
+        {
+            await registration.Client.HeartbeatAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (SwarmApiException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            // The coordinator does not know this node (a fresh database): introduce it again.
+            await RegisterAsync(registration, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private static string RunKey(string roundId, int attempt) => $"{roundId}#{attempt}";
+}

@@ -1,0 +1,69 @@
+using TrainSwarm.Learning.Training;
+
+namespace TrainSwarm.Node;
+
+/// <summary>How a node daemon runs: where the coordinator is, who the node is, what it trains and how hard.</summary>
+public sealed record NodeOptions
+{
+    /// <summary>The coordinator's root address.</summary>
+    public required Uri Coordinator { get; init; }
+
+    /// <summary>The node's key file (PEM); it must exist (the CLI creates one when missing).</summary>
+    public required string KeyPath { get; init; }
+
+    /// <summary>A label for people, shown on the dashboard.</summary>
+    public string Name { get; init; } = Environment.MachineName;
+
+    /// <summary>Named datasets this node serves; it joins only rounds of these.</summary>
+    public IReadOnlyList<string> Datasets { get; init; } = ["fashion-mnist"];
+
+    /// <summary>
+    /// Where the datasets' files are: either a directory holding one subdirectory per dataset name, or the files of
+    /// the dataset itself. Null: known install paths, then the per-user cache.
+    /// </summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Download a dataset (digest-checked) into the cache when it is not found locally.</summary>
+    public bool AllowDownload { get; init; }
+
+    /// <summary>At most this many rounds train at once; the node joins no new round while that many are in progress.</summary>
+    public int MaxParallel { get; init; } = 1;
+
+    /// <summary>The update encoding: <c>f32</c> (exact) or <c>int8</c> (a quarter of the bytes).</summary>
+    public string Encoding { get; init; } = "f32";
+
+    /// <summary>How often the node asks the coordinator for rounds (and says it is alive).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Compute threads of the engine; null keeps the engine's default (one per core).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>How long the startup benchmark trains.</summary>
+    public TimeSpan BenchmarkDuration { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a network operation of a round is retried before the round is given up (never past its deadline).</summary>
+    public TimeSpan RetryLimit { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
+    public void Validate()
+    {
+        if (!Coordinator.IsAbsoluteUri || Coordinator.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"the coordinator address '{Coordinator}' must be an absolute http(s) URL");
+        if (string.IsNullOrWhiteSpace(KeyPath))
+            throw new ArgumentException("a key path is required");
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 100)
+            throw new ArgumentException("the node name must have 1 to 100 characters");
+        if (Datasets.Count == 0 || Datasets.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("the node must serve at least one dataset");
+        if (MaxParallel < 1)
+            throw new ArgumentException("max parallel rounds must be at least 1");
+        if (!DeltaCodec.Encodings.Contains(Encoding))
+            throw new ArgumentException($"unknown update encoding '{Encoding}'; choose one of: {string.Join(", ", DeltaCodec.Encodings)}");
+        if (PollInterval <= TimeSpan.Zero)
+            throw new ArgumentException("the poll interval must be positive");
+        if (Threads is < 1)
+            throw new ArgumentException("threads must be at least 1");
+        if (BenchmarkDuration <= TimeSpan.Zero || RetryLimit < TimeSpan.Zero)
+            throw new ArgumentException("the benchmark duration must be positive and the retry limit not negative");
+    }
+}

@@ -1,0 +1,116 @@
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Tensors;
+
+namespace TrainSwarm.Learning.Tests;
+
+public class DeltaCodecTests(ITestOutputHelper log)
+{
+    private static List<NamedArray> RandomDelta(ulong seed, int rows = 100, int cols = 100)
+    {
+        var rng = new Rng(seed);
+        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => rng.Normal() * 0.01f).ToArray();
+        return [NamedArray.F32("1.weight", Values(rows * cols), rows, cols), NamedArray.F32("1.bias", Values(rows), rows)];
+    }
+
+    private static IEnumerable<(NamedArray Original, NamedArray Decoded)> Paired(List<NamedArray> original, List<NamedArray> decoded) =>
+        original.Select(o => (o, decoded.Single(d => d.Name == o.Name)));
+
+    [Fact]
+    public void F32_round_trips_exactly()
+    {
+        var delta = RandomDelta(1);
+        var decoded = DeltaCodec.Decode(DeltaCodec.Encode(delta, "f32"), out var encoding);
+        Assert.Equal("f32", encoding);
+        // Safetensors files list tensors in their own order; names, not positions, pair them up.
+        Assert.Equal(delta.Select(d => d.Name).Order(), decoded.Select(d => d.Name).Order());
+        foreach (var (a, b) in Paired(delta, decoded))
+        {
+            Assert.Equal(a.Shape, b.Shape);
+            Assert.Equal(a.AsF32(), b.AsF32());
+        }
+    }
+
+    [Fact]
+    public void Int8_errs_by_at_most_half_a_scale_step_per_element()
+    {
+        var delta = RandomDelta(2);
+        var decoded = DeltaCodec.Decode(DeltaCodec.Encode(delta, "int8"), out var encoding);
+        Assert.Equal("int8", encoding);
+        Assert.Equal(delta.Count, decoded.Count);
+        foreach (var (a, b) in Paired(delta, decoded))
+        {
+            Assert.Equal(a.Shape, b.Shape);
+            var values = a.AsF32();
+            var scale = values.Max(MathF.Abs) / 127f;
+            // Tolerance: scale/2, plus a few float32 ulps for the divide and multiply.
+            var tolerance = scale / 2 * (1 + 1e-5f);
+            var worst = values.Zip(b.AsF32(), (x, y) => MathF.Abs(x - y)).Max();
+            log.WriteLine($"{a.Name}: worst error {worst:E3}, scale {scale:E3}, tolerance {tolerance:E3}");
+            Assert.True(worst <= tolerance, $"{a.Name}: worst error {worst} > {tolerance}");
+        }
+    }
+
+    [Fact]
+    public void Int8_is_about_four_times_smaller()
+    {
+        var delta = RandomDelta(3, 300, 300);
+        var f32 = DeltaCodec.Encode(delta, "f32").Length;
+        var int8 = DeltaCodec.Encode(delta, "int8").Length;
+        var ratio = (double)f32 / int8;
+        log.WriteLine($"f32 {f32} bytes, int8 {int8} bytes, ratio {ratio:F2}");
+        Assert.InRange(ratio, 3.8, 4.0);
+    }
+
+    [Fact]
+    public void An_all_zero_tensor_survives_int8()
+    {
+        var decoded = DeltaCodec.Decode(DeltaCodec.Encode([NamedArray.F32("w", new float[5], 5)], "int8"), out _);
+        Assert.Equal(new float[5], decoded[0].AsF32());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public void An_int8_update_without_a_valid_scale_is_invalid_data(string? scale)
+    {
+        var metadata = new Dictionary<string, string> { ["encoding"] = "int8" };
+        if (scale is not null)
+            metadata["scale.w"] = scale;
+        var bytes = SafeTensorsWriter.ToBytes([NamedArray.I8("w", [1, -2, 3], 3)], metadata);
+        Assert.Throws<InvalidDataException>(() => DeltaCodec.Decode(bytes, out _));
+    }
+
+    [Fact]
+    public void A_dtype_that_does_not_match_the_encoding_is_invalid_data()
+    {
+        var i8InF32 = SafeTensorsWriter.ToBytes([NamedArray.I8("w", [1], 1)], new Dictionary<string, string> { ["encoding"] = "f32" });
+        Assert.Throws<InvalidDataException>(() => DeltaCodec.Decode(i8InF32, out _));
+        var f32InInt8 = SafeTensorsWriter.ToBytes([NamedArray.F32("w", [1f], 1)], new Dictionary<string, string> { ["encoding"] = "int8", ["scale.w"] = "1" });
+        Assert.Throws<InvalidDataException>(() => DeltaCodec.Decode(f32InInt8, out _));
+        var i32 = SafeTensorsWriter.ToBytes([NamedArray.I32("w", [1], 1)]);
+        Assert.Throws<InvalidDataException>(() => DeltaCodec.Decode(i32, out _));
+        var unknown = SafeTensorsWriter.ToBytes([NamedArray.F32("w", [1f], 1)], new Dictionary<string, string> { ["encoding"] = "fp4" });
+        Assert.Throws<InvalidDataException>(() => DeltaCodec.Decode(unknown, out _));
+    }
+
+    [Fact]
+    public void Garbage_bytes_and_unknown_encodings_are_refused()
+    {
+        Assert.Throws<SafeTensorsFormatException>(() => DeltaCodec.Decode(new byte[] { 1, 2, 3 }, out _));
+        Assert.Throws<ArgumentException>(() => DeltaCodec.Encode(RandomDelta(4, 2, 2), "fp16"));
+    }
+
+    [Fact]
+    public void Difference_refuses_mismatched_weight_sets()
+    {
+        var a = RandomDelta(5, 2, 2);
+        Assert.Throws<ArgumentException>(() => DeltaCodec.Difference(a, a.Take(1).ToList()));
+        Assert.Throws<ArgumentException>(() => DeltaCodec.Difference(a, [NamedArray.F32("x", new float[4], 2, 2), a[1]]));
+        Assert.Throws<ArgumentException>(() => DeltaCodec.Difference(a, [NamedArray.F32("1.weight", new float[4], 4), a[1]]));
+    }
+}
