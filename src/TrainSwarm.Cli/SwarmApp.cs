@@ -19,6 +19,11 @@ public static class SwarmApp
             TrainCommand.Create(console),
             BenchCommand.Create(console),
             LedgerCommand.Create(console),
+            NodeCommand.Create(console),
+            ValidatorCommand.Create(console),
+            WalletCommand.Create(console),
+            CoordinatorCommand.Create(console),
+            DevnetCommand.Create(console),
         };
         return root;
     }

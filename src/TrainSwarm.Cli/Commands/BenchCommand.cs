@@ -10,5 +10,6 @@ public static class BenchCommand
     {
         BenchEngineCommand.Create(console),
         BenchLedgerCommand.Create(console),
+        BenchSwarmCommand.Create(console),
     };
 }

@@ -49,7 +49,8 @@ public static class DeltaCodec
                 {
                     var values = tensor.AsF32();
                     var max = values.Length == 0 ? 0f : TensorPrimitives.MaxMagnitude(values);
-                    var scale = max > 0 ? Math.Abs(max) / 127f : 1f;
+                    // MaxMagnitude returns the signed value of largest magnitude, so take its absolute value.
+                    var scale = Math.Abs(max) > 0 ? Math.Abs(max) / 127f : 1f;
                     var q = new sbyte[values.Length];
                     for (var i = 0; i < values.Length; i++)
                         q[i] = (sbyte)Math.Clamp(MathF.Round(values[i] / scale), -127f, 127f);

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+using TrainSwarm.Client;
+using TrainSwarm.Protocol.Identity;
+
+namespace TrainSwarm.Cli.Devnet;
+
+/// <summary>What a devnet runs: how many nodes, where its files live, where the dataset is.</summary>
+public sealed record DevnetOptions
+{
+    /// <summary>Folder for keys, logs, the coordinator's database and blobs, and the final model.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Trainer nodes to start.</summary>
+    public int Nodes { get; init; } = 3;
+
+    /// <summary>Folder holding Fashion-MNIST (null: the nodes search the usual places).</summary>
+    public string? DatasetDirectory { get; init; }
+
+    /// <summary>Engine threads per node and for the validator (the machine is shared by all of them).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Update encoding the nodes upload: f32 or int8.</summary>
+    public string Encoding { get; init; } = "f32";
+
+    /// <summary>Port for the coordinator (0: a free one).</summary>
+    public int Port { get; init; }
+}
+
+/// <summary>
+/// A whole network on this machine: a coordinator, a validator and N nodes, each a separate OS process on 127.0.0.1,
+/// plus a creator key. Disposing stops them all.
+/// </summary>
+public sealed class Devnet : IAsyncDisposable
+{
+    private readonly List<SwarmProcess> _nodes = [];
+    private readonly DevnetOptions _options;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
+
+    private Devnet(DevnetOptions options, int port)
+    {
+        _options = options;
+        Url = new Uri($"http://127.0.0.1:{port}");
+        Directory.CreateDirectory(options.DataDirectory);
+        Creator = LoadOrCreateKey("creator");
+        ValidatorKeyPath = KeyPath("validator");
+        using var validator = LoadOrCreateKey("validator");
+        ValidatorAddress = validator.Address;
+    }
+
+    /// <summary>The coordinator's address.</summary>
+    public Uri Url { get; }
+
+    /// <summary>The creator's key (the devnet's job submitter).</summary>
+    public ActorKey Creator { get; }
+
+    /// <summary>The validator's address (the only one the coordinator trusts).</summary>
+    public string ValidatorAddress { get; }
+
+    private string ValidatorKeyPath { get; }
+
+    /// <summary>The coordinator process.</summary>
+    public SwarmProcess? Coordinator { get; private set; }
+
+    /// <summary>The validator process.</summary>
+    public SwarmProcess? Validator { get; private set; }
+
+    /// <summary>The node processes, in start order.</summary>
+    public IReadOnlyList<SwarmProcess> Nodes => _nodes;
+
+    /// <summary>Where everything is kept.</summary>
+    public string DataDirectory => _options.DataDirectory;
+
+    /// <summary>Starts the coordinator, the validator and the nodes, and waits until every node has registered.</summary>
+    public static async Task<Devnet> StartAsync(DevnetOptions options, CancellationToken cancellation)
+    {
+        var devnet = new Devnet(options, options.Port != 0 ? options.Port : FreePort());
+        try
+        {
+            await devnet.StartCoordinatorAsync(cancellation);
+            devnet.Validator = SwarmProcess.Start("validator", devnet.DaemonArgs("validator", devnet.ValidatorKeyPath), devnet.LogPath("validator"));
+            for (var i = 1; i <= options.Nodes; i++)
+                devnet.StartNode(i);
+            await devnet.WaitForNodesAsync(options.Nodes, cancellation);
+            return devnet;
+        }
+        catch
+        {
+            await devnet.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A client signing as the creator.</summary>
+    public SwarmClient CreatorClient() => new(Url, Creator, _http);
+
+    /// <summary>Starts (or restarts) the coordinator on the same data folder and port, and waits until it answers.</summary>
+    public async Task StartCoordinatorAsync(CancellationToken cancellation)
+    {
+        Coordinator = SwarmProcess.Start("coordinator",
+            ["coordinator", "run", "--devnet", "--url", Url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(DataDirectory, "coordinator"), "--validator", ValidatorAddress],
+            LogPath("coordinator"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (Coordinator.HasExited)
+                throw new InvalidOperationException($"the coordinator exited with code {Coordinator.ExitCode}; see {Coordinator.LogPath}:\n{Tail(Coordinator.ReadLog())}");
+            try
+            {
+                using var response = await _http.GetAsync(new Uri(Url, "/health"), cancellation);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the coordinator did not answer within 60 s; see {Coordinator.LogPath}");
+            await Task.Delay(100, cancellation);
+        }
+    }
+
+    /// <summary>Starts node <paramref name="number"/> (its key, name and log are fixed by the number, so a restart is the same node).</summary>
+    public SwarmProcess StartNode(int number, params string[] extraArgs)
+    {
+        var name = $"node-{number}";
+        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name)), "--name", name, "--encoding", _options.Encoding, .. extraArgs], LogPath(name));
+        var index = _nodes.FindIndex(n => n.Name == name);
+        if (index >= 0)
+            _nodes[index] = process;
+        else
+            _nodes.Add(process);
+        return process;
+    }
+
+    private string[] DaemonArgs(string role, string keyPath)
+    {
+        var args = new List<string> { role, "start", "--coordinator", Url.ToString().TrimEnd('/'), "--key", keyPath, "--threads", _options.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (_options.DatasetDirectory is not null)
+            args.AddRange(["--data-dir", _options.DatasetDirectory]);
+        return [.. args];
+    }
+
+    private async Task WaitForNodesAsync(int count, CancellationToken cancellation)
+    {
+        using var client = new SwarmClient(Url, http: _http);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while ((await client.NodesAsync(cancellation)).Count < count)
+        {
+            foreach (var p in _nodes.Append(Validator!).Where(p => p.HasExited))
+                throw new InvalidOperationException($"{p.Name} exited with code {p.ExitCode}; see {p.LogPath}:\n{Tail(p.ReadLog())}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"only some of the {count} nodes registered within 120 s; see the logs in {Path.Combine(DataDirectory, "logs")}");
+            await Task.Delay(200, cancellation);
+        }
+    }
+
+    private ActorKey LoadOrCreateKey(string name)
+    {
+        var path = KeyPath(name);
+        if (File.Exists(path))
+            return ActorKey.Load(path);
+        var key = ActorKey.Generate();
+        key.Save(path);
+        return key;
+    }
+
+    private string KeyPath(string name) => Path.Combine(DataDirectory, "keys", name + ".pem");
+
+    /// <summary>The log file of a process by name.</summary>
+    public string LogPath(string name) => Path.Combine(DataDirectory, "logs", name + ".log");
+
+    private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(15));
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Stops every process: nodes and validator first (Ctrl+C, then SIGKILL after 5 s), the coordinator last.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_nodes.Append(Validator).OfType<SwarmProcess>().Select(p => p.StopAsync(TimeSpan.FromSeconds(5))));
+        if (Coordinator is not null)
+            await Coordinator.StopAsync(TimeSpan.FromSeconds(5));
+        foreach (var p in _nodes.Append(Validator).Append(Coordinator).OfType<SwarmProcess>())
+            p.Dispose();
+        Creator.Dispose();
+        _http.Dispose();
+    }
+}

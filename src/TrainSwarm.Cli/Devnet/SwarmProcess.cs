@@ -1,0 +1,119 @@
+using System.Diagnostics;
+
+namespace TrainSwarm.Cli.Devnet;
+
+/// <summary>
+/// A `swarm` subcommand running as a separate OS process (coordinator, validator, node), with its output in a log
+/// file. Used by `swarm devnet` and by the end-to-end tests, so both run exactly what a user would run.
+/// </summary>
+public sealed class SwarmProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private SwarmProcess(string name, Process process, string logPath)
+    {
+        Name = name;
+        _process = process;
+        LogPath = logPath;
+    }
+
+    /// <summary>A label such as "node-1".</summary>
+    public string Name { get; }
+
+    /// <summary>Where stdout and stderr go.</summary>
+    public string LogPath { get; }
+
+    /// <summary>The OS process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>True once the process ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts `swarm ARGS` with output appended to <paramref name="logPath"/>.</summary>
+    public static SwarmProcess Start(string name, IReadOnlyList<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+        var (program, prefix) = SelfCommand();
+        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in prefix.Concat(args))
+            info.ArgumentList.Add(a);
+        // Plain output: the log is a file, not a terminal.
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["TERM"] = "dumb";
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>())
+            info.Environment[k] = v;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");
+        var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        var sync = new Lock();
+        void Write(string? line)
+        {
+            if (line is null)
+                return;
+            lock (sync)
+                log.WriteLine(line);
+        }
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => { process.WaitForExit(); lock (sync) log.Dispose(); };
+        return new SwarmProcess(name, process, logPath);
+    }
+
+    /// <summary>SIGKILL: the process dies at once, without any chance to clean up (what a crash or power loss looks like).</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGINT (like Ctrl+C), then SIGKILL if it has not stopped within <paramref name="grace"/>.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited)
+            return;
+        if (!OperatingSystem.IsWindows())
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            kill?.WaitForExit();
+        }
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+        }
+    }
+
+    /// <summary>The exit code (only once exited).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The log so far.</summary>
+    public string ReadLog()
+    {
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    /// <summary>How to run this very `swarm` build again: the apphost directly, or `dotnet swarm.dll`.</summary>
+    private static (string Program, string[] Prefix) SelfCommand()
+    {
+        var dll = typeof(SwarmProcess).Assembly.Location;
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (string.IsNullOrEmpty(host) || !File.Exists(host))
+            host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        return (host, [dll]);
+    }
+}

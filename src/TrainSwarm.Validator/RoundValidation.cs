@@ -1,0 +1,143 @@
+using System.Net;
+using TrainSwarm.Client;
+using TrainSwarm.Coordination.Aggregation;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Signing;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Validator;
+
+/// <summary>
+/// Validates one taken round end to end: fetches the base model, the receipts' keys and the updates, scores and
+/// aggregates them (<see cref="UpdateScorer"/>, <see cref="RoundAggregation"/>), uploads the new model and strategy
+/// state, and posts the signed result.
+/// </summary>
+internal sealed class RoundValidation(SwarmClient client, ActorKey key, DatasetCache datasets, NetworkRetry retry, IValidatorObserver observer)
+{
+    /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
+    public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
+    {
+        var (round, spec) = (task.Round, task.Spec);
+        var (train, test) = await datasets.GetAsync(spec.Dataset, cancellation);
+        var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
+        var scorer = UpdateScorer.Create(spec, baseBytes, datasets.Holdout(spec, train));
+
+        var candidates = await FetchAsync(task, cancellation);
+        var scored = scorer.Score(candidates, cancellation);
+        var state = await LoadStateAsync(task, scorer.BaseWeights, cancellation);
+        var aggregated = RoundAggregation.Run(
+            Strategies.Create(spec.Strategy, spec), scorer.BaseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
+        foreach (var verdict in aggregated.Verdicts)
+            observer.UpdateScored(round.Id, verdict);
+
+        string newModel = round.BaseModel;
+        string? stateBlob = task.StrategyStateBlob;
+        var newWeights = scorer.BaseWeights;
+        if (aggregated.Outcome is { } outcome)
+        {
+            newWeights = outcome.Weights;
+            WeightConversion.Load(scorer.Model, newWeights);
+            var modelBytes = ModuleWeights.ToBytes(scorer.Model);
+            newModel = await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
+            stateBlob = null;
+            if (outcome.State is { } newState)
+            {
+                var stateBytes = SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState));
+                stateBlob = await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation);
+            }
+        }
+        // With nothing accepted the base stays the global model, and the coordinator retries the round.
+        var holdout = aggregated.Outcome is null ? scorer.Base : scorer.Evaluate(newWeights);
+        var onTest = scorer.Evaluate(newWeights, test);
+        var metrics = new RoundMetrics(
+            scorer.Base.Loss, scorer.Base.Accuracy, holdout.Loss, holdout.Accuracy, scorer.HoldoutSamples,
+            onTest.Loss, onTest.Accuracy, onTest.Samples);
+        var result = new RoundResult(
+            round.Id, round.Attempt, key.Address, round.BaseModel, newModel, spec.Strategy, stateBlob, aggregated.Verdicts, metrics);
+        var submission = new RoundResultSubmission(result, DocumentSignature.Sign(key, result));
+        await retry.RunAsync("posting the round result", c => client.SubmitResultAsync(round.Id, submission, c), cancellation);
+        return result;
+    }
+
+    /// <summary>Checks each receipt and downloads its update; what fails here is rejected with the reason, not retried.</summary>
+    private async Task<List<CandidateUpdate>> FetchAsync(ValidationTask task, CancellationToken cancellation)
+    {
+        var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var nodesSeen = new HashSet<string>(StringComparer.Ordinal);
+        var blobsSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var candidates = new List<CandidateUpdate>(task.Updates.Count);
+        foreach (var submission in task.Updates)
+        {
+            var receipt = submission.Receipt;
+            if (!keys.TryGetValue(receipt.Node, out var publicKey))
+                keys[receipt.Node] = publicKey = await NodeKeyAsync(receipt.Node, cancellation);
+            var reason = ReceiptChecks.Check(submission, task.Round, publicKey);
+            // One update per node, and nobody is paid for a copy of someone else's update.
+            if (reason is null && !nodesSeen.Add(receipt.Node))
+                reason = $"a second update from node {receipt.Node} in this round";
+            if (reason is null && blobsSeen.TryGetValue(receipt.UpdateBlob, out var first))
+                reason = $"the same update blob as node {first}'s";
+            byte[]? bytes = null;
+            if (reason is null)
+            {
+                blobsSeen[receipt.UpdateBlob] = receipt.Node;
+                (bytes, reason) = await UpdateBytesAsync(receipt.UpdateBlob, cancellation);
+            }
+            candidates.Add(new CandidateUpdate(receipt, bytes, reason));
+        }
+        return candidates;
+    }
+
+    private async Task<string?> NodeKeyAsync(string address, CancellationToken cancellation)
+    {
+        try
+        {
+            var node = await retry.RunAsync($"looking up node {address}", c => client.NodeAsync(address, c), cancellation);
+            return node.PublicKey;
+        }
+        catch (SwarmApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<(byte[]? Bytes, string? Reason)> UpdateBytesAsync(string blob, CancellationToken cancellation)
+    {
+        try
+        {
+            return (await retry.RunAsync($"downloading update {blob}", c => client.GetBlobAsync(blob, c), cancellation), null);
+        }
+        catch (SwarmApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            return (null, $"update blob {blob} is not in the blob store");
+        }
+        catch (InvalidDataException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// The previous round's strategy state. A state that cannot be read or does not fit the model is reported and
+    /// dropped (momentum restarts from zero) rather than blocking the job forever.
+    /// </summary>
+    private async Task<IReadOnlyList<WeightTensor>?> LoadStateAsync(ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation)
+    {
+        if (task.StrategyStateBlob is not { } blob)
+            return null;
+        try
+        {
+            var bytes = await retry.RunAsync("downloading the strategy state", c => client.GetBlobAsync(blob, c), cancellation);
+            var state = WeightConversion.AlignTo(baseWeights, WeightConversion.FromNamedArrays(SafeTensorsReader.Read(bytes).Tensors));
+            if (WeightSet.SameLayout(baseWeights, state))
+                return state;
+            observer.Error($"round {task.Round.Id}: strategy state {blob} does not fit the model; starting from zero momentum", null);
+        }
+        catch (Exception e) when (e is SafeTensorsFormatException or InvalidDataException or (SwarmApiException { Status: HttpStatusCode.NotFound }))
+        {
+            observer.Error($"round {task.Round.Id}: strategy state {blob} is unusable ({e.Message}); starting from zero momentum", e);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,120 @@
+using TrainSwarm.Coordination.Aggregation;
+using TrainSwarm.Learning.Data;
+using TrainSwarm.Learning.Models;
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Nn;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Validator;
+
+/// <summary>An update as the network part of validation leaves it: its bytes, or the reason it has none (receipt or download failure).</summary>
+public sealed record CandidateUpdate(TrainingReceipt Receipt, byte[]? Bytes, string? Reason);
+
+/// <summary>A scored update: its verdict (weight still 0) and, when accepted, its decoded delta for aggregation.</summary>
+public sealed record ScoredUpdate(UpdateVerdict Verdict, IReadOnlyList<WeightTensor>? Delta);
+
+/// <summary>
+/// The part of validation that needs no network: decodes each update, rejects malformed ones (<see cref="UpdateChecks"/>),
+/// and scores the rest by the holdout loss and accuracy of base + delta against the base's own.
+/// </summary>
+public sealed class UpdateScorer
+{
+    private readonly LabeledImages _holdout;
+
+    /// <summary>A scorer for <paramref name="model"/>, which holds the round's base weights, on <paramref name="holdout"/>.</summary>
+    public UpdateScorer(Module model, LabeledImages holdout)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        _holdout = holdout ?? throw new ArgumentNullException(nameof(holdout));
+        BaseWeights = WeightConversion.FromModule(model);
+        Base = Evaluator.Evaluate(model, holdout);
+    }
+
+    /// <summary>Builds <paramref name="spec"/>'s model, loads the base weights from safetensors bytes and evaluates it on the holdout.</summary>
+    /// <exception cref="SafeTensorsFormatException">The base model does not fit the spec's architecture.</exception>
+    public static UpdateScorer Create(JobSpec spec, byte[] baseModel, LabeledImages holdout)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        // The seed only initializes weights that the import then overwrites.
+        var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
+        ModuleWeights.Import(model, SafeTensorsReader.Read(baseModel));
+        return new UpdateScorer(model, holdout);
+    }
+
+    /// <summary>The model the scorer evaluates with; it holds whatever weights were evaluated last.</summary>
+    public Module Model { get; }
+
+    /// <summary>The base weights, in the model's parameter order.</summary>
+    public IReadOnlyList<WeightTensor> BaseWeights { get; }
+
+    /// <summary>The base model on the holdout.</summary>
+    public EvalResult Base { get; }
+
+    /// <summary>Holdout samples.</summary>
+    public int HoldoutSamples => _holdout.Count;
+
+    /// <summary>Evaluates <paramref name="weights"/> (in the base's layout) on <paramref name="data"/> (the holdout when null).</summary>
+    public EvalResult Evaluate(IReadOnlyList<WeightTensor> weights, LabeledImages? data = null)
+    {
+        WeightConversion.Load(Model, weights);
+        return Evaluator.Evaluate(Model, data ?? _holdout);
+    }
+
+    /// <summary>One scored update per candidate, in order: decoded, checked as a round (norms are compared across it), scored.</summary>
+    public IReadOnlyList<ScoredUpdate> Score(IReadOnlyList<CandidateUpdate> candidates, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        var reasons = new string?[candidates.Count];
+        var deltas = new List<WeightTensor>?[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+            (deltas[i], reasons[i]) = candidates[i].Reason is { } reason ? (null, reason) : Decode(candidates[i]);
+
+        var decoded = Enumerable.Range(0, candidates.Count).Where(i => deltas[i] is not null).ToList();
+        var checks = UpdateChecks.CheckRound(decoded.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), BaseWeights);
+        var norms = new double[candidates.Count];
+        for (var j = 0; j < decoded.Count; j++)
+            (reasons[decoded[j]], norms[decoded[j]]) = (checks[j].Reason, checks[j].Norm);
+
+        var scored = new List<ScoredUpdate>(candidates.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var receipt = candidates[i].Receipt;
+            EvalResult? updated = null;
+            if (reasons[i] is null)
+            {
+                var weights = WeightSet.Clone(BaseWeights);
+                WeightSet.AddScaled(weights, deltas[i]!, 1f);
+                updated = Evaluate(weights);
+                // Finite values can still overflow the logits; such a model cannot be scored or used.
+                if (!double.IsFinite(updated.Value.Loss))
+                    (reasons[i], updated) = ("the updated model's holdout loss is not finite", null);
+            }
+            var verdict = new UpdateVerdict(
+                receipt.Node, receipt.UpdateBlob, reasons[i] is null, reasons[i], receipt.Samples, receipt.Steps, norms[i],
+                Base.Loss, Base.Accuracy, updated?.Loss ?? 0, updated?.Accuracy ?? 0, 0);
+            scored.Add(new ScoredUpdate(verdict, reasons[i] is null ? deltas[i] : null));
+        }
+        return scored;
+    }
+
+    private (List<WeightTensor>? Delta, string? Reason) Decode(CandidateUpdate candidate)
+    {
+        if (candidate.Bytes is null)
+            return (null, "the update has no bytes");
+        List<NamedArray> arrays;
+        string encoding;
+        try
+        {
+            arrays = DeltaCodec.Decode(candidate.Bytes, out encoding);
+        }
+        catch (Exception e) when (e is SafeTensorsFormatException or InvalidDataException or ArgumentException or OverflowException)
+        {
+            return (null, $"the update does not decode: {e.Message}");
+        }
+        if (encoding != candidate.Receipt.Encoding)
+            return (null, $"the update is {encoding}-encoded, its receipt says {candidate.Receipt.Encoding}");
+        return (WeightConversion.AlignTo(BaseWeights, WeightConversion.FromNamedArrays(arrays)), null);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using TrainSwarm.Client;
+using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Wire;
+using TrainSwarm.Tensors;
+
+namespace TrainSwarm.Validator;
+
+/// <summary>
+/// The validator process: registers its key, then polls for validating rounds, takes one at a time (another
+/// validator's lease is a 409 and is skipped), validates it and posts the signed result, until cancelled.
+/// </summary>
+public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver observer, HttpClient? http = null)
+{
+    // A round that failed for a reason other than the network is left alone this long before it is taken again,
+    // so a persistent fault costs one report per interval instead of one per poll.
+    private static readonly TimeSpan RetryFailedRoundAfter = TimeSpan.FromSeconds(30);
+
+    private readonly ValidatorOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+    private readonly IValidatorObserver _observer = observer ?? throw new ArgumentNullException(nameof(observer));
+    private readonly Dictionary<string, DateTimeOffset> _skipUntil = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Runs until <paramref name="cancellation"/> fires, then returns normally. Throws only for what no retry can fix:
+    /// an unreadable key, or the coordinator refusing this key as a validator.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        Engine.Threads = _options.Threads;
+        using var key = ActorKey.Load(_options.KeyPath);
+        using var client = new SwarmClient(_options.Coordinator, key, http);
+        var retry = new NetworkRetry(_observer, _options.MaxBackoff);
+        var datasets = new DatasetCache(_options.DataDirectory, _options.AllowDownload, _observer.Info);
+        var validation = new RoundValidation(client, key, datasets, retry, _observer);
+        try
+        {
+            await retry.RunAsync("registering with the coordinator", c => client.RegisterActorAsync("validator", c), cancellation);
+            _observer.Registered(key.Address, _options.Coordinator);
+            while (true)
+            {
+                var rounds = await retry.RunAsync("listing validating rounds", c => client.RoundsAsync(RoundStatus.Validating, cancellation: c), cancellation);
+                ForgetFinished(rounds);
+                foreach (var round in rounds.OrderBy(r => r.ValidatingAt ?? r.OpenedAt))
+                    await ValidateAsync(client, retry, validation, round, cancellation);
+                await Task.Delay(_options.PollInterval, cancellation);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Ctrl+C: a round in progress is abandoned; its lease runs out and it is taken again.
+        }
+    }
+
+    /// <summary>Drops skip marks of rounds no longer validating, so the table does not grow with the job count.</summary>
+    private void ForgetFinished(IReadOnlyList<RoundView> validating)
+    {
+        var current = validating.Select(r => $"{r.Id}#{r.Attempt}").ToHashSet(StringComparer.Ordinal);
+        foreach (var attempt in _skipUntil.Keys.Where(k => !current.Contains(k)).ToList())
+            _skipUntil.Remove(attempt);
+    }
+
+    private async Task ValidateAsync(SwarmClient client, NetworkRetry retry, RoundValidation validation, RoundView round, CancellationToken cancellation)
+    {
+        var attempt = $"{round.Id}#{round.Attempt}";
+        var now = DateTimeOffset.UtcNow;
+        if (_skipUntil.TryGetValue(attempt, out var until) && until > now)
+            return;
+        ValidationTask task;
+        try
+        {
+            task = await retry.RunAsync($"taking round {round.Id}", c => client.TakeValidationAsync(round.Id, c), cancellation);
+        }
+        catch (SwarmApiException e) when (e.Status == HttpStatusCode.Conflict)
+        {
+            return; // another validator holds it
+        }
+        catch (SwarmApiException e)
+        {
+            _observer.Error($"round {round.Id}: the coordinator refused to hand it over: {e.Message}", e);
+            _skipUntil[attempt] = now + RetryFailedRoundAfter;
+            return;
+        }
+        _observer.RoundTaken(task);
+        try
+        {
+            _observer.ResultPosted(await validation.RunAsync(task, cancellation));
+            _skipUntil.Remove(attempt);
+        }
+        catch (UnsupportedDatasetException e)
+        {
+            // No other outcome is possible in this process, so the round is never taken again here.
+            _observer.Error($"round {round.Id}: {e.Message}; posting no result", e);
+            _skipUntil[attempt] = DateTimeOffset.MaxValue;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            _observer.Error($"round {round.Id}: validation failed: {e.Message}", e);
+            _skipUntil[attempt] = DateTimeOffset.UtcNow + RetryFailedRoundAfter;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using TrainSwarm.Cli.Devnet;
+using TrainSwarm.Client;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.EndToEnd.Tests;
+
+/// <summary>A devnet in a fresh temporary folder for one test; on failure the process logs are printed to the test output.</summary>
+internal sealed class DevnetScope : IAsyncDisposable
+{
+    private readonly ITestOutputHelper _output;
+
+    private DevnetScope(Devnet devnet, string folder, ITestOutputHelper output)
+    {
+        Net = devnet;
+        Folder = folder;
+        _output = output;
+        Creator = devnet.CreatorClient();
+    }
+
+    public Devnet Net { get; }
+    public string Folder { get; }
+    public SwarmClient Creator { get; }
+
+    /// <summary>Fashion-MNIST from Debian's package (test.sh installs it).</summary>
+    public const string DatasetDirectory = "/usr/share/datasets/fashion-mnist";
+
+    public static async Task<DevnetScope> StartAsync(ITestOutputHelper output, int nodes = 3)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "trainswarm-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        var devnet = await Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = nodes, DatasetDirectory = DatasetDirectory }, CancellationToken.None);
+        var scope = new DevnetScope(devnet, folder, output);
+        await scope.Creator.RegisterActorAsync("creator");
+        return scope;
+    }
+
+    /// <summary>Waits until the job has ended and returns it.</summary>
+    public Task<JobView> WaitForEndAsync(string jobId, TimeSpan timeout) =>
+        Wait.ForAsync(async () => await Creator.JobAsync(jobId) is { Status: not JobStatus.Running } job ? job : null, timeout, $"job {jobId} to end");
+
+    public async ValueTask DisposeAsync()
+    {
+        Creator.Dispose();
+        await Net.DisposeAsync();
+        foreach (var log in Directory.EnumerateFiles(Path.Combine(Folder, "logs")))
+        {
+            var lines = File.ReadAllLines(log);
+            _output.WriteLine($"--- {Path.GetFileName(log)} (last 40 of {lines.Length} lines)");
+            foreach (var line in lines.TakeLast(40))
+                _output.WriteLine(line);
+        }
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
