@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using TrainSwarm.Coordination.Rounds;
+using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Nn.Serialization;
 using TrainSwarm.Protocol.Blobs;
@@ -19,8 +20,10 @@ public sealed partial class SwarmService
         {
             try
             {
-                // Building the model checks a layer list completely (grammar and sizes); its weights are round 0's base.
-                initial = ModuleWeights.ToBytes(ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed));
+                // Building and running the model once checks a layer list completely (grammar, size, fit to the data); its weights are round 0's base.
+                var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
+                ModelBuilder.CheckFits(model, [1, 28, 28], FashionMnist.Classes); // every catalog dataset is 28×28 grey images in 10 classes
+                initial = ModuleWeights.ToBytes(model);
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {

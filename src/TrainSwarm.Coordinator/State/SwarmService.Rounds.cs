@@ -107,6 +107,9 @@ public sealed partial class SwarmService
     {
         RequireValidator(validator);
         var result = submission.Result ?? throw ApiProblemException.BadRequest("result is required");
+        // Checking and finishing the round read every verdict and the metrics; a body without them is the client's error, not a 500.
+        if (result.Verdicts is null || result.Verdicts.Any(v => v is null) || result.Metrics is null)
+            throw ApiProblemException.BadRequest("result.verdicts (one per delivered update) and result.metrics are required");
         var key = PublicKeyOf(validator)!;
         if (string.IsNullOrEmpty(submission.Signature) || !DocumentSignature.Verify(key, result, submission.Signature))
             throw ApiProblemException.BadRequest("the result signature does not verify with the validator's key");

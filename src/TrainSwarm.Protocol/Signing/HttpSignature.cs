@@ -29,6 +29,8 @@ public static class HttpSignature
     /// <summary>How far <c>created</c> may be from the verifier's clock, either way.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(300);
 
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     private const string Label = "sig1";
     private const string Components = "(\"@method\" \"@request-target\" \"content-digest\")";
 
@@ -69,7 +71,8 @@ public static class HttpSignature
             return SignatureCheck.Fail("the keyid is not a TrainSwarm address");
         if (nonce.Length is < 8 or > 128)
             return SignatureCheck.Fail("the nonce must have 8 to 128 characters");
-        var createdAt = DateTimeOffset.FromUnixTimeSeconds(created);
+        // A created time past the last representable date would make FromUnixTimeSeconds throw; it is outside the window anyway.
+        var createdAt = created <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(created) : DateTimeOffset.MaxValue;
         if ((now - createdAt).Duration() > Window)
             return SignatureCheck.Fail($"the signature was created at {createdAt:u}, outside ±{Window.TotalSeconds:0} s of the coordinator's clock");
         if (!TryParseSignature(signature, out var signatureBytes))

@@ -13,7 +13,7 @@ public static class JobSpecRules
     public static readonly IReadOnlyList<string> Optimizers = ["sgd", "adam", "adamw"];
 
     /// <summary>Named datasets in the catalog.</summary>
-    public static readonly IReadOnlyList<string> Datasets = ["fashion-mnist", "mnist"];
+    public static readonly IReadOnlyList<string> Datasets = ["fashion-mnist"];
 
     /// <summary>Problems by field name (camelCase, as on the wire); empty when the spec is valid.</summary>
     public static Dictionary<string, string[]> Validate(JobSpec? spec)
@@ -29,7 +29,7 @@ public static class JobSpecRules
             if (!ok)
                 errors[field] = [message];
         }
-        Check(spec.Name.Length <= 200, "name", "must be at most 200 characters");
+        Check(spec.Name is not null && spec.Name.Length <= 200, "name", "must be a text of at most 200 characters");
         if (spec.Layers is null)
             Check(Models.Contains(spec.Model), "model", $"must be one of {string.Join(", ", Models)} (or give layers)");
         else

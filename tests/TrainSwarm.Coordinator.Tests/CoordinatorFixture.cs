@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using TrainSwarm.Client;
+using TrainSwarm.Coordinator.Hosting;
+using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Signing;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Coordinator.Tests;
+
+/// <summary>
+/// A real coordinator on 127.0.0.1 (port 0) with its own temporary data directory, a devnet that trusts any registered
+/// validator, and a 1 MiB blob limit. Disposing stops it and deletes the directory.
+/// </summary>
+public sealed class CoordinatorFixture : IAsyncLifetime
+{
+    /// <summary>The blob limit the coordinator runs with.</summary>
+    public const long MaxBlobBytes = 1 << 20;
+
+    private WebApplication? _app;
+
+    /// <summary>Where the coordinator keeps its database, key and blobs.</summary>
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "ts-coordinator-tests-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The running coordinator's root address.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>One HTTP client shared by every <see cref="SwarmClient"/> of the fixture.</summary>
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public Task InitializeAsync() => StartAsync();
+
+    /// <summary>Builds and starts a coordinator on <see cref="DataDirectory"/> (loading whatever is stored there).</summary>
+    public async Task StartAsync()
+    {
+        _app = await CoordinatorHost.BuildAsync(new CoordinatorOptions
+        {
+            Url = "http://127.0.0.1:0",
+            DataDirectory = DataDirectory,
+            Devnet = true,
+            MaxBlobBytes = MaxBlobBytes,
+        });
+        await _app.StartAsync();
+        BaseAddress = new Uri(CoordinatorHost.ListeningAddress(_app));
+    }
+
+    /// <summary>Stops the coordinator gracefully, keeping its data directory.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is null)
+            return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        Http.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(DataDirectory))
+            Directory.Delete(DataDirectory, recursive: true);
+    }
+
+    /// <summary>A client signing with <paramref name="key"/> (and, optionally, a skewed clock).</summary>
+    public SwarmClient Client(ActorKey? key = null, TimeProvider? clock = null) => new(BaseAddress, key, Http, clock);
+
+    /// <summary>A fresh key registered under <paramref name="role"/>.</summary>
+    public async Task<ActorKey> ActorAsync(string role)
+    {
+        var key = ActorKey.Generate();
+        using var client = Client(key);
+        await client.RegisterActorAsync(role);
+        return key;
+    }
+
+    /// <summary>A fresh key registered as a node serving <paramref name="datasets"/>.</summary>
+    public async Task<ActorKey> NodeAsync(params string[] datasets)
+    {
+        var key = ActorKey.Generate();
+        using var client = Client(key);
+        await client.RegisterNodeAsync("test-node", new Hardware(4, 8L << 30, "linux", "x64"), new Benchmark("mlp", 1000), datasets);
+        return key;
+    }
+
+    /// <summary>A job submitted by <paramref name="creator"/>.</summary>
+    public async Task<JobView> JobAsync(ActorKey creator, JobSpec? spec = null)
+    {
+        using var client = Client(creator);
+        return await client.SubmitJobAsync(spec ?? Specs.Tiny);
+    }
+
+    /// <summary>The current round of a job (round 0 right after submission).</summary>
+    public async Task<RoundView> RoundOfAsync(string jobId)
+    {
+        using var client = Client();
+        return (await client.JobRoundsAsync(jobId))[^1];
+    }
+
+    /// <summary>How many jobs the coordinator holds.</summary>
+    public async Task<int> JobCountAsync()
+    {
+        using var client = Client();
+        return (await client.JobsAsync()).Count;
+    }
+
+    /// <summary>The status code of a plain GET.</summary>
+    public async Task<HttpStatusCode> StatusOfGetAsync(string path)
+    {
+        using var response = await Http.GetAsync(new Uri(BaseAddress, path));
+        return response.StatusCode;
+    }
+
+    /// <summary>Every file under the data directory's blob folder (to show that a refused upload wrote nothing).</summary>
+    public IReadOnlyList<string> BlobFiles()
+    {
+        var root = Path.Combine(DataDirectory, "blobs");
+        return Directory.Exists(root) ? Directory.GetFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList() : [];
+    }
+
+    /// <summary>A request signed now by <paramref name="key"/>, built by hand so a test can tamper with it.</summary>
+    public HttpRequestMessage SignedRequest(ActorKey key, HttpMethod method, string path, byte[] body, SignedHeaders? headers = null, byte[]? sentBody = null)
+    {
+        var uri = new Uri(BaseAddress, path);
+        headers ??= HttpSignature.Sign(key, method.Method, uri.PathAndQuery, body, DateTimeOffset.UtcNow);
+        var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(sentBody ?? body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation(HttpSignature.ContentDigestHeader, headers.ContentDigest);
+        request.Headers.TryAddWithoutValidation(HttpSignature.SignatureInputHeader, headers.SignatureInput);
+        request.Headers.TryAddWithoutValidation(HttpSignature.SignatureHeader, headers.Signature);
+        return request;
+    }
+
+    /// <summary>Sends a hand-built request.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => Http.SendAsync(request);
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or the timeout passes (then fails).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"timed out after {timeoutSeconds} s waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+}
+
+/// <summary>Job specs used across the tests.</summary>
+public static class Specs
+{
+    /// <summary>A tiny MLP job that one node fills at once; the join window stays open long enough for any test.</summary>
+    public static JobSpec Tiny { get; } = new()
+    {
+        Name = "tiny", Model = "mlp", Dataset = "fashion-mnist", Rounds = 2, MinNodes = 1, MaxNodes = 1,
+        InnerSteps = 2, BatchSize = 8, TrainSamples = 64, Seed = 7, OpenSeconds = 1, TrainSeconds = 3600, ValidateSeconds = 3600,
+    };
+}
+
+/// <summary>Assertions about the coordinator's error replies.</summary>
+public static class Problems
+{
+    /// <summary>Asserts the exact status and a ProblemDetails JSON body (title, matching status); returns the body.</summary>
+    public static async Task<JsonElement> AssertAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var doc = JsonDocument.Parse(text);
+        var root = doc.RootElement.Clone();
+        Assert.True(root.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String && title.GetString()!.Length > 0, text);
+        Assert.True(root.TryGetProperty("status", out var code) && code.GetInt32() == (int)status, text);
+        return root;
+    }
+
+    /// <summary>The problem's detail sentence.</summary>
+    public static string Detail(JsonElement problem) =>
+        problem.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "";
+
+    /// <summary>The field names of a validation problem's <c>errors</c>.</summary>
+    public static IReadOnlyList<string> ErrorFields(JsonElement problem) =>
+        problem.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object ? e.EnumerateObject().Select(p => p.Name).ToList() : [];
+
+    /// <summary>UTF-8 of a JSON text.</summary>
+    public static byte[] Utf8(string json) => Encoding.UTF8.GetBytes(json);
+}
+
+/// <summary>A clock shifted from the real one, to sign requests as if from a skewed machine.</summary>
+public sealed class SkewedClock(TimeSpan offset) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
+}

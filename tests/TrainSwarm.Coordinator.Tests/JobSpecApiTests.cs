@@ -1,0 +1,148 @@
+using System.Net;
+using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Wire;
+using static TrainSwarm.Coordinator.Tests.Problems;
+
+namespace TrainSwarm.Coordinator.Tests;
+
+/// <summary>A bad job spec is refused field by field, and no job (nor round) is created.</summary>
+public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<CoordinatorFixture>, IAsyncLifetime
+{
+    private ActorKey _creator = null!;
+
+    public async Task InitializeAsync() => _creator = await swarm.ActorAsync("creator");
+
+    public Task DisposeAsync()
+    {
+        _creator.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task<HttpResponseMessage> PostJobAsync(string json)
+    {
+        using var client = swarm.Client(_creator);
+        return await client.SendSignedRawAsync(HttpMethod.Post, Routes.Jobs, Utf8(json), "application/json");
+    }
+
+    [Theory]
+    [InlineData("""{"rounds":0}""", "rounds")]
+    [InlineData("""{"rounds":-3}""", "rounds")]
+    [InlineData("""{"minNodes":3,"maxNodes":2}""", "maxNodes")]
+    [InlineData("""{"minNodes":0}""", "minNodes")]
+    [InlineData("""{"learningRate":-1}""", "learningRate")]
+    [InlineData("""{"learningRate":0}""", "learningRate")]
+    [InlineData("""{"learningRate":1e300}""", "learningRate")]
+    [InlineData("""{"learningRate":"NaN"}""", "learningRate")]
+    [InlineData("""{"learningRate":"Infinity"}""", "learningRate")]
+    [InlineData("""{"model":"transformer"}""", "model")]
+    [InlineData("""{"model":null}""", "model")]
+    [InlineData("""{"dataset":"imagenet"}""", "dataset")]
+    [InlineData("""{"dataset":null}""", "dataset")]
+    [InlineData("""{"layers":["flatten","linear(784)"]}""", "layers")]
+    [InlineData("""{"layers":[]}""", "layers")]
+    [InlineData("""{"batchSize":0}""", "batchSize")]
+    [InlineData("""{"innerSteps":0}""", "innerSteps")]
+    [InlineData("""{"optimizer":"lbfgs"}""", "optimizer")]
+    [InlineData("""{"strategy":"krum-typo"}""", "strategy")]
+    [InlineData("""{"momentum":1}""", "momentum")]
+    [InlineData("""{"holdoutFraction":0.9}""", "holdoutFraction")]
+    [InlineData("""{"targetAccuracy":1.5}""", "targetAccuracy")]
+    [InlineData("""{"trainSamples":2,"maxNodes":3}""", "trainSamples")]
+    [InlineData("""{"openSeconds":0}""", "openSeconds")]
+    [InlineData("""{"trainSeconds":99999999}""", "trainSeconds")]
+    public async Task An_invalid_field_is_named_and_no_job_is_created(string json, string field)
+    {
+        var before = await swarm.JobCountAsync();
+        using var response = await PostJobAsync(json);
+        var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("Invalid job spec", problem.GetProperty("title").GetString());
+        Assert.Equal([field], ErrorFields(problem));
+        Assert.Contains(field + ": ", Detail(problem), StringComparison.Ordinal);
+        Assert.Equal(before, await swarm.JobCountAsync());
+    }
+
+    [Fact]
+    public async Task Every_invalid_field_is_named_at_once()
+    {
+        var before = await swarm.JobCountAsync();
+        using var response = await PostJobAsync("""{"rounds":0,"dataset":"imagenet","learningRate":-1,"model":"gpt"}""");
+        var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(["dataset", "learningRate", "model", "rounds"], ErrorFields(problem).Order(StringComparer.Ordinal));
+        Assert.Equal(before, await swarm.JobCountAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"rounds":""")]
+    [InlineData("""not json""")]
+    [InlineData("""{"rounds":"many"}""")]
+    [InlineData("""[1,2,3]""")]
+    [InlineData("""null""")]
+    [InlineData("")]
+    public async Task A_malformed_body_is_a_bad_request_and_no_job_is_created(string json)
+    {
+        var before = await swarm.JobCountAsync();
+        using var response = await PostJobAsync(json);
+        var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.StartsWith("the body is not a valid JobSpec", Detail(problem), StringComparison.Ordinal);
+        Assert.Equal(before, await swarm.JobCountAsync());
+    }
+
+    [Fact]
+    public async Task A_null_name_is_a_bad_request_not_a_server_error()
+    {
+        var before = await swarm.JobCountAsync();
+        using var response = await PostJobAsync("""{"name":null}""");
+        await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await swarm.JobCountAsync());
+    }
+
+    [Fact]
+    public async Task Layers_whose_sizes_do_not_chain_are_refused()
+    {
+        var before = await swarm.JobCountAsync();
+        using var response = await PostJobAsync("""{"layers":["flatten","linear(784,64)","relu","linear(32,10)"]}""");
+        var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(["layers"], ErrorFields(problem));
+        Assert.Equal(before, await swarm.JobCountAsync());
+    }
+
+    [Theory]
+    [InlineData("""{"layers":["flatten","linear(784,64)","relu","linear(64,5)"]}""")]
+    [InlineData("""{"layers":["flatten","linear(65536,65536)"]}""")]
+    [InlineData("""{"layers":["conv2d(3,8,3)","flatten","linear(5408,10)"]}""")]
+    public async Task Layers_with_the_wrong_output_too_many_parameters_or_wrong_input_channels_are_refused(string body)
+    {
+        var before = await swarm.JobCountAsync();
+        using var response = await PostJobAsync(body);
+        var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(["layers"], ErrorFields(problem));
+        Assert.Equal(before, await swarm.JobCountAsync());
+    }
+
+    [Fact]
+    public async Task A_creator_who_is_not_registered_cannot_submit()
+    {
+        // An unregistered key cannot even be checked: its public key is unknown, so the request is unauthenticated.
+        using var stranger = ActorKey.Generate();
+        var before = await swarm.JobCountAsync();
+        using var client = swarm.Client(stranger);
+        using var response = await client.SendSignedRawAsync(HttpMethod.Post, Routes.Jobs, SwarmJson.SerializeToUtf8(Specs.Tiny), "application/json");
+        await AssertAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal(before, await swarm.JobCountAsync());
+    }
+
+    [Fact]
+    public async Task A_valid_spec_creates_the_job_and_its_first_round()
+    {
+        var before = await swarm.JobCountAsync();
+        var job = await swarm.JobAsync(_creator);
+        Assert.Equal(before + 1, await swarm.JobCountAsync());
+        Assert.Equal(_creator.Address, job.Creator);
+        Assert.Equal(Specs.Tiny, job.Spec);
+        Assert.Equal(JobStatus.Running, job.Status);
+        var round = await swarm.RoundOfAsync(job.Id);
+        Assert.Equal($"{job.Id}-r0", round.Id);
+        Assert.Equal(job.InitialModelBlob, round.BaseModel);
+        Assert.Equal(HttpStatusCode.OK, await swarm.StatusOfGetAsync(Routes.Blob(job.InitialModelBlob)));
+    }
+}
