@@ -43,7 +43,7 @@ public static class BenchSwarmCommand
             var spec = new JobSpec
             {
                 Name = "bench", Model = model, Rounds = parse.GetValue(maxRounds), MinNodes = n, MaxNodes = n, InnerSteps = h, BatchSize = 64,
-                LearningRate = 0.05, Optimizer = "sgd", Momentum = 0.9, OpenSeconds = 30, TrainSeconds = 600,
+                LearningRate = 0.001, Optimizer = "adam", OpenSeconds = 30, TrainSeconds = 600,
             };
             var swarm = await RunToTargetAsync(dataset, spec, n, "f32", parse.GetValue(target), cancellation);
             Print(console, swarm.TimeToTarget);
@@ -133,14 +133,14 @@ public static class BenchSwarmCommand
         }
     }
 
-    /// <summary>The same model and optimizer trained in one process, on all cores, for <paramref name="samples"/> samples.</summary>
+    /// <summary>The same model and optimizer (Adam, as the nodes use) trained in one process, on all cores, for <paramref name="samples"/> samples.</summary>
     private static object SingleProcess(string dataset, JobSpec spec, long samples)
     {
         Engine.Threads = Environment.ProcessorCount;
         var train = FashionMnist.LoadTrain(dataset);
         var test = FashionMnist.LoadTest(dataset);
         var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
-        var optimizer = new Sgd(model.Parameters(), (float)spec.LearningRate, momentum: (float)spec.Momentum);
+        var optimizer = new Adam(model.Parameters(), (float)spec.LearningRate);
         var steps = (int)(samples / spec.BatchSize);
         var loader = new MiniBatchLoader(train, spec.BatchSize, spec.Seed, maxBatches: Math.Min(steps, train.Count / spec.BatchSize));
         var trainer = new Trainer(model, optimizer, loader, train);

@@ -53,7 +53,7 @@ public static class DevnetCommand
             {
                 Name = "devnet demo", Model = parse.GetValue(preset)!, Dataset = "fashion-mnist", Rounds = parse.GetValue(rounds),
                 MinNodes = 1, MaxNodes = nodeCount, InnerSteps = parse.GetValue(innerSteps), BatchSize = 64,
-                LearningRate = 0.05, Optimizer = "sgd", Momentum = 0.9, Strategy = "fedavg", OpenSeconds = 10, TrainSeconds = 600,
+                LearningRate = 0.001, Optimizer = "adam", Strategy = "fedavg", OpenSeconds = 10, TrainSeconds = 600,
             };
             var job = await creator.SubmitJobAsync(spec, cancellation);
             console.MarkupLine($"job [bold]{job.Id}[/] submitted: {spec.Model} on fashion-mnist, {spec.Rounds} rounds × {nodeCount} nodes × H={spec.InnerSteps}, fedavg");

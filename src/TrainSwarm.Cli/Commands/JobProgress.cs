@@ -50,7 +50,7 @@ internal static class JobProgress
     /// <summary>One row per completed round: nodes, updates accepted, holdout loss and accuracy, test accuracy, duration.</summary>
     public static void RenderSummary(IAnsiConsole console, IReadOnlyList<RoundView> rounds)
     {
-        var table = new Table().AddColumns("round", "attempt", "nodes", "delivered", "holdout loss", "holdout acc", "test acc", "seconds");
+        var table = new Table().AddColumns("round", "try", "nodes", "updates", "holdout loss", "holdout acc", "test acc", "seconds");
         foreach (var r in rounds.Where(r => r.Status == RoundStatus.Done))
         {
             var m = r.Metrics;

@@ -17,7 +17,7 @@ public sealed record DevnetOptions
     /// <summary>Folder holding Fashion-MNIST (null: the nodes search the usual places).</summary>
     public string? DatasetDirectory { get; init; }
 
-    /// <summary>Engine threads per node and for the validator (the machine is shared by all of them).</summary>
+    /// <summary>Engine threads per node (the nodes share the machine); the validator gets every core, as the nodes wait while it works.</summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>Update encoding the nodes upload: f32 or int8.</summary>
@@ -135,7 +135,8 @@ public sealed class Devnet : IAsyncDisposable
 
     private string[] DaemonArgs(string role, string keyPath)
     {
-        var args = new List<string> { role, "start", "--coordinator", Url.ToString().TrimEnd('/'), "--key", keyPath, "--threads", _options.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var threads = role == "validator" ? Environment.ProcessorCount : _options.Threads;
+        var args = new List<string> { role, "start", "--coordinator", Url.ToString().TrimEnd('/'), "--key", keyPath, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (_options.DatasetDirectory is not null)
             args.AddRange(["--data-dir", _options.DatasetDirectory]);
         return [.. args];
