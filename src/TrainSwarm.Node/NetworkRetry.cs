@@ -1,4 +1,3 @@
-using System.Net;
 using TrainSwarm.Client;
 
 namespace TrainSwarm.Node;
@@ -15,16 +14,8 @@ public static class NetworkRetry
     /// <summary>The longest wait between two tries.</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(15);
 
-    /// <summary>True for a failure worth trying again: network errors, timeouts, 5xx and 429, but not the caller's own cancellation.</summary>
-    public static bool IsTransient(Exception error, CancellationToken cancellation) => error switch
-    {
-        HttpRequestException => true,
-        SwarmApiException api => (int)api.Status >= 500 || api.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout,
-        // HttpClient reports its own timeout as a cancellation; only ours means "stop".
-        OperationCanceledException or TimeoutException => !cancellation.IsCancellationRequested,
-        IOException => true,
-        _ => false,
-    };
+    /// <summary>True for a failure worth trying again (see <see cref="TransientFailure"/>).</summary>
+    public static bool IsTransient(Exception error, CancellationToken cancellation) => TransientFailure.Is(error, cancellation);
 
     /// <summary>The wait before try number <paramref name="failures"/> + 1.</summary>
     public static TimeSpan Delay(int failures) =>

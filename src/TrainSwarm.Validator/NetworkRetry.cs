@@ -1,4 +1,3 @@
-using System.Net;
 using TrainSwarm.Client;
 
 namespace TrainSwarm.Validator;
@@ -30,13 +29,6 @@ internal sealed class NetworkRetry(IValidatorObserver observer, TimeSpan maxBack
         }
     }
 
-    /// <summary>True for failures worth retrying: no connection, a timeout (not our own cancellation), 5xx, 408 or 429.</summary>
-    public static bool IsTransient(Exception e, CancellationToken cancellation) => e switch
-    {
-        HttpRequestException => true,
-        TaskCanceledException => !cancellation.IsCancellationRequested,
-        SwarmApiException api => (int)api.Status >= 500 || api.Status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests,
-        IOException => true,
-        _ => false,
-    };
+    /// <summary>True for failures worth retrying (see <see cref="TransientFailure"/>).</summary>
+    public static bool IsTransient(Exception e, CancellationToken cancellation) => TransientFailure.Is(e, cancellation);
 }

@@ -25,6 +25,9 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     /// <summary>Where the coordinator keeps its database, key and blobs.</summary>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "ts-coordinator-tests-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>A PostgreSQL connection string for the coordinator's state; null keeps it in SQLite under <see cref="DataDirectory"/>.</summary>
+    public string? Database { get; init; }
+
     /// <summary>The running coordinator's root address.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
@@ -40,6 +43,7 @@ public sealed class CoordinatorFixture : IAsyncLifetime
         {
             Url = "http://127.0.0.1:0",
             DataDirectory = DataDirectory,
+            Database = Database,
             Devnet = true,
             MaxBlobBytes = MaxBlobBytes,
         });

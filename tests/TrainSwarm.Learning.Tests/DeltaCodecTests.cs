@@ -52,6 +52,22 @@ public class DeltaCodecTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void Int8_scales_by_the_largest_magnitude_even_when_that_value_is_negative()
+    {
+        // TensorPrimitives.MaxMagnitude returns the signed value (-2 here); a scale taken from it without Math.Abs
+        // fell back to 1, and 0.5 and 1.0 then decoded as 0 and 1.
+        float[] values = [-2.0f, 0.5f, 1.0f];
+        var decoded = DeltaCodec.Decode(DeltaCodec.Encode([NamedArray.F32("w", values, 3)], "int8"), out var encoding);
+        Assert.Equal("int8", encoding);
+        var scale = 2.0f / 127f;
+        var tolerance = scale / 2 * (1 + 1e-5f);
+        var actual = Assert.Single(decoded).AsF32();
+        for (var i = 0; i < values.Length; i++)
+            Assert.True(MathF.Abs(values[i] - actual[i]) <= tolerance, $"element {i}: {values[i]} decoded as {actual[i]} (tolerance {tolerance})");
+        Assert.Equal(-2.0f, actual[0], 1e-6f);
+    }
+
+    [Fact]
     public void Int8_is_about_four_times_smaller()
     {
         var delta = RandomDelta(3, 300, 300);
