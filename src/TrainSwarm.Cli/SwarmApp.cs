@@ -24,6 +24,7 @@ public static class SwarmApp
             WalletCommand.Create(console),
             CoordinatorCommand.Create(console),
             DevnetCommand.Create(console),
+            JobCommand.Create(console),
         };
         return root;
     }

@@ -35,6 +35,18 @@ public sealed partial class SwarmClient
     public Task<IReadOnlyList<Assignment>> AssignmentsAsync(string address, CancellationToken cancellation = default) =>
         GetAsync<IReadOnlyList<Assignment>>(Routes.NodeAssignments(address), cancellation);
 
+    /// <summary>Prices a job spec (unsigned: a quote moves no money); the coordinator stores the quote.</summary>
+    public async Task<Quote> QuoteAsync(JobSpec spec, CancellationToken cancellation = default)
+    {
+        using var content = new ByteArrayContent(SwarmJson.SerializeToUtf8(spec));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync(new Uri(BaseAddress, Routes.JobQuote), content, cancellation);
+        return await ReadAsync<Quote>(response, cancellation);
+    }
+
+    /// <summary>A quote issued earlier.</summary>
+    public Task<Quote> GetQuoteAsync(string id, CancellationToken cancellation = default) => GetAsync<Quote>(Routes.Quote(id), cancellation);
+
     /// <summary>Submits a job.</summary>
     public Task<JobView> SubmitJobAsync(JobSpec spec, CancellationToken cancellation = default) =>
         SendSignedAsync<JobView>(HttpMethod.Post, Routes.Jobs, spec, cancellation);

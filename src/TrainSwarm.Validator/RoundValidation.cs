@@ -1,6 +1,7 @@
 using System.Net;
 using TrainSwarm.Client;
 using TrainSwarm.Coordination.Aggregation;
+using TrainSwarm.Learning.Training;
 using TrainSwarm.Nn.Serialization;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Signing;
@@ -15,13 +16,19 @@ namespace TrainSwarm.Validator;
 /// </summary>
 internal sealed class RoundValidation(SwarmClient client, ActorKey key, DatasetCache datasets, NetworkRetry retry, IValidatorObserver observer)
 {
+    // The new model's holdout score, kept because the next round starts from that model: reusing it saves one
+    // holdout evaluation per round on the critical path.
+    private (string Model, (double, int?, ulong) Split, EvalResult Holdout)? _lastScored;
+
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
         var (round, spec) = (task.Round, task.Spec);
         var (train, test) = await datasets.GetAsync(spec.Dataset, cancellation);
         var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
-        var scorer = UpdateScorer.Create(spec, baseBytes, datasets.Holdout(spec, train));
+        var split = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
+        var knownBase = _lastScored is { } last && last.Model == round.BaseModel && last.Split == split ? last.Holdout : (EvalResult?)null;
+        var scorer = UpdateScorer.Create(spec, baseBytes, datasets.Holdout(spec, train), knownBase);
 
         var candidates = await FetchAsync(task, cancellation);
         var scored = scorer.Score(candidates, cancellation);
@@ -49,6 +56,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, DatasetC
         }
         // With nothing accepted the base stays the global model, and the coordinator retries the round.
         var holdout = aggregated.Outcome is null ? scorer.Base : scorer.Evaluate(newWeights);
+        _lastScored = (newModel, split, holdout);
         var onTest = scorer.Evaluate(newWeights, test);
         var metrics = new RoundMetrics(
             scorer.Base.Loss, scorer.Base.Accuracy, holdout.Loss, holdout.Accuracy, scorer.HoldoutSamples,

@@ -22,24 +22,28 @@ public sealed class UpdateScorer
 {
     private readonly LabeledImages _holdout;
 
-    /// <summary>A scorer for <paramref name="model"/>, which holds the round's base weights, on <paramref name="holdout"/>.</summary>
-    public UpdateScorer(Module model, LabeledImages holdout)
+    /// <summary>
+    /// A scorer for <paramref name="model"/>, which holds the round's base weights, on <paramref name="holdout"/>.
+    /// <paramref name="knownBase"/> is the base's holdout result when already known (evaluation is deterministic, so
+    /// the previous round's score of the same model on the same holdout is exact).
+    /// </summary>
+    public UpdateScorer(Module model, LabeledImages holdout, EvalResult? knownBase = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         _holdout = holdout ?? throw new ArgumentNullException(nameof(holdout));
         BaseWeights = WeightConversion.FromModule(model);
-        Base = Evaluator.Evaluate(model, holdout);
+        Base = knownBase ?? Evaluator.Evaluate(model, holdout);
     }
 
     /// <summary>Builds <paramref name="spec"/>'s model, loads the base weights from safetensors bytes and evaluates it on the holdout.</summary>
     /// <exception cref="SafeTensorsFormatException">The base model does not fit the spec's architecture.</exception>
-    public static UpdateScorer Create(JobSpec spec, byte[] baseModel, LabeledImages holdout)
+    public static UpdateScorer Create(JobSpec spec, byte[] baseModel, LabeledImages holdout, EvalResult? knownBase = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         // The seed only initializes weights that the import then overwrites.
         var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
         ModuleWeights.Import(model, SafeTensorsReader.Read(baseModel));
-        return new UpdateScorer(model, holdout);
+        return new UpdateScorer(model, holdout, knownBase);
     }
 
     /// <summary>The model the scorer evaluates with; it holds whatever weights were evaluated last.</summary>

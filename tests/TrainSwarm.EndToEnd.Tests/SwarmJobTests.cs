@@ -35,6 +35,13 @@ public sealed class SwarmJobTests(ITestOutputHelper output)
         var gains = rounds.Select(r => r.Metrics!.HoldoutAccuracy - r.Metrics.BaseHoldoutAccuracy).ToList();
         output.WriteLine("holdout accuracy per round: " + string.Join(", ", rounds.Select(r => r.Metrics!.HoldoutAccuracy.ToString("F4"))));
         Assert.True(gains.Average() > 0, $"average gain {gains.Average():F4}");
+        // Each round starts from the previous round's model, so its base scores exactly what that model scored.
+        for (var i = 1; i < rounds.Count; i++)
+        {
+            Assert.Equal(rounds[i - 1].NewModel, rounds[i].BaseModel);
+            Assert.Equal(rounds[i - 1].Metrics!.HoldoutAccuracy, rounds[i].Metrics!.BaseHoldoutAccuracy);
+            Assert.Equal(rounds[i - 1].Metrics!.HoldoutLoss, rounds[i].Metrics!.BaseHoldoutLoss);
+        }
         Assert.True(rounds[^1].Metrics!.TestAccuracy >= 0.80, $"test accuracy {rounds[^1].Metrics!.TestAccuracy:F4} < 0.80");
 
         // The downloaded model, evaluated here by the engine, gives exactly the accuracy the validator reported

@@ -7,9 +7,12 @@ using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Coordinator.Apis;
 
-/// <summary>Jobs: submit, list, inspect, download the model, cancel.</summary>
+/// <summary>Jobs: quote, submit, list, inspect, download the model, cancel.</summary>
 public static class JobsApi
 {
+    // A spec is a few hundred bytes; an unsigned endpoint takes no more than this.
+    private const long MaxSpecBytes = 64 << 10;
+
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost(Routes.Jobs, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
@@ -18,6 +21,16 @@ public static class JobsApi
             var job = await swarm.SubmitJobAsync(signed.Actor, signed.Read<JobSpec>(), ct);
             return TypedResults.Created(Routes.Job(job.Id), job);
         }).AddEndpointFilter(new SignatureFilter()).WithSummary("Submit a job (signed by the creator)");
+        // Unsigned: a quote moves no money. The body is read by hand so a malformed one is the same 400 as on submit.
+        app.MapPost(Routes.JobQuote, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        {
+            var body = await SignatureFilter.ReadBodyAsync(http.Request, MaxSpecBytes, ct);
+            var quote = await swarm.QuoteAsync(SignedRequest.Parse<JobSpec>(body), ct);
+            return TypedResults.Created(Routes.Quote(quote.Id), quote);
+        }).WithSummary("Price a job spec: compute, fees, expected duration; valid for a stated time");
+        app.MapGet(Routes.Quotes + "/{id}", async (string id, SwarmService swarm, CancellationToken ct) =>
+            TypedResults.Ok(await swarm.QuoteByIdAsync(Ids.Quote(id), ct) ?? throw ApiProblemException.NotFound($"no quote {id}")))
+            .WithSummary("One quote");
         app.MapGet(Routes.Jobs, async (SwarmService swarm, CancellationToken ct) => TypedResults.Ok(await swarm.JobsAsync(ct)))
             .WithSummary("All jobs, newest first");
         app.MapGet(Routes.Jobs + "/{id}", async (string id, SwarmService swarm, CancellationToken ct) =>

@@ -46,6 +46,10 @@ internal static class Ids
         value.Length == 13 && value[0] == 'j' && value.AsSpan(1).ContainsAnyExcept("0123456789abcdef") == false
             ? value : throw ApiProblemException.BadRequest($"'{value}' is not a job id");
 
+    public static string Quote(string value) =>
+        value.Length == 13 && value[0] == 'q' && value.AsSpan(1).ContainsAnyExcept("0123456789abcdef") == false
+            ? value : throw ApiProblemException.BadRequest($"'{value}' is not a quote id");
+
     public static string Round(string value)
     {
         var dash = value.IndexOf("-r", StringComparison.Ordinal);

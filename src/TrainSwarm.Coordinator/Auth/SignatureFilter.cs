@@ -37,7 +37,8 @@ public sealed class SignatureFilter(bool selfCertifying = false) : IEndpointFilt
         return await next(context);
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellation)
+    /// <summary>The request body, refused with a 413 when it is larger than <paramref name="limit"/> bytes.</summary>
+    internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellation)
     {
         if (request.ContentLength > limit)
             throw new ApiProblemException(413, "Payload too large", $"the body has {request.ContentLength} bytes; the limit is {limit}");

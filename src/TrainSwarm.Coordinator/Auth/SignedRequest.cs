@@ -16,11 +16,14 @@ public sealed record SignedRequest(string Actor, byte[] Body)
     internal void Attach(HttpContext context) => context.Items[ItemKey] = this;
 
     /// <summary>The body as JSON of type <typeparamref name="T"/>; a malformed body is a 400.</summary>
-    public T Read<T>()
+    public T Read<T>() => Parse<T>(Body);
+
+    /// <summary>A body (signed or not) as JSON of type <typeparamref name="T"/>; a malformed body is a 400.</summary>
+    public static T Parse<T>(byte[] body)
     {
         try
         {
-            return SwarmJson.Deserialize<T>(Body);
+            return SwarmJson.Deserialize<T>(body);
         }
         catch (System.Text.Json.JsonException e)
         {

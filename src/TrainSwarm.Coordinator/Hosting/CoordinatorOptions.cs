@@ -1,3 +1,5 @@
+using TrainSwarm.Coordination.Pricing;
+
 namespace TrainSwarm.Coordinator.Hosting;
 
 /// <summary>How a coordinator runs: where it listens, where it keeps its state, whom it trusts as validators.</summary>
@@ -29,6 +31,9 @@ public sealed record CoordinatorOptions
 
     /// <summary>A node is online when it was heard from within this time.</summary>
     public TimeSpan OnlineWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Prices quoted to creators: micro-tokens per GFLOP of training, fees in basis points, quote validity, reference GPU.</summary>
+    public PriceTable Prices { get; init; } = PriceTable.Default;
 
     /// <summary>The database connection actually used.</summary>
     public string ConnectionString => Database ?? Path.Combine(DataDirectory, "swarm.db");

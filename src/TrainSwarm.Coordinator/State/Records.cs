@@ -17,6 +17,7 @@ internal static class Kinds
     public const string Round = "round";
     public const string Update = "update";
     public const string Result = "result";
+    public const string Quote = "quote";
 
     public static string RoundKey(string roundId, int attempt) => $"{roundId}#{attempt:D3}";
     public static string UpdateKey(string roundId, int attempt, string node) => $"{roundId}#{attempt:D3}#{node}";

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using TrainSwarm.Coordination.Rounds;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
+using TrainSwarm.Nn.Layers;
 using TrainSwarm.Nn.Serialization;
 using TrainSwarm.Protocol.Blobs;
 using TrainSwarm.Protocol.Wire;
@@ -14,24 +15,7 @@ public sealed partial class SwarmService
     /// <summary>Checks a spec, stores its initial model and opens round 0. The creator must be a registered actor.</summary>
     public async Task<JobView> SubmitJobAsync(string creator, JobSpec spec, CancellationToken cancellation)
     {
-        var errors = JobSpecRules.Validate(spec);
-        byte[]? initial = null;
-        if (errors.Count == 0)
-        {
-            try
-            {
-                // Building and running the model once checks a layer list completely (grammar, size, fit to the data); its weights are round 0's base.
-                var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
-                ModelBuilder.CheckFits(model, [1, 28, 28], FashionMnist.Classes); // every catalog dataset is 28×28 grey images in 10 classes
-                initial = ModuleWeights.ToBytes(model);
-            }
-            catch (Exception e) when (e is FormatException or ArgumentException)
-            {
-                errors["layers"] = [e.Message];
-            }
-        }
-        if (errors.Count > 0)
-            throw new ApiProblemException(400, "Invalid job spec", "the job spec has invalid fields: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")), errors);
+        var initial = ModuleWeights.ToBytes(CheckSpec(spec));
         var modelId = BlobId.Of(initial);
         await Blobs.PutAsync(modelId, initial, cancellation);
         return await MutateAsync(changes =>
@@ -47,6 +31,33 @@ public sealed partial class SwarmService
             return job;
         }, cancellation);
     }
+
+    /// <summary>
+    /// Checks a spec completely: every field rule, then the layer list by building the model and running it once
+    /// (grammar, size, fit to the data). A bad spec is a 400 naming every bad field; a good one returns the model,
+    /// initialized from the spec's seed.
+    /// </summary>
+    private static Sequential CheckSpec(JobSpec spec)
+    {
+        var errors = JobSpecRules.Validate(spec);
+        if (errors.Count == 0)
+        {
+            try
+            {
+                var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
+                ModelBuilder.CheckFits(model, InputShape, FashionMnist.Classes);
+                return model;
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                errors["layers"] = [e.Message];
+            }
+        }
+        throw new ApiProblemException(400, "Invalid job spec", "the job spec has invalid fields: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")), errors);
+    }
+
+    // Every catalog dataset is 28×28 grey images in 10 classes.
+    private static readonly int[] InputShape = [1, 28, 28];
 
     /// <summary>Cancels a running job (creator only); its open round closes with it.</summary>
     public Task<JobView> CancelJobAsync(string actor, string jobId, CancellationToken cancellation) =>

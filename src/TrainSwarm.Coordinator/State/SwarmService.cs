@@ -27,6 +27,7 @@ public sealed partial class SwarmService
     private readonly SortedDictionary<string, RoundView> _rounds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UpdateSubmission> _updates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoundResultSubmission> _results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Quote> _quotes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
     private long _lastSequence;
 
@@ -85,6 +86,11 @@ public sealed partial class SwarmService
         {
             var r = SwarmJson.Deserialize<RoundResultSubmission>(json);
             _results[Kinds.RoundKey(r.Result.RoundId, r.Result.Attempt)] = r;
+        }
+        foreach (var json in await _store.LoadAsync(Kinds.Quote, cancellation))
+        {
+            var q = SwarmJson.Deserialize<Quote>(json);
+            _quotes[q.Id] = q;
         }
         _lastSequence = await _store.LastEventSequenceAsync(cancellation);
         RefreshActorsSnapshot();

@@ -84,7 +84,7 @@ public static class ModelBuilder
         };
     }
 
-    private static (string Name, int[] Args) Split(string text, int index)
+    internal static (string Name, int[] Args) Split(string text, int index)
     {
         var spec = text.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
         var open = spec.IndexOf('(', StringComparison.Ordinal);

@@ -12,6 +12,8 @@ public static class Routes
     public const string Rounds = Prefix + "/rounds";
     public const string Blobs = Prefix + "/blobs";
     public const string Events = Prefix + "/events";
+    public const string JobQuote = Jobs + "/quote";
+    public const string Quotes = Prefix + "/quotes";
 
     public static string Node(string address) => $"{Nodes}/{address}";
     public static string NodeAssignments(string address) => $"{Nodes}/{address}/assignments";
@@ -25,4 +27,5 @@ public static class Routes
     public static string RoundValidation(string id) => $"{Rounds}/{id}/validation";
     public static string RoundResult(string id) => $"{Rounds}/{id}/result";
     public static string Blob(string id) => $"{Blobs}/{id}";
+    public static string Quote(string id) => $"{Quotes}/{id}";
 }
