@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using TrainSwarm.Protocol.Identity;
@@ -113,6 +112,4 @@ public sealed partial class SwarmClient : IDisposable
         if (_ownsHttp)
             _http.Dispose();
     }
-
-    internal static bool IsNotFound(SwarmApiException e) => e.Status == HttpStatusCode.NotFound;
 }

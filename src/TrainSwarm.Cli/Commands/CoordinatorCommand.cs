@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using TrainSwarm.Coordinator.Hosting;
@@ -44,8 +45,8 @@ public static class CoordinatorCommand
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddFilter("TrainSwarm", LogLevel.Information), cancellation);
             await app.StartAsync(cancellation);
-            var identity = app.Services.GetService(typeof(Coordinator.State.CoordinatorIdentity)) as Coordinator.State.CoordinatorIdentity;
-            console.MarkupLine($"coordinator [bold]{identity?.Address}[/] listening on {CoordinatorHost.ListeningAddress(app)} " +
+            var identity = app.Services.GetRequiredService<Coordinator.State.CoordinatorIdentity>();
+            console.MarkupLine($"coordinator [bold]{identity.Address}[/] listening on {CoordinatorHost.ListeningAddress(app)} " +
                 $"({(options.Database is null ? "sqlite " + Markup.Escape(options.ConnectionString) : "postgresql")}{(options.Devnet ? ", devnet" : "")})");
             try
             {

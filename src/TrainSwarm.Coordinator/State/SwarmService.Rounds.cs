@@ -63,7 +63,8 @@ public sealed partial class SwarmService
                 throw ApiProblemException.From(submitted.Refusal!);
             var next = submitted.Value!;
             var participant = next.Participants.Single(p => p.Node == node);
-            if (participant.SubmittedAt == Now || !_updates.ContainsKey(Kinds.UpdateKey(roundId, round.Attempt, node)))
+            // A retry of an acknowledged submission finds its update stored already: acknowledge again, record nothing new.
+            if (!_updates.ContainsKey(Kinds.UpdateKey(roundId, round.Attempt, node)))
             {
                 var updateKey = Kinds.UpdateKey(roundId, round.Attempt, node);
                 changes.Put(Kinds.Update, updateKey, submission, () => _updates[updateKey] = submission);

@@ -61,7 +61,7 @@ public sealed class SwarmStore
             while (await reader.ReadAsync(cancellation))
                 docs.Add(reader.GetString(0));
             return docs;
-        }, cancellation);
+        }, cancellation, write: false);
 
     /// <summary>
     /// Records a nonce as used; false when it was used before. Nonces older than <paramref name="forgetBefore"/>
@@ -88,7 +88,7 @@ public sealed class SwarmStore
             while (await reader.ReadAsync(cancellation))
                 docs.Add(reader.GetString(0));
             return docs;
-        }, cancellation);
+        }, cancellation, write: false);
 
     /// <summary>The highest event sequence stored (0 when none).</summary>
     public Task<long> LastEventSequenceAsync(CancellationToken cancellation = default) =>
@@ -96,17 +96,18 @@ public sealed class SwarmStore
         {
             await using var command = Db.Command(db, tx, "SELECT COALESCE(MAX(seq), 0) FROM swarm_events");
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation), System.Globalization.CultureInfo.InvariantCulture);
-        }, cancellation);
+        }, cancellation, write: false);
 
-    private async Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellation)
+    // Reads take a read transaction, so an SSE backlog or a load never queues behind (or blocks) the writer.
+    private async Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellation, bool write = true)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var db = await _dialect.OpenAsync(cancellation);
-                await using var tx = _dialect is SqliteDialect
-                    ? await _dialect.BeginWriteAsync(db, cancellation)
+                await using var tx = !write ? await _dialect.BeginReadAsync(db, cancellation)
+                    : _dialect is SqliteDialect ? await _dialect.BeginWriteAsync(db, cancellation)
                     : await db.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellation);
                 var result = await work(db, tx);
                 await tx.CommitAsync(cancellation);
