@@ -47,9 +47,15 @@ public sealed partial class SwarmClient
     /// <summary>A quote issued earlier.</summary>
     public Task<Quote> GetQuoteAsync(string id, CancellationToken cancellation = default) => GetAsync<Quote>(Routes.Quote(id), cancellation);
 
-    /// <summary>Submits a job.</summary>
-    public Task<JobView> SubmitJobAsync(JobSpec spec, CancellationToken cancellation = default) =>
-        SendSignedAsync<JobView>(HttpMethod.Post, Routes.Jobs, spec, cancellation);
+    /// <summary>A day: the deadline a job gets when its creator names none.</summary>
+    public const int DefaultDeadlineSeconds = 86_400;
+
+    /// <summary>Quotes <paramref name="spec"/>, then submits it escrowing <paramref name="budget"/> (default: the quote's total).</summary>
+    public async Task<JobView> SubmitJobAsync(JobSpec spec, long? budget = null, int deadlineSeconds = DefaultDeadlineSeconds, CancellationToken cancellation = default)
+    {
+        var quote = await QuoteAsync(spec, cancellation);
+        return await SubmitJobAsync(spec, quote, budget ?? quote.Total, deadlineSeconds, false, cancellation);
+    }
 
     /// <summary>All jobs, newest first.</summary>
     public Task<IReadOnlyList<JobView>> JobsAsync(CancellationToken cancellation = default) => GetAsync<IReadOnlyList<JobView>>(Routes.Jobs, cancellation);

@@ -17,6 +17,12 @@ public static class AccountIds
     /// <summary>The id of the ledger's own expiry transfer for <paramref name="pendingId"/>.</summary>
     public static UInt128 ExpiryOf(UInt128 pendingId) => Derive($"trainswarm-expire-v1\0{pendingId:x32}");
 
+    /// <summary>
+    /// A transfer id fixed by its purpose (e.g. "payout\0job\0round\0node"), so a host that retries the same step after a
+    /// crash submits the same id and the ledger answers <see cref="TransferStatus.Exists"/> instead of moving tokens twice.
+    /// </summary>
+    public static UInt128 TransferFor(string purpose) => Derive($"trainswarm-transfer-v1\0{purpose}");
+
     private static UInt128 Derive(string text)
     {
         Span<byte> digest = stackalloc byte[32];

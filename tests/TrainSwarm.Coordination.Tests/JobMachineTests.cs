@@ -154,4 +154,89 @@ public class JobMachineTests
         Assert.Equal(409, refused.Refusal!.Status);
         Assert.Equal($"job {JobId} already ended ({name})", refused.Refusal.Detail);
     }
+
+    [Fact]
+    public void A_spent_budget_completes_the_job_after_its_round()
+    {
+        var job = Job();
+        var closed = Closed(job, 0, 1, "model0");
+        var (done, round, ended) = JobMachine.AfterRound(job, closed, ResultFor(closed), retry: false, Later, budgetSpent: true);
+        Assert.Null(round);
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.StartsWith("budget spent", done.StatusReason);
+        Assert.Equal("budget spent after 1 rounds", done.StatusReason);
+        Assert.Equal(1, done.RoundsDone);
+        Assert.Equal("model-after-r0", done.ModelBlob);
+        Assert.Equal(Later, done.FinishedAt);
+        Assert.Equal(new Happening(EventTypes.JobDone, null, $"job {JobId} completed: budget spent after 1 rounds"), ended);
+    }
+
+    [Fact]
+    public void All_rounds_done_wins_over_a_spent_budget()
+    {
+        var job = Job() with { RoundsDone = 2, CurrentRound = 2, ModelBlob = "model-after-r1" };
+        var closed = Closed(job, 2, 1, "model-after-r1");
+        var (done, round, _) = JobMachine.AfterRound(job, closed, ResultFor(closed), retry: false, Later, budgetSpent: true);
+        Assert.Null(round);
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.Equal("all 3 rounds done", done.StatusReason);
+    }
+
+    [Fact]
+    public void Reaching_the_target_wins_over_a_spent_budget()
+    {
+        var job = Job(Spec with { TargetAccuracy = 0.5 });
+        var closed = Closed(job, 0, 1, "model0");
+        var (done, _, _) = JobMachine.AfterRound(job, closed, ResultFor(closed, holdoutAccuracy: 0.6), retry: false, Later, budgetSpent: true);
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.StartsWith("target holdout accuracy", done.StatusReason);
+    }
+
+    private static readonly DateTimeOffset Deadline = T0.AddHours(1);
+
+    private static JobView Billed() =>
+        JobMachine.Submit(JobId, "creator", Spec, "model0", T0, new JobBilling("q0123456789ab", 660_800, 660_800, Deadline, false, "escrow-1", 0, null)).Job;
+
+    [Fact]
+    public void A_job_does_not_expire_before_its_deadline()
+    {
+        Assert.Null(JobMachine.Expire(Billed(), T0));
+        Assert.Null(JobMachine.Expire(Billed(), Deadline.AddTicks(-1)));
+    }
+
+    [Fact]
+    public void A_job_without_billing_never_expires()
+    {
+        Assert.Null(JobMachine.Expire(Job(), Deadline.AddYears(1)));
+    }
+
+    [Theory]
+    [InlineData(JobStatus.Completed)]
+    [InlineData(JobStatus.Cancelled)]
+    [InlineData(JobStatus.Failed)]
+    [InlineData(JobStatus.Expired)]
+    public void A_job_that_ended_does_not_expire(JobStatus status)
+    {
+        Assert.Null(JobMachine.Expire(Billed() with { Status = status, FinishedAt = T0.AddMinutes(5) }, Deadline.AddMinutes(1)));
+    }
+
+    [Fact]
+    public void A_running_job_expires_at_its_deadline()
+    {
+        var job = Billed();
+        var (expired, ended) = JobMachine.Expire(job, Deadline)!.Value;
+        Assert.Equal(job with { Status = JobStatus.Expired, StatusReason = "deadline 2025-03-01 13:00:00Z passed", FinishedAt = Deadline }, expired);
+        Assert.Equal(new Happening(EventTypes.JobDone, null, $"job {JobId} expired: deadline 2025-03-01 13:00:00Z passed"), ended);
+    }
+
+    [Fact]
+    public void A_running_job_expires_after_its_deadline_and_keeps_its_billing()
+    {
+        var job = Billed();
+        var now = Deadline.AddMinutes(7);
+        var (expired, _) = JobMachine.Expire(job, now)!.Value;
+        Assert.Equal(JobStatus.Expired, expired.Status);
+        Assert.Equal(now, expired.FinishedAt);
+        Assert.Same(job.Billing, expired.Billing);
+    }
 }

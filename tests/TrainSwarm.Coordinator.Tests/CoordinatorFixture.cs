@@ -73,21 +73,27 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     /// <summary>A client signing with <paramref name="key"/> (and, optionally, a skewed clock).</summary>
     public SwarmClient Client(ActorKey? key = null, TimeProvider? clock = null) => new(BaseAddress, key, Http, clock);
 
-    /// <summary>A fresh key registered under <paramref name="role"/>.</summary>
-    public async Task<ActorKey> ActorAsync(string role)
+    /// <summary>Micro-tokens the faucet gives each actor the fixture registers: 1,000 tokens.</summary>
+    public const long StartingFunds = 1_000_000_000;
+
+    /// <summary>A fresh key registered under <paramref name="role"/>, its wallet funded with <paramref name="funds"/> micro-tokens.</summary>
+    public async Task<ActorKey> ActorAsync(string role, long funds = StartingFunds)
     {
         var key = ActorKey.Generate();
         using var client = Client(key);
         await client.RegisterActorAsync(role);
+        if (funds > 0)
+            await client.FaucetAsync(funds);
         return key;
     }
 
-    /// <summary>A fresh key registered as a node serving <paramref name="datasets"/>.</summary>
+    /// <summary>A fresh key registered as a node serving <paramref name="datasets"/>, funded with <see cref="StartingFunds"/>.</summary>
     public async Task<ActorKey> NodeAsync(params string[] datasets)
     {
         var key = ActorKey.Generate();
         using var client = Client(key);
         await client.RegisterNodeAsync("test-node", new Hardware(4, 8L << 30, "linux", "x64"), new Benchmark("mlp", 1000), datasets);
+        await client.FaucetAsync(StartingFunds);
         return key;
     }
 

@@ -67,8 +67,7 @@ public static class BenchSwarmCommand
         {
             await using var devnet = await Devnet.Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = nodes, DatasetDirectory = dataset, Encoding = encoding }, cancellation);
             using var client = devnet.CreatorClient();
-            await client.RegisterActorAsync("creator", cancellation);
-            var job = await client.SubmitJobAsync(spec, cancellation);
+            var job = await client.SubmitJobAsync(spec, cancellation: cancellation);
             RoundView? reached = null;
             while (reached is null)
             {

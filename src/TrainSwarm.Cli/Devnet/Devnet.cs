@@ -79,8 +79,13 @@ public sealed class Devnet : IAsyncDisposable
         {
             await devnet.StartCoordinatorAsync(cancellation);
             devnet.Validator = SwarmProcess.Start("validator", devnet.DaemonArgs("validator", devnet.ValidatorKeyPath), devnet.LogPath("validator"));
+            await devnet.FundAsync(devnet.Creator, "creator", CreatorFunds, cancellation);
             for (var i = 1; i <= options.Nodes; i++)
+            {
+                using (var key = devnet.LoadOrCreateKey($"node-{i}"))
+                    await devnet.FundAsync(key, "node", NodeFunds, cancellation);
                 devnet.StartNode(i);
+            }
             await devnet.WaitForNodesAsync(options.Nodes, cancellation);
             return devnet;
         }
@@ -140,6 +145,20 @@ public sealed class Devnet : IAsyncDisposable
         if (_options.DatasetDirectory is not null)
             args.AddRange(["--data-dir", _options.DatasetDirectory]);
         return [.. args];
+    }
+
+    /// <summary>Micro-tokens the faucet gives the devnet's creator: 1,000 tokens, plenty for any demo job's escrow.</summary>
+    public const long CreatorFunds = 1_000_000_000;
+
+    /// <summary>Micro-tokens each devnet node starts with: 10 tokens, enough for its round stakes.</summary>
+    public const long NodeFunds = 10_000_000;
+
+    /// <summary>Registers <paramref name="key"/> under <paramref name="role"/> and mints <paramref name="amount"/> micro-tokens into its wallet (a devnet has a faucet).</summary>
+    public async Task FundAsync(ActorKey key, string role, long amount, CancellationToken cancellation)
+    {
+        using var client = new SwarmClient(Url, key, _http);
+        await client.RegisterActorAsync(role, cancellation);
+        await client.FaucetAsync(amount, cancellation);
     }
 
     private async Task WaitForNodesAsync(int count, CancellationToken cancellation)

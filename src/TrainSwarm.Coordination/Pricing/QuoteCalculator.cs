@@ -39,7 +39,8 @@ public static class QuoteCalculator
 
         var (low, high, considered) = Duration(spec, nodeModelSamplesPerSecond);
         return new Quote(id, Protocol.Wire.Quote.DigestOf(spec), samples, trainingFlopsPerSample, units, prices.PricePerUnit, cost,
-            validationFlops, validatorFee, protocolFee, total, prices.PricePerGpuHour, low, high, considered, now, now + prices.Validity);
+            validationFlops, validatorFee, protocolFee, total, prices.PricePerGpuHour, low, high, considered, now, now + prices.Validity,
+            Protocol.Wire.Quote.JobIdFor(id), prices.ValidatorFeeBps, prices.ProtocolFeeBps);
     }
 
     /// <summary>

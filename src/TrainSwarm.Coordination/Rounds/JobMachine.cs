@@ -6,17 +6,18 @@ namespace TrainSwarm.Coordination.Rounds;
 public static class JobMachine
 {
     /// <summary>A new running job whose round 0 starts from <paramref name="initialModel"/>.</summary>
-    public static (JobView Job, RoundView Round) Submit(string id, string creator, JobSpec spec, string initialModel, DateTimeOffset now)
+    public static (JobView Job, RoundView Round) Submit(string id, string creator, JobSpec spec, string initialModel, DateTimeOffset now, JobBilling? billing = null)
     {
-        var job = new JobView(id, creator, spec, JobStatus.Running, null, 0, 0, initialModel, initialModel, null, now, null, null);
+        var job = new JobView(id, creator, spec, JobStatus.Running, null, 0, 0, initialModel, initialModel, null, now, null, null, billing);
         return (job, RoundMachine.Open(job, 0, 1, initialModel, now));
     }
 
     /// <summary>
     /// What follows a closed round: the next round, a retry, or the end of the job (target reached, rounds done,
-    /// too many failed attempts). Returns the new job and the round to open, if any.
+    /// too many failed attempts, budget spent). Returns the new job and the round to open, if any.
     /// </summary>
-    public static (JobView Job, RoundView? Next, Happening? Ended) AfterRound(JobView job, RoundView closed, RoundResult? result, bool retry, DateTimeOffset now)
+    /// <param name="budgetSpent">What is left of the budget cannot pay another update (only a partial budget gets here).</param>
+    public static (JobView Job, RoundView? Next, Happening? Ended) AfterRound(JobView job, RoundView closed, RoundResult? result, bool retry, DateTimeOffset now, bool budgetSpent = false)
     {
         if (retry)
         {
@@ -30,6 +31,8 @@ public static class JobMachine
             return End(job, JobStatus.Completed, $"target holdout accuracy {target:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);
         if (job.RoundsDone >= job.Spec.Rounds)
             return End(job, JobStatus.Completed, $"all {job.Spec.Rounds} rounds done", now);
+        if (budgetSpent)
+            return End(job, JobStatus.Completed, $"budget spent after {job.RoundsDone} rounds", now);
         job = job with { CurrentRound = closed.Index + 1 };
         return (job, RoundMachine.Open(job, closed.Index + 1, 1, result.NewModel, now), null);
     }
@@ -42,6 +45,15 @@ public static class JobMachine
         if (job.Status != JobStatus.Running)
             return Refusal.Conflict($"job {job.Id} already ended ({job.Status.ToString().ToLowerInvariant()})");
         return End(job, JobStatus.Cancelled, "cancelled by the creator", now).Job;
+    }
+
+    /// <summary>A running job whose deadline has passed ends as expired; null when it has none or it has not passed.</summary>
+    public static (JobView Job, Happening Ended)? Expire(JobView job, DateTimeOffset now)
+    {
+        if (job.Status != JobStatus.Running || job.Billing is not { } billing || now < billing.Deadline)
+            return null;
+        var (ended, _, what) = End(job, JobStatus.Expired, $"deadline {billing.Deadline:u} passed", now);
+        return (ended, what!);
     }
 
     private static (JobView Job, RoundView? Next, Happening? Ended) End(JobView job, JobStatus status, string reason, DateTimeOffset now) =>

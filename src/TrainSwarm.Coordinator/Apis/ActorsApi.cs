@@ -14,7 +14,7 @@ public static class ActorsApi
     {
         app.MapGet(Routes.Info, (SwarmService swarm) => TypedResults.Ok(new CoordinatorInfo(
             swarm.Identity.Address, Convert.ToBase64String(swarm.Identity.Key.PublicKey), swarm.Options.Devnet,
-            typeof(ActorsApi).Assembly.GetName().Version?.ToString() ?? "0", swarm.Options.Validators, swarm.Options.MaxBlobBytes)))
+            typeof(ActorsApi).Assembly.GetName().Version?.ToString() ?? "0", swarm.Options.Validators, swarm.Options.MaxBlobBytes, swarm.Options.StakePerRound)))
             .WithSummary("The coordinator's address, network kind and limits");
         app.MapPost(Routes.Actors, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
         {

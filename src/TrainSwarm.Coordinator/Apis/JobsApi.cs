@@ -18,9 +18,9 @@ public static class JobsApi
         app.MapPost(Routes.Jobs, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
         {
             var signed = SignedRequest.From(http);
-            var job = await swarm.SubmitJobAsync(signed.Actor, signed.Read<JobSpec>(), ct);
+            var job = await swarm.SubmitJobAsync(signed.Actor, signed.Read<JobSubmission>(), ct);
             return TypedResults.Created(Routes.Job(job.Id), job);
-        }).AddEndpointFilter(new SignatureFilter()).WithSummary("Submit a job (signed by the creator)");
+        }).AddEndpointFilter(new SignatureFilter()).WithSummary("Submit a job with its quote and the creator's signed escrow of the budget");
         // Unsigned: a quote moves no money. The body is read by hand so a malformed one is the same 400 as on submit.
         app.MapPost(Routes.JobQuote, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
         {
@@ -45,6 +45,9 @@ public static class JobsApi
             var stream = swarm.Blobs.OpenRead(job.ModelBlob) ?? throw ApiProblemException.NotFound($"the model blob {job.ModelBlob} is missing");
             return TypedResults.File(stream, "application/octet-stream", $"{job.Id}-round{job.RoundsDone}.safetensors");
         }).WithSummary("The job's current (or final) global model, as safetensors");
+        app.MapGet(Routes.Jobs + "/{id}/invoice", async (string id, SwarmService swarm, CancellationToken ct) =>
+            TypedResults.Ok(await swarm.InvoiceAsync(Ids.Job(id), ct) ?? throw ApiProblemException.NotFound($"no job {id} with billing")))
+            .WithSummary("The job's itemized invoice: quote, reservation, each round's payouts and fees, refund, with ledger entries");
         app.MapPost(Routes.Jobs + "/{id}/cancel", async (string id, HttpContext http, SwarmService swarm, CancellationToken ct) =>
             TypedResults.Ok(await swarm.CancelJobAsync(SignedRequest.From(http).Actor, Ids.Job(id), ct)))
             .AddEndpointFilter(new SignatureFilter()).WithSummary("Cancel a running job (creator only)");

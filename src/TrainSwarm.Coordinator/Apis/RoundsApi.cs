@@ -28,6 +28,9 @@ public static class RoundsApi
         app.MapGet(Routes.Rounds + "/{id}/result", async (string id, SwarmService swarm, CancellationToken ct) =>
             TypedResults.Ok(await swarm.RoundResultAsync(Ids.Round(id), ct) ?? throw ApiProblemException.NotFound($"round {id} has no result yet")))
             .WithSummary("The validator's signed result: every verdict, its score and inputs");
+        app.MapGet(Routes.Rounds + "/{id}/rewards", async (string id, SwarmService swarm, CancellationToken ct) =>
+            TypedResults.Ok(await swarm.RoundRewardsAsync(Ids.Round(id), ct) ?? throw ApiProblemException.NotFound($"round {id} has not been paid (yet)")))
+            .WithSummary("The round's reward receipt: each update's pay with its quality weight and inputs, the fees, the ledger transfers");
         var signed = app.MapGroup(Routes.Rounds).AddEndpointFilter(new SignatureFilter());
         signed.MapPost("/{id}/join", async (string id, HttpContext http, SwarmService swarm, CancellationToken ct) =>
             TypedResults.Ok(await swarm.JoinAsync(SignedRequest.From(http).Actor, Ids.Round(id), ct)))

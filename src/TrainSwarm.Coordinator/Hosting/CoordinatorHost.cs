@@ -66,7 +66,7 @@ public static class CoordinatorHost
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
-        app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapEventsApi();
+        app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapEventsApi().MapLedgerApi();
         return app;
     }
 

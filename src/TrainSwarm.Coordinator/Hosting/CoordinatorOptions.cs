@@ -35,6 +35,9 @@ public sealed record CoordinatorOptions
     /// <summary>Prices quoted to creators: micro-tokens per GFLOP of training, fees in basis points, quote validity, reference GPU.</summary>
     public PriceTable Prices { get; init; } = PriceTable.Default;
 
+    /// <summary>Micro-tokens a node locks from its wallet to join a round (returned when the round closes); 0 for none.</summary>
+    public long StakePerRound { get; init; } = 1_000_000;
+
     /// <summary>The database connection actually used.</summary>
     public string ConnectionString => Database ?? Path.Combine(DataDirectory, "swarm.db");
 }

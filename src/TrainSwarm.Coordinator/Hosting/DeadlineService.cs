@@ -4,17 +4,27 @@ using TrainSwarm.Coordinator.State;
 
 namespace TrainSwarm.Coordinator.Hosting;
 
-/// <summary>Applies the clock to every running round a few times a second: closes join windows, drops late nodes, retries rounds.</summary>
+/// <summary>
+/// Applies the clock to every running round a few times a second: closes join windows, drops late nodes, retries
+/// rounds, expires jobs past their deadline; and every few seconds finishes the ledger's side (outbox, expiries).
+/// </summary>
 internal sealed class DeadlineService(SwarmService swarm, ILogger<DeadlineService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(swarm.Options.TickInterval);
+        var ticks = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await swarm.TickAsync(stoppingToken);
+                // Less often: retry ledger transfers a failed drain left behind, and let the ledger expire what timed out.
+                if (ticks++ % 25 == 0)
+                {
+                    await swarm.DrainOutboxAsync(stoppingToken);
+                    await swarm.ExpireLedgerAsync(stoppingToken);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

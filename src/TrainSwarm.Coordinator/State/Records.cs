@@ -18,7 +18,30 @@ internal static class Kinds
     public const string Update = "update";
     public const string Result = "result";
     public const string Quote = "quote";
+    public const string Escrow = "escrow";
+    public const string Outbox = "outbox";
 
     public static string RoundKey(string roundId, int attempt) => $"{roundId}#{attempt:D3}";
+    public static string OutboxKey(long seq) => seq.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
     public static string UpdateKey(string roundId, int attempt, string node) => $"{roundId}#{attempt:D3}#{node}";
 }
+
+/// <summary>
+/// A job's money as the coordinator tracks it: the terms fixed by its quote, the creator's open reservation (the
+/// escrow, renewed after each paid round for what is left), every round's reward receipt, and the refund.
+/// </summary>
+/// <param name="Reservation">The open pending transfer holding what is left of the budget (hex id), null when none is open.</param>
+/// <param name="Reserved">Micro-tokens that reservation holds.</param>
+/// <param name="ExpiresAt">When the ledger itself releases the reservation if the coordinator never does (deadline + grace).</param>
+/// <param name="RefundOf">The reservation the refund voided (its expiry entry proves the refund if the ledger released it first).</param>
+public sealed record EscrowRecord(
+    string JobId, string Creator, Quote Quote, RewardTerms Terms, long Budget, DateTimeOffset Deadline, DateTimeOffset ExpiresAt, bool Partial,
+    string? Reservation, long Reserved, long Spent, IReadOnlyList<RoundRewards> Rounds, long? Refund, string? RefundTransferId, string? RefundOf);
+
+/// <summary>
+/// A ledger transfer the coordinator decided on, stored with the state change that decided it and committed to the
+/// ledger right after (and again after a crash: its id is fixed, so a second submission is answered "exists").
+/// </summary>
+/// <param name="Completes">"round:ID" or "job:ID" when this is the last transfer settling that round or job.</param>
+/// <param name="Status">The ledger's answer once submitted (kebab-case status), null while waiting.</param>
+public sealed record OutboxItem(long Seq, TransferWire Transfer, string? Completes, string? Status);

@@ -26,8 +26,10 @@ public sealed partial class SwarmService
         var key = DecodeKey(registration.PublicKey, signer);
         if (!Roles.Contains(registration.Role))
             throw ApiProblemException.BadRequest($"role must be one of {string.Join(", ", Roles)}");
-        return MutateAsync(changes =>
+        return MutateWithLedgerAsync(async changes =>
         {
+            // Accounts first: an actor the coordinator acknowledged can always be paid and can always pay.
+            await OpenAccountsAsync(AccountsFor(signer, registration.Role), cancellation);
             if (_actors.TryGetValue(signer, out var existing) && existing.Role == registration.Role)
                 return View(existing);
             var record = new ActorRecord(signer, registration.Role, key, existing?.RegisteredAt ?? Now);
@@ -48,8 +50,9 @@ public sealed partial class SwarmService
             throw ApiProblemException.BadRequest("benchmark.samplesPerSecond must be a positive number");
         if (registration.Hardware is null || registration.Hardware.Cores <= 0)
             throw ApiProblemException.BadRequest("hardware.cores must be positive");
-        return MutateAsync(changes =>
+        return MutateWithLedgerAsync(async changes =>
         {
+            await OpenAccountsAsync(NodeAccounts(signer), cancellation);
             var now = Now;
             var record = new NodeRecord(signer, registration, _nodes.GetValueOrDefault(signer)?.RegisteredAt ?? now, now);
             var actor = new ActorRecord(signer, "node", key, _actors.GetValueOrDefault(signer)?.RegisteredAt ?? now);
@@ -93,7 +96,7 @@ public sealed partial class SwarmService
             Now - seen <= Options.OnlineWindow, participations.Count,
             participations.Count(p => p.Status == Protocol.Wire.ParticipantStatus.Submitted),
             verdicts.Count(v => v.Accepted), verdicts.Count(v => !v.Accepted),
-            participations.Count(p => p.Status == Protocol.Wire.ParticipantStatus.Dropped));
+            participations.Count(p => p.Status == Protocol.Wire.ParticipantStatus.Dropped), EarnedBy(node.Address), StakedBy(node.Address));
     }
 
     private static ActorView View(ActorRecord a) => new(a.Address, a.Role, a.RegisteredAt);

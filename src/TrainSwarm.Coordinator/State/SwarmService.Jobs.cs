@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using TrainSwarm.Coordination.Rounds;
+using TrainSwarm.Ledger;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Nn.Layers;
@@ -12,21 +13,31 @@ namespace TrainSwarm.Coordinator.State;
 /// <summary>Jobs: submission (with the initial model), cancellation and views.</summary>
 public sealed partial class SwarmService
 {
-    /// <summary>Checks a spec, stores its initial model and opens round 0. The creator must be a registered actor.</summary>
-    public async Task<JobView> SubmitJobAsync(string creator, JobSpec spec, CancellationToken cancellation)
+    /// <summary>
+    /// Checks a submission (spec, quote, budget, deadline, escrow), reserves the budget in the ledger, stores the initial
+    /// model and opens round 0. The creator must be a registered actor. Submitting the same quote again returns its job.
+    /// </summary>
+    public async Task<JobView> SubmitJobAsync(string creator, JobSubmission submission, CancellationToken cancellation)
     {
+        var spec = submission?.Spec ?? throw ApiProblemException.BadRequest("spec is required");
         var initial = ModuleWeights.ToBytes(CheckSpec(spec));
         var modelId = BlobId.Of(initial);
         await Blobs.PutAsync(modelId, initial, cancellation);
-        return await MutateAsync(changes =>
+        return await MutateWithLedgerAsync(async changes =>
         {
             if (!_actors.ContainsKey(creator))
                 throw ApiProblemException.Forbidden($"{creator} is not registered; register the key first (POST {Routes.Actors})");
-            var id = "j" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-            var (job, round) = JobMachine.Submit(id, creator, spec, modelId, Now);
+            if (_quotes.GetValueOrDefault(submission.QuoteId ?? "") is { } used && _jobs.TryGetValue(used.JobId, out var existing))
+                return existing.Creator == creator && existing.Billing?.Budget == submission.Budget
+                    ? existing
+                    : throw new ApiProblemException(409, "Quote used", $"quote {used.Id} was used by job {used.JobId}; get a new quote");
+            var (quote, billing) = await EscrowAsync(creator, submission, cancellation);
+            var (job, round) = JobMachine.Submit(quote.JobId, creator, spec, modelId, Now, billing);
             PutJob(changes, job);
             PutRound(changes, round);
-            changes.Event(job.Id, null, new Happening(EventTypes.JobSubmitted, null, $"job {job.Id} submitted: {Describe(spec)}", spec));
+            PutEscrow(changes, NewEscrow(job, quote, billing));
+            changes.Event(job.Id, null, new Happening(EventTypes.JobSubmitted, null,
+                $"job {job.Id} submitted: {Describe(spec)}; {Asset.Format(billing.Budget)} tokens in escrow (quoted {Asset.Format(quote.Total)}), deadline {billing.Deadline:u}", spec));
             changes.Event(job.Id, round.Id, new Happening(EventTypes.RoundStarted, null, $"round 0 open for up to {spec.MaxNodes} nodes"));
             return job;
         }, cancellation);
@@ -56,6 +67,22 @@ public sealed partial class SwarmService
         throw new ApiProblemException(400, "Invalid job spec", "the job spec has invalid fields: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")), errors);
     }
 
+    /// <summary>
+    /// Stores a job that ended outside a round's close (cancelled, expired): its open round closes with it, every stake
+    /// in it is released and the unspent escrow returns to the creator.
+    /// </summary>
+    private JobView EndJob(Changes changes, JobView ended)
+    {
+        // A round already done has had its stakes released when it closed; only an open one still holds any.
+        var round = CurrentRound(ended.Id);
+        var closing = round is { Status: not RoundStatus.Done } ? round with { Status = RoundStatus.Done, DoneAt = Now, PhaseDeadline = Now } : null;
+        if (closing is not null)
+            PutRound(changes, closing);
+        var job = PlanMoney(changes, ended, closing, null, null);
+        PutJob(changes, job);
+        return job;
+    }
+
     // Every catalog dataset is 28×28 grey images in 10 classes.
     private static readonly int[] InputShape = [1, 28, 28];
 
@@ -67,11 +94,9 @@ public sealed partial class SwarmService
             var cancelled = JobMachine.Cancel(job, actor, Now);
             if (!cancelled.Ok)
                 throw ApiProblemException.From(cancelled.Refusal!);
-            PutJob(changes, cancelled.Value!);
-            if (CurrentRound(jobId) is { Status: not RoundStatus.Done } round)
-                PutRound(changes, round with { Status = RoundStatus.Done, DoneAt = Now, PhaseDeadline = Now });
+            var ended = EndJob(changes, cancelled.Value!);
             changes.Event(jobId, null, new Happening(EventTypes.JobDone, null, $"job {jobId} cancelled by the creator"));
-            return cancelled.Value!;
+            return ended;
         }, cancellation);
 
     /// <summary>All jobs, newest first.</summary>

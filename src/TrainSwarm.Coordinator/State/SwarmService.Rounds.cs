@@ -8,9 +8,9 @@ namespace TrainSwarm.Coordinator.State;
 /// <summary>Rounds: joining, delivering updates, validation leases, results and the clock.</summary>
 public sealed partial class SwarmService
 {
-    /// <summary>A registered node joins an open round of a running job whose dataset it serves.</summary>
+    /// <summary>A registered node joins an open round of a running job whose dataset it serves, locking its stake.</summary>
     public Task<Assignment> JoinAsync(string node, string roundId, CancellationToken cancellation) =>
-        MutateAsync(changes =>
+        MutateWithLedgerAsync(async changes =>
         {
             var (job, round) = RunningRound(roundId);
             var record = _nodes.GetValueOrDefault(node) ?? throw ApiProblemException.Forbidden($"{node} is not a registered node; register with POST {Routes.Nodes}");
@@ -19,6 +19,7 @@ public sealed partial class SwarmService
             var joined = RoundMachine.Join(round, node, Now);
             if (!joined.Ok)
                 throw ApiProblemException.From(joined.Refusal!);
+            await StakeAsync(node, job, round, cancellation);
             var next = RoundMachine.StartTrainingIfFull(joined.Value!, job.Spec, Now);
             PutRound(changes, next);
             var participant = next.Participants.Single(p => p.Node == node);
@@ -130,12 +131,18 @@ public sealed partial class SwarmService
         }, cancellation);
     }
 
-    /// <summary>Applies the clock to every running job's current round (called by the deadline service).</summary>
+    /// <summary>Applies the clock to every running job and its current round (called by the deadline service).</summary>
     public Task TickAsync(CancellationToken cancellation) =>
         MutateAsync(changes =>
         {
             foreach (var job in _jobs.Values.Where(j => j.Status == JobStatus.Running).ToList())
             {
+                if (JobMachine.Expire(job, Now) is var (expired, ending))
+                {
+                    EndJob(changes, expired);
+                    changes.Event(job.Id, null, ending);
+                    continue;
+                }
                 var round = CurrentRound(job.Id);
                 if (round is null || round.Status == RoundStatus.Done)
                     continue;
@@ -159,11 +166,11 @@ public sealed partial class SwarmService
         ReadAsync<IReadOnlyList<RoundView>>(() => CurrentRounds()
             .Where(r => (status is null || r.Status == status) && (jobId is null || r.JobId == jobId))
             .Where(r => r.Status == RoundStatus.Done || _jobs[r.JobId].Status == JobStatus.Running)
-            .OrderBy(r => r.OpenedAt).ToList(), cancellation);
+            .OrderBy(r => r.OpenedAt).Select(r => r with { ExpectedReward = ExpectedReward(r) }).ToList(), cancellation);
 
     /// <summary>A round's current attempt, or null.</summary>
     public Task<RoundView?> RoundAsync(string roundId, CancellationToken cancellation) =>
-        ReadAsync(() => CurrentRounds().FirstOrDefault(r => r.Id == roundId), cancellation);
+        ReadAsync(() => CurrentRounds().FirstOrDefault(r => r.Id == roundId) is { } r ? r with { ExpectedReward = ExpectedReward(r) } : null, cancellation);
 
     /// <summary>The updates delivered to a round's current attempt.</summary>
     public Task<IReadOnlyList<UpdateSubmission>?> RoundUpdatesAsync(string roundId, CancellationToken cancellation) =>
@@ -180,7 +187,9 @@ public sealed partial class SwarmService
         PutRound(changes, closed.Round);
         foreach (var what in closed.Happened)
             changes.Event(job.Id, closed.Round.Id, what);
-        var (nextJob, nextRound, ended) = JobMachine.AfterRound(job, closed.Round, result, closed.Retry, Now);
+        var (charge, budgetSpent) = Charge(job, result);
+        var (nextJob, nextRound, ended) = JobMachine.AfterRound(job, closed.Round, result, closed.Retry, Now, budgetSpent);
+        nextJob = PlanMoney(changes, nextJob, closed.Round, result, charge);
         PutJob(changes, nextJob);
         if (nextRound is not null)
         {

@@ -4,6 +4,7 @@ using TrainSwarm.Coordinator.Events;
 using TrainSwarm.Coordinator.Hosting;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Blobs;
+using TrainSwarm.Storage.Ledger;
 using TrainSwarm.Storage.Swarm;
 
 namespace TrainSwarm.Coordinator.State;
@@ -29,11 +30,16 @@ public sealed partial class SwarmService
     private readonly Dictionary<string, RoundResultSubmission> _results = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Quote> _quotes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EscrowRecord> _escrows = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, OutboxItem> _outbox = new(StringComparer.Ordinal);
+    private readonly LedgerStore _ledger;
     private long _lastSequence;
+    private long _lastOutbox;
 
-    public SwarmService(SwarmStore store, EventHub hub, BlobStore blobs, CoordinatorOptions options, CoordinatorIdentity identity, TimeProvider clock, ILogger<SwarmService> log)
+    public SwarmService(SwarmStore store, LedgerStore ledger, EventHub hub, BlobStore blobs, CoordinatorOptions options, CoordinatorIdentity identity, TimeProvider clock, ILogger<SwarmService> log)
     {
         _store = store;
+        _ledger = ledger;
         _hub = hub;
         Blobs = blobs;
         Options = options;
@@ -92,20 +98,42 @@ public sealed partial class SwarmService
             var q = SwarmJson.Deserialize<Quote>(json);
             _quotes[q.Id] = q;
         }
+        foreach (var json in await _store.LoadAsync(Kinds.Escrow, cancellation))
+        {
+            var e = SwarmJson.Deserialize<EscrowRecord>(json);
+            _escrows[e.JobId] = e;
+        }
+        foreach (var json in await _store.LoadAsync(Kinds.Outbox, cancellation))
+        {
+            var o = SwarmJson.Deserialize<OutboxItem>(json);
+            _outbox[Kinds.OutboxKey(o.Seq)] = o;
+            _lastOutbox = Math.Max(_lastOutbox, o.Seq);
+        }
         _lastSequence = await _store.LastEventSequenceAsync(cancellation);
+        await OpenMarketAccountsAsync(cancellation);
         RefreshActorsSnapshot();
         _log.LogInformation("loaded {Jobs} jobs, {Rounds} round attempts, {Updates} updates, {Nodes} nodes", _jobs.Count, _rounds.Count, _updates.Count, _nodes.Count);
     }
 
     /// <summary>Runs <paramref name="decide"/> under the gate and commits what it prepared.</summary>
-    private async Task<T> MutateAsync<T>(Func<Changes, T> decide, CancellationToken cancellation)
+    private Task<T> MutateAsync<T>(Func<Changes, T> decide, CancellationToken cancellation) =>
+        MutateWithLedgerAsync(changes => Task.FromResult(decide(changes)), cancellation);
+
+    /// <summary>
+    /// Like <see cref="MutateAsync"/> for decisions that must hear from the ledger first (an escrow, a stake): the ledger
+    /// commits before the state change does, with an id fixed by its purpose, so a retry after a crash finds it.
+    /// Then the ledger transfers the change planned (payouts, refunds) are committed from the outbox.
+    /// </summary>
+    private async Task<T> MutateWithLedgerAsync<T>(Func<Changes, Task<T>> decide, CancellationToken cancellation)
     {
         await _gate.WaitAsync(cancellation);
         try
         {
             var changes = new Changes();
-            var result = decide(changes);
+            var result = await decide(changes);
             await CommitAsync(changes, cancellation);
+            if (changes.Documents.Any(d => d.Kind == Kinds.Outbox))
+                await DrainOutboxUnderGateAsync();
             return result;
         }
         finally

@@ -16,6 +16,8 @@ public static class EventTypes
     public const string RoundRetried = "round-retried";
     public const string RoundDone = "round-done";
     public const string JobDone = "job-done";
+    public const string RoundSettled = "round-settled";
+    public const string JobSettled = "job-settled";
 }
 
 /// <summary>One thing that happened, in commit order. <see cref="Sequence"/> is the SSE event id (resume with Last-Event-ID).</summary>

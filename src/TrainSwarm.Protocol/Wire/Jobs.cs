@@ -1,16 +1,17 @@
 namespace TrainSwarm.Protocol.Wire;
 
 /// <summary>Where a job is in its life.</summary>
-public enum JobStatus { Running, Completed, Cancelled, Failed }
+public enum JobStatus { Running, Completed, Cancelled, Failed, Expired }
 
 /// <summary>A job as everyone sees it.</summary>
 /// <param name="ModelBlob">The current global model (the final one once the job ended).</param>
 /// <param name="CurrentRound">Index of the round in progress (or the last one).</param>
 /// <param name="StatusReason">Why the job ended (rounds done, target reached, cancelled, …).</param>
+/// <param name="Billing">Budget, spending and refund (null only for jobs stored before billing existed).</param>
 public sealed record JobView(
     string Id, string Creator, JobSpec Spec, JobStatus Status, string? StatusReason,
     int CurrentRound, int RoundsDone, string InitialModelBlob, string ModelBlob, string? StrategyStateBlob,
-    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, RoundMetrics? LastMetrics);
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, RoundMetrics? LastMetrics, JobBilling? Billing = null);
 
 /// <summary>Where a round is: open (nodes join) → training → validating → done.</summary>
 public enum RoundStatus { Open, Training, Validating, Done }
@@ -28,9 +29,10 @@ public sealed record ParticipantView(string Node, int Slot, int Shard, Participa
 
 /// <summary>A round of a job. A round that ends with too few updates is retried: same index, next attempt, new seed.</summary>
 /// <param name="PhaseDeadline">When the current phase ends (open: join window; training: upload deadline; validating: lease).</param>
+/// <param name="ExpectedReward">What one node can expect for a full-quality update, micro-tokens, given the job's terms and remaining budget (set when listed).</param>
 public sealed record RoundView(
     string Id, string JobId, int Index, int Attempt, RoundStatus Status, ulong Seed, string BaseModel,
     string Dataset, string Model, int MinNodes, int MaxNodes, int InnerSteps, int BatchSize,
     DateTimeOffset OpenedAt, DateTimeOffset? TrainingAt, DateTimeOffset? ValidatingAt, DateTimeOffset? DoneAt,
     DateTimeOffset PhaseDeadline, string? NewModel, string? Validator, RoundMetrics? Metrics,
-    IReadOnlyList<ParticipantView> Participants);
+    IReadOnlyList<ParticipantView> Participants, long? ExpectedReward = null);

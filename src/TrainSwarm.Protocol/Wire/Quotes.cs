@@ -23,11 +23,18 @@ namespace TrainSwarm.Protocol.Wire;
 /// <param name="NodesConsidered">Registered nodes whose benchmarks the duration was estimated from (0: no estimate).</param>
 /// <param name="IssuedAt">When the coordinator issued the quote.</param>
 /// <param name="ValidUntil">The quote binds the coordinator until this time.</param>
+/// <param name="JobId">The id a job submitted with this quote gets (the creator's escrow names it); one quote, one job.</param>
+/// <param name="ValidatorFeeBps">The validator's fee in basis points of the compute paid.</param>
+/// <param name="ProtocolFeeBps">The protocol's fee in basis points of the compute paid.</param>
 public sealed record Quote(
     string Id, string SpecDigest, long TrainingSamples, long TrainingFlopsPerSample, long ComputeUnits, long PricePerUnit,
     long ComputeCost, long ValidationFlops, long ValidatorFee, long ProtocolFee, long Total, long PricePerGpuHour,
-    double? ExpectedSecondsLow, double? ExpectedSecondsHigh, int NodesConsidered, DateTimeOffset IssuedAt, DateTimeOffset ValidUntil)
+    double? ExpectedSecondsLow, double? ExpectedSecondsHigh, int NodesConsidered, DateTimeOffset IssuedAt, DateTimeOffset ValidUntil,
+    string JobId, int ValidatorFeeBps, int ProtocolFeeBps)
 {
+    /// <summary>The job id a quote with id <paramref name="quoteId"/> (<c>q</c> + hex) reserves: the same hex after a <c>j</c>.</summary>
+    public static string JobIdFor(string quoteId) => "j" + quoteId[1..];
+
     /// <summary>Lowercase hex SHA-256 of <paramref name="spec"/> serialized with <see cref="SwarmJson"/>.</summary>
     public static string DigestOf(JobSpec spec) => Convert.ToHexStringLower(SHA256.HashData(SwarmJson.SerializeToUtf8(spec)));
 }

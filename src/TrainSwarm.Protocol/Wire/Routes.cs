@@ -14,6 +14,11 @@ public static class Routes
     public const string Events = Prefix + "/events";
     public const string JobQuote = Jobs + "/quote";
     public const string Quotes = Prefix + "/quotes";
+    public const string Ledger = Prefix + "/ledger";
+    public const string LedgerTransfers = Ledger + "/transfers";
+    public const string LedgerEntries = Ledger + "/entries";
+    public const string LedgerVerify = Ledger + "/verify";
+    public const string Faucet = Prefix + "/faucet";
 
     public static string Node(string address) => $"{Nodes}/{address}";
     public static string NodeAssignments(string address) => $"{Nodes}/{address}/assignments";
@@ -28,4 +33,8 @@ public static class Routes
     public static string RoundResult(string id) => $"{Rounds}/{id}/result";
     public static string Blob(string id) => $"{Blobs}/{id}";
     public static string Quote(string id) => $"{Quotes}/{id}";
+    public static string JobInvoice(string id) => $"{Jobs}/{id}/invoice";
+    public static string RoundRewards(string id) => $"{Rounds}/{id}/rewards";
+    public static string Balances(string address) => $"{Ledger}/balances/{address}";
+    public static string LedgerTransfer(string id) => $"{LedgerTransfers}/{id}";
 }

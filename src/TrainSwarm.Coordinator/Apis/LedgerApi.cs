@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using TrainSwarm.Coordinator.Auth;
+using TrainSwarm.Coordinator.State;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Coordinator.Apis;
+
+/// <summary>The ledger: balances, actors' signed transfers, the devnet faucet, the entries and their verification.</summary>
+public static class LedgerApi
+{
+    // Entries are read in pages; a page larger than this is a client asking for the whole chain at once.
+    private const int MaxPage = 1000;
+
+    public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Routes.Ledger + "/balances/{address}", async (string address, SwarmService swarm, CancellationToken ct) =>
+            TypedResults.Ok(await swarm.BalancesAsync(Ids.Address(address), ct)))
+            .WithSummary("An actor's accounts: wallet (available and reserved), claimable rewards, stakes, fees");
+        app.MapGet(Routes.LedgerTransfers + "/{id}", async (string id, SwarmService swarm, CancellationToken ct) =>
+        {
+            UInt128 parsed;
+            try
+            {
+                parsed = TransferWire.ParseId(id, "id");
+            }
+            catch (FormatException e)
+            {
+                throw ApiProblemException.BadRequest(e.Message);
+            }
+            return TypedResults.Ok(await swarm.TransferAsync(parsed, ct) ?? throw ApiProblemException.NotFound($"no transfer {id}"));
+        }).WithSummary("One committed transfer");
+        app.MapGet(Routes.LedgerEntries, async (long? after, int? limit, SwarmService swarm, CancellationToken ct) =>
+        {
+            if (after is < 0 || limit is < 1 or > MaxPage)
+                throw ApiProblemException.BadRequest($"after must be ≥ 0 and limit between 1 and {MaxPage}");
+            return TypedResults.Ok(await swarm.LedgerEntriesAsync(after ?? 0, limit ?? 100, ct));
+        }).WithSummary("Committed entries after a sequence number, oldest first, each with its hash");
+        app.MapGet(Routes.LedgerVerify, async (SwarmService swarm, CancellationToken ct) => TypedResults.Ok(await swarm.VerifyLedgerAsync(ct)))
+            .WithSummary("Replay the ledger: every hash, signature, authorization and balance");
+        app.MapPost(Routes.LedgerTransfers, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        {
+            var request = SignedRequest.From(http);
+            return TypedResults.Ok(await swarm.ActorTransferAsync(request.Actor, request.Read<SignedTransferWire>(), ct));
+        }).AddEndpointFilter(new SignatureFilter()).WithSummary("An actor's own signed transfer (claims, payments between wallets)");
+        app.MapPost(Routes.Faucet, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        {
+            var request = SignedRequest.From(http);
+            return TypedResults.Ok(await swarm.FaucetAsync(request.Actor, request.Read<FaucetRequest>().Amount, ct));
+        }).AddEndpointFilter(new SignatureFilter()).WithSummary("Mint tokens into the signer's wallet (devnet only)");
+        return app;
+    }
+}

@@ -1,0 +1,111 @@
+using TrainSwarm.Ledger;
+
+namespace TrainSwarm.Protocol.Wire;
+
+/// <summary>
+/// A job submission: the spec, the quote it was priced with, the budget and deadline, and the creator's signed escrow
+/// (<see cref="MarketTerms.Escrow"/>): a pending transfer of the budget from the creator's wallet.
+/// </summary>
+/// <param name="Budget">Micro-tokens reserved for the job; at least the quote's total unless <paramref name="PartialBudget"/>.</param>
+/// <param name="DeadlineSeconds">The job ends (and the rest of the escrow returns) this many seconds after submission.</param>
+/// <param name="PartialBudget">The creator accepts a budget below the quote: the job trains until the budget is spent.</param>
+public sealed record JobSubmission(JobSpec Spec, string QuoteId, long Budget, int DeadlineSeconds, SignedTransferWire Escrow, bool PartialBudget = false);
+
+/// <summary>Where a job's money stands.</summary>
+/// <param name="Quoted">The quote's total, micro-tokens: the most the job will bill unless the budget is lower.</param>
+/// <param name="Budget">Reserved from the creator's wallet at submission.</param>
+/// <param name="EscrowTransferId">The creator's pending transfer that reserved the budget.</param>
+/// <param name="Spent">Billed so far: payouts and fees of settled rounds.</param>
+/// <param name="Refunded">Returned to the creator when the job ended; null while it runs.</param>
+public sealed record JobBilling(
+    string QuoteId, long Quoted, long Budget, DateTimeOffset Deadline, bool PartialBudget, string EscrowTransferId, long Spent, long? Refunded);
+
+/// <summary>
+/// What a round pays, fixed when the job is submitted (from its quote): micro-tokens per compute unit (10^9 training
+/// FLOPs), the FLOPs of one training sample, the most samples one update is paid for (inner steps × batch size), and
+/// the fees in basis points of the compute paid.
+/// </summary>
+public sealed record RewardTerms(long PricePerUnit, long TrainingFlopsPerSample, long MaxSamplesPerUpdate, int ValidatorFeeBps, int ProtocolFeeBps);
+
+/// <summary>
+/// One update's pay and why: the samples paid for (at most the terms' maximum), their FLOPs, the holdout losses the
+/// quality weight comes from, the weight in basis points (10000 = full pay) and the payout in micro-tokens.
+/// payout = floor(flops × price × quality × budget scale / (10^9 × 10000 × 10000)).
+/// </summary>
+/// <param name="TransferId">The payout's ledger transfer (null when nothing is paid).</param>
+/// <param name="Sequence">The ledger entry that committed it (0 until it is committed).</param>
+public sealed record RewardLine(
+    string Node, bool Accepted, string? Reason, long Samples, long Flops, double BaseLoss, double UpdatedLoss, int QualityBps,
+    long Payout, string? TransferId, long Sequence);
+
+/// <summary>A fee paid from a round: to the validator that judged it, or to the protocol (the coordinator).</summary>
+public sealed record FeeLine(string Payee, string Kind, long Amount, string? TransferId, long Sequence);
+
+/// <summary>
+/// A round's reward receipt: every update's pay with its inputs, the fees, and the ledger transfers that moved them.
+/// </summary>
+/// <param name="BudgetScaleBps">10000, or less when the rest of the budget could not pay the round in full (every line scaled alike).</param>
+/// <param name="Total">Payouts + fees: what the creator is billed for this round.</param>
+/// <param name="PostTransferId">The post that moved <paramref name="Total"/> out of the creator's reservation (null when the total is 0).</param>
+/// <param name="Settled">True once every transfer of the round is committed to the ledger.</param>
+public sealed record RoundRewards(
+    string JobId, string RoundId, int Index, int Attempt, string Validator, RewardTerms Terms, int BudgetScaleBps,
+    IReadOnlyList<RewardLine> Lines, FeeLine ValidatorFee, FeeLine ProtocolFee, long Total,
+    string? PostTransferId, long PostSequence, bool Settled);
+
+/// <summary>
+/// A job's itemized bill: the quote, the reservation, every round's lines, the fees, the total and the refund, each
+/// with the ledger entry that proves it. <see cref="TotalBilled"/> + <see cref="Refund"/> = <see cref="Reserved"/>
+/// once the job is settled.
+/// </summary>
+public sealed record Invoice(
+    string JobId, string Creator, JobStatus Status, string? StatusReason, Quote Quote, long Reserved,
+    string EscrowTransferId, long EscrowSequence, IReadOnlyList<RoundRewards> Rounds,
+    long ComputePaid, long ValidatorFees, long ProtocolFees, long TotalBilled,
+    long? Refund, string? RefundTransferId, long RefundSequence, bool Settled);
+
+/// <summary>A node's track record: updates judged, rounds dropped, tokens earned and what it has staked now.</summary>
+public sealed record Reputation(int Accepted, int Rejected, int Dropped, long Earned, long Staked);
+
+/// <summary>
+/// Every market transfer id and account id, derived from what it is for, so a retried step reuses its id and the
+/// ledger answers "exists" instead of moving tokens twice. Clients use them too (escrow, claims).
+/// </summary>
+public static class MarketIds
+{
+    public static UInt128 Wallet(string owner) => AccountIds.For(owner, AccountKind.Wallet);
+    public static UInt128 Claimable(string owner) => AccountIds.For(owner, AccountKind.Claimable);
+    public static UInt128 StakeAccount(string owner) => AccountIds.For(owner, AccountKind.Stake);
+    public static UInt128 Fees(string owner) => AccountIds.For(owner, AccountKind.Fees);
+    public static UInt128 EscrowAccount(string coordinator, string jobId) => AccountIds.For(coordinator, AccountKind.Escrow, jobId);
+
+    /// <summary>The creator's pending transfer reserving a job's budget.</summary>
+    public static UInt128 Escrow(string jobId) => AccountIds.TransferFor($"escrow\0{jobId}");
+    /// <summary>The reservation of what is left after round <paramref name="index"/> is paid.</summary>
+    public static UInt128 Reserve(string jobId, int index) => AccountIds.TransferFor($"reserve\0{jobId}\0{index}");
+    /// <summary>The post moving round <paramref name="index"/>'s total out of the reservation.</summary>
+    public static UInt128 Post(string jobId, int index) => AccountIds.TransferFor($"post\0{jobId}\0{index}");
+    public static UInt128 Payout(string jobId, int index, string node) => AccountIds.TransferFor($"payout\0{jobId}\0{index}\0{node}");
+    public static UInt128 Fee(string jobId, int index, string kind) => AccountIds.TransferFor($"fee\0{jobId}\0{index}\0{kind}");
+    /// <summary>The void returning the unspent reservation when the job ends.</summary>
+    public static UInt128 Refund(string jobId) => AccountIds.TransferFor($"refund\0{jobId}");
+    public static UInt128 Stake(string roundId, int attempt, string node) => AccountIds.TransferFor($"stake\0{roundId}\0{attempt}\0{node}");
+    public static UInt128 Unstake(string roundId, int attempt, string node) => AccountIds.TransferFor($"unstake\0{roundId}\0{attempt}\0{node}");
+    public static UInt128 Claim(string roundId, string node) => AccountIds.TransferFor($"claim\0{roundId}\0{node}");
+}
+
+/// <summary>The transfers clients sign, built one way for every client (CLI, daemon, dashboard tests).</summary>
+public static class MarketTerms
+{
+    /// <summary>The escrow expires this long after the job's deadline, so the budget returns even if the coordinator never does.</summary>
+    public const uint EscrowGraceSeconds = 3600;
+
+    /// <summary>The creator's reservation of <paramref name="budget"/> for job <paramref name="jobId"/> (the id its quote names).</summary>
+    public static TransferRequest Escrow(string creator, string coordinator, string jobId, long budget, int deadlineSeconds) =>
+        TransferRequest.Pending(MarketIds.Escrow(jobId), MarketIds.Wallet(creator), MarketIds.EscrowAccount(coordinator, jobId), budget,
+            Reason.Escrow, checked((uint)deadlineSeconds + EscrowGraceSeconds), jobId);
+
+    /// <summary>A node moving its payout for a round from its claimable balance into its wallet.</summary>
+    public static TransferRequest Claim(string node, string jobId, int index, string roundId, long amount) =>
+        TransferRequest.Single(MarketIds.Claim(roundId, node), MarketIds.Claimable(node), MarketIds.Wallet(node), amount, Reason.Transfer, jobId, index);
+}
