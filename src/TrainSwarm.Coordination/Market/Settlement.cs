@@ -47,10 +47,16 @@ public static class Settlement
         var charge = Charge(terms, verdicts, FullBps);
         if (charge.Total <= remaining)
             return charge;
-        // Scale by remaining / total, then step down while rounding still leaves the total above what remains.
+        // Scale by remaining / total, step down while rounding still leaves the total above what remains, then up while
+        // a larger scale still fits (every line rounds down, so the first guess can be a step short).
         var scale = (int)((Int128)remaining * FullBps / charge.Total);
         for (charge = Charge(terms, verdicts, scale); charge.Total > remaining; charge = Charge(terms, verdicts, --scale))
         {
+        }
+        while (scale < FullBps && Charge(terms, verdicts, scale + 1) is { } larger && larger.Total <= remaining)
+        {
+            charge = larger;
+            scale++;
         }
         return charge;
     }
