@@ -28,9 +28,31 @@ internal sealed class DevnetScope : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "trainswarm-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var devnet = await Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = nodes, DatasetDirectory = DatasetDirectory }, CancellationToken.None);
-        var scope = new DevnetScope(devnet, folder, output);
-        await scope.Creator.RegisterActorAsync("creator");
-        return scope;
+        return new DevnetScope(devnet, folder, output);
+    }
+
+    /// <summary>The job's invoice once every transfer of it is committed (the outbox commits right after each change).</summary>
+    public Task<Invoice> SettledInvoiceAsync(string jobId) =>
+        Wait.ForAsync(async () => await Creator.InvoiceAsync(jobId) is { Settled: true } invoice ? invoice : null, TimeSpan.FromSeconds(30), $"job {jobId}'s invoice to settle");
+
+    /// <summary>
+    /// `swarm ledger verify` on the coordinator's database (every hash, signature, authorization and balance), and
+    /// the coordinator's own verification over the API; both must pass.
+    /// </summary>
+    public async Task VerifyLedgerAsync()
+    {
+        var info = await Creator.InfoAsync();
+        var api = await Creator.VerifyLedgerAsync();
+        Assert.True(api.Ok, api.Summary);
+        var writer = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No, Interactive = Spectre.Console.InteractionSupport.No, Out = new Spectre.Console.AnsiConsoleOutput(writer),
+        });
+        var code = await TrainSwarm.Cli.SwarmApp.RunAsync(
+            ["ledger", "verify", "--db", Path.Combine(Folder, "coordinator", "swarm.db"), "--coordinator", info.Address], console);
+        Assert.True(code == 0, $"swarm ledger verify exited {code}: {writer}");
+        _output.WriteLine(writer.ToString().Trim());
     }
 
     /// <summary>Waits until the job has ended and returns it.</summary>

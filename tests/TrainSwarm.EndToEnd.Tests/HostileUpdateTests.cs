@@ -1,3 +1,4 @@
+using TrainSwarm.Cli.Devnet;
 using TrainSwarm.Client;
 using TrainSwarm.Learning.Training;
 using TrainSwarm.Nn.Serialization;
@@ -34,6 +35,7 @@ public sealed class HostileUpdateTests(ITestOutputHelper output)
         using var rogueKey = ActorKey.Generate();
         using var rogue = new SwarmClient(net.Net.Url, rogueKey);
         await rogue.RegisterNodeAsync("rogue", new Hardware(2, 4L << 30, "linux", "x64"), new Benchmark("mlp", 1000), ["fashion-mnist"]);
+        await rogue.FaucetAsync(Devnet.NodeFunds);
 
         var job = await net.Creator.SubmitJobAsync(OneRound);
         var roundId = $"{job.Id}-r0";
@@ -106,5 +108,16 @@ public sealed class HostileUpdateTests(ITestOutputHelper output)
         var rogueView = await net.Creator.NodeAsync(rogue.Address);
         Assert.Equal(1, rogueView.UpdatesRejected);
         Assert.Equal(0, rogueView.UpdatesAccepted);
+
+        // It earns nothing for the update, the creator pays nothing for it, and its stake comes back whole.
+        var invoice = await net.SettledInvoiceAsync(job.Id);
+        var rewards = Assert.Single(invoice.Rounds);
+        var rogueLine = Assert.Single(rewards.Lines, l => l.Node == rogue.Address);
+        Assert.Equal((false, 0, 0L, (string?)null), (rogueLine.Accepted, rogueLine.QualityBps, rogueLine.Payout, rogueLine.TransferId));
+        Assert.Equal(rewards.Lines.Where(l => l.Node != rogue.Address).Sum(l => l.Payout), invoice.ComputePaid);
+        Assert.Equal(0, rogueView.Earned);
+        var rogueMoney = await rogue.BalancesAsync(rogue.Address);
+        Assert.Equal((Devnet.NodeFunds, 0L, 0L), (rogueMoney.Wallet, rogueMoney.Reserved, rogueMoney.Claimable));
+        await net.VerifyLedgerAsync();
     }
 }
