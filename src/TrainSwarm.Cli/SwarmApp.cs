@@ -25,6 +25,7 @@ public static class SwarmApp
             CoordinatorCommand.Create(console),
             DevnetCommand.Create(console),
             JobCommand.Create(console),
+            RoundCommand.Create(console),
         };
         return root;
     }

@@ -1,3 +1,4 @@
+using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Node;
@@ -35,6 +36,29 @@ public interface INodeObserver
 
     /// <summary>A round was passed over or given up, and why (<paramref name="roundId"/> null when not about one round).</summary>
     void Skipped(string? roundId, string reason) { }
+
+    /// <summary>
+    /// An open round's expected reward is outside the node's bounds, so it is not joined (reported once per round
+    /// attempt; the node joins it after all if a later listing shows a reward within bounds).
+    /// </summary>
+    void RewardOutOfRange(RoundView round, RewardCheck check) => Skipped(round.Id, check.Describe());
+
+    /// <summary>The coordinator refused the join because the node cannot pay the round's stake (HTTP 402); this round attempt is not tried again.</summary>
+    void StakeRefused(string roundId, string detail) => Skipped(roundId, $"cannot stake for round {roundId}: {detail}");
+
+    /// <summary>A delivered round paid this node <paramref name="line"/>'s payout, and it was claimed into the wallet by <paramref name="claim"/>.</summary>
+    void PayoutClaimed(RoundRewards rewards, RewardLine line, TransferOutcome claim) =>
+        Info(rewards.RoundId, $"earned {Asset.Format(line.Payout)} tokens; claimed (transfer {claim.Id}, entry {claim.Sequence}, {claim.Status})");
+
+    /// <summary>A delivered round paid this node <paramref name="line"/>'s payout; auto-claim is off, so it stays claimable.</summary>
+    void PayoutClaimable(RoundRewards rewards, RewardLine line) =>
+        Info(rewards.RoundId, $"earned {Asset.Format(line.Payout)} tokens; claimable");
+
+    /// <summary>
+    /// A delivered round pays this node nothing: the update was rejected or weighed 0, the attempt closed without a
+    /// result, the job ended or has no billing. <paramref name="line"/> is the node's reward line when there is one.
+    /// </summary>
+    void NothingEarned(string roundId, string reason, RewardLine? line) => Info(roundId, $"nothing earned: {reason}");
 
     /// <summary>A network operation failed in a way that may pass (coordinator restarting); it is tried again after <paramref name="delay"/>.</summary>
     void Retrying(string? roundId, string operation, string error, TimeSpan delay) { }

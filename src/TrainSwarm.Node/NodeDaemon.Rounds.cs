@@ -11,6 +11,8 @@ public sealed partial class NodeDaemon
     // Touched only by the polling loop: round attempts already announced, and those this node will not join.
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _passedOver = new(StringComparer.Ordinal);
+    // Round attempts already reported as paying outside [MinReward, MaxReward]; they are checked again at every poll.
+    private readonly HashSet<string> _rewardReported = new(StringComparer.Ordinal);
 
     // Held rounds come first and regardless of MaxParallel: the node already promised them.
     private async Task ResumeAssignmentsAsync(SwarmClient client, ActorKey key, CancellationToken cancellation)
@@ -31,6 +33,7 @@ public sealed partial class NodeDaemon
         // Forget rounds that closed, so these sets stay as small as the list of open rounds.
         _seen.IntersectWith(open);
         _passedOver.IntersectWith(open);
+        _rewardReported.IntersectWith(open);
 
         foreach (var round in rounds.OrderBy(r => r.OpenedAt))
         {
@@ -52,6 +55,14 @@ public sealed partial class NodeDaemon
                 PassOver(id, round.Id, $"this node has no loader for dataset '{round.Dataset}'");
                 continue;
             }
+            // Re-checked at every poll (the expected reward follows the job's remaining budget), reported once.
+            var reward = RewardFilter.Check(round, _options.MinReward, _options.MaxReward);
+            if (!reward.Joinable)
+            {
+                if (_rewardReported.Add(id))
+                    _observer.RewardOutOfRange(round, reward);
+                continue;
+            }
             if (round.Participants.Count >= round.MaxNodes || _running.Count >= _options.MaxParallel)
                 continue; // full, or no room here: look again at the next poll
 
@@ -60,9 +71,16 @@ public sealed partial class NodeDaemon
             {
                 assignment = await client.JoinAsync(round.Id, cancellation).ConfigureAwait(false);
             }
+            catch (SwarmApiException e) when (e.Status == HttpStatusCode.PaymentRequired)
+            {
+                // The wallet cannot cover the round's stake: said once, and this attempt is not tried again.
+                _passedOver.Add(id);
+                _observer.StakeRefused(round.Id, string.IsNullOrWhiteSpace(e.Detail) ? e.Message : e.Detail);
+                continue;
+            }
             catch (SwarmApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.Forbidden)
             {
-                // Full, closed or not allowed (e.g. no stake): an ordinary outcome, not an error.
+                // Full, closed or not allowed: an ordinary outcome, not an error.
                 PassOver(id, round.Id, $"join refused: {e.Message}");
                 continue;
             }

@@ -8,7 +8,7 @@ using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Node;
 
-/// <summary>One held round, start to finish: base model, shard, training, upload, signed receipt.</summary>
+/// <summary>One held round, start to finish: base model, shard, training, upload, signed receipt (then the payout, see NodeDaemon.Payouts.cs).</summary>
 public sealed partial class NodeDaemon
 {
     private async Task WorkAsync(SwarmClient client, ActorKey key, Assignment assignment, CancellationToken cancellation)
@@ -51,6 +51,8 @@ public sealed partial class NodeDaemon
             var submission = new UpdateSubmission(receipt, DocumentSignature.Sign(key, receipt));
             var ack = await RetryAsync(c => client.SubmitUpdateAsync(roundId, submission, c), "submit the update", assignment, cancellation).ConfigureAwait(false);
             _observer.Submitted(receipt, ack);
+            // The pay comes after validation: waited for beside the next round's training, not in this slot.
+            WatchPayout(client, assignment);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

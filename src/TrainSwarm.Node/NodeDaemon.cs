@@ -10,7 +10,8 @@ namespace TrainSwarm.Node;
 /// <summary>
 /// The trainer node: registers with the coordinator, then polls. Each poll says the node is alive, picks up the
 /// rounds it already holds (a restarted node continues its work), and joins open rounds of the datasets it serves
-/// while it has room; every held round trains in its own background task (see NodeDaemon.Work.cs).
+/// while it has room (and their expected reward suits it); every held round trains in its own background task (see
+/// NodeDaemon.Work.cs), and every delivered round's payout is waited for, and claimed, in another (NodeDaemon.Payouts.cs).
 /// </summary>
 public sealed partial class NodeDaemon
 {
@@ -85,9 +86,11 @@ public sealed partial class NodeDaemon
         }
         finally
         {
-            // Stop the training tasks too (also when leaving by an error) and wait, so none outlives this call.
+            // Stop the training and payout tasks too (also when leaving by an error) and wait, so none outlives this call.
             await stopping.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(_running.Values).ConfigureAwait(false);
+            // Payout waits next: a training task that delivered just before the stop may have started one.
+            await Task.WhenAll(_payouts.Values).ConfigureAwait(false);
         }
     }
 

@@ -44,6 +44,27 @@ public sealed record NodeOptions
     /// <summary>How long a network operation of a round is retried before the round is given up (never past its deadline).</summary>
     public TimeSpan RetryLimit { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Join only open rounds whose expected reward (micro-tokens for a full-quality update; none counts as 0) is at least
+    /// this; null: no minimum. Rounds the node already holds are finished regardless.
+    /// </summary>
+    public long? MinReward { get; init; }
+
+    /// <summary>Join only open rounds whose expected reward is at most this (micro-tokens); null: no maximum.</summary>
+    public long? MaxReward { get; init; }
+
+    /// <summary>
+    /// After a round the node delivered to is paid, move the payout from the claimable balance into the wallet. When
+    /// false the payout is only reported, and stays claimable.
+    /// </summary>
+    public bool AutoClaim { get; init; } = true;
+
+    /// <summary>
+    /// How long the node waits for a delivered round's rewards once the round is done (or once its phase deadline
+    /// passed), and how long it retries a claim, before it gives up on that round's payout.
+    /// </summary>
+    public TimeSpan PayoutWait { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
     {
@@ -65,5 +86,11 @@ public sealed record NodeOptions
             throw new ArgumentException("threads must be at least 1");
         if (BenchmarkDuration <= TimeSpan.Zero || RetryLimit < TimeSpan.Zero)
             throw new ArgumentException("the benchmark duration must be positive and the retry limit not negative");
+        if (MinReward is < 0 || MaxReward is < 0)
+            throw new ArgumentException("reward bounds must not be negative");
+        if (MinReward > MaxReward)
+            throw new ArgumentException("the minimum reward must not exceed the maximum reward");
+        if (PayoutWait <= TimeSpan.Zero)
+            throw new ArgumentException("the payout wait must be positive");
     }
 }

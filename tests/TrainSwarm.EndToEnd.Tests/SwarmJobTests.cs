@@ -61,7 +61,7 @@ public sealed class SwarmJobTests(ITestOutputHelper output)
     {
         await using var net = await DevnetScope.StartAsync(output);
         // H = 1500 keeps every node training for several seconds, so the kill lands before its upload.
-        var spec = QuickMlp(rounds: 2, innerSteps: 1500) with { MinNodes = 2, TrainSeconds = 20, OpenSeconds = 3 };
+        var spec = QuickMlp(rounds: 2, innerSteps: 1500) with { MinNodes = 2, TrainSeconds = 45, OpenSeconds = 3 };
         var job = await net.Creator.SubmitJobAsync(spec);
         var roundId = $"{job.Id}-r0";
         var training = await Wait.ForAsync(async () => await net.Creator.RoundAsync(roundId) is { Status: RoundStatus.Training } r ? r : null,

@@ -11,5 +11,6 @@ public static class BenchCommand
         BenchEngineCommand.Create(console),
         BenchLedgerCommand.Create(console),
         BenchSwarmCommand.Create(console),
+        BenchQuotesCommand.Create(console),
     };
 }

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Cli.Commands;
 
@@ -18,4 +21,14 @@ internal static class CommonOptions
 
     /// <summary>--json: print machine-readable output instead of tables.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of text" };
+
+    /// <summary>The wire JSON shape (camelCase, enums as kebab-case strings), indented for people who read it anyway.</summary>
+    public static readonly JsonSerializerOptions Indented = new(SwarmJson.Options) { WriteIndented = true };
+
+    /// <summary>Prints <paramref name="value"/> as indented wire JSON, raw (never wrapped to the console width).</summary>
+    public static void WriteJson<T>(IAnsiConsole console, T value) =>
+        console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(value, Indented));
+
+    /// <summary>Writes one raw line (no markup, no wrapping).</summary>
+    public static void WriteLine(IAnsiConsole console, string line) => console.Profile.Out.Writer.WriteLine(line);
 }

@@ -71,6 +71,16 @@ public static class DevnetCommand
             console.MarkupLine($"job {job.Status.ToString().ToLowerInvariant()}: {Markup.Escape(job.StatusReason ?? "")}");
             console.MarkupLine($"final test accuracy [bold]{accuracy:P2}[/] ({test.Count:N0} test images, evaluated here by the engine)");
             console.MarkupLine($"model: {Markup.Escape(modelPath)}");
+
+            // The bill: every round's payouts and fees, and the unspent budget back in the creator's wallet.
+            var invoice = await InvoiceView.WaitSettledAsync(creator, job.Id, TimeSpan.FromSeconds(15), cancellation);
+            InvoiceView.Render(console, invoice);
+            console.Profile.Out.Writer.WriteLine(InvoiceView.RefundLine(invoice));
+            var balanced = InvoiceView.Balanced(invoice);
+            if (!invoice.Settled)
+                console.MarkupLine("[red]the invoice did not settle within 15 s[/]");
+            else if (!balanced)
+                console.MarkupLine("[red]the invoice does not add up: billed + refund differs from the reservation[/]");
             if (parse.GetValue(keep))
             {
                 console.MarkupLine($"the network keeps running: API {devnet.Url}api/v1, OpenAPI {devnet.Url}openapi/v1.json, events {devnet.Url}api/v1/events. Ctrl+C stops it.");
@@ -82,7 +92,7 @@ public static class DevnetCommand
                 {
                 }
             }
-            return job.Status == JobStatus.Completed ? SwarmApp.Success : SwarmApp.Failure;
+            return job.Status == JobStatus.Completed && balanced ? SwarmApp.Success : SwarmApp.Failure;
         });
         return command;
     }

@@ -9,12 +9,18 @@ using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Cli.Commands;
 
-/// <summary>`swarm job quote`: what a job will cost and take, before any money moves.</summary>
-public static class JobCommand
+/// <summary>
+/// `swarm job quote|submit|invoice|cancel`: what a job will cost, submitting it with its budget escrowed, its itemized
+/// bill, and cancelling it for a refund.
+/// </summary>
+public static partial class JobCommand
 {
     public static Command Create(IAnsiConsole console) => new("job", "Work with training jobs as their creator.")
     {
         QuoteCommand(console),
+        SubmitCommand(console),
+        InvoiceCommand(console),
+        CancelCommand(console),
     };
 
     private static Command QuoteCommand(IAnsiConsole console)
@@ -47,7 +53,7 @@ public static class JobCommand
                 throw new CliException($"cannot reach the coordinator at {url}: {e.Message}");
             }
             if (parse.GetValue(json))
-                console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(quote, Indented));
+                CommonOptions.WriteJson(console, quote);
             else
                 Render(console, spec, quote);
             return SwarmApp.Success;
@@ -71,11 +77,11 @@ public static class JobCommand
         return coordinator;
     }
 
-    private static readonly JsonSerializerOptions Indented = new(SwarmJson.Options) { WriteIndented = true };
-
     /// <summary>Reads and checks a spec file; every problem is one line.</summary>
     internal static JobSpec ReadSpec(string path)
     {
+        if (Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml")
+            throw new CliException($"the spec file {path} is YAML; only JSON specs are supported (fields of JobSpec, camelCase)", SwarmApp.BadUsage);
         byte[] bytes;
         try
         {
@@ -100,7 +106,7 @@ public static class JobCommand
         return spec;
     }
 
-    private static void Render(IAnsiConsole console, JobSpec spec, Quote q)
+    internal static void Render(IAnsiConsole console, JobSpec spec, Quote q)
     {
         var model = spec.Layers is null ? spec.Model : $"custom model ({spec.Layers.Count} layers)";
         console.Profile.Out.Writer.WriteLine($"Quote {q.Id}: {model} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × H={spec.InnerSteps} × batch {spec.BatchSize}");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using TrainSwarm.Client;
 using TrainSwarm.Learning.Training;
+using TrainSwarm.Ledger;
 using TrainSwarm.Node;
 
 namespace TrainSwarm.Cli.Commands;
@@ -52,12 +53,20 @@ public static class NodeCommand
         encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
         var threads = CommonOptions.Positive("--threads", "Compute threads", Environment.ProcessorCount);
         var pollMs = CommonOptions.Positive("--poll-ms", "Milliseconds between polls of the coordinator", 500);
+        var minReward = RewardOption("--min-reward", "Join only rounds expected to pay at least TOKENS per update (up to 6 decimals)");
+        var maxReward = RewardOption("--max-reward", "Join only rounds expected to pay at most TOKENS per update (up to 6 decimals)");
+        var noAutoClaim = new Option<bool>("--no-auto-claim") { Description = "Leave payouts in the claimable balance instead of claiming them into the wallet" };
 
         var command = new Command("start", "Start the node daemon in the foreground; Ctrl+C stops it (held rounds resume at the next start).\n" +
-                                           "Example: swarm node start --coordinator http://10.0.0.5:7070 --max-parallel 2 --encoding int8")
+                                           "Example: swarm node start --coordinator http://10.0.0.5:7070 --max-parallel 2 --encoding int8 --min-reward 0.05")
         {
-            coordinator, keyPath, name, datasets, dataDir, download, maxParallel, encoding, threads, pollMs,
+            coordinator, keyPath, name, datasets, dataDir, download, maxParallel, encoding, threads, pollMs, minReward, maxReward, noAutoClaim,
         };
+        command.Validators.Add(r =>
+        {
+            if (Tokens(r.GetValue(minReward)) is { } min && Tokens(r.GetValue(maxReward)) is { } max && min > max)
+                r.AddError($"--min-reward {Asset.Format(min)} is above --max-reward {Asset.Format(max)}");
+        });
         command.SetAction(async (parse, cancellation) =>
         {
             var path = Path.GetFullPath(parse.GetValue(keyPath)!);
@@ -67,7 +76,9 @@ public static class NodeCommand
                     console.Profile.Out.Writer.WriteLine($"Created node key {path}");
                 console.Profile.Out.Writer.WriteLine($"Node {key.Address} ({parse.GetValue(name)}) → {parse.GetValue(coordinator)}; " +
                     $"datasets {string.Join(", ", SplitList(parse.GetValue(datasets)))}; {parse.GetValue(threads)} thread(s); " +
-                    $"up to {parse.GetValue(maxParallel)} round(s) at once; {parse.GetValue(encoding)} updates. Ctrl+C stops.");
+                    $"up to {parse.GetValue(maxParallel)} round(s) at once; {parse.GetValue(encoding)} updates; " +
+                    $"{RewardRange(Tokens(parse.GetValue(minReward)), Tokens(parse.GetValue(maxReward)))}; " +
+                    $"{(parse.GetValue(noAutoClaim) ? "payouts left claimable (--no-auto-claim)" : "payouts claimed automatically")}. Ctrl+C stops.");
             }
             var options = new NodeOptions
             {
@@ -81,6 +92,9 @@ public static class NodeCommand
                 Encoding = parse.GetValue(encoding)!,
                 Threads = parse.GetValue(threads),
                 PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(pollMs)),
+                MinReward = Tokens(parse.GetValue(minReward)),
+                MaxReward = Tokens(parse.GetValue(maxReward)),
+                AutoClaim = !parse.GetValue(noAutoClaim),
             };
             var daemon = new NodeDaemon(options, new NodeConsoleObserver(console));
             try
@@ -101,6 +115,28 @@ public static class NodeCommand
         });
         return command;
     }
+
+    // A token amount as typed (validated at parse time, so Tokens never sees a bad one).
+    private static Option<string?> RewardOption(string name, string description)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = "TOKENS" };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } text && !RewardFilter.TryParseTokens(text, out _))
+                r.AddError($"{name} must be a non-negative token amount with at most {Asset.Scale} decimals, e.g. 0.5 (got '{text}')");
+        });
+        return option;
+    }
+
+    private static long? Tokens(string? text) => text is not null && RewardFilter.TryParseTokens(text, out var units) ? units : null;
+
+    private static string RewardRange(long? min, long? max) => (min, max) switch
+    {
+        (null, null) => "any expected reward",
+        ({ } lo, null) => $"expected reward at least {Asset.Format(lo)}",
+        (null, { } hi) => $"expected reward at most {Asset.Format(hi)}",
+        ({ } lo, { } hi) => $"expected reward {Asset.Format(lo)} to {Asset.Format(hi)}",
+    };
 
     private static string[] SplitList(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using TrainSwarm.Ledger;
 using TrainSwarm.Node;
 using TrainSwarm.Protocol.Wire;
 
@@ -45,12 +46,32 @@ internal sealed class NodeConsoleObserver(IAnsiConsole console) : INodeObserver
 
     public void Skipped(string? roundId, string reason) => Line(roundId, $"skipped: {reason}");
 
+    public void RewardOutOfRange(RoundView round, RewardCheck check) =>
+        Line(round.Id, check.Verdict == RewardVerdict.AboveMaximum
+            ? $"skipped: expected reward {Asset.Format(check.Expected)} above --max-reward {Asset.Format(check.Max ?? 0)}"
+            : $"skipped: expected reward {Asset.Format(check.Expected)} below --min-reward {Asset.Format(check.Min ?? 0)}");
+
+    public void StakeRefused(string roundId, string detail) => Line(roundId, $"cannot stake for round {roundId}: {detail}");
+
+    public void PayoutClaimed(RoundRewards rewards, RewardLine line, TransferOutcome claim) =>
+        Line(rewards.RoundId, $"paid {Asset.Format(line.Payout)} tokens ({Quality(line)}); claimed into the wallet: transfer {claim.Id}, " +
+                              $"ledger entry {claim.Sequence}{(claim.Status == "ok" ? "" : $" ({claim.Status})")}");
+
+    public void PayoutClaimable(RoundRewards rewards, RewardLine line) =>
+        Line(rewards.RoundId, $"paid {Asset.Format(line.Payout)} tokens ({Quality(line)}); claimable (payout transfer {line.TransferId}, ledger entry {line.Sequence})");
+
+    public void NothingEarned(string roundId, string reason, RewardLine? line) =>
+        Line(roundId, $"nothing earned: {reason}{(line is null ? "" : $" ({Quality(line)})")}");
+
     public void Retrying(string? roundId, string operation, string error, TimeSpan delay) =>
         Line(roundId, $"retrying {operation} in {delay.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s: {error}");
 
     public void Info(string? roundId, string message) => Line(roundId, message);
 
     public void Error(string? roundId, string message) => Line(roundId, $"error: {message}");
+
+    private static string Quality(RewardLine line) =>
+        $"quality weight {(line.QualityBps / 100.0).ToString("F2", CultureInfo.InvariantCulture)}%, {N(line.Samples)} samples";
 
     private static string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

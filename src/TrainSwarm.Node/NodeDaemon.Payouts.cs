@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using TrainSwarm.Client;
+using TrainSwarm.Ledger;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Node;
+
+/// <summary>
+/// Getting paid: after the node delivered an update, a background task per round waits for the round to be done and
+/// its rewards settled in the ledger, reports what the node earned, and (with <see cref="NodeOptions.AutoClaim"/>)
+/// claims the payout into the wallet. It runs beside training, so the node trains the next round meanwhile.
+/// </summary>
+public sealed partial class NodeDaemon
+{
+    // Never poll the coordinator for a payout more often than this, however short the poll interval.
+    private static readonly TimeSpan MinPayoutPoll = TimeSpan.FromSeconds(1);
+
+    // While a round is overdue or paid nothing yet, the job's state is asked at most this often.
+    private static readonly TimeSpan JobCheckInterval = TimeSpan.FromSeconds(10);
+
+    // Payouts being waited for, by round and attempt; like training tasks, awaited when the daemon stops.
+    private readonly ConcurrentDictionary<string, Task> _payouts = new(StringComparer.Ordinal);
+
+    /// <summary>The number of delivered rounds whose payout the node is still waiting for.</summary>
+    public int PendingPayouts => _payouts.Count;
+
+    /// <summary>Starts waiting for the payout of <paramref name="assignment"/>'s round, once per round attempt.</summary>
+    private void WatchPayout(SwarmClient client, Assignment assignment)
+    {
+        var id = RunKey(assignment.RoundId, assignment.Attempt);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_payouts.TryAdd(id, done.Task))
+            return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await PayoutAsync(client, assignment, _stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                _payouts.TryRemove(id, out _);
+                done.SetResult();
+            }
+        });
+    }
+
+    /// <summary>What one payout wait has learned so far.</summary>
+    private sealed class PayoutWatch(Assignment assignment)
+    {
+        public Assignment Assignment { get; } = assignment;
+        public DateTimeOffset? DoneSince { get; set; }
+        public DateTimeOffset NextJobCheck { get; set; } = DateTimeOffset.MinValue;
+        public DateTimeOffset? FailingSince { get; set; }
+    }
+
+    private async Task PayoutAsync(SwarmClient client, Assignment assignment, CancellationToken cancellation)
+    {
+        var roundId = assignment.RoundId;
+        var watch = new PayoutWatch(assignment);
+        var interval = _options.PollInterval > MinPayoutPoll ? _options.PollInterval : MinPayoutPoll;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (await PayoutStepAsync(client, watch, cancellation).ConfigureAwait(false))
+                        return;
+                    watch.FailingSince = null;
+                }
+                catch (Exception e) when (NetworkRetry.IsTransient(e, cancellation))
+                {
+                    // The coordinator may be restarting: keep asking, but not forever.
+                    var now = _clock.GetUtcNow();
+                    watch.FailingSince ??= now;
+                    if (now - watch.FailingSince > _options.PayoutWait)
+                    {
+                        _observer.Error(roundId, $"gave up waiting for the round's payout: {e.Message}");
+                        return;
+                    }
+                }
+                await Task.Delay(interval, _clock, cancellation).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Stopping: the payout (if any) stays in the claimable balance.
+        }
+        catch (SwarmApiException e)
+        {
+            // The coordinator's final word about this round (e.g. it no longer knows it): nothing to wait for.
+            _observer.Error(roundId, $"cannot follow the round's payout: {e.Message}");
+        }
+        catch (Exception e)
+        {
+            // A payout check must not take the daemon down.
+            _observer.Error(roundId, $"following the round's payout failed: {e.Message}");
+        }
+    }
+
+    /// <summary>One look at the round and its rewards; true once the payout is known (paid, nothing, or given up).</summary>
+    private async Task<bool> PayoutStepAsync(SwarmClient client, PayoutWatch watch, CancellationToken cancellation)
+    {
+        var assignment = watch.Assignment;
+        var roundId = assignment.RoundId;
+        var now = _clock.GetUtcNow();
+        var round = await client.RoundAsync(roundId, cancellation).ConfigureAwait(false);
+        if (round.Attempt != assignment.Attempt)
+        {
+            _observer.NothingEarned(roundId, $"attempt {assignment.Attempt} closed without a validated result (the round is at attempt {round.Attempt} now)", null);
+            return true;
+        }
+
+        if (round.Status != RoundStatus.Done)
+        {
+            // Validation takes its time; only a round past its phase deadline raises the question whether the job still runs.
+            if (now <= round.PhaseDeadline || now < watch.NextJobCheck)
+                return false;
+            watch.NextJobCheck = now + JobCheckInterval;
+            var job = await client.JobAsync(round.JobId, cancellation).ConfigureAwait(false);
+            if (job.Status != JobStatus.Running)
+            {
+                _observer.NothingEarned(roundId, $"job {job.Id} ended ({Ended(job)}) before the round was validated", null);
+                return true;
+            }
+            if (now > round.PhaseDeadline + _options.PayoutWait)
+            {
+                _observer.Error(roundId, $"gave up waiting for the round's payout: it is still {round.Status.ToString().ToLowerInvariant()}, " +
+                                         $"{Minutes(now - round.PhaseDeadline)} past its deadline");
+                return true;
+            }
+            return false;
+        }
+
+        watch.DoneSince ??= now;
+        RoundRewards? rewards;
+        try
+        {
+            rewards = await client.RoundRewardsAsync(roundId, cancellation).ConfigureAwait(false);
+        }
+        catch (SwarmApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            rewards = null; // not paid (yet)
+        }
+
+        if (rewards is not null && rewards.Attempt != assignment.Attempt)
+        {
+            _observer.NothingEarned(roundId, $"the round was paid for attempt {rewards.Attempt}, not attempt {assignment.Attempt}", null);
+            return true;
+        }
+        if (rewards is { Settled: true })
+        {
+            await PayAsync(client, rewards, cancellation).ConfigureAwait(false);
+            return true;
+        }
+        if (rewards is null && now >= watch.NextJobCheck)
+        {
+            // A done round is paid when it closes; no rewards then means a job without billing, or one that ended.
+            watch.NextJobCheck = now + JobCheckInterval;
+            var job = await client.JobAsync(round.JobId, cancellation).ConfigureAwait(false);
+            if (job.Billing is null)
+            {
+                _observer.NothingEarned(roundId, $"job {job.Id} has no billing: its rounds pay nothing", null);
+                return true;
+            }
+            if (job.Status != JobStatus.Running)
+            {
+                _observer.NothingEarned(roundId, $"job {job.Id} ended ({Ended(job)}) and the round has no rewards", null);
+                return true;
+            }
+        }
+        if (now - watch.DoneSince > _options.PayoutWait)
+        {
+            _observer.Error(roundId, rewards is null
+                ? $"gave up waiting for the round's rewards: not posted {Minutes(_options.PayoutWait)} after the round was done"
+                : $"gave up waiting for the round's rewards to settle in the ledger ({Minutes(_options.PayoutWait)}); a payout will stay claimable");
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Reports the node's line of a settled round, and claims its payout when asked to.</summary>
+    private async Task PayAsync(SwarmClient client, RoundRewards rewards, CancellationToken cancellation)
+    {
+        var roundId = rewards.RoundId;
+        var line = rewards.Lines.FirstOrDefault(l => l.Node == client.Address);
+        if (line is null)
+        {
+            _observer.NothingEarned(roundId, "the validator's result does not include this node's update", null);
+            return;
+        }
+        if (line.Payout <= 0)
+        {
+            _observer.NothingEarned(roundId, WhyNothing(rewards, line), line);
+            return;
+        }
+        if (!_options.AutoClaim)
+        {
+            _observer.PayoutClaimable(rewards, line);
+            return;
+        }
+        try
+        {
+            var claim = await NetworkRetry.RunAsync(c => client.ClaimAsync(roundId, c), "claim the payout", roundId,
+                _clock.GetUtcNow() + _options.PayoutWait, _observer, _clock, cancellation).ConfigureAwait(false);
+            if (claim is null)
+                _observer.NothingEarned(roundId, "the coordinator lists no payout to claim", line);
+            else
+                _observer.PayoutClaimed(rewards, line, claim);
+        }
+        catch (Exception e) when (e is SwarmApiException || NetworkRetry.IsTransient(e, cancellation))
+        {
+            _observer.Error(roundId, $"claiming {Asset.Format(line.Payout)} tokens failed: {e.Message}; the payout stays claimable");
+        }
+    }
+
+    /// <summary>Why a judged update earned nothing.</summary>
+    internal static string WhyNothing(RoundRewards rewards, RewardLine line) =>
+        !line.Accepted ? $"rejected: {(string.IsNullOrWhiteSpace(line.Reason) ? "no reason given" : line.Reason)}"
+        : line.QualityBps == 0 ? $"accepted with quality weight 0 (holdout loss {F(line.BaseLoss)} → {F(line.UpdatedLoss)})"
+        : rewards.BudgetScaleBps == 0 ? "the job's budget was spent"
+        : "the payout rounds down to 0";
+
+    private static string Ended(JobView job) =>
+        job.Status.ToString().ToLowerInvariant() + (string.IsNullOrWhiteSpace(job.StatusReason) ? "" : $": {job.StatusReason}");
+
+    private static string Minutes(TimeSpan span) =>
+        span.TotalMinutes >= 1 ? $"{span.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min" : $"{span.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s";
+
+    private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+}
