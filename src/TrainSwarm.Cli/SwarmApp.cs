@@ -44,7 +44,12 @@ public static class SwarmApp
         var verbose = args.Contains("--verbose");
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation);
+            // SIGINT and SIGTERM cancel the command; it then has 30 s to stop what it started (a devnet's processes)
+            // before the process ends anyway.
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            }, cancellation);
         }
         catch (CliException e)
         {

@@ -104,6 +104,42 @@ public sealed class CoordinatorFixture : IAsyncLifetime
         return await client.SubmitJobAsync(spec ?? Specs.Tiny);
     }
 
+    /// <summary>
+    /// A submission of <paramref name="spec"/> (default <see cref="Specs.Tiny"/>) by <paramref name="creator"/>, quoted now,
+    /// escrowing <paramref name="budget"/> (default: the quote's total) with the creator's signed reservation.
+    /// </summary>
+    public async Task<(Quote Quote, JobSubmission Submission)> SubmissionAsync(
+        ActorKey creator, JobSpec? spec = null, long? budget = null, int deadlineSeconds = SwarmClient.DefaultDeadlineSeconds, bool partialBudget = false)
+    {
+        spec ??= Specs.Tiny;
+        using var client = Client();
+        var quote = await client.QuoteAsync(spec);
+        var coordinator = (await client.InfoAsync()).Address;
+        var amount = budget ?? quote.Total;
+        var escrow = MarketTerms.Escrow(creator.Address, coordinator, quote.JobId, amount, deadlineSeconds);
+        return (quote, new JobSubmission(spec, quote.Id, amount, deadlineSeconds, SignedTransferWire.Sign(escrow, creator), partialBudget));
+    }
+
+    /// <summary>The JSON body of a fresh, valid submission of <paramref name="spec"/> by <paramref name="creator"/> (for hand-signed requests).</summary>
+    public async Task<byte[]> SubmissionBodyAsync(ActorKey creator, JobSpec? spec = null) =>
+        SwarmJson.SerializeToUtf8((await SubmissionAsync(creator, spec)).Submission);
+
+    /// <summary>An actor's balances.</summary>
+    public async Task<Balances> BalancesAsync(string address)
+    {
+        using var client = Client();
+        return await client.BalancesAsync(address);
+    }
+
+    /// <summary>Asserts that the coordinator's ledger replays cleanly (hashes, signatures, balances).</summary>
+    public async Task AssertLedgerOkAsync()
+    {
+        using var client = Client();
+        var report = await client.VerifyLedgerAsync();
+        Assert.True(report.Ok, $"ledger verification failed: {report.Summary}");
+        Assert.Equal(0, report.FailedSequence);
+    }
+
     /// <summary>The current round of a job (round 0 right after submission).</summary>
     public async Task<RoundView> RoundOfAsync(string jobId)
     {

@@ -27,6 +27,7 @@ public sealed class HappyPathTests(CoordinatorFixture swarm) : IClassFixture<Coo
         var view = await node.RegisterNodeAsync("smoke", new Hardware(2, 1L << 30, "linux", "x64"), new Benchmark("mlp", 500), ["fashion-mnist"]);
         Assert.Equal(nodeKey.Address, view.Address);
         Assert.Equal(["fashion-mnist"], view.Datasets);
+        await node.FaucetAsync(CoordinatorFixture.StartingFunds); // joining locks a stake from the wallet
 
         var open = await node.RoundsAsync(RoundStatus.Open, job.Id);
         var round = Assert.Single(open);
@@ -46,6 +47,9 @@ public sealed class HappyPathTests(CoordinatorFixture swarm) : IClassFixture<Coo
         var participant = Assert.Single(training.Participants);
         Assert.Equal((nodeKey.Address, 0, 0, ParticipantStatus.Joined), (participant.Node, participant.Slot, participant.Shard, participant.Status));
         Assert.Equal([assignment], await node.AssignmentsAsync(nodeKey.Address));
+        var stake = (await node.InfoAsync()).StakePerRound;
+        var money = await node.BalancesAsync(nodeKey.Address);
+        Assert.Equal((CoordinatorFixture.StartingFunds - stake, stake), (money.Wallet, money.Reserved));
 
         var events = await ReadEventsAsync($"{Routes.Events}?job={job.Id}", count: 4);
         Assert.Equal(

@@ -5,7 +5,11 @@ using static TrainSwarm.Coordinator.Tests.Problems;
 
 namespace TrainSwarm.Coordinator.Tests;
 
-/// <summary>A bad job spec is refused field by field, and no job (nor round) is created.</summary>
+/// <summary>
+/// A bad job spec is refused field by field, and no job (nor round, nor reservation) is created. The spec is checked
+/// before the quote is looked up, so these bodies name a quote that does not exist and carry no escrow: the spec's
+/// fields are still what the 400 reports.
+/// </summary>
 public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<CoordinatorFixture>, IAsyncLifetime
 {
     private ActorKey _creator = null!;
@@ -18,10 +22,24 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         return Task.CompletedTask;
     }
 
+    /// <summary>A submission body around <paramref name="specJson"/> (naming no real quote).</summary>
+    private static string Submission(string specJson) =>
+        $$"""{"spec":{{specJson}},"quoteId":"q000000000000","budget":1000000,"deadlineSeconds":86400}""";
+
     private async Task<HttpResponseMessage> PostJobAsync(string json)
     {
         using var client = swarm.Client(_creator);
         return await client.SendSignedRawAsync(HttpMethod.Post, Routes.Jobs, Utf8(json), "application/json");
+    }
+
+    private Task<HttpResponseMessage> PostSpecAsync(string specJson) => PostJobAsync(Submission(specJson));
+
+    /// <summary>No job was created and the creator's wallet is untouched: nothing reserved.</summary>
+    private async Task AssertNothingChangedAsync(int jobsBefore)
+    {
+        Assert.Equal(jobsBefore, await swarm.JobCountAsync());
+        var balances = await swarm.BalancesAsync(_creator.Address);
+        Assert.Equal((CoordinatorFixture.StartingFunds, 0L), (balances.Wallet, balances.Reserved));
     }
 
     [Theory]
@@ -53,28 +71,49 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
     public async Task An_invalid_field_is_named_and_no_job_is_created(string json, string field)
     {
         var before = await swarm.JobCountAsync();
-        using var response = await PostJobAsync(json);
+        using var response = await PostSpecAsync(json);
         var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("Invalid job spec", problem.GetProperty("title").GetString());
         Assert.Equal([field], ErrorFields(problem));
         Assert.Contains(field + ": ", Detail(problem), StringComparison.Ordinal);
-        Assert.Equal(before, await swarm.JobCountAsync());
+        await AssertNothingChangedAsync(before);
     }
 
     [Fact]
     public async Task Every_invalid_field_is_named_at_once()
     {
         var before = await swarm.JobCountAsync();
-        using var response = await PostJobAsync("""{"rounds":0,"dataset":"imagenet","learningRate":-1,"model":"gpt"}""");
+        using var response = await PostSpecAsync("""{"rounds":0,"dataset":"imagenet","learningRate":-1,"model":"gpt"}""");
         var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(["dataset", "learningRate", "model", "rounds"], ErrorFields(problem).Order(StringComparer.Ordinal));
-        Assert.Equal(before, await swarm.JobCountAsync());
+        await AssertNothingChangedAsync(before);
+    }
+
+    [Fact]
+    public async Task An_invalid_spec_with_a_genuine_quote_and_escrow_is_refused_by_field_and_the_quote_stays_usable()
+    {
+        // The quote and escrow are for the valid spec; the body carries an invalid one under the same quote id.
+        var (quote, submission) = await swarm.SubmissionAsync(_creator);
+        var before = await swarm.JobCountAsync();
+        using (var response = await PostJobAsync(SwarmJson.Serialize(submission with { Spec = submission.Spec with { Rounds = 0 } })))
+        {
+            var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+            Assert.Equal("Invalid job spec", problem.GetProperty("title").GetString());
+            Assert.Equal(["rounds"], ErrorFields(problem));
+        }
+        await AssertNothingChangedAsync(before);
+
+        // The refusal did not spend the quote: the genuine submission is accepted.
+        using var client = swarm.Client(_creator);
+        var job = await client.SendSignedAsync<JobView>(HttpMethod.Post, Routes.Jobs, submission);
+        Assert.Equal(quote.JobId, job.Id);
     }
 
     [Theory]
-    [InlineData("""{"rounds":""")]
+    [InlineData("""{"spec":""")]
     [InlineData("""not json""")]
-    [InlineData("""{"rounds":"many"}""")]
+    [InlineData("""{"spec":{"rounds":"many"},"quoteId":"q000000000000","budget":1,"deadlineSeconds":86400}""")]
+    [InlineData("""{"spec":{"rounds":1},"quoteId":"q000000000000","budget":"lots","deadlineSeconds":86400}""")]
     [InlineData("""[1,2,3]""")]
     [InlineData("""null""")]
     [InlineData("")]
@@ -83,27 +122,38 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         var before = await swarm.JobCountAsync();
         using var response = await PostJobAsync(json);
         var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
-        Assert.StartsWith("the body is not a valid JobSpec", Detail(problem), StringComparison.Ordinal);
-        Assert.Equal(before, await swarm.JobCountAsync());
+        Assert.StartsWith("the body is not a valid JobSubmission", Detail(problem), StringComparison.Ordinal);
+        await AssertNothingChangedAsync(before);
+    }
+
+    [Fact]
+    public async Task A_bare_spec_without_the_submission_around_it_is_a_bad_request()
+    {
+        // The old contract (a bare JobSpec) parses as a submission without a spec.
+        var before = await swarm.JobCountAsync();
+        using var response = await PostJobAsync(SwarmJson.Serialize(Specs.Tiny));
+        var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("spec is required", Detail(problem));
+        await AssertNothingChangedAsync(before);
     }
 
     [Fact]
     public async Task A_null_name_is_a_bad_request_not_a_server_error()
     {
         var before = await swarm.JobCountAsync();
-        using var response = await PostJobAsync("""{"name":null}""");
+        using var response = await PostSpecAsync("""{"name":null}""");
         await AssertAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(before, await swarm.JobCountAsync());
+        await AssertNothingChangedAsync(before);
     }
 
     [Fact]
     public async Task Layers_whose_sizes_do_not_chain_are_refused()
     {
         var before = await swarm.JobCountAsync();
-        using var response = await PostJobAsync("""{"layers":["flatten","linear(784,64)","relu","linear(32,10)"]}""");
+        using var response = await PostSpecAsync("""{"layers":["flatten","linear(784,64)","relu","linear(32,10)"]}""");
         var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(["layers"], ErrorFields(problem));
-        Assert.Equal(before, await swarm.JobCountAsync());
+        await AssertNothingChangedAsync(before);
     }
 
     [Theory]
@@ -113,10 +163,10 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
     public async Task Layers_with_the_wrong_output_too_many_parameters_or_wrong_input_channels_are_refused(string body)
     {
         var before = await swarm.JobCountAsync();
-        using var response = await PostJobAsync(body);
+        using var response = await PostSpecAsync(body);
         var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(["layers"], ErrorFields(problem));
-        Assert.Equal(before, await swarm.JobCountAsync());
+        await AssertNothingChangedAsync(before);
     }
 
     [Fact]
@@ -125,8 +175,9 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         // An unregistered key cannot even be checked: its public key is unknown, so the request is unauthenticated.
         using var stranger = ActorKey.Generate();
         var before = await swarm.JobCountAsync();
+        var body = await swarm.SubmissionBodyAsync(stranger);
         using var client = swarm.Client(stranger);
-        using var response = await client.SendSignedRawAsync(HttpMethod.Post, Routes.Jobs, SwarmJson.SerializeToUtf8(Specs.Tiny), "application/json");
+        using var response = await client.SendSignedRawAsync(HttpMethod.Post, Routes.Jobs, body, "application/json");
         await AssertAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal(before, await swarm.JobCountAsync());
     }
@@ -144,5 +195,6 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         Assert.Equal($"{job.Id}-r0", round.Id);
         Assert.Equal(job.InitialModelBlob, round.BaseModel);
         Assert.Equal(HttpStatusCode.OK, await swarm.StatusOfGetAsync(Routes.Blob(job.InitialModelBlob)));
+        await swarm.AssertLedgerOkAsync();
     }
 }

@@ -27,7 +27,7 @@ public sealed class RestartTests : IAsyncLifetime
 
         // A signed request that was accepted before the restart.
         var uri = new Uri(_swarm.BaseAddress, Routes.Jobs);
-        var body = SwarmJson.SerializeToUtf8(Specs.Tiny);
+        var body = await _swarm.SubmissionBodyAsync(creator);
         var headers = HttpSignature.Sign(creator, "POST", uri.PathAndQuery, body, DateTimeOffset.UtcNow);
         JobView second;
         using (var accepted = await _swarm.SendAsync(_swarm.SignedRequest(creator, HttpMethod.Post, Routes.Jobs, body, headers)))
@@ -37,6 +37,10 @@ public sealed class RestartTests : IAsyncLifetime
         }
 
         string jobsBefore, roundsBefore, nodeBefore;
+        var creatorMoney = await _swarm.BalancesAsync(creator.Address);
+        var creatorJson = SwarmJson.Serialize(creatorMoney);
+        var nodeMoney = SwarmJson.Serialize(await _swarm.BalancesAsync(node.Address));
+        Assert.Equal(job.Billing!.Budget + second.Billing!.Budget, creatorMoney.Reserved);
         using (var reader = _swarm.Client())
         {
             jobsBefore = SwarmJson.Serialize(await reader.JobsAsync());
@@ -60,6 +64,9 @@ public sealed class RestartTests : IAsyncLifetime
         Assert.Equal([assignment], await after.AssignmentsAsync(node.Address));
         Assert.Equal(HttpStatusCode.OK, await _swarm.StatusOfGetAsync(Routes.Blob(job.InitialModelBlob)));
         Assert.Equal(HttpStatusCode.OK, await _swarm.StatusOfGetAsync(Routes.Blob(second.InitialModelBlob)));
+        // The money survives too: both escrows and the node's stake are still held.
+        Assert.Equal(creatorJson, SwarmJson.Serialize(await _swarm.BalancesAsync(creator.Address)));
+        Assert.Equal(nodeMoney, SwarmJson.Serialize(await _swarm.BalancesAsync(node.Address)));
 
         // Keys stay registered: the node can still act, and joining again is still a conflict.
         using (var client = _swarm.Client(node))
@@ -74,5 +81,7 @@ public sealed class RestartTests : IAsyncLifetime
         var problem = await AssertAsync(replay, HttpStatusCode.Unauthorized);
         Assert.Contains("nonce", Detail(problem), StringComparison.Ordinal);
         Assert.Equal(jobCount, await _swarm.JobCountAsync());
+        Assert.Equal(creatorJson, SwarmJson.Serialize(await _swarm.BalancesAsync(creator.Address)));
+        await _swarm.AssertLedgerOkAsync();
     }
 }

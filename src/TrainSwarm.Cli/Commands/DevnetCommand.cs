@@ -48,12 +48,7 @@ public static class DevnetCommand
             console.MarkupLine($"coordinator at {devnet.Url}, {nodeCount} nodes registered");
 
             using var creator = devnet.CreatorClient();
-            var spec = new JobSpec
-            {
-                Name = "devnet demo", Model = parse.GetValue(preset)!, Dataset = "fashion-mnist", Rounds = parse.GetValue(rounds),
-                MinNodes = 1, MaxNodes = nodeCount, InnerSteps = parse.GetValue(innerSteps), BatchSize = 64,
-                LearningRate = 0.001, Optimizer = "adam", Strategy = "fedavg", OpenSeconds = 10, TrainSeconds = 600,
-            };
+            var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps));
             var job = await creator.SubmitJobAsync(spec, cancellation: cancellation);
             console.MarkupLine($"job [bold]{job.Id}[/] submitted: {spec.Model} on fashion-mnist, {spec.Rounds} rounds × {nodeCount} nodes × H={spec.InnerSteps}, fedavg");
 

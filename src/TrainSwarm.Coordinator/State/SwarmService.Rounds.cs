@@ -187,9 +187,12 @@ public sealed partial class SwarmService
         PutRound(changes, closed.Round);
         foreach (var what in closed.Happened)
             changes.Event(job.Id, closed.Round.Id, what);
-        var (charge, budgetSpent) = Charge(job, result);
+        // Only an attempt that makes the round is paid: a retried one (too few updates, or too few accepted) bills
+        // nothing, and the attempt that finally makes the round is paid under the round's transfer ids.
+        var paid = closed.Retry ? null : result;
+        var (charge, budgetSpent) = Charge(job, paid);
         var (nextJob, nextRound, ended) = JobMachine.AfterRound(job, closed.Round, result, closed.Retry, Now, budgetSpent);
-        nextJob = PlanMoney(changes, nextJob, closed.Round, result, charge);
+        nextJob = PlanMoney(changes, nextJob, closed.Round, paid, charge);
         PutJob(changes, nextJob);
         if (nextRound is not null)
         {
