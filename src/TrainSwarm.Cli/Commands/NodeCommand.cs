@@ -7,7 +7,7 @@ using TrainSwarm.Node;
 
 namespace TrainSwarm.Cli.Commands;
 
-/// <summary>`swarm node start`: runs the trainer daemon in the foreground, one line per event, until Ctrl+C.</summary>
+/// <summary>`swarm node start`: runs the trainer daemon in the foreground, one line per event, until Ctrl+C; `swarm node status`: see <see cref="NodeStatusCommand"/>.</summary>
 public static class NodeCommand
 {
     /// <summary>The environment variable that names the coordinator when --coordinator is not given.</summary>
@@ -19,6 +19,7 @@ public static class NodeCommand
     public static Command Create(IAnsiConsole console) => new("node", "Run a trainer node: earn tokens by training jobs' models on this machine.")
     {
         StartCommand(console),
+        NodeStatusCommand.Create(console),
     };
 
     private static Command StartCommand(IAnsiConsole console)

@@ -73,7 +73,7 @@ public sealed partial class SwarmService
     /// <summary>The market record of a job just submitted: its terms and its first reservation, the whole budget.</summary>
     private EscrowRecord NewEscrow(JobView job, Quote quote, JobBilling billing) => new(
         job.Id, job.Creator, quote, Settlement.TermsFor(quote, job.Spec), billing.Budget, billing.Deadline,
-        job.CreatedAt.AddSeconds((billing.Deadline - job.CreatedAt).TotalSeconds + MarketTerms.EscrowGraceSeconds), billing.PartialBudget,
+        billing.Deadline.AddSeconds(MarketTerms.EscrowGraceSeconds), billing.PartialBudget,
         billing.EscrowTransferId, billing.Budget, 0, [], null, null, null);
 
     /// <summary>Locks the node's stake for a round attempt before it joins; a node that cannot pay it gets a 402.</summary>
