@@ -70,39 +70,4 @@ public static class RewardFilter
             : RewardVerdict.Within;
         return new RewardCheck(expected, min, max, verdict);
     }
-
-    /// <summary>
-    /// Parses a non-negative token amount written with at most <see cref="Asset.Scale"/> decimals ("1", "0.5",
-    /// "12.000001") exactly into micro-tokens. No sign, exponent, group separator or surrounding space; the decimal
-    /// separator is always '.'. False for anything else or an amount that does not fit in a long.
-    /// </summary>
-    public static bool TryParseTokens(string? text, out long units)
-    {
-        units = 0;
-        if (string.IsNullOrEmpty(text))
-            return false;
-        var dot = text.IndexOf('.');
-        var whole = dot < 0 ? text : text[..dot];
-        var fraction = dot < 0 ? "" : text[(dot + 1)..];
-        if (whole.Length == 0 || !whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit))
-            return false;
-        if (dot >= 0 && fraction.Length is 0 or > Asset.Scale)
-            return false;
-        Int128 value = 0;
-        foreach (var c in whole)
-        {
-            value = value * 10 + (c - '0');
-            if (value > long.MaxValue)
-                return false;
-        }
-        value *= Asset.UnitsPerToken;
-        var fractionUnits = 0L;
-        for (var i = 0; i < Asset.Scale; i++)
-            fractionUnits = fractionUnits * 10 + (i < fraction.Length ? fraction[i] - '0' : 0);
-        value += fractionUnits;
-        if (value > long.MaxValue)
-            return false;
-        units = (long)value;
-        return true;
-    }
 }

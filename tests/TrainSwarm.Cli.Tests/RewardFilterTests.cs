@@ -45,9 +45,9 @@ public sealed class RewardFilterTests
     [InlineData("12.000001", 12_000_001L)]
     [InlineData("00001.100000", 1_100_000L)]
     [InlineData("9223372036854.775807", long.MaxValue)]
-    public void Token_amounts_parse_exactly_to_micro_tokens(string text, long units)
+    public void Token_amounts_parse_exactly_to_micro_tokens_with_the_ledger_parser(string text, long units)
     {
-        Assert.True(RewardFilter.TryParseTokens(text, out var parsed));
+        Assert.True(TrainSwarm.Ledger.Asset.TryParse(text, out var parsed));
         Assert.Equal(units, parsed);
     }
 
@@ -65,7 +65,7 @@ public sealed class RewardFilterTests
     [InlineData("")]
     [InlineData(null)]
     [InlineData("١")]
-    public void Anything_else_is_not_a_token_amount(string? text) => Assert.False(RewardFilter.TryParseTokens(text, out _));
+    public void Anything_else_is_not_a_token_amount(string? text) => Assert.False(TrainSwarm.Ledger.Asset.TryParse(text, out _));
 
     [Fact]
     public void Node_options_refuse_negative_or_crossed_bounds()

@@ -123,13 +123,13 @@ public static class NodeCommand
         var option = new Option<string?>(name) { Description = description, HelpName = "TOKENS" };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } text && !RewardFilter.TryParseTokens(text, out _))
+            if (r.GetValueOrDefault<string?>() is { } text && !Asset.TryParse(text, out _))
                 r.AddError($"{name} must be a non-negative token amount with at most {Asset.Scale} decimals, e.g. 0.5 (got '{text}')");
         });
         return option;
     }
 
-    private static long? Tokens(string? text) => text is not null && RewardFilter.TryParseTokens(text, out var units) ? units : null;
+    private static long? Tokens(string? text) => text is not null && Asset.TryParse(text, out var units) ? units : null;
 
     private static string RewardRange(long? min, long? max) => (min, max) switch
     {

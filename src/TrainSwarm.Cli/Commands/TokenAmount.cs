@@ -13,43 +13,15 @@ internal static class TokenAmount
     /// <summary>Parses <paramref name="text"/> into micro-tokens; on failure <paramref name="error"/> says why, naming <paramref name="name"/>.</summary>
     public static bool TryParse(string? text, string name, out long units, out string error)
     {
-        units = 0;
-        error = "";
         text ??= "";
-        if (text.StartsWith('-') && TryParse(text[1..], name, out _, out _))
-        {
-            error = $"{name} must not be negative ('{text}')";
-            return false;
-        }
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        var whole = dot < 0 ? text : text[..dot];
-        var fraction = dot < 0 ? "" : text[(dot + 1)..];
-        if (whole.Length + fraction.Length == 0 || !whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit))
-        {
-            error = $"{name} must be a number of tokens such as 12.5, not '{text}'";
-            return false;
-        }
-        if (fraction.Length > Asset.Scale)
-        {
-            error = $"{name} has more than {Asset.Scale} decimals ('{text}'); the smallest amount is {Asset.Format(1)} tokens";
-            return false;
-        }
-        var trimmed = whole.TrimStart('0');
-        // 19 digits of micro-tokens already overflow a long for whole parts above 9,223,372,036,854 tokens.
-        if (trimmed.Length > 13 || !long.TryParse(trimmed.Length == 0 ? "0" : trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var tokens)
-            || tokens > (long.MaxValue - (Asset.UnitsPerToken - 1)) / Asset.UnitsPerToken)
-        {
-            error = $"{name} is too large ('{text}')";
-            return false;
-        }
-        var micro = fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(Asset.Scale, '0'), NumberStyles.None, CultureInfo.InvariantCulture);
-        units = tokens * Asset.UnitsPerToken + micro;
-        if (units == 0)
-        {
-            error = $"{name} must be more than 0 tokens";
-            return false;
-        }
-        return true;
+        error = Asset.TryParse(text, out units) ? (units > 0 ? "" : $"{name} must be more than 0 tokens")
+            : text.StartsWith('-') && Asset.TryParse(text[1..], out _) ? $"{name} must not be negative ('{text}')"
+            : text.Split('.') is [var whole, var fraction] && whole.Length > 0 && whole.All(char.IsAsciiDigit) && fraction.Length > Asset.Scale && fraction.All(char.IsAsciiDigit)
+                ? $"{name} has more than {Asset.Scale} decimals ('{text}'); the smallest amount is {Asset.Format(1)} tokens"
+            : text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c == '.') && text.Count(c => c == '.') <= 1 && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[^1])
+                ? $"{name} is too large ('{text}')"
+            : $"{name} must be a number of tokens such as 12.5, not '{text}'";
+        return error.Length == 0;
     }
 
     /// <summary>Parses an amount already checked by the option's validator.</summary>

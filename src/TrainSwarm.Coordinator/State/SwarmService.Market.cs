@@ -233,7 +233,7 @@ public sealed partial class SwarmService
         for (var i = 0; i < due.Count; i++)
         {
             var (item, status) = (due[i], results[i].Status);
-            if (!Settled(item.Transfer.Kind, status))
+            if (!Settled(item.Transfer, status))
                 _log.LogError("ledger refused planned transfer {Id} ({Reason} {Amount}): {Status}", item.Transfer.Id, item.Transfer.Reason, item.Transfer.Amount, status);
             var done = item with { Status = Kebab(status) };
             var key = Kinds.OutboxKey(item.Seq);
@@ -250,10 +250,12 @@ public sealed partial class SwarmService
         }
     }
 
-    // A release finds nothing to release when the ledger expired it first or no stake was taken: that is settled too.
-    private static bool Settled(TransferKind kind, TransferStatus status) =>
+    // A release finds nothing to release when the ledger expired it first, or (for a stake) when none was taken because
+    // the coordinator ran without stakes at the time: that is settled too. A missing escrow reservation is not.
+    private static bool Settled(TransferWire transfer, TransferStatus status) =>
         status is TransferStatus.Ok or TransferStatus.Exists
-        || (kind == TransferKind.Void && status is TransferStatus.PendingExpired or TransferStatus.PendingAlreadyVoided or TransferStatus.PendingNotFound);
+        || (transfer.Kind == TransferKind.Void && status is TransferStatus.PendingExpired or TransferStatus.PendingAlreadyVoided)
+        || (transfer.Kind == TransferKind.Void && transfer.Reason == Reason.Stake && status == TransferStatus.PendingNotFound);
 
     private void AnnounceSettled(Changes changes, string? completes)
     {
