@@ -65,6 +65,30 @@ public sealed record NodeOptions
     /// </summary>
     public TimeSpan PayoutWait { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Dataset mappings, requested name → local name: when a round asks for a dataset this node does not serve under
+    /// that name, it trains the mapped local dataset instead, and its receipt's <c>DatasetUsed</c> says so.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DatasetMappings { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Where a named local dataset's files are (name → directory holding its IDX files); overrides <see cref="DataDirectory"/>.</summary>
+    public IReadOnlyDictionary<string, string> DatasetPaths { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many times the node runs the round's inner steps (H) for one update. The receipt counts every step taken;
+    /// payment stays capped at H × batch samples, so extra epochs buy quality, not pay.
+    /// </summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>At most this many local steps (batches) per update, below the round's H; null: no cap. For quick tests.</summary>
+    public int? MaxBatches { get; init; }
+
+    /// <summary>Train joined rounds automatically; when false the node only joins, and `swarm round train` trains by hand.</summary>
+    public bool AutoTrain { get; init; } = true;
+
+    /// <summary>The most this node locks as a stake per round (micro-tokens); a coordinator asking more gets no joins. Null: any.</summary>
+    public long? MaxStake { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
     {
@@ -90,6 +114,14 @@ public sealed record NodeOptions
             throw new ArgumentException("reward bounds must not be negative");
         if (MinReward > MaxReward)
             throw new ArgumentException("the minimum reward must not exceed the maximum reward");
+        if (Epochs < 1)
+            throw new ArgumentException("epochs must be at least 1");
+        if (MaxBatches is < 1)
+            throw new ArgumentException("max batches must be at least 1");
+        if (MaxStake is < 0)
+            throw new ArgumentException("the maximum stake must not be negative");
+        if (DatasetMappings.Any(m => string.IsNullOrWhiteSpace(m.Key) || string.IsNullOrWhiteSpace(m.Value)))
+            throw new ArgumentException("a dataset mapping needs both a requested and a local dataset name");
         if (PayoutWait <= TimeSpan.Zero)
             throw new ArgumentException("the payout wait must be positive");
     }
