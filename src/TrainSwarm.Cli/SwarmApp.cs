@@ -11,10 +11,11 @@ public static class SwarmApp
     public const int Failure = 1;
     public const int BadUsage = 2;
 
-    /// <summary>Every top-level command; each file under Commands/ contributes one.</summary>
+    /// <summary>Every top-level command; each file under Commands/ contributes one. Global: --verbose.</summary>
     public static RootCommand BuildRoot(IAnsiConsole console)
     {
-        var root = new RootCommand("TrainSwarm: train machine-learning models on volunteers' computers, and pay them fairly.")
+        var root = new RootCommand("TrainSwarm: train machine-learning models on volunteers' computers, and pay them fairly.\n" +
+            $"Commands that talk to a coordinator take --coordinator URL (or ${NodeCommand.CoordinatorVariable}); exit codes: 0 success, 1 failure, 2 bad usage.")
         {
             TrainCommand.Create(console),
             BenchCommand.Create(console),
@@ -26,29 +27,40 @@ public static class SwarmApp
             DevnetCommand.Create(console),
             JobCommand.Create(console),
             RoundCommand.Create(console),
+            CompletionCommand.Create(console),
         };
+        root.Options.Add(new Option<bool>(VerboseName)
+        {
+            Description = "On an unexpected failure, print the whole exception (stack trace) instead of one line",
+            Recursive = true,
+        });
         return root;
     }
+
+    /// <summary>The global option that turns one-line failures into full exception reports.</summary>
+    public const string VerboseName = "--verbose";
 
     /// <summary>Parses and runs; a parse error prints one line and returns <see cref="BadUsage"/>.</summary>
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellation = default)
     {
         var root = BuildRoot(console);
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        var parse = root.Parse(CompletionCommand.NormalizeSuggestArgs(args, root));
+        // Help and the [suggest] directive answer even an incomplete command line ("swarm job submit --help").
+        if (parse.Errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
         {
             // One line: the first problem, and where to look.
             WriteError(console, $"{parse.Errors[0].Message} (see --help)");
             return BadUsage;
         }
-        var verbose = args.Contains("--verbose");
+        var verbose = parse.GetValue(root.Options.OfType<Option<bool>>().Single(o => o.Name == VerboseName));
         try
         {
             // SIGINT and SIGTERM cancel the command; it then has 30 s to stop what it started (a devnet's processes)
-            // before the process ends anyway.
+            // before the process ends anyway. Help and suggestions are written to the injected console, like everything else.
             return await parse.InvokeAsync(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+                Output = console.Profile.Out.Writer, Error = console.Profile.Out.Writer,
             }, cancellation);
         }
         catch (CliException e)
@@ -66,11 +78,17 @@ public static class SwarmApp
             WriteError(console, $"{e.Message} (run with --verbose for details)");
             return Failure;
         }
+        catch (Exception e)
+        {
+            // --verbose: the whole story, for a bug report.
+            console.Profile.Out.Writer.WriteLine("error: " + e);
+            return Failure;
+        }
     }
 
     /// <summary>Writes "error: ..." raw, so a long message stays one line instead of being wrapped to the console width.</summary>
     private static void WriteError(IAnsiConsole console, string message) =>
-        console.Profile.Out.Writer.WriteLine("error: " + message.ReplaceLineEndings(" "));
+        console.Profile.Out.Writer.WriteLine("error: " + System.Text.RegularExpressions.Regex.Replace(message.ReplaceLineEndings("\n"), @"\n\s*", " "));
 }
 
 /// <summary>A failure the user can act on: printed as one line, never as a stack trace.</summary>

@@ -5,25 +5,45 @@ namespace TrainSwarm.Node;
 
 /// <summary>
 /// Loads each named dataset's training split once per process: parsing Fashion-MNIST takes about a second and
-/// 200 MB, and every round of every job on it trains on the same images.
+/// 200 MB, and every round of every job on it trains on the same images. A catalog dataset (fashion-mnist) is found
+/// and digest-checked by the <see cref="DatasetLocator"/>; any other name is loadable when the node was given a
+/// directory for it (<paramref name="paths"/>) holding IDX files in the Fashion-MNIST layout (MNIST, KMNIST, …).
 /// </summary>
-public sealed class DatasetCache(string? dataDirectory, bool allowDownload, Action<string>? log = null)
+/// <param name="dataDirectory">A root with one folder per dataset, or one dataset's own files; null: install paths, then the cache.</param>
+/// <param name="paths">Dataset name → directory of its IDX files; wins over <paramref name="dataDirectory"/>.</param>
+public sealed class DatasetCache(string? dataDirectory, bool allowDownload, Action<string>? log = null, IReadOnlyDictionary<string, string>? paths = null)
 {
+    /// <summary>The training files a dataset directory must hold (gzip-compressed, or raw without the .gz).</summary>
+    public static readonly (string Images, string Labels) TrainFiles = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
+
     private readonly ConcurrentDictionary<string, Lazy<Task<LabeledImages>>> _loaded = new(StringComparer.Ordinal);
     private readonly DatasetLocator _locator = new(log: log);
+    private readonly IReadOnlyDictionary<string, string> _paths = paths ?? new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>The dataset names this node knows how to load.</summary>
-    public static IReadOnlyList<string> Loadable { get; } = ["fashion-mnist"];
+    /// <summary>The dataset names every node knows how to find without being told where (catalog entries).</summary>
+    public static IReadOnlyList<string> Loadable { get; } = [DatasetCatalog.FashionMnist.Name];
 
-    /// <summary>True when <paramref name="name"/> can be loaded at all (not whether its files are present).</summary>
+    /// <summary>True when <paramref name="name"/> is a catalog dataset any node can find (not whether its files are present).</summary>
     public static bool CanLoad(string name) => Loadable.Contains(name, StringComparer.Ordinal);
+
+    /// <summary>True when <paramref name="name"/> is a catalog dataset or has a directory in <paramref name="paths"/>.</summary>
+    public static bool CanLoad(string name, IReadOnlyDictionary<string, string>? paths) =>
+        CanLoad(name) || (paths?.ContainsKey(name) ?? false);
+
+    /// <summary>True when this cache can load <paramref name="name"/> at all (its files may still be missing).</summary>
+    public bool IsLoadable(string name) => CanLoad(name, _paths);
+
+    /// <summary>The names this cache can load: the catalog's and those with a path, sorted.</summary>
+    public IReadOnlyList<string> Names => Loadable.Concat(_paths.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The training split of <paramref name="name"/>; a failed load is forgotten so a later round tries again.</summary>
     /// <exception cref="NotSupportedException">The node has no loader for the dataset.</exception>
+    /// <exception cref="DirectoryNotFoundException">The dataset's configured directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The directory lacks the training files.</exception>
     public async Task<LabeledImages> GetAsync(string name, CancellationToken cancellation)
     {
-        if (!CanLoad(name))
-            throw new NotSupportedException($"this node cannot load dataset '{name}' (it knows: {string.Join(", ", Loadable)})");
+        if (!IsLoadable(name))
+            throw new NotSupportedException($"this node cannot load dataset '{name}' (it knows: {string.Join(", ", Names)}; give it a path to load another)");
         // Not cancellable: a load shared by several rounds must not be abandoned because one of them stopped.
         var lazy = _loaded.GetOrAdd(name, n => new Lazy<Task<LabeledImages>>(() => LoadAsync(n)));
         try
@@ -37,16 +57,48 @@ public sealed class DatasetCache(string? dataDirectory, bool allowDownload, Acti
         }
     }
 
-    private async Task<LabeledImages> LoadAsync(string name)
+    // Off the caller's thread: parsing the IDX files is CPU work.
+    private Task<LabeledImages> LoadAsync(string name) => Task.Run(async () =>
     {
-        // Off the caller's thread: parsing the IDX files is CPU work.
-        var (train, _) = await Task.Run(() => FashionMnist.LoadAsync(_locator, UserPath(name), allowDownload)).ConfigureAwait(false);
-        return train;
+        var entry = DatasetCatalog.Find(name);
+        if (entry is not null && string.Equals(entry.Name, name, StringComparison.Ordinal))
+        {
+            // A catalog dataset is digest-checked wherever it comes from, a configured path included.
+            var (train, _) = await FashionMnist.LoadAsync(_locator, UserPath(name), allowDownload).ConfigureAwait(false);
+            return train;
+        }
+        return LoadIdx(name, _paths[name]);
+    });
+
+    /// <summary>
+    /// The training split of an IDX dataset in the Fashion-MNIST layout in <paramref name="directory"/>: not
+    /// digest-checked (no catalog knows its files), labels 0..9.
+    /// </summary>
+    public static LabeledImages LoadIdx(string name, string directory)
+    {
+        var dir = Path.GetFullPath(directory);
+        if (!Directory.Exists(dir))
+            throw new DirectoryNotFoundException($"dataset '{name}': the directory {dir} does not exist");
+        return LabeledImages.FromIdx(Find(name, dir, TrainFiles.Images), Find(name, dir, TrainFiles.Labels), FashionMnist.Classes);
     }
 
-    // The data directory is either a root with one folder per dataset, or the dataset's own folder.
+    // Either the .gz the upstream sites ship, or the file already unpacked.
+    private static string Find(string name, string dir, string file)
+    {
+        foreach (var candidate in new[] { file + ".gz", file })
+        {
+            var path = Path.Combine(dir, candidate);
+            if (File.Exists(path))
+                return path;
+        }
+        throw new FileNotFoundException($"dataset '{name}': {dir} lacks {file}.gz (or {file})");
+    }
+
+    // A configured path wins; otherwise the data directory is a root with one folder per dataset, or the dataset's own folder.
     private string? UserPath(string name)
     {
+        if (_paths.TryGetValue(name, out var path))
+            return path;
         if (dataDirectory is null)
             return null;
         var sub = Path.Combine(dataDirectory, name);

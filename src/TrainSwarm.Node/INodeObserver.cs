@@ -22,8 +22,25 @@ public interface INodeObserver
     /// <summary>The node holds <paramref name="assignment"/>: it just joined, or (<paramref name="resumed"/>) picked it up after a restart.</summary>
     void Joined(Assignment assignment, bool resumed) { }
 
-    /// <summary>The base model and data are ready; training starts on <paramref name="shardSamples"/> samples of <paramref name="dataset"/>.</summary>
-    void TrainingStarted(Assignment assignment, string dataset, int shardSamples) { }
+    /// <summary>
+    /// The node joined <paramref name="assignment"/> but trains nothing by itself (<see cref="NodeOptions.AutoTrain"/> is
+    /// off): it waits for `swarm round train`. Reported once per round attempt.
+    /// </summary>
+    void AwaitingManualTraining(Assignment assignment) =>
+        Info(assignment.RoundId, $"held, not trained: auto-train is off; train it with: swarm round train {assignment.RoundId}");
+
+    /// <summary>A round asks for <paramref name="requested"/>; by the node's mapping it trains its local <paramref name="local"/> instead.</summary>
+    void DatasetMapped(string roundId, string requested, string local) =>
+        Info(roundId, $"dataset '{requested}' mapped to local dataset '{local}'");
+
+    /// <summary>
+    /// The base model and data are ready; training starts: <paramref name="steps"/> local steps (H × epochs, capped by
+    /// max batches) on <paramref name="shardSamples"/> samples of the local <paramref name="dataset"/>.
+    /// </summary>
+    void TrainingStarted(Assignment assignment, string dataset, int shardSamples, int steps) { }
+
+    /// <summary>Every local step (for a live progress bar); <paramref name="loss"/> is that step's loss.</summary>
+    void TrainingStep(string roundId, int step, int steps, float loss, double samplesPerSecond) { }
 
     /// <summary>About every tenth of a round's steps: <paramref name="loss"/> is the mean since the previous report.</summary>
     void TrainingProgress(string roundId, int step, int steps, float loss, double samplesPerSecond) { }
@@ -42,6 +59,17 @@ public interface INodeObserver
     /// attempt; the node joins it after all if a later listing shows a reward within bounds).
     /// </summary>
     void RewardOutOfRange(RoundView round, RewardCheck check) => Skipped(round.Id, check.Describe());
+
+    /// <summary>
+    /// The coordinator asks a stake per round (<paramref name="stake"/> micro-tokens) above the node's
+    /// <see cref="NodeOptions.MaxStake"/>: the node joins nothing (said once; again if the stake changes).
+    /// </summary>
+    void StakeAboveMaximum(long stake, long maxStake) =>
+        Skipped(null, $"joining no rounds: the coordinator asks a stake of {Asset.Format(stake)} tokens per round, above the maximum {Asset.Format(maxStake)}");
+
+    /// <summary>The validator judged this node's update in a done round (accepted or not, its holdout losses and weight).</summary>
+    void Scored(string roundId, UpdateVerdict verdict) =>
+        Info(roundId, verdict.Accepted ? $"accepted by the validator (holdout loss {verdict.BaseLoss:F4} → {verdict.UpdatedLoss:F4})" : $"rejected by the validator: {verdict.Reason}");
 
     /// <summary>The coordinator refused the join because the node cannot pay the round's stake (HTTP 402); this round attempt is not tried again.</summary>
     void StakeRefused(string roundId, string detail) => Skipped(roundId, $"cannot stake for round {roundId}: {detail}");
@@ -68,4 +96,7 @@ public interface INodeObserver
 
     /// <summary>Something failed; the daemon goes on.</summary>
     void Error(string? roundId, string message) { }
+
+    /// <summary>The daemon stopped (every training and payout task has ended); nothing is reported after this.</summary>
+    void Stopped() { }
 }

@@ -54,6 +54,7 @@ public sealed partial class NodeDaemon
         public DateTimeOffset? DoneSince { get; set; }
         public DateTimeOffset NextJobCheck { get; set; } = DateTimeOffset.MinValue;
         public DateTimeOffset? FailingSince { get; set; }
+        public bool Scored { get; set; }
     }
 
     private async Task PayoutAsync(SwarmClient client, Assignment assignment, CancellationToken cancellation)
@@ -136,6 +137,11 @@ public sealed partial class NodeDaemon
         }
 
         watch.DoneSince ??= now;
+        if (!watch.Scored)
+        {
+            await ReportScoreAsync(client, assignment, cancellation).ConfigureAwait(false);
+            watch.Scored = true;
+        }
         RoundRewards? rewards;
         try
         {
@@ -180,6 +186,25 @@ public sealed partial class NodeDaemon
             return true;
         }
         return false;
+    }
+
+    /// <summary>Reports the validator's verdict on this node's update, from the done round's signed result (once).</summary>
+    private async Task ReportScoreAsync(SwarmClient client, Assignment assignment, CancellationToken cancellation)
+    {
+        RoundResultSubmission result;
+        try
+        {
+            result = await client.RoundResultAsync(assignment.RoundId, cancellation).ConfigureAwait(false);
+        }
+        catch (SwarmApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            return; // a done round without a result: nothing was judged
+        }
+        if (result.Result.Attempt != assignment.Attempt)
+            return;
+        var verdict = result.Result.Verdicts.FirstOrDefault(v => v.Node == client.Address);
+        if (verdict is not null)
+            _observer.Scored(assignment.RoundId, verdict);
     }
 
     /// <summary>Reports the node's line of a settled round, and claims its payout when asked to.</summary>

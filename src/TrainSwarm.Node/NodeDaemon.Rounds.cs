@@ -13,16 +13,31 @@ public sealed partial class NodeDaemon
     private readonly HashSet<string> _passedOver = new(StringComparer.Ordinal);
     // Round attempts already reported as paying outside [MinReward, MaxReward]; they are checked again at every poll.
     private readonly HashSet<string> _rewardReported = new(StringComparer.Ordinal);
+    // With auto-train off: rounds held and left for `swarm round train`, by round and attempt. They count against
+    // MaxParallel, so a node that only joins does not hoard every open round.
+    private readonly Dictionary<string, Assignment> _manual = new(StringComparer.Ordinal);
 
     // Held rounds come first and regardless of MaxParallel: the node already promised them.
     private async Task ResumeAssignmentsAsync(SwarmClient client, ActorKey key, CancellationToken cancellation)
     {
         var assignments = await client.AssignmentsAsync(client.Address, cancellation).ConfigureAwait(false);
+        var held = assignments.Select(a => RunKey(a.RoundId, a.Attempt)).ToHashSet(StringComparer.Ordinal);
+        // A round held by hand that left the listing was delivered (or closed): follow its payout like a trained one.
+        foreach (var (id, gone) in _manual.Where(m => !held.Contains(m.Key)).ToList())
+        {
+            _manual.Remove(id);
+            _finished[id] = true;
+            WatchPayout(client, gone);
+        }
         foreach (var assignment in assignments)
         {
             var id = RunKey(assignment.RoundId, assignment.Attempt);
-            if (!_running.ContainsKey(id) && !_finished.ContainsKey(id))
+            if (_running.ContainsKey(id) || _finished.ContainsKey(id) || _manual.ContainsKey(id))
+                continue;
+            if (_options.AutoTrain)
                 Start(client, key, assignment, resumed: true);
+            else
+                Hold(assignment, resumed: true);
         }
     }
 
@@ -34,25 +49,24 @@ public sealed partial class NodeDaemon
         _seen.IntersectWith(open);
         _passedOver.IntersectWith(open);
         _rewardReported.IntersectWith(open);
+        var stakeAcceptable = await StakeAcceptableAsync(client, cancellation).ConfigureAwait(false);
 
         foreach (var round in rounds.OrderBy(r => r.OpenedAt))
         {
             var id = RunKey(round.Id, round.Attempt);
             if (_seen.Add(id))
                 _observer.RoundSeen(round);
-            if (_running.ContainsKey(id) || _finished.ContainsKey(id) || _passedOver.Contains(id))
+            if (!stakeAcceptable)
+                continue; // said once, by StakeAcceptableAsync
+            if (_running.ContainsKey(id) || _finished.ContainsKey(id) || _manual.ContainsKey(id) || _passedOver.Contains(id))
                 continue;
             // Joined before (this process or an earlier one): the assignment listing resumes it.
             if (round.Participants.Any(p => p.Node == client.Address))
                 continue;
-            if (!_options.Datasets.Contains(round.Dataset, StringComparer.Ordinal))
+            var choice = DatasetResolution.Resolve(round.Dataset, _options, _datasets);
+            if (!choice.Trainable)
             {
-                PassOver(id, round.Id, $"dataset '{round.Dataset}' is not one this node serves ({string.Join(", ", _options.Datasets)})");
-                continue;
-            }
-            if (!DatasetCache.CanLoad(round.Dataset))
-            {
-                PassOver(id, round.Id, $"this node has no loader for dataset '{round.Dataset}'");
+                PassOver(id, round.Id, choice.Reason!);
                 continue;
             }
             // Re-checked at every poll (the expected reward follows the job's remaining budget), reported once.
@@ -63,7 +77,7 @@ public sealed partial class NodeDaemon
                     _observer.RewardOutOfRange(round, reward);
                 continue;
             }
-            if (round.Participants.Count >= round.MaxNodes || _running.Count >= _options.MaxParallel)
+            if (round.Participants.Count >= round.MaxNodes || _running.Count + _manual.Count >= _options.MaxParallel)
                 continue; // full, or no room here: look again at the next poll
 
             Assignment assignment;
@@ -89,7 +103,10 @@ public sealed partial class NodeDaemon
                 PassOver(id, round.Id, $"join failed: {e.Message}");
                 continue;
             }
-            Start(client, key, assignment, resumed: false);
+            if (_options.AutoTrain)
+                Start(client, key, assignment, resumed: false);
+            else
+                Hold(assignment, resumed: false);
         }
     }
 
@@ -97,6 +114,14 @@ public sealed partial class NodeDaemon
     {
         _passedOver.Add(id);
         _observer.Skipped(roundId, reason);
+    }
+
+    // Auto-train off: the round is the node's (its stake is locked), and a person trains it with `swarm round train`.
+    private void Hold(Assignment assignment, bool resumed)
+    {
+        _manual[RunKey(assignment.RoundId, assignment.Attempt)] = assignment;
+        _observer.Joined(assignment, resumed);
+        _observer.AwaitingManualTraining(assignment);
     }
 
     // The entry goes in before the task starts, so a task that ends at once cannot leave a stale entry behind.

@@ -8,10 +8,12 @@ using TrainSwarm.Tensors;
 namespace TrainSwarm.Node;
 
 /// <summary>
-/// The trainer node: registers with the coordinator, then polls. Each poll says the node is alive, picks up the
-/// rounds it already holds (a restarted node continues its work), and joins open rounds of the datasets it serves
-/// while it has room (and their expected reward suits it); every held round trains in its own background task (see
-/// NodeDaemon.Work.cs), and every delivered round's payout is waited for, and claimed, in another (NodeDaemon.Payouts.cs).
+/// The trainer node: registers with the coordinator (the datasets it serves, and the names it maps to them), then
+/// polls. Each poll says the node is alive, picks up the rounds it already holds (a restarted node continues its
+/// work), and joins open rounds of the datasets it serves or maps while it has room (and their expected reward and
+/// the stake suit it); every held round trains in its own background task through the <see cref="AssignmentTrainer"/>
+/// (see NodeDaemon.Work.cs) unless auto-train is off, and every delivered round's payout is waited for, and claimed,
+/// in another (NodeDaemon.Payouts.cs).
 /// </summary>
 public sealed partial class NodeDaemon
 {
@@ -20,6 +22,7 @@ public sealed partial class NodeDaemon
     private readonly HttpClient? _http;
     private readonly TimeProvider _clock;
     private readonly DatasetCache _datasets;
+    private readonly AssignmentTrainer _trainer;
 
     // Rounds training now, and rounds this process is done with (delivered, refused or given up), by round and attempt.
     // The second set keeps a round that was just delivered from being started again if a listing still shows it.
@@ -41,7 +44,8 @@ public sealed partial class NodeDaemon
         _observer = observer;
         _http = http;
         _clock = clock ?? TimeProvider.System;
-        _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line));
+        _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line), options.DatasetPaths);
+        _trainer = new AssignmentTrainer(options, _datasets, observer, _clock);
     }
 
     /// <summary>The number of rounds training right now.</summary>
@@ -91,17 +95,22 @@ public sealed partial class NodeDaemon
             await Task.WhenAll(_running.Values).ConfigureAwait(false);
             // Payout waits next: a training task that delivered just before the stop may have started one.
             await Task.WhenAll(_payouts.Values).ConfigureAwait(false);
+            _observer.Stopped();
         }
     }
 
     /// <summary>What the node tells the coordinator about itself, kept to register again if the coordinator forgets it.</summary>
     private sealed record Registration(SwarmClient Client, Hardware Hardware, Benchmark Benchmark);
 
+    /// <summary>The dataset names this node registers: those it serves, and every requested name it maps to a loadable dataset.</summary>
+    public IReadOnlyList<string> RegisteredDatasets => DatasetResolution.Registered(_options.Datasets, _options.DatasetMappings, _datasets.IsLoadable);
+
     // Registration waits as long as it takes: a node is often started before its coordinator.
     private async Task RegisterAsync(Registration registration, CancellationToken cancellation)
     {
+        var datasets = RegisteredDatasets;
         var node = await NetworkRetry.RunAsync(
-            c => registration.Client.RegisterNodeAsync(_options.Name, registration.Hardware, registration.Benchmark, _options.Datasets, c),
+            c => registration.Client.RegisterNodeAsync(_options.Name, registration.Hardware, registration.Benchmark, datasets, c),
             "register", null, DateTimeOffset.MaxValue, _observer, _clock, cancellation).ConfigureAwait(false);
         _observer.Registered(node);
     }

@@ -61,17 +61,6 @@ public sealed class JobMarketCommandTests(SwarmFixture swarm)
         Assert.StartsWith("error: ", Lines.Single(output));
     }
 
-    [Fact]
-    public async Task A_yaml_spec_is_bad_usage()
-    {
-        var (key, _) = swarm.NewKeyFile();
-        var path = Path.Combine(swarm.Folder, "job.yaml");
-        await File.WriteAllTextAsync(path, "rounds: 2\n");
-        var (code, output) = await CliRunner.Run("job", "submit", path, "--key", key, "--coordinator", Nowhere);
-        Assert.Equal(2, code);
-        Assert.Equal($"error: the spec file {path} is YAML; only JSON specs are supported (fields of JobSpec, camelCase)", Lines.Single(output));
-    }
-
     // ---- submit ----
 
     [Fact]

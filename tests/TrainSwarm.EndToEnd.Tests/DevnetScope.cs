@@ -50,7 +50,7 @@ internal sealed class DevnetScope : IAsyncDisposable
             Ansi = Spectre.Console.AnsiSupport.No, Interactive = Spectre.Console.InteractionSupport.No, Out = new Spectre.Console.AnsiConsoleOutput(writer),
         });
         var code = await TrainSwarm.Cli.SwarmApp.RunAsync(
-            ["ledger", "verify", "--db", Path.Combine(Folder, "coordinator", "swarm.db"), "--coordinator", info.Address], console);
+            ["ledger", "verify", "--db", Path.Combine(Folder, "coordinator", "swarm.db"), "--signer", info.Address], console);
         Assert.True(code == 0, $"swarm ledger verify exited {code}: {writer}");
         _output.WriteLine(writer.ToString().Trim());
     }

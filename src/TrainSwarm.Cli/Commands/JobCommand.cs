@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Spectre.Console;
 using TrainSwarm.Client;
 using TrainSwarm.Ledger;
@@ -10,8 +8,8 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.Cli.Commands;
 
 /// <summary>
-/// `swarm job quote|submit|invoice|cancel`: what a job will cost, submitting it with its budget escrowed, its itemized
-/// bill, and cancelling it for a refund.
+/// `swarm job quote|submit|list|status|watch|download|invoice|cancel`: what a job will cost, submitting it with its budget
+/// escrowed, following it, its model, its itemized bill, and cancelling it for a refund.
 /// </summary>
 public static partial class JobCommand
 {
@@ -19,43 +17,36 @@ public static partial class JobCommand
     {
         QuoteCommand(console),
         SubmitCommand(console),
+        JobListCommand.Create(console),
+        JobStatusCommand.Create(console),
+        JobWatchCommand.Create(console),
+        JobDownloadCommand.Create(console),
         InvoiceCommand(console),
         CancelCommand(console),
     };
 
     private static Command QuoteCommand(IAnsiConsole console)
     {
-        var specPath = new Argument<string>("spec") { Description = "The job spec, a JSON file (fields of JobSpec, camelCase; unnamed fields keep their defaults)" };
+        var spec = new JobSpecFlags();
         var coordinator = CoordinatorOption();
         var json = CommonOptions.Json();
         var command = new Command("quote", "Ask the coordinator what a job would cost (compute, validator fee, protocol fee) and how long it would take.\n" +
-            "A missing or unreadable spec file fails (exit 1); a spec that is not valid JSON or breaks a field rule is bad usage (exit 2).\n" +
-            "Example: swarm job quote job.json --coordinator http://10.0.0.5:7070")
+            "The spec is a YAML or JSON file (- reads stdin), or flags, or both (flags override the file's fields).\n" +
+            "A missing or unreadable spec file fails (exit 1); a spec that does not parse or breaks a field rule is bad usage (exit 2).\n" +
+            "Example: swarm job quote examples/fashion-cnn.yaml --rounds 3 --coordinator http://10.0.0.5:7070")
         {
-            specPath, coordinator, json,
+            coordinator, json,
         };
+        spec.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
-            var spec = ReadSpec(parse.GetValue(specPath)!);
-            var url = new Uri(parse.GetValue(coordinator)!);
-            using var client = new SwarmClient(url);
-            Quote quote;
-            try
-            {
-                quote = await client.QuoteAsync(spec, cancellation);
-            }
-            catch (SwarmApiException e)
-            {
-                throw new CliException($"the coordinator refused the quote: {e.Message}");
-            }
-            catch (HttpRequestException e)
-            {
-                throw new CliException($"cannot reach the coordinator at {url}: {e.Message}");
-            }
+            var jobSpec = spec.Resolve(parse, Console.In);
+            using var client = Remote.Client(parse.GetValue(coordinator)!);
+            var quote = await Remote.CallAsync(client, "the coordinator refused the quote", () => client.QuoteAsync(jobSpec, cancellation));
             if (parse.GetValue(json))
                 CommonOptions.WriteJson(console, quote);
             else
-                Render(console, spec, quote);
+                Render(console, jobSpec, quote);
             return SwarmApp.Success;
         });
         return command;
@@ -75,35 +66,6 @@ public static partial class JobCommand
                 r.AddError("--coordinator must be an http(s) URL such as " + NodeCommand.DefaultCoordinator);
         });
         return coordinator;
-    }
-
-    /// <summary>Reads and checks a spec file; every problem is one line.</summary>
-    internal static JobSpec ReadSpec(string path)
-    {
-        if (Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml")
-            throw new CliException($"the spec file {path} is YAML; only JSON specs are supported (fields of JobSpec, camelCase)", SwarmApp.BadUsage);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException($"cannot read the spec file {path}: {e.Message}");
-        }
-        JobSpec spec;
-        try
-        {
-            spec = SwarmJson.Deserialize<JobSpec>(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new CliException($"the spec file {path} is not a valid job spec: {e.Message}", SwarmApp.BadUsage);
-        }
-        var errors = JobSpecRules.Validate(spec);
-        if (errors.Count > 0)
-            throw new CliException($"the spec file {path} has invalid fields: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}")), SwarmApp.BadUsage);
-        return spec;
     }
 
     internal static void Render(IAnsiConsole console, JobSpec spec, Quote q)

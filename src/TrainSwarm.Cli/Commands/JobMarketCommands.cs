@@ -15,7 +15,7 @@ public static partial class JobCommand
 
     private static Command SubmitCommand(IAnsiConsole console)
     {
-        var specPath = new Argument<string>("spec") { Description = "The job spec, a JSON file (fields of JobSpec, camelCase; unnamed fields keep their defaults)" };
+        var spec = new JobSpecFlags();
         var budget = TokenAmount.Option("--budget", "Tokens to reserve from your wallet for the job, e.g. 25.5 (default: the quote's total)");
         var deadline = DurationText.Option("--deadline", "The job ends, and what is left of the budget returns, this long after submission: 90s, 30m, 2h, 1d …",
             "1d", MinDeadline, MaxDeadline);
@@ -25,14 +25,16 @@ public static partial class JobCommand
         var coordinator = CoordinatorOption();
         var json = CommonOptions.Json();
         var command = new Command("submit", "Quote a job spec, then submit it, reserving its budget from your wallet (escrow); unspent tokens return when the job ends.\n" +
+            "The spec is a YAML or JSON file (- reads stdin), or flags, or both (flags override the file's fields).\n" +
             "A budget below the quote's total is refused unless --partial is given.\n" +
-            "Example: swarm job submit job.json --budget 25 --deadline 2h --watch --key ~/.trainswarm/keys/wallet.pem --coordinator http://10.0.0.5:7070")
+            "Example: swarm job submit examples/fashion-cnn.yaml --budget 25 --deadline 2h --watch --key ~/.trainswarm/keys/wallet.pem --coordinator http://10.0.0.5:7070")
         {
-            specPath, budget, deadline, partial, watch, key, coordinator, json,
+            budget, deadline, partial, watch, key, coordinator, json,
         };
+        spec.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
-            var spec = ReadSpec(parse.GetValue(specPath)!);
+            var jobSpec = spec.Resolve(parse, Console.In);
             long? budgetUnits = parse.GetValue(budget) is { } text ? TokenAmount.Parse(text, "--budget") : null;
             var deadlineSeconds = DurationText.Parse(parse.GetValue(deadline)!, "--deadline", MinDeadline, MaxDeadline);
             var isPartial = parse.GetValue(partial);
@@ -42,7 +44,7 @@ public static partial class JobCommand
             var w = console.Profile.Out.Writer;
 
             // Price first: a budget below the quote fails before anything is registered or printed.
-            var quote = await Remote.CallAsync(client, "the coordinator refused the quote", () => client.QuoteAsync(spec, cancellation));
+            var quote = await Remote.CallAsync(client, "the coordinator refused the quote", () => client.QuoteAsync(jobSpec, cancellation));
             var reserve = budgetUnits ?? quote.Total;
             if (reserve < quote.Total && !isPartial)
                 throw new CliException(
@@ -50,10 +52,10 @@ public static partial class JobCommand
             if (await WalletCommand.EnsureRegisteredAsync(client, "creator", false, cancellation) && !asJson)
                 w.WriteLine($"registered {creator.Address} as a creator");
             if (!asJson)
-                Render(console, spec, quote);
+                Render(console, jobSpec, quote);
 
             var job = await Remote.CallAsync(client, "the coordinator refused the job",
-                () => client.SubmitJobAsync(spec, quote, reserve, deadlineSeconds, isPartial, cancellation));
+                () => client.SubmitJobAsync(jobSpec, quote, reserve, deadlineSeconds, isPartial, cancellation));
             var billing = job.Billing;
             if (!asJson)
             {
@@ -74,7 +76,7 @@ public static partial class JobCommand
             }
 
             var progress = asJson ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }) : console;
-            var ended = await Remote.CallAsync(client, $"lost track of job {job.Id}", () => JobProgress.FollowAsync(progress, client, job, cancellation));
+            var ended = await Remote.CallAsync(client, $"lost track of job {job.Id}", () => JobProgress.FollowAsync(progress, client, job, JobFollowMode.LinesWithProgress, cancellation));
             var invoice = await InvoiceView.WaitSettledAsync(client, job.Id, TimeSpan.FromSeconds(15), cancellation);
             if (asJson)
                 CommonOptions.WriteJson(console, new { job = ended, invoice });

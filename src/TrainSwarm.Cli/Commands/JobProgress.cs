@@ -9,7 +9,15 @@ namespace TrainSwarm.Cli.Commands;
 internal static class JobProgress
 {
     /// <summary>Prints events until the job ends; returns the ended job.</summary>
-    public static async Task<JobView> FollowAsync(IAnsiConsole console, SwarmClient client, JobView job, CancellationToken cancellation)
+    public static Task<JobView> FollowAsync(IAnsiConsole console, SwarmClient client, JobView job, CancellationToken cancellation) =>
+        FollowAsync(console, client, job, JobFollowMode.Lines, cancellation);
+
+    /// <summary>
+    /// Follows <paramref name="job"/>'s events (from its first, so a late watcher sees the whole story) until it ends; returns
+    /// the ended job. <see cref="JobFollowMode.Json"/> prints each event as one JSON line instead of text;
+    /// <see cref="JobFollowMode.LinesWithProgress"/> adds a progress bar after every finished round.
+    /// </summary>
+    public static async Task<JobView> FollowAsync(IAnsiConsole console, SwarmClient client, JobView job, JobFollowMode mode, CancellationToken cancellation)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         async Task<string> NameOf(string? address)
@@ -24,8 +32,17 @@ internal static class JobProgress
             }
             return name;
         }
+        var roundsDone = 0;
         await foreach (var e in client.EventsAsync(job.Id, 0, cancellation))
         {
+            if (mode == JobFollowMode.Json)
+            {
+                // Raw, compact wire JSON: one event per line, for scripts (jq) to read as they arrive.
+                CommonOptions.WriteLine(console, SwarmJson.Serialize(e));
+                if (e.Type == EventTypes.JobDone)
+                    return await client.JobAsync(job.Id, cancellation);
+                continue;
+            }
             var time = e.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
             switch (e.Type)
             {
@@ -37,6 +54,9 @@ internal static class JobProgress
                     break;
                 case EventTypes.RoundDone:
                     console.MarkupLine($"[grey]{time}[/] [green]{Markup.Escape(e.Message)}[/]");
+                    roundsDone++;
+                    if (mode == JobFollowMode.LinesWithProgress)
+                        CommonOptions.WriteLine(console, ProgressBar(roundsDone, job.Spec.Rounds));
                     break;
                 case EventTypes.JobDone:
                     console.MarkupLine($"[grey]{time}[/] [bold]{Markup.Escape(e.Message)}[/]");
@@ -45,6 +65,16 @@ internal static class JobProgress
         }
         cancellation.ThrowIfCancellationRequested();
         return await client.JobAsync(job.Id, cancellation);
+    }
+
+    /// <summary>"progress: ██████░░░░░░░░░ 2/5 rounds (40%)": 20 cells, rounds done of the most the job runs.</summary>
+    internal static string ProgressBar(int done, int total)
+    {
+        const int Width = 20;
+        done = Math.Clamp(done, 0, Math.Max(total, 0));
+        var filled = total == 0 ? Width : done * Width / total;
+        var percent = total == 0 ? 100 : done * 100 / total;
+        return $"progress: {new string('█', filled)}{new string('░', Width - filled)} {done}/{total} rounds ({percent}%)";
     }
 
     /// <summary>One row per completed round: nodes, updates accepted, holdout loss and accuracy, test accuracy, duration.</summary>
@@ -64,4 +94,17 @@ internal static class JobProgress
         }
         console.Write(table);
     }
+}
+
+/// <summary>How <see cref="JobProgress.FollowAsync(IAnsiConsole, SwarmClient, JobView, JobFollowMode, CancellationToken)"/> prints events.</summary>
+internal enum JobFollowMode
+{
+    /// <summary>A line per event a person cares about.</summary>
+    Lines,
+
+    /// <summary>Lines, and a progress bar after every finished round.</summary>
+    LinesWithProgress,
+
+    /// <summary>Every event as one line of wire JSON.</summary>
+    Json,
 }

@@ -6,21 +6,43 @@ using TrainSwarm.Ledger;
 
 namespace TrainSwarm.Cli.Commands;
 
-/// <summary>`swarm ledger log`: entries newest first; --follow keeps printing new ones as they commit.</summary>
+/// <summary>`swarm ledger log`: entries newest first, from the database or through the API; --follow keeps printing new ones as they commit.</summary>
 public static class LedgerLogCommand
 {
     public static Command Create(IAnsiConsole console)
     {
         var db = LedgerCommand.DbOption();
+        var coordinator = JobCommand.CoordinatorOption();
+        coordinator.Description = $"Read the ledger through this coordinator's API instead of a database (or set ${NodeCommand.CoordinatorVariable})";
         var limit = CommonOptions.Positive("--limit", "How many of the newest entries to print", 20);
         var follow = new Option<bool>("--follow") { Description = "Keep printing new entries as they are committed (Ctrl+C stops)" };
         var json = CommonOptions.Json();
-        var command = new Command("log", "Print ledger entries, newest first.") { db, limit, follow, json };
+        json.Description = "Print one JSON object per entry, one per line";
+        var command = new Command("log", "Print ledger entries, newest first: sequence, time, what moved (or which account opened), reason, job and round, who signed.\n" +
+            "Reads the coordinator's database (--db) or asks a running coordinator (--coordinator URL).\n" +
+            "Example: swarm ledger log --coordinator http://10.0.0.5:7070 --limit 50 --json")
+        {
+            db, coordinator, limit, follow, json,
+        };
         command.SetAction(async (ParseResult parse, CancellationToken cancellation) =>
         {
-            var store = await LedgerCommand.OpenAsync(parse.GetValue(db)!, cancellation);
             var asJson = parse.GetValue(json);
-            var latest = await store.ReadLatestAsync(parse.GetValue(limit), cancellation: cancellation);
+            var count = parse.GetValue(limit);
+            Func<long, Task<IReadOnlyList<LedgerEntry>>> after;
+            IReadOnlyList<LedgerEntry> latest;
+            using var client = LedgerCommand.IsRemote(parse, db, coordinator) ? Remote.Client(parse.GetValue(coordinator)!) : null;
+            if (client is not null)
+            {
+                latest = (await LedgerCommand.LatestAsync(client, count, cancellation)).Select(LedgerCommand.FromView).ToList();
+                after = async last => (await Remote.CallAsync(client, "cannot read the ledger",
+                    () => client.LedgerEntriesAsync(last, LedgerCommand.PageSize, cancellation))).Select(LedgerCommand.FromView).ToList();
+            }
+            else
+            {
+                var store = await LedgerCommand.OpenAsync(parse.GetValue(db)!, cancellation);
+                latest = await store.ReadLatestAsync(count, cancellation: cancellation);
+                after = last => store.ReadEntriesAsync(last, 1000, cancellation);
+            }
             foreach (var entry in latest)
                 Print(console, entry, asJson);
             if (!parse.GetValue(follow))
@@ -31,7 +53,7 @@ public static class LedgerLogCommand
                 while (true)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
-                    foreach (var entry in await store.ReadEntriesAsync(last, 1000, cancellation))
+                    foreach (var entry in await after(last))
                     {
                         Print(console, entry, asJson);
                         last = entry.Sequence;
@@ -63,7 +85,7 @@ public static class LedgerLogCommand
             { Transfer: { Kind: TransferKind.Single or TransferKind.Pending } t } =>
                 $"{t.Kind.ToString().ToLowerInvariant(),-11} {Asset.Format(t.Amount)} {Short(t.DebitAccount)} -> {Short(t.CreditAccount)} {Tail(t)}",
             { Transfer: { } t } => $"{t.Kind.ToString().ToLowerInvariant(),-11} {(t.Kind == TransferKind.Post ? Asset.Format(t.Amount) + " of " : "")}{Short(t.PendingId)} {Tail(t)}",
-            _ => e.Type.ToString(),
+            _ => e.Type.ToString().ToLowerInvariant(), // a genesis read through the API (which does not carry its body)
         };
         var actor = e.Actor is { } x ? $"  signed by {x.Address}" : "";
         return $"#{e.Sequence,-7} {time}  {what}{actor}";

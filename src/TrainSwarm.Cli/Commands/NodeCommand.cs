@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using Spectre.Console;
+using TrainSwarm.Cli.NodeSetup;
 using TrainSwarm.Client;
 using TrainSwarm.Learning.Training;
 using TrainSwarm.Ledger;
@@ -7,61 +9,78 @@ using TrainSwarm.Node;
 
 namespace TrainSwarm.Cli.Commands;
 
-/// <summary>`swarm node start`: runs the trainer daemon in the foreground, one line per event, until Ctrl+C; `swarm node status`: see <see cref="NodeStatusCommand"/>.</summary>
+/// <summary>
+/// `swarm node start`: runs the trainer daemon in the foreground until Ctrl+C, with settings merged from built-in
+/// defaults, the config file, a preset and the flags; `swarm node status|config|setup`: see their own classes.
+/// </summary>
 public static class NodeCommand
 {
     /// <summary>The environment variable that names the coordinator when --coordinator is not given.</summary>
-    public const string CoordinatorVariable = "TRAINSWARM_COORDINATOR";
+    public const string CoordinatorVariable = NodeSettingsMerge.CoordinatorVariable;
 
     /// <summary>Where a local coordinator listens by default.</summary>
-    public const string DefaultCoordinator = "http://127.0.0.1:7070";
+    public const string DefaultCoordinator = NodeSettingsMerge.DefaultCoordinator;
 
     public static Command Create(IAnsiConsole console) => new("node", "Run a trainer node: earn tokens by training jobs' models on this machine.")
     {
         StartCommand(console),
         NodeStatusCommand.Create(console),
+        NodeConfigCommand.Create(console),
+        NodeSetupCommand.Create(console),
     };
 
     private static Command StartCommand(IAnsiConsole console)
     {
-        var coordinator = new Option<string>("--coordinator")
+        var config = NodeConfigCommand.ConfigOption();
+        var preset = new Option<string?>("--preset") { Description = "Lay a preset's settings over the config file for this run (swarm node config --preset list shows them)", HelpName = "NAME" };
+        var coordinator = new Option<string?>("--coordinator")
         {
-            Description = $"Coordinator URL (or set ${CoordinatorVariable})",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(CoordinatorVariable) is { Length: > 0 } url ? url : DefaultCoordinator,
+            Description = $"Coordinator URL (default: ${CoordinatorVariable}, then the config's coordinator, then {DefaultCoordinator})", HelpName = "URL",
         };
         coordinator.Validators.Add(r =>
         {
-            if (!Uri.TryCreate(r.GetValueOrDefault<string>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            if (!Uri.TryCreate(r.GetValueOrDefault<string?>(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 r.AddError("--coordinator must be an http(s) URL such as " + DefaultCoordinator);
         });
-        var keyPath = WalletCommand.KeyOption("node.pem", "created when missing");
-        var name = new Option<string>("--name") { Description = "Name shown on the dashboard", DefaultValueFactory = _ => Environment.MachineName };
+        var keyPath = new Option<string?>("--key")
+        {
+            Description = $"Key file (PEM; created when missing). Without --key: the config's key_file, then ${NodeSettingsMerge.PrivateKeyVariable} " +
+                          $"(the PEM text itself), then ${NodeSettingsMerge.KeyFileVariable} (a PEM file), then ~/.trainswarm/keys/node.pem (created when missing)",
+            HelpName = "PEM",
+        };
+        var name = new Option<string?>("--name") { Description = "Name shown on the dashboard (default: the config's name, then this machine's name)" };
         name.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string>() is not { Length: > 0 and <= 100 } n || string.IsNullOrWhiteSpace(n))
-                r.AddError("--name must have 1 to 100 characters");
+            if (r.GetValueOrDefault<string?>() is not { Length: > 0 and <= NodeConfigKeys.MaxNameLength } n || string.IsNullOrWhiteSpace(n))
+                r.AddError($"--name must have 1 to {NodeConfigKeys.MaxNameLength} characters");
         });
-        var datasets = new Option<string>("--dataset") { Description = "Datasets to train on, comma separated", DefaultValueFactory = _ => "fashion-mnist" };
+        var datasets = new Option<string?>("--dataset") { Description = "Datasets to train on, comma separated (default: fashion-mnist)", HelpName = "LIST" };
         datasets.Validators.Add(r =>
         {
-            if (SplitList(r.GetValueOrDefault<string>()).Length == 0)
+            if (NodeConfigKeys.SplitList(r.GetValueOrDefault<string?>()).Length == 0)
                 r.AddError("--dataset must name at least one dataset");
         });
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory holding the datasets (one folder per name, or one dataset's files)" };
         var download = new Option<bool>("--download") { Description = "Download a missing dataset (SHA-256 checked) into the cache" };
-        var maxParallel = CommonOptions.Positive("--max-parallel", "Rounds to train at the same time", 1);
-        var encoding = new Option<string>("--encoding") { Description = "Update encoding: f32 (exact) or int8 (4x smaller)", DefaultValueFactory = _ => "f32" };
+        var maxParallel = Bounded("--max-parallel", "Rounds to train at the same time (default 1)", 1, 64);
+        var encoding = new Option<string?>("--encoding") { Description = "Update encoding: f32 (exact, the default) or int8 (4x smaller)" };
         encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
-        var threads = CommonOptions.Positive("--threads", "Compute threads", Environment.ProcessorCount);
-        var pollMs = CommonOptions.Positive("--poll-ms", "Milliseconds between polls of the coordinator", 500);
+        var threads = Bounded("--threads", "Compute threads (default: one per core)", 1, 1024);
+        var pollMs = Bounded("--poll-ms", "Milliseconds between polls of the coordinator (default 500)", 10, 3_600_000);
         var minReward = RewardOption("--min-reward", "Join only rounds expected to pay at least TOKENS per update (up to 6 decimals)");
         var maxReward = RewardOption("--max-reward", "Join only rounds expected to pay at most TOKENS per update (up to 6 decimals)");
+        var maxStake = RewardOption("--max-stake", "Join only rounds whose stake is at most TOKENS");
+        var epochs = Bounded("--epochs", "Passes over the round's inner steps per update (default 1)", 1, 1000);
+        var maxBatches = Bounded("--max-batches", "At most N batches per update, below the round's steps (default: no cap)", 1, 1_000_000);
+        var noAutoTrain = new Option<bool>("--no-auto-train") { Description = "Join rounds but do not train them (train by hand with swarm round train)" };
         var noAutoClaim = new Option<bool>("--no-auto-claim") { Description = "Leave payouts in the claimable balance instead of claiming them into the wallet" };
 
         var command = new Command("start", "Start the node daemon in the foreground; Ctrl+C stops it (held rounds resume at the next start).\n" +
+                                           "Settings: built-in defaults < config file (swarm node config) < --preset < flags.\n" +
                                            "Example: swarm node start --coordinator http://10.0.0.5:7070 --max-parallel 2 --encoding int8 --min-reward 0.05")
         {
-            coordinator, keyPath, name, datasets, dataDir, download, maxParallel, encoding, threads, pollMs, minReward, maxReward, noAutoClaim,
+            config, preset, coordinator, keyPath, name, datasets, dataDir, download, maxParallel, encoding, threads, pollMs,
+            minReward, maxReward, maxStake, epochs, maxBatches, noAutoTrain, noAutoClaim,
         };
         command.Validators.Add(r =>
         {
@@ -70,34 +89,37 @@ public static class NodeCommand
         });
         command.SetAction(async (parse, cancellation) =>
         {
-            var path = Path.GetFullPath(parse.GetValue(keyPath)!);
-            using (var key = WalletCommand.LoadOrCreate(path, out var created))
+            var configPath = NodeConfigStore.Resolve(parse.GetValue(config), Environment.GetEnvironmentVariable);
+            var file = NodeConfigStore.Load(configPath);
+            var flags = new NodeStartFlags
             {
-                if (created)
-                    console.Profile.Out.Writer.WriteLine($"Created node key {path}");
-                console.Profile.Out.Writer.WriteLine($"Node {key.Address} ({parse.GetValue(name)}) → {parse.GetValue(coordinator)}; " +
-                    $"datasets {string.Join(", ", SplitList(parse.GetValue(datasets)))}; {parse.GetValue(threads)} thread(s); " +
-                    $"up to {parse.GetValue(maxParallel)} round(s) at once; {parse.GetValue(encoding)} updates; " +
-                    $"{RewardRange(Tokens(parse.GetValue(minReward)), Tokens(parse.GetValue(maxReward)))}; " +
-                    $"{(parse.GetValue(noAutoClaim) ? "payouts left claimable (--no-auto-claim)" : "payouts claimed automatically")}. Ctrl+C stops.");
-            }
-            var options = new NodeOptions
-            {
-                Coordinator = new Uri(parse.GetValue(coordinator)!),
-                KeyPath = path,
-                Name = parse.GetValue(name)!,
-                Datasets = SplitList(parse.GetValue(datasets)),
-                DataDirectory = parse.GetValue(dataDir),
-                AllowDownload = parse.GetValue(download),
+                Preset = parse.GetValue(preset),
+                Coordinator = parse.GetValue(coordinator),
+                Key = parse.GetValue(keyPath),
+                Name = parse.GetValue(name),
+                Datasets = parse.GetValue(datasets),
+                DataDir = parse.GetValue(dataDir) is { } dir ? Path.GetFullPath(dir) : null,
+                Download = parse.GetValue(download),
                 MaxParallel = parse.GetValue(maxParallel),
-                Encoding = parse.GetValue(encoding)!,
+                Encoding = parse.GetValue(encoding),
                 Threads = parse.GetValue(threads),
-                PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(pollMs)),
+                PollMs = parse.GetValue(pollMs),
                 MinReward = Tokens(parse.GetValue(minReward)),
                 MaxReward = Tokens(parse.GetValue(maxReward)),
-                AutoClaim = !parse.GetValue(noAutoClaim),
+                MaxStake = Tokens(parse.GetValue(maxStake)),
+                Epochs = parse.GetValue(epochs),
+                MaxBatches = parse.GetValue(maxBatches),
+                NoAutoTrain = parse.GetValue(noAutoTrain),
+                NoAutoClaim = parse.GetValue(noAutoClaim),
             };
-            var daemon = new NodeDaemon(options, new NodeConsoleObserver(console));
+            var settings = NodeSettingsMerge.Merge(file, flags, Environment.GetEnvironmentVariable, Environment.MachineName, Environment.ProcessorCount);
+            using var keyFile = NodeKeyFile.Open(settings.Key);
+            var w = console.Profile.Out.Writer;
+            if (keyFile.Created)
+                w.WriteLine($"Created node key {keyFile.Path}");
+            foreach (var line in NodeStartHeader.Lines(settings, keyFile.Address, configPath))
+                w.WriteLine(line);
+            var daemon = new NodeDaemon(settings.Options with { KeyPath = keyFile.Path }, new NodeConsoleObserver(console));
             try
             {
                 // Returns normally once Ctrl+C (or SIGTERM) fired and every training task has stopped.
@@ -111,10 +133,22 @@ public static class NodeCommand
             {
                 throw new CliException(e.Message);
             }
-            console.Profile.Out.Writer.WriteLine("Node stopped.");
+            w.WriteLine("Node stopped.");
             return SwarmApp.Success;
         });
         return command;
+    }
+
+    // An optional whole number within [min, max]; absent means "not given", so the config and preset can decide.
+    private static Option<int?> Bounded(string name, string description, int min, int max)
+    {
+        var option = new Option<int?>(name) { Description = description, HelpName = "N" };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } n && (n < min || n > max))
+                r.AddError($"{name} must be from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        });
+        return option;
     }
 
     // A token amount as typed (validated at parse time, so Tokens never sees a bad one).
@@ -130,15 +164,4 @@ public static class NodeCommand
     }
 
     private static long? Tokens(string? text) => text is not null && Asset.TryParse(text, out var units) ? units : null;
-
-    private static string RewardRange(long? min, long? max) => (min, max) switch
-    {
-        (null, null) => "any expected reward",
-        ({ } lo, null) => $"expected reward at least {Asset.Format(lo)}",
-        (null, { } hi) => $"expected reward at most {Asset.Format(hi)}",
-        ({ } lo, { } hi) => $"expected reward {Asset.Format(lo)} to {Asset.Format(hi)}",
-    };
-
-    private static string[] SplitList(string? text) =>
-        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray();
 }

@@ -5,16 +5,30 @@ using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Cli.Commands;
 
-/// <summary>`swarm round rewards|claim`: what a round paid and why, and a node moving its payout into its wallet.</summary>
+/// <summary>
+/// `swarm round list|status|join|train|rewards|claim`: rounds by hand (manual mode: join, train, deliver), what a round
+/// paid and why, and a node moving its payout into its wallet.
+/// </summary>
 public static class RoundCommand
 {
-    public static Command Create(IAnsiConsole console) => new("round", "See what a round paid, and claim a node's payout.")
+    public static Command Create(IAnsiConsole console) => new("round", "Find rounds, join and train them by hand, see what they paid, and claim a node's payout.")
     {
+        RoundListCommand.Create(console),
+        RoundStatusCommand.Create(console),
+        RoundJoinCommand.Create(console),
+        RoundTrainCommand.Create(console),
         RewardsCommand(console),
         ClaimCommand(console),
     };
 
-    private static Argument<string> RoundArgument() => new("round-id") { Description = "The round (its job id, -r and its index, e.g. j0123456789ab-r0)" };
+    /// <summary>The round-id argument every round command takes.</summary>
+    internal static Argument<string> RoundArgument() => new("round-id") { Description = "The round (its job id, -r and its index, e.g. j0123456789ab-r0)" };
+
+    /// <summary>A time as the round commands print it: UTC, to the second.</summary>
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A status as users type it (open, training, validating, done).</summary>
+    internal static string Name(RoundStatus status) => status.ToString().ToLowerInvariant();
 
     private static Command RewardsCommand(IAnsiConsole console)
     {

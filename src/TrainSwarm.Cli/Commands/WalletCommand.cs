@@ -9,16 +9,18 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.Cli.Commands;
 
 /// <summary>
-/// `swarm wallet create|faucet|balance`: the key file that identifies an actor (creator, node, validator), devnet
-/// tokens for it, and what it holds on a coordinator's ledger.
+/// `swarm wallet create|show|faucet|balance|transfer`: the key file that identifies an actor (creator, node, validator),
+/// devnet tokens for it, what it holds on a coordinator's ledger, and paying another wallet.
 /// </summary>
 public static class WalletCommand
 {
-    public static Command Create(IAnsiConsole console) => new("wallet", "Create actor keys, fund them on a devnet, and show their balances.")
+    public static Command Create(IAnsiConsole console) => new("wallet", "Create actor keys, show them, fund them on a devnet, show their balances and send tokens.")
     {
         CreateCommand(console),
+        WalletShowCommand.Create(console),
         FaucetCommand(console),
         BalanceCommand(console),
+        WalletTransferCommand.Create(console),
     };
 
     private static readonly string[] Roles = ["creator", "node", "validator"];

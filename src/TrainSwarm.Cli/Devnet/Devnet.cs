@@ -129,7 +129,9 @@ public sealed class Devnet : IAsyncDisposable
     public SwarmProcess StartNode(int number, params string[] extraArgs)
     {
         var name = $"node-{number}";
-        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name)), "--name", name, "--encoding", _options.Encoding, .. extraArgs], LogPath(name));
+        // A config file of its own (never written, so built-in defaults): the operator's ~/.trainswarm/config.json must not steer devnet nodes.
+        var config = Path.ChangeExtension(KeyPath(name), ".config.json");
+        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name)), "--name", name, "--encoding", _options.Encoding, "--config", config, .. extraArgs], LogPath(name));
         var index = _nodes.FindIndex(n => n.Name == name);
         if (index >= 0)
             _nodes[index] = process;

@@ -1,0 +1,160 @@
+using TrainSwarm.Client;
+using TrainSwarm.Learning.Data;
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Signing;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Node;
+
+/// <summary>A held round this node cannot (or will not) deliver an update for; the message says why, in one line.</summary>
+public sealed class UntrainableAssignmentException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>What local training produced for an assignment, before anything is uploaded.</summary>
+/// <param name="Dataset">The local dataset trained on (the mapped one when a mapping applied).</param>
+/// <param name="ShardSamples">Samples in this node's shard.</param>
+public sealed record LocalUpdate(string Dataset, int ShardSamples, RoundTrainingResult Result);
+
+/// <summary>An update the coordinator acknowledged: the signed receipt, the ack and the size of the uploaded delta.</summary>
+public sealed record DeliveredUpdate(TrainingReceipt Receipt, UpdateAck Ack, long UpdateBytes);
+
+/// <summary>
+/// Trains one assignment and delivers it: resolves the dataset (following a mapping), downloads the base model, trains
+/// this node's shard for the round's H steps × <see cref="NodeOptions.Epochs"/> (capped at <see cref="NodeOptions.MaxBatches"/>),
+/// uploads the delta and submits the signed receipt. The node daemon and `swarm round train` both use it, so a round
+/// trained by hand is trained exactly as the daemon would.
+/// </summary>
+public sealed class AssignmentTrainer
+{
+    private readonly NodeOptions _options;
+    private readonly DatasetCache _datasets;
+    private readonly INodeObserver _observer;
+    private readonly TimeProvider _clock;
+
+    /// <summary>A trainer with <paramref name="options"/>' dataset, epoch, batch and encoding settings.</summary>
+    public AssignmentTrainer(NodeOptions options, DatasetCache datasets, INodeObserver observer, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(datasets);
+        ArgumentNullException.ThrowIfNull(observer);
+        _options = options;
+        _datasets = datasets;
+        _observer = observer;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="assignment"/> and delivers the update signed by <paramref name="key"/>. Network operations
+    /// are retried through passing failures (never past the round's training deadline).
+    /// </summary>
+    /// <exception cref="UntrainableAssignmentException">The dataset cannot be had, or training diverged.</exception>
+    /// <exception cref="SwarmApiException">The coordinator's final refusal (e.g. 409: the round moved on).</exception>
+    public async Task<DeliveredUpdate> RunAsync(SwarmClient client, ActorKey key, Assignment assignment, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(assignment);
+        var roundId = assignment.RoundId;
+        var choice = DatasetResolution.Resolve(assignment.Spec.Dataset, _options, _datasets);
+        if (!choice.Trainable)
+            throw new UntrainableAssignmentException(choice.Reason!);
+        if (choice.Mapped)
+            _observer.DatasetMapped(roundId, choice.Requested, choice.Local!);
+
+        var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation).ConfigureAwait(false);
+        var local = await TrainAsync(baseModel, assignment, choice.Local!, cancellation).ConfigureAwait(false);
+
+        var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);
+        var blob = await RetryAsync(c => client.PutBlobAsync(update, c), "upload the update", assignment, cancellation).ConfigureAwait(false);
+        _observer.Uploaded(roundId, blob, update.Length);
+
+        var receipt = Receipt(assignment, key.Address, local, blob, _options.Encoding);
+        var submission = new UpdateSubmission(receipt, DocumentSignature.Sign(key, receipt));
+        var ack = await RetryAsync(c => client.SubmitUpdateAsync(roundId, submission, c), "submit the update", assignment, cancellation).ConfigureAwait(false);
+        _observer.Submitted(receipt, ack);
+        return new DeliveredUpdate(receipt, ack, update.Length);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="assignment"/>'s shard of <paramref name="dataset"/> (a local name) from
+    /// <paramref name="baseModel"/> (safetensors bytes), on a pool thread; reports progress to the observer.
+    /// </summary>
+    /// <exception cref="UntrainableAssignmentException">The dataset cannot be loaded, or the loss became NaN or infinite.</exception>
+    public async Task<LocalUpdate> TrainAsync(byte[] baseModel, Assignment assignment, string dataset, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(baseModel);
+        ArgumentNullException.ThrowIfNull(assignment);
+        var spec = assignment.Spec;
+        LabeledImages data;
+        try
+        {
+            data = await _datasets.GetAsync(dataset, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NotSupportedException or FileNotFoundException or DirectoryNotFoundException or DataFormatException
+                                      or InvalidDataException or IOException or UnauthorizedAccessException or HttpRequestException)
+        {
+            throw new UntrainableAssignmentException($"dataset '{dataset}' is not available: {e.Message}", e);
+        }
+        // The same split every node and validator derives from the job alone (whatever local copy fills it).
+        var split = new DataSplit(data.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
+        var shard = data.Gather(split.Shard(assignment.ShardIndex, assignment.ShardCount));
+        if (shard.Count == 0)
+            throw new UntrainableAssignmentException($"shard {assignment.ShardIndex + 1}/{assignment.ShardCount} of dataset '{dataset}' holds no samples");
+        var steps = RoundTrainingSpecs.LocalSteps(spec.InnerSteps, _options.Epochs, _options.MaxBatches);
+        _observer.TrainingStarted(assignment, dataset, shard.Count, steps);
+
+        var progress = new ProgressReporter(assignment.RoundId, _observer);
+        // Training is synchronous CPU work with thread-bound tensor scopes: it gets a pool thread of its own.
+        var result = await Task.Run(() => RoundTrainer.Train(baseModel, RoundTrainingSpecs.For(spec, steps), shard, assignment.Seed, progress.OnStep,
+            cancellation: cancellation), cancellation).ConfigureAwait(false);
+        // A diverged update would be rejected anyway, and a receipt cannot carry NaN in JSON.
+        if (result.LossCurve.Any(l => !float.IsFinite(l)))
+            throw new UntrainableAssignmentException("training diverged (the loss became NaN or infinite); no update sent");
+        return new LocalUpdate(dataset, shard.Count, result);
+    }
+
+    /// <summary>The receipt stating <paramref name="local"/>'s work for <paramref name="assignment"/>, by <paramref name="node"/>.</summary>
+    public static TrainingReceipt Receipt(Assignment assignment, string node, LocalUpdate local, string updateBlob, string encoding)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        ArgumentNullException.ThrowIfNull(local);
+        var r = local.Result;
+        return new TrainingReceipt(
+            assignment.JobId, assignment.RoundId, assignment.Attempt, node, assignment.BaseModel, assignment.ShardIndex, assignment.ShardCount,
+            assignment.Seed, r.Steps, r.Samples, r.LossCurve, r.ComputeSeconds,
+            r.Commitments.Select(c => new Commitment(c.Step, c.Sha256)).ToList(), updateBlob, encoding, local.Dataset);
+    }
+
+    // Retries last ~RetryLimit, and never past the round's deadline, after which the coordinator drops the node anyway.
+    private Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> action, string operation, Assignment assignment, CancellationToken cancellation)
+    {
+        var limit = _clock.GetUtcNow() + _options.RetryLimit;
+        var giveUpAt = assignment.TrainDeadline < limit ? assignment.TrainDeadline : limit;
+        return NetworkRetry.RunAsync(action, operation, assignment.RoundId, giveUpAt, _observer, _clock, cancellation);
+    }
+
+    /// <summary>
+    /// Every step goes to <see cref="INodeObserver.TrainingStep"/> (a live progress bar); about every tenth of the steps
+    /// also to <see cref="INodeObserver.TrainingProgress"/>, with the mean loss since the last report (a log line).
+    /// </summary>
+    private sealed class ProgressReporter(string roundId, INodeObserver observer)
+    {
+        private int _reported;
+        private double _lossSum;
+        private int _lossCount;
+
+        public void OnStep(RoundStep step)
+        {
+            observer.TrainingStep(roundId, step.Step, step.Steps, step.Loss, step.SamplesPerSecond);
+            _lossSum += step.Loss;
+            _lossCount++;
+            var tenth = (int)((long)step.Step * 10 / step.Steps);
+            if (tenth <= _reported && step.Step != step.Steps)
+                return;
+            _reported = tenth;
+            observer.TrainingProgress(roundId, step.Step, step.Steps, (float)(_lossSum / _lossCount), step.SamplesPerSecond);
+            _lossSum = 0;
+            _lossCount = 0;
+        }
+    }
+}
