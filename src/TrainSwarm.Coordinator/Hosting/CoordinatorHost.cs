@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using TrainSwarm.Coordinator.Apis;
 using TrainSwarm.Coordinator.Events;
 using TrainSwarm.Coordinator.State;
+using TrainSwarm.Dashboard.Hosting;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Storage.Blobs;
 using TrainSwarm.Storage.Crypto;
@@ -54,6 +55,7 @@ public static class CoordinatorHost
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddTrainSwarmDashboard(Path.Combine(options.DataDirectory, "dashboard-keys"));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
@@ -67,6 +69,7 @@ public static class CoordinatorHost
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapEventsApi().MapLedgerApi();
+        app.MapTrainSwarmDashboard();
         return app;
     }
 

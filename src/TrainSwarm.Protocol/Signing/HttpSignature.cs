@@ -40,11 +40,26 @@ public static class HttpSignature
     /// <summary>Signs a request: returns the three header values to send.</summary>
     public static SignedHeaders Sign(ActorKey key, string method, string requestTarget, ReadOnlySpan<byte> body, DateTimeOffset now, string? nonce = null)
     {
+        var prepared = Prepare(key.Address, method, requestTarget, body, now, nonce);
+        return prepared.Complete(key.Sign(prepared.SignatureBaseBytes));
+    }
+
+    /// <summary>
+    /// Everything of a signed request but the signature, for a signer that holds its key elsewhere (a browser's Web
+    /// Crypto key): sign <see cref="PreparedSignature.SignatureBaseBytes"/>, then <see cref="PreparedSignature.Complete"/>.
+    /// </summary>
+    public static PreparedSignature Prepare(string keyId, string method, string requestTarget, ReadOnlySpan<byte> body, DateTimeOffset now, string? nonce = null) =>
+        Prepare(keyId, method, requestTarget, ContentDigest(body), now, nonce);
+
+    /// <summary>
+    /// As above for a body the preparer does not hold (a browser uploading a file): <paramref name="contentDigest"/> is
+    /// its Content-Digest header value; the verifier recomputes it from the body that arrives.
+    /// </summary>
+    public static PreparedSignature Prepare(string keyId, string method, string requestTarget, string contentDigest, DateTimeOffset now, string? nonce = null)
+    {
         nonce ??= Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var digest = ContentDigest(body);
-        var parameters = Parameters(now.ToUnixTimeSeconds(), key.Address, nonce);
-        var signature = key.Sign(Encoding.UTF8.GetBytes(SignatureBase(method, requestTarget, digest, parameters)));
-        return new SignedHeaders(digest, $"{Label}={parameters}", $"{Label}=:{Convert.ToBase64String(signature)}:");
+        var parameters = Parameters(now.ToUnixTimeSeconds(), keyId, nonce);
+        return new PreparedSignature(contentDigest, parameters, SignatureBase(method, requestTarget, contentDigest, parameters));
     }
 
     /// <summary>
@@ -145,6 +160,17 @@ public static class HttpSignature
             return false;
         }
     }
+}
+
+/// <summary>A request's digest, signature parameters and signature base, waiting for the signer's r||s.</summary>
+public sealed record PreparedSignature(string ContentDigest, string Parameters, string SignatureBase)
+{
+    /// <summary>The bytes to sign: the signature base in UTF-8.</summary>
+    public byte[] SignatureBaseBytes => Encoding.UTF8.GetBytes(SignatureBase);
+
+    /// <summary>The three header values, given the signer's 64-byte r||s over <see cref="SignatureBaseBytes"/>.</summary>
+    public SignedHeaders Complete(byte[] signature) =>
+        new(ContentDigest, "sig1=" + Parameters, "sig1=:" + Convert.ToBase64String(signature) + ":");
 }
 
 /// <summary>The three header values of a signed request.</summary>
