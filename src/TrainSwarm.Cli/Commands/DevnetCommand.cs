@@ -45,7 +45,7 @@ public static class DevnetCommand
             {
                 DataDirectory = folder, Nodes = nodeCount, DatasetDirectory = dataset, Encoding = parse.GetValue(encoding)!,
             }, cancellation);
-            console.MarkupLine($"coordinator at {devnet.Url}, {nodeCount} nodes registered");
+            console.MarkupLine($"coordinator at {devnet.Url} (dashboard in a browser: {devnet.Url}), {nodeCount} nodes registered");
 
             using var creator = devnet.CreatorClient();
             var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps));
@@ -78,7 +78,7 @@ public static class DevnetCommand
                 console.MarkupLine("[red]the invoice does not add up: billed + refund differs from the reservation[/]");
             if (parse.GetValue(keep))
             {
-                console.MarkupLine($"the network keeps running: API {devnet.Url}api/v1, OpenAPI {devnet.Url}openapi/v1.json, events {devnet.Url}api/v1/events. Ctrl+C stops it.");
+                console.MarkupLine($"the network keeps running: dashboard {devnet.Url}, API {devnet.Url}api/v1, OpenAPI {devnet.Url}openapi/v1.json, events {devnet.Url}api/v1/events. Ctrl+C stops it.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellation);
