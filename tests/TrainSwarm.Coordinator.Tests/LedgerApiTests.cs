@@ -1,6 +1,6 @@
 using System.Net;
 using TrainSwarm.Ledger;
-using TrainSwarm.Coordinator.State;
+using TrainSwarm.Coordinator.UseCases;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
 using static TrainSwarm.Coordinator.Tests.Problems;
@@ -43,9 +43,9 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         Assert.Equal("ok", first.Status);
         Assert.True(first.Sequence > 0);
         Assert.Equal((1_234_567L, 0L, 0L), await MoneyAsync(actor.Address));
-        var most = await client.FaucetAsync(SwarmService.MaxFaucetAmount);
+        var most = await client.FaucetAsync(MintFromFaucet.MaxAmount);
         Assert.True(most.Sequence > first.Sequence);
-        Assert.Equal((1_234_567L + SwarmService.MaxFaucetAmount, 0L, 0L), await MoneyAsync(actor.Address));
+        Assert.Equal((1_234_567L + MintFromFaucet.MaxAmount, 0L, 0L), await MoneyAsync(actor.Address));
         var minted = await client.LedgerTransferAsync(first.Id);
         Assert.Equal((TransferKind.Single, Reason.Mint, 1_234_567L, TransferWire.Hex(MarketIds.Wallet(actor.Address))),
             (minted.Kind, minted.Reason, minted.Amount, minted.CreditAccount));
@@ -55,7 +55,7 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
     [Theory]
     [InlineData(0L)]
     [InlineData(-1L)]
-    [InlineData(SwarmService.MaxFaucetAmount + 1)]
+    [InlineData(MintFromFaucet.MaxAmount + 1)]
     [InlineData(long.MaxValue)]
     public async Task A_faucet_amount_out_of_range_is_400_and_mints_nothing(long amount)
     {
