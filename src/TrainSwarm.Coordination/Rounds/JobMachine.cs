@@ -7,7 +7,8 @@ namespace TrainSwarm.Coordination.Rounds;
 public static class JobMachine
 {
     /// <summary>A new running job whose round 0 starts from <paramref name="initialModel"/>.</summary>
-    public static (JobRecord Job, RoundRecord Round) Submit(string id, string creator, JobSpec spec, string initialModel, DateTimeOffset now, JobBilling? billing = null)
+    public static (JobRecord Job, RoundRecord Round) Submit(
+        string id, string creator, JobSpec spec, string initialModel, DateTimeOffset now, JobBilling? billing = null)
     {
         var job = new JobRecord(id, creator, spec, JobStatus.Running, null, 0, 0, initialModel, initialModel, null, now, null, null, billing);
         return (job, RoundMachine.Open(job, 0, 1, initialModel, now));
@@ -18,7 +19,8 @@ public static class JobMachine
     /// too many failed attempts, budget spent). Returns the new job and the round to open, if any.
     /// </summary>
     /// <param name="budgetSpent">What is left of the budget cannot pay another update (only a partial budget gets here).</param>
-    public static (JobRecord Job, RoundRecord? Next, Happening? Ended) AfterRound(JobRecord job, RoundRecord closed, RoundResult? result, bool retry, DateTimeOffset now, bool budgetSpent = false)
+    public static (JobRecord Job, RoundRecord? Next, Happening? Ended) AfterRound(
+        JobRecord job, RoundRecord closed, RoundResult? result, bool retry, DateTimeOffset now, bool budgetSpent = false)
     {
         if (retry)
         {
@@ -29,7 +31,8 @@ public static class JobMachine
         var metrics = result!.Metrics;
         job = job with { RoundsDone = job.RoundsDone + 1, ModelBlob = result.NewModel, StrategyStateBlob = result.StrategyStateBlob, LastMetrics = metrics };
         if (job.Spec.TargetAccuracy is { } target && metrics.HoldoutAccuracy >= target)
-            return End(job, JobStatus.Completed, $"target holdout accuracy {target:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);
+            return End(job, JobStatus.Completed,
+                $"target holdout accuracy {target:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);
         if (job.RoundsDone >= job.Spec.Rounds)
             return End(job, JobStatus.Completed, $"all {job.Spec.Rounds} rounds done", now);
         if (budgetSpent)
@@ -58,5 +61,6 @@ public static class JobMachine
     }
 
     private static (JobRecord Job, RoundRecord? Next, Happening? Ended) End(JobRecord job, JobStatus status, string reason, DateTimeOffset now) =>
-        (job with { Status = status, StatusReason = reason, FinishedAt = now }, null, new Happening(EventTypes.JobDone, null, $"job {job.Id} {status.ToString().ToLowerInvariant()}: {reason}"));
+        (job with { Status = status, StatusReason = reason, FinishedAt = now }, null,
+            new Happening(EventTypes.JobDone, null, $"job {job.Id} {status.ToString().ToLowerInvariant()}: {reason}"));
 }

@@ -44,7 +44,10 @@ public static class RoundMachine
             return Refusal.Conflict($"round {round.Id} is full ({round.MaxNodes} nodes)");
         var slot = round.Participants.Count;
         var shard = (slot + round.Index) % round.MaxNodes;
-        var joined = round with { Participants = [.. round.Participants, new ParticipantRecord(node, slot, shard, ParticipantStatus.Joined, now, null, null)] };
+        var joined = round with
+        {
+            Participants = [.. round.Participants, new ParticipantRecord(node, slot, shard, ParticipantStatus.Joined, now, null, null)],
+        };
         return joined;
     }
 
@@ -95,7 +98,8 @@ public static class RoundMachine
                     happened.Add(new(EventTypes.NodeDropped, late.Node, $"round {round.Index}: node missed the training deadline"));
                 round = round with
                 {
-                    Participants = round.Participants.Select(p => p.Status == ParticipantStatus.Joined ? p with { Status = ParticipantStatus.Dropped } : p).ToList(),
+                    Participants = round.Participants
+                        .Select(p => p.Status == ParticipantStatus.Joined ? p with { Status = ParticipantStatus.Dropped } : p).ToList(),
                 };
                 if (Delivered(round) >= round.MinNodes)
                 {
@@ -104,7 +108,8 @@ public static class RoundMachine
                 }
                 else
                 {
-                    happened.Add(new(EventTypes.RoundRetried, null, $"round {round.Index}: only {Delivered(round)} of at least {round.MinNodes} updates arrived"));
+                    happened.Add(new(EventTypes.RoundRetried, null,
+                        $"round {round.Index}: only {Delivered(round)} of at least {round.MinNodes} updates arrived"));
                     return new TickResult(round with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now }, happened, Retry: true);
                 }
                 break;
@@ -149,14 +154,17 @@ public static class RoundMachine
         var done = round with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now, Metrics = accepted >= round.MinNodes ? result.Metrics : null,
             NewModel = accepted >= round.MinNodes ? result.NewModel : null };
         var happened = result.Verdicts.Select(v => new Happening(EventTypes.UpdateScored, v.Node,
-            v.Accepted ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}" : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();
+            v.Accepted
+                ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}"
+                : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();
         if (accepted < round.MinNodes)
         {
             happened.Add(new(EventTypes.RoundRetried, null, $"round {round.Index}: only {accepted} of at least {round.MinNodes} updates accepted"));
             return new TickResult(done, happened, Retry: true);
         }
         happened.Add(new(EventTypes.RoundDone, null,
-            $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, test {result.Metrics.TestAccuracy:P2}",
+            $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, "
+            + $"test {result.Metrics.TestAccuracy:P2}",
             result.Metrics));
         return new TickResult(done, happened, Retry: false);
     }

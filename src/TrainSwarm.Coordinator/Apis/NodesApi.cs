@@ -54,7 +54,8 @@ internal static class Ids
     public static string Round(string value)
     {
         var dash = value.IndexOf("-r", StringComparison.Ordinal);
-        return dash == 13 && Job(value[..13]) is not null && value.Length > 15 && value.Length <= 21 && value.AsSpan(15).ContainsAnyExcept("0123456789") == false
+        return dash == 13 && Job(value[..13]) is not null && value.Length > 15 && value.Length <= 21
+            && value.AsSpan(15).ContainsAnyExcept("0123456789") == false
             ? value : throw Refuse.Invalid($"'{value}' is not a round id");
     }
 

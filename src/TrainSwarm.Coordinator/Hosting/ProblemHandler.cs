@@ -20,7 +20,8 @@ internal sealed class ProblemHandler(IProblemDetailsService problems, ILogger<Pr
                 new HttpValidationProblemDetails(r.Errors.ToDictionary()) { Status = RefusalStatus.Of(r.Kind), Title = r.Title, Detail = r.Detail },
             RefusedException { Refusal: var r } => new ProblemDetails { Status = RefusalStatus.Of(r.Kind), Title = r.Title, Detail = r.Detail },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = b.Message },
-            OperationCanceledException when http.RequestAborted.IsCancellationRequested => new ProblemDetails { Status = 499, Title = "Client closed request" },
+            OperationCanceledException when http.RequestAborted.IsCancellationRequested =>
+                new ProblemDetails { Status = 499, Title = "Client closed request" },
             _ => new ProblemDetails { Status = 500, Title = "Internal error", Detail = "the coordinator failed to handle this request; see its log" },
         };
         if (details.Status == 500)

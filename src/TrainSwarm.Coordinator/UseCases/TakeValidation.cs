@@ -18,7 +18,8 @@ public sealed class TakeValidation(SwarmState state, StateCommitter committer, P
             var leased = Refuse.Unless(RoundMachine.TakeValidation(round, validator, job.Spec, state.Now));
             state.PutRound(changes, leased);
             if (round.Validator != validator)
-                changes.Event(job.Id, roundId, new Happening(EventTypes.ValidationStarted, null, $"round {round.Index}: validator {validator} took the round"));
+                changes.Event(job.Id, roundId, new Happening(EventTypes.ValidationStarted, null,
+                    $"round {round.Index}: validator {validator} took the round"));
             var updates = leased.Participants.Where(p => p.Status == ParticipantStatus.Submitted)
                 .Select(p => state.Updates[Kinds.UpdateKey(roundId, leased.Attempt, p.Node)]).ToList();
             var failures = leased.Participants.Where(p => p.Status != ParticipantStatus.Submitted).Select(p => p.Node).ToList();
