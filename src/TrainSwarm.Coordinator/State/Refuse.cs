@@ -17,7 +17,4 @@ internal static class Refuse
 
     /// <summary>The value of <paramref name="result"/>, or its refusal thrown.</summary>
     public static T Unless<T>(Result<T> result) => RefusedException.Unless(result);
-
-    /// <summary>An enum value as the API writes it (kebab-case), e.g. in a ledger status.</summary>
-    public static string Kebab<T>(T value) where T : Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }

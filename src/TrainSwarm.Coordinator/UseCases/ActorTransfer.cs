@@ -41,8 +41,8 @@ public sealed class ActorTransfer(SwarmState state, LedgerStore ledger)
                 TransferStatus.DebitAccountNotFound or TransferStatus.CreditAccountNotFound => RefusalKind.NotFound,
                 _ => RefusalKind.Conflict,
             };
-            throw Refuse.With(kind, "Transfer refused", $"the ledger refused transfer {wire.Transfer.Id}: {Refuse.Kebab(result.Status)}");
+            throw Refuse.With(kind, "Transfer refused", $"the ledger refused transfer {wire.Transfer.Id}: {WireText.Kebab(result.Status)}");
         }
-        return new TransferOutcome(TransferWire.Hex(signed.Request.Id), Refuse.Kebab(result.Status), result.Sequence);
+        return new TransferOutcome(TransferWire.Hex(signed.Request.Id), WireText.Kebab(result.Status), result.Sequence);
     }
 }

@@ -37,7 +37,7 @@ public sealed class DrainOutbox(SwarmState state, LedgerStore ledger, ILogger<Dr
             if (!Settled(item.Transfer, status))
                 log.LogError("ledger refused planned transfer {Id} ({Reason} {Amount}): {Status}", item.Transfer.Id, item.Transfer.Reason,
                     item.Transfer.Amount, status);
-            state.PutOutbox(changes, item with { Status = Refuse.Kebab(status) });
+            state.PutOutbox(changes, item with { Status = WireText.Kebab(status) });
             AnnounceSettled(changes, item.Completes);
         }
         return changes;

@@ -26,7 +26,7 @@ public sealed class MintFromFaucet(SwarmState state, LedgerStore ledger, LedgerA
         var mint = TransferRequest.Single(id == 0 ? 1 : id, accounts.MintAccount, MarketIds.Wallet(actor), amount, Reason.Mint);
         var result = (await ledger.SubmitAsync([mint], state.Now, CancellationToken.None))[0];
         if (!result.Succeeded)
-            throw Refuse.Invalid($"the ledger refused the mint: {Refuse.Kebab(result.Status)}");
-        return new TransferOutcome(TransferWire.Hex(mint.Id), Refuse.Kebab(result.Status), result.Sequence);
+            throw Refuse.Invalid($"the ledger refused the mint: {WireText.Kebab(result.Status)}");
+        return new TransferOutcome(TransferWire.Hex(mint.Id), WireText.Kebab(result.Status), result.Sequence);
     }
 }

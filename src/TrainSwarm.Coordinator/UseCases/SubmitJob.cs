@@ -98,7 +98,7 @@ public sealed class SubmitJob(
                 + "Fund the wallet (on a devnet: swarm wallet faucet)");
         }
         if (!result.Succeeded)
-            throw Refuse.Invalid($"the ledger refused the escrow: {Refuse.Kebab(result.Status)}");
+            throw Refuse.Invalid($"the ledger refused the escrow: {WireText.Kebab(result.Status)}");
         return (quote, new JobBilling(quote.Id, quote.Total, submission.Budget, state.Now.AddSeconds(submission.DeadlineSeconds), submission.PartialBudget,
             TransferWire.Hex(escrow.Request.Id), 0, null));
     }
