@@ -1,3 +1,4 @@
+using TrainSwarm.Coordination.Records;
 using TrainSwarm.Coordination.Rounds;
 using TrainSwarm.Protocol.Wire;
 using static TrainSwarm.Coordination.Tests.RoundMachineTests;
@@ -8,18 +9,18 @@ public class JobMachineTests
 {
     private static readonly DateTimeOffset Later = T0.AddMinutes(30);
 
-    private static RoundResult ResultFor(RoundView round, double holdoutAccuracy = 0.6) =>
+    private static RoundResult ResultFor(RoundRecord round, double holdoutAccuracy = 0.6) =>
         new(round.Id, round.Attempt, "v1", round.BaseModel, $"model-after-r{round.Index}", "diloco", "state-r" + round.Index, [],
             Metrics with { HoldoutAccuracy = holdoutAccuracy });
 
-    private static RoundView Closed(JobView job, int index, int attempt, string baseModel) =>
+    private static RoundRecord Closed(JobRecord job, int index, int attempt, string baseModel) =>
         RoundMachine.Open(job, index, attempt, baseModel, T0) with { Status = RoundStatus.Done, DoneAt = Later };
 
     [Fact]
     public void Submit_makes_a_running_job_and_opens_round_0_from_the_initial_model()
     {
         var (job, round) = JobMachine.Submit(JobId, "creator", Spec, "model0", T0);
-        Assert.Equal(new JobView(JobId, "creator", Spec, JobStatus.Running, null, 0, 0, "model0", "model0", null, T0, null, null), job);
+        Assert.Equal(new JobRecord(JobId, "creator", Spec, JobStatus.Running, null, 0, 0, "model0", "model0", null, T0, null, null), job);
         Assert.Equal(RoundMachine.Open(job, 0, 1, "model0", T0), round);
         Assert.Equal("j0123456789ab-r0", round.Id);
     }
@@ -130,7 +131,7 @@ public class JobMachineTests
     {
         var cancelled = JobMachine.Cancel(Job(), "someone", Later);
         Assert.False(cancelled.Ok);
-        Assert.Equal(403, cancelled.Refusal!.Status);
+        Assert.Equal(RefusalKind.Forbidden, cancelled.Refusal!.Kind);
         Assert.Equal("only the job's creator creator may cancel it", cancelled.Refusal.Detail);
     }
 
@@ -151,7 +152,7 @@ public class JobMachineTests
         var job = Job() with { Status = status, FinishedAt = T0.AddMinutes(1) };
         var refused = JobMachine.Cancel(job, "creator", Later);
         Assert.False(refused.Ok);
-        Assert.Equal(409, refused.Refusal!.Status);
+        Assert.Equal(RefusalKind.Conflict, refused.Refusal!.Kind);
         Assert.Equal($"job {JobId} already ended ({name})", refused.Refusal.Detail);
     }
 
@@ -194,7 +195,7 @@ public class JobMachineTests
 
     private static readonly DateTimeOffset Deadline = T0.AddHours(1);
 
-    private static JobView Billed() =>
+    private static JobRecord Billed() =>
         JobMachine.Submit(JobId, "creator", Spec, "model0", T0, new JobBilling("q0123456789ab", 660_800, 660_800, Deadline, false, "escrow-1", 0, null)).Job;
 
     [Fact]

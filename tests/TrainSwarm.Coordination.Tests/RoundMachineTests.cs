@@ -1,3 +1,4 @@
+using TrainSwarm.Coordination.Records;
 using TrainSwarm.Coordination.Rounds;
 using TrainSwarm.Protocol.Wire;
 
@@ -15,11 +16,11 @@ public class RoundMachineTests
 
     internal const string JobId = "j0123456789ab";
 
-    internal static JobView Job(JobSpec? spec = null) => JobMachine.Submit(JobId, "creator", spec ?? Spec, "model0", T0).Job;
+    internal static JobRecord Job(JobSpec? spec = null) => JobMachine.Submit(JobId, "creator", spec ?? Spec, "model0", T0).Job;
 
-    private static RoundView OpenRound(int index = 0, JobSpec? spec = null) => RoundMachine.Open(Job(spec), index, 1, "model0", T0);
+    private static RoundRecord OpenRound(int index = 0, JobSpec? spec = null) => RoundMachine.Open(Job(spec), index, 1, "model0", T0);
 
-    private static RoundView Joined(RoundView round, params string[] nodes)
+    private static RoundRecord Joined(RoundRecord round, params string[] nodes)
     {
         var at = T0;
         foreach (var node in nodes)
@@ -31,7 +32,7 @@ public class RoundMachineTests
     }
 
     /// <summary>Round 0 in training with nodes a, b, c (full), training since T0+3 s until T0+603 s.</summary>
-    private static RoundView Training()
+    private static RoundRecord Training()
     {
         var round = RoundMachine.StartTrainingIfFull(Joined(OpenRound(), "a", "b", "c"), Spec, T0.AddSeconds(3));
         Assert.Equal(RoundStatus.Training, round.Status);
@@ -39,7 +40,7 @@ public class RoundMachineTests
     }
 
     /// <summary>Round 0 validating with a and b delivered and c dropped, validation since T0+603 s.</summary>
-    private static RoundView Validating()
+    private static RoundRecord Validating()
     {
         var round = Training();
         round = Ok(RoundMachine.Submit(round, "a", 1, "upd-a", T0.AddSeconds(100)));
@@ -55,11 +56,11 @@ public class RoundMachineTests
         return result.Value!;
     }
 
-    private static Refusal Refused<T>(Result<T> result, int status)
+    private static Refusal Refused<T>(Result<T> result, RefusalKind kind)
     {
         Assert.False(result.Ok);
         Assert.Null(result.Value);
-        Assert.Equal(status, result.Refusal!.Status);
+        Assert.Equal(kind, result.Refusal!.Kind);
         return result.Refusal;
     }
 
@@ -68,7 +69,7 @@ public class RoundMachineTests
     private static UpdateVerdict Verdict(string node, bool accepted) =>
         new(node, "upd-" + node, accepted, accepted ? null : "NaN in the update", 100, 10, 1.5, 2.3, 0.1, 1.2, 0.6, accepted ? 0.5 : 0);
 
-    private static RoundResult Result(RoundView round, string validator = "v1", params UpdateVerdict[] verdicts) =>
+    private static RoundResult Result(RoundRecord round, string validator = "v1", params UpdateVerdict[] verdicts) =>
         new(round.Id, round.Attempt, validator, round.BaseModel, "model1", "fedavg", null,
             verdicts.Length > 0 ? verdicts : [Verdict("a", true), Verdict("b", true)], Metrics);
 
@@ -126,8 +127,8 @@ public class RoundMachineTests
         var round = Joined(OpenRound(), "a", "b");
         Assert.Equal(RoundStatus.Open, round.Status);
         Assert.Equal(
-            [new ParticipantView("a", 0, 0, ParticipantStatus.Joined, T0.AddSeconds(1), null, null),
-             new ParticipantView("b", 1, 1, ParticipantStatus.Joined, T0.AddSeconds(2), null, null)],
+            [new ParticipantRecord("a", 0, 0, ParticipantStatus.Joined, T0.AddSeconds(1), null, null),
+             new ParticipantRecord("b", 1, 1, ParticipantStatus.Joined, T0.AddSeconds(2), null, null)],
             round.Participants);
         Assert.Equal(T0.AddSeconds(20), round.PhaseDeadline);
     }
@@ -167,7 +168,7 @@ public class RoundMachineTests
     public void Joining_twice_is_a_conflict()
     {
         var round = Joined(OpenRound(), "a");
-        var refusal = Refused(RoundMachine.Join(round, "a", T0.AddSeconds(5)), 409);
+        var refusal = Refused(RoundMachine.Join(round, "a", T0.AddSeconds(5)), RefusalKind.Conflict);
         Assert.Equal("Conflict", refusal.Title);
         Assert.Equal("node a already joined round j0123456789ab-r0", refusal.Detail);
     }
@@ -176,16 +177,16 @@ public class RoundMachineTests
     public void Joining_a_full_round_is_a_conflict()
     {
         var round = Joined(OpenRound(), "a", "b", "c");
-        var refusal = Refused(RoundMachine.Join(round, "d", T0.AddSeconds(5)), 409);
+        var refusal = Refused(RoundMachine.Join(round, "d", T0.AddSeconds(5)), RefusalKind.Conflict);
         Assert.Equal("round j0123456789ab-r0 is full (3 nodes)", refusal.Detail);
     }
 
     [Fact]
     public void Joining_a_round_that_is_not_open_is_a_conflict()
     {
-        var refusal = Refused(RoundMachine.Join(Training(), "d", T0.AddSeconds(5)), 409);
+        var refusal = Refused(RoundMachine.Join(Training(), "d", T0.AddSeconds(5)), RefusalKind.Conflict);
         Assert.Equal("round j0123456789ab-r0 is training, not open for joining", refusal.Detail);
-        Refused(RoundMachine.Join(Validating(), "d", T0.AddSeconds(700)), 409);
+        Refused(RoundMachine.Join(Validating(), "d", T0.AddSeconds(700)), RefusalKind.Conflict);
     }
 
     // ---- submit ----
@@ -194,7 +195,7 @@ public class RoundMachineTests
     public void Submitting_marks_the_participant_with_its_blob_and_time()
     {
         var round = Ok(RoundMachine.Submit(Training(), "b", 1, "upd-b", T0.AddSeconds(50)));
-        Assert.Equal(new ParticipantView("b", 1, 1, ParticipantStatus.Submitted, T0.AddSeconds(2), "upd-b", T0.AddSeconds(50)), round.Participants[1]);
+        Assert.Equal(new ParticipantRecord("b", 1, 1, ParticipantStatus.Submitted, T0.AddSeconds(2), "upd-b", T0.AddSeconds(50)), round.Participants[1]);
         Assert.Equal([ParticipantStatus.Joined, ParticipantStatus.Submitted, ParticipantStatus.Joined], round.Participants.Select(p => p.Status));
         Assert.Equal(RoundStatus.Training, round.Status);
     }
@@ -202,14 +203,14 @@ public class RoundMachineTests
     [Fact]
     public void Submitting_for_another_attempt_is_a_conflict()
     {
-        var refusal = Refused(RoundMachine.Submit(Training(), "a", 2, "upd-a", T0.AddSeconds(50)), 409);
+        var refusal = Refused(RoundMachine.Submit(Training(), "a", 2, "upd-a", T0.AddSeconds(50)), RefusalKind.Conflict);
         Assert.Equal("round j0123456789ab-r0 is at attempt 1; attempt 2 is over", refusal.Detail);
     }
 
     [Fact]
     public void Submitting_without_having_joined_is_forbidden()
     {
-        var refusal = Refused(RoundMachine.Submit(Training(), "z", 1, "upd-z", T0.AddSeconds(50)), 403);
+        var refusal = Refused(RoundMachine.Submit(Training(), "z", 1, "upd-z", T0.AddSeconds(50)), RefusalKind.Forbidden);
         Assert.Equal("Forbidden", refusal.Title);
         Assert.Equal("node z did not join round j0123456789ab-r0", refusal.Detail);
     }
@@ -227,7 +228,7 @@ public class RoundMachineTests
     public void Submitting_another_blob_after_delivering_is_a_conflict()
     {
         var once = Ok(RoundMachine.Submit(Training(), "a", 1, "upd-a", T0.AddSeconds(50)));
-        var refusal = Refused(RoundMachine.Submit(once, "a", 1, "upd-other", T0.AddSeconds(90)), 409);
+        var refusal = Refused(RoundMachine.Submit(once, "a", 1, "upd-other", T0.AddSeconds(90)), RefusalKind.Conflict);
         Assert.Equal("node a already delivered another update for round j0123456789ab-r0", refusal.Detail);
     }
 
@@ -235,7 +236,7 @@ public class RoundMachineTests
     public void A_dropped_node_cannot_deliver_late()
     {
         var validating = Validating();
-        var refusal = Refused(RoundMachine.Submit(validating, "c", 1, "upd-c", T0.AddSeconds(700)), 409);
+        var refusal = Refused(RoundMachine.Submit(validating, "c", 1, "upd-c", T0.AddSeconds(700)), RefusalKind.Conflict);
         Assert.Equal("round j0123456789ab-r0 no longer accepts updates from c (it is validating)", refusal.Detail);
     }
 
@@ -365,7 +366,7 @@ public class RoundMachineTests
     public void Another_validator_cannot_take_a_live_lease_but_may_after_it_lapses()
     {
         var leased = Ok(RoundMachine.TakeValidation(Validating(), "v1", Spec, T0.AddSeconds(610)));
-        var refusal = Refused(RoundMachine.TakeValidation(leased, "v2", Spec, T0.AddSeconds(909)), 409);
+        var refusal = Refused(RoundMachine.TakeValidation(leased, "v2", Spec, T0.AddSeconds(909)), RefusalKind.Conflict);
         Assert.Equal("round j0123456789ab-r0 is being validated by v1 until 2025-03-01 12:15:10Z", refusal.Detail);
         var taken = Ok(RoundMachine.TakeValidation(leased, "v2", Spec, T0.AddSeconds(910)));
         Assert.Equal("v2", taken.Validator);
@@ -384,14 +385,14 @@ public class RoundMachineTests
     [Fact]
     public void Only_a_validating_round_can_be_taken()
     {
-        var refusal = Refused(RoundMachine.TakeValidation(Training(), "v1", Spec, T0.AddSeconds(10)), 409);
+        var refusal = Refused(RoundMachine.TakeValidation(Training(), "v1", Spec, T0.AddSeconds(10)), RefusalKind.Conflict);
         Assert.Equal("round j0123456789ab-r0 is training, not waiting for validation", refusal.Detail);
-        Refused(RoundMachine.TakeValidation(OpenRound(), "v1", Spec, T0), 409);
+        Refused(RoundMachine.TakeValidation(OpenRound(), "v1", Spec, T0), RefusalKind.Conflict);
     }
 
     // ---- results ----
 
-    private static RoundView Leased() => Ok(RoundMachine.TakeValidation(Validating(), "v1", Spec, T0.AddSeconds(610)));
+    private static RoundRecord Leased() => Ok(RoundMachine.TakeValidation(Validating(), "v1", Spec, T0.AddSeconds(610)));
 
     [Fact]
     public void A_result_from_the_lease_holder_with_one_verdict_per_delivery_passes()
@@ -407,7 +408,7 @@ public class RoundMachineTests
     {
         var round = Training();
         var refusal = RoundMachine.CheckResult(round, Result(round), "v1");
-        Assert.Equal(409, refusal!.Status);
+        Assert.Equal(RefusalKind.Conflict, refusal!.Kind);
         Assert.Equal("round j0123456789ab-r0 is training, not waiting for a result", refusal.Detail);
     }
 
@@ -416,10 +417,10 @@ public class RoundMachineTests
     {
         var round = Leased();
         var wrongAttempt = RoundMachine.CheckResult(round, Result(round) with { Attempt = 2 }, "v1");
-        Assert.Equal(409, wrongAttempt!.Status);
+        Assert.Equal(RefusalKind.Conflict, wrongAttempt!.Kind);
         Assert.Equal("the result is for j0123456789ab-r0 attempt 2, the round is at attempt 1", wrongAttempt.Detail);
         var wrongRound = RoundMachine.CheckResult(round, Result(round) with { RoundId = "j0123456789ab-r1" }, "v1");
-        Assert.Equal(409, wrongRound!.Status);
+        Assert.Equal(RefusalKind.Conflict, wrongRound!.Kind);
     }
 
     [Fact]
@@ -427,10 +428,10 @@ public class RoundMachineTests
     {
         var round = Leased();
         var notHolder = RoundMachine.CheckResult(round, Result(round, "v2"), "v2");
-        Assert.Equal(403, notHolder!.Status);
+        Assert.Equal(RefusalKind.Forbidden, notHolder!.Kind);
         Assert.Equal("round j0123456789ab-r0 is leased to v1, not to v2", notHolder.Detail);
         // The holder relaying a result that names another validator.
-        Assert.Equal(403, RoundMachine.CheckResult(round, Result(round, "v2"), "v1")!.Status);
+        Assert.Equal(RefusalKind.Forbidden, RoundMachine.CheckResult(round, Result(round, "v2"), "v1")!.Kind);
         var unleased = Validating();
         Assert.Equal("round j0123456789ab-r0 is leased to nobody, not to v1", RoundMachine.CheckResult(unleased, Result(unleased), "v1")!.Detail);
     }
@@ -440,7 +441,7 @@ public class RoundMachineTests
     {
         var round = Leased();
         var refusal = RoundMachine.CheckResult(round, Result(round) with { BaseModel = "model9" }, "v1");
-        Assert.Equal(400, refusal!.Status);
+        Assert.Equal(RefusalKind.Invalid, refusal!.Kind);
         Assert.Equal("Invalid request", refusal.Title);
         Assert.Equal("the result starts from model9, the round from model0", refusal.Detail);
     }
@@ -459,7 +460,7 @@ public class RoundMachineTests
         foreach (var verdicts in wrong)
         {
             var refusal = RoundMachine.CheckResult(round, Result(round, "v1", verdicts), "v1");
-            Assert.Equal(400, refusal!.Status);
+            Assert.Equal(RefusalKind.Invalid, refusal!.Kind);
             Assert.Equal("the result must hold exactly one verdict per delivered update", refusal.Detail);
         }
     }

@@ -23,7 +23,10 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     private WebApplication? _app;
 
     /// <summary>Where the coordinator keeps its database, key and blobs.</summary>
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "ts-coordinator-tests-" + Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "ts-coordinator-tests-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The coordinator's clock; null runs it on the real one.</summary>
+    public TimeProvider? Clock { get; init; }
 
     /// <summary>A PostgreSQL connection string for the coordinator's state; null keeps it in SQLite under <see cref="DataDirectory"/>.</summary>
     public string? Database { get; init; }
@@ -46,6 +49,7 @@ public sealed class CoordinatorFixture : IAsyncLifetime
             Database = Database,
             Devnet = true,
             MaxBlobBytes = MaxBlobBytes,
+            Clock = Clock ?? TimeProvider.System,
         });
         await _app.StartAsync();
         BaseAddress = new Uri(CoordinatorHost.ListeningAddress(_app));

@@ -1,6 +1,6 @@
 using System.Net;
 using TrainSwarm.Ledger;
-using TrainSwarm.Coordinator.State;
+using TrainSwarm.Coordinator.UseCases;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
 using static TrainSwarm.Coordinator.Tests.Problems;
@@ -43,9 +43,9 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         Assert.Equal("ok", first.Status);
         Assert.True(first.Sequence > 0);
         Assert.Equal((1_234_567L, 0L, 0L), await MoneyAsync(actor.Address));
-        var most = await client.FaucetAsync(SwarmService.MaxFaucetAmount);
+        var most = await client.FaucetAsync(MintFromFaucet.MaxAmount);
         Assert.True(most.Sequence > first.Sequence);
-        Assert.Equal((1_234_567L + SwarmService.MaxFaucetAmount, 0L, 0L), await MoneyAsync(actor.Address));
+        Assert.Equal((1_234_567L + MintFromFaucet.MaxAmount, 0L, 0L), await MoneyAsync(actor.Address));
         var minted = await client.LedgerTransferAsync(first.Id);
         Assert.Equal((TransferKind.Single, Reason.Mint, 1_234_567L, TransferWire.Hex(MarketIds.Wallet(actor.Address))),
             (minted.Kind, minted.Reason, minted.Amount, minted.CreditAccount));
@@ -55,7 +55,7 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
     [Theory]
     [InlineData(0L)]
     [InlineData(-1L)]
-    [InlineData(SwarmService.MaxFaucetAmount + 1)]
+    [InlineData(MintFromFaucet.MaxAmount + 1)]
     [InlineData(long.MaxValue)]
     public async Task A_faucet_amount_out_of_range_is_400_and_mints_nothing(long amount)
     {
@@ -142,7 +142,8 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         using var payer = await swarm.ActorAsync("creator");
         using var payee = await swarm.ActorAsync("creator");
         using var client = swarm.Client(payer);
-        var outcome = await client.TransferAsync(TransferRequest.Single(TestId("pay", payer), MarketIds.Wallet(payer.Address), MarketIds.Wallet(payee.Address), 250_000, Reason.Transfer));
+        var pay = TransferRequest.Single(TestId("pay", payer), MarketIds.Wallet(payer.Address), MarketIds.Wallet(payee.Address), 250_000, Reason.Transfer);
+        var outcome = await client.TransferAsync(pay);
         Assert.Equal("ok", outcome.Status);
         Assert.Equal((CoordinatorFixture.StartingFunds - 250_000, 0L, 0L), await MoneyAsync(payer.Address));
         Assert.Equal((CoordinatorFixture.StartingFunds + 250_000, 0L, 0L), await MoneyAsync(payee.Address));
@@ -164,13 +165,16 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
 
         foreach (var (key, reserved) in new[] { (creator, budget), (node, stake) })
         {
-            var request = TransferRequest.Single(TestId("spend-reserved", key), MarketIds.Wallet(key.Address), MarketIds.Wallet(payee.Address), CoordinatorFixture.StartingFunds, Reason.Transfer);
+            var request = TransferRequest.Single(TestId("spend-reserved", key), MarketIds.Wallet(key.Address), MarketIds.Wallet(payee.Address),
+                CoordinatorFixture.StartingFunds, Reason.Transfer);
             using (var response = await PostTransferAsync(key, request))
                 await AssertAsync(response, HttpStatusCode.PaymentRequired);
-            Assert.Equal((CoordinatorFixture.StartingFunds - reserved, reserved), ((await MoneyAsync(key.Address)).Wallet, (await MoneyAsync(key.Address)).Reserved));
+            Assert.Equal((CoordinatorFixture.StartingFunds - reserved, reserved),
+                ((await MoneyAsync(key.Address)).Wallet, (await MoneyAsync(key.Address)).Reserved));
             // What is available can be spent, to the last micro-token.
             using var client = swarm.Client(key);
-            Assert.Equal("ok", (await client.TransferAsync(request with { Id = TestId("spend-available", key), Amount = CoordinatorFixture.StartingFunds - reserved })).Status);
+            var available = request with { Id = TestId("spend-available", key), Amount = CoordinatorFixture.StartingFunds - reserved };
+            Assert.Equal("ok", (await client.TransferAsync(available)).Status);
             Assert.Equal((0L, reserved), ((await MoneyAsync(key.Address)).Wallet, (await MoneyAsync(key.Address)).Reserved));
         }
         Assert.Equal(2 * CoordinatorFixture.StartingFunds - budget - stake, (await MoneyAsync(payee.Address)).Wallet);
@@ -187,7 +191,8 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
     {
         using var node = await swarm.NodeAsync("fashion-mnist");
         using var other = await swarm.ActorAsync("creator");
-        var request = new TransferRequest(TestId($"{kind}-{reason}", node), kind, MarketIds.Wallet(node.Address), MarketIds.Wallet(other.Address), 1_000, reason,
+        var request = new TransferRequest(TestId($"{kind}-{reason}", node), kind, MarketIds.Wallet(node.Address), MarketIds.Wallet(other.Address), 1_000,
+            reason,
             TimeoutSeconds: kind == TransferKind.Pending ? 3600u : 0u);
         using var response = await PostTransferAsync(node, request);
         var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
@@ -203,7 +208,8 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
     {
         using var thief = await swarm.NodeAsync("fashion-mnist");
         using var victim = await swarm.NodeAsync("fashion-mnist");
-        var request = TransferRequest.Single(TestId("steal", thief), MarketIds.Wallet(victim.Address), MarketIds.Wallet(thief.Address), 1_000_000, Reason.Transfer);
+        var request = TransferRequest.Single(TestId("steal", thief), MarketIds.Wallet(victim.Address), MarketIds.Wallet(thief.Address), 1_000_000,
+            Reason.Transfer);
         using (var response = await PostTransferAsync(thief, request))
             await AssertAsync(response, HttpStatusCode.Forbidden);
         Assert.Equal((CoordinatorFixture.StartingFunds, 0L, 0L), await MoneyAsync(victim.Address));
@@ -217,7 +223,8 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
     {
         using var owner = await swarm.ActorAsync("creator");
         using var sender = await swarm.ActorAsync("creator");
-        var request = TransferRequest.Single(TestId("relay", owner), MarketIds.Wallet(owner.Address), MarketIds.Wallet(sender.Address), 1_000, Reason.Transfer);
+        var request = TransferRequest.Single(TestId("relay", owner), MarketIds.Wallet(owner.Address), MarketIds.Wallet(sender.Address), 1_000,
+            Reason.Transfer);
         using (var response = await PostSignedAsync(sender, Routes.LedgerTransfers, SignedTransferWire.Sign(request, owner)))
             await AssertAsync(response, HttpStatusCode.Forbidden);
         Assert.Equal((CoordinatorFixture.StartingFunds, 0L, 0L), await MoneyAsync(owner.Address));
@@ -241,7 +248,8 @@ public sealed class LedgerApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         Assert.Equal(Enumerable.Range(1, entries.Count).Select(i => (long)i), entries.Select(e => e.Sequence));
         for (var i = 1; i < entries.Count; i++)
             Assert.Equal(entries[i - 1].Hash, entries[i].PreviousHash);
-        Assert.Contains(entries, e => e.Transfer is { Reason: Reason.Mint, Amount: 7 } t && t.CreditAccount == TransferWire.Hex(MarketIds.Wallet(actor.Address)));
+        Assert.Contains(entries, e =>
+            e.Transfer is { Reason: Reason.Mint, Amount: 7 } t && t.CreditAccount == TransferWire.Hex(MarketIds.Wallet(actor.Address)));
         using var badPage = await swarm.Http.GetAsync(new Uri(swarm.BaseAddress, $"{Routes.LedgerEntries}?after=0&limit=0"));
         await AssertAsync(badPage, HttpStatusCode.BadRequest);
         await swarm.AssertLedgerOkAsync();

@@ -1,3 +1,4 @@
+using TrainSwarm.Coordination.Records;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Coordination.Rounds;
@@ -6,9 +7,10 @@ namespace TrainSwarm.Coordination.Rounds;
 public static class JobMachine
 {
     /// <summary>A new running job whose round 0 starts from <paramref name="initialModel"/>.</summary>
-    public static (JobView Job, RoundView Round) Submit(string id, string creator, JobSpec spec, string initialModel, DateTimeOffset now, JobBilling? billing = null)
+    public static (JobRecord Job, RoundRecord Round) Submit(
+        string id, string creator, JobSpec spec, string initialModel, DateTimeOffset now, JobBilling? billing = null)
     {
-        var job = new JobView(id, creator, spec, JobStatus.Running, null, 0, 0, initialModel, initialModel, null, now, null, null, billing);
+        var job = new JobRecord(id, creator, spec, JobStatus.Running, null, 0, 0, initialModel, initialModel, null, now, null, null, billing);
         return (job, RoundMachine.Open(job, 0, 1, initialModel, now));
     }
 
@@ -17,7 +19,8 @@ public static class JobMachine
     /// too many failed attempts, budget spent). Returns the new job and the round to open, if any.
     /// </summary>
     /// <param name="budgetSpent">What is left of the budget cannot pay another update (only a partial budget gets here).</param>
-    public static (JobView Job, RoundView? Next, Happening? Ended) AfterRound(JobView job, RoundView closed, RoundResult? result, bool retry, DateTimeOffset now, bool budgetSpent = false)
+    public static (JobRecord Job, RoundRecord? Next, Happening? Ended) AfterRound(
+        JobRecord job, RoundRecord closed, RoundResult? result, bool retry, DateTimeOffset now, bool budgetSpent = false)
     {
         if (retry)
         {
@@ -28,7 +31,8 @@ public static class JobMachine
         var metrics = result!.Metrics;
         job = job with { RoundsDone = job.RoundsDone + 1, ModelBlob = result.NewModel, StrategyStateBlob = result.StrategyStateBlob, LastMetrics = metrics };
         if (job.Spec.TargetAccuracy is { } target && metrics.HoldoutAccuracy >= target)
-            return End(job, JobStatus.Completed, $"target holdout accuracy {target:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);
+            return End(job, JobStatus.Completed,
+                $"target holdout accuracy {target:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);
         if (job.RoundsDone >= job.Spec.Rounds)
             return End(job, JobStatus.Completed, $"all {job.Spec.Rounds} rounds done", now);
         if (budgetSpent)
@@ -38,7 +42,7 @@ public static class JobMachine
     }
 
     /// <summary>The creator stops a running job; the model so far stays downloadable.</summary>
-    public static Result<JobView> Cancel(JobView job, string actor, DateTimeOffset now)
+    public static Result<JobRecord> Cancel(JobRecord job, string actor, DateTimeOffset now)
     {
         if (actor != job.Creator)
             return Refusal.Forbidden($"only the job's creator {job.Creator} may cancel it");
@@ -48,7 +52,7 @@ public static class JobMachine
     }
 
     /// <summary>A running job whose deadline has passed ends as expired; null when it has none or it has not passed.</summary>
-    public static (JobView Job, Happening Ended)? Expire(JobView job, DateTimeOffset now)
+    public static (JobRecord Job, Happening Ended)? Expire(JobRecord job, DateTimeOffset now)
     {
         if (job.Status != JobStatus.Running || job.Billing is not { } billing || now < billing.Deadline)
             return null;
@@ -56,6 +60,7 @@ public static class JobMachine
         return (ended, what!);
     }
 
-    private static (JobView Job, RoundView? Next, Happening? Ended) End(JobView job, JobStatus status, string reason, DateTimeOffset now) =>
-        (job with { Status = status, StatusReason = reason, FinishedAt = now }, null, new Happening(EventTypes.JobDone, null, $"job {job.Id} {status.ToString().ToLowerInvariant()}: {reason}"));
+    private static (JobRecord Job, RoundRecord? Next, Happening? Ended) End(JobRecord job, JobStatus status, string reason, DateTimeOffset now) =>
+        (job with { Status = status, StatusReason = reason, FinishedAt = now }, null,
+            new Happening(EventTypes.JobDone, null, $"job {job.Id} {status.ToString().ToLowerInvariant()}: {reason}"));
 }

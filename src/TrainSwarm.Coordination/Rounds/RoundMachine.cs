@@ -1,3 +1,4 @@
+using TrainSwarm.Coordination.Records;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Coordination.Rounds;
@@ -17,7 +18,7 @@ public static class RoundMachine
     public static string RoundId(string jobId, int index) => $"{jobId}-r{index}";
 
     /// <summary>A fresh attempt of a round, open for joining.</summary>
-    public static RoundView Open(JobView job, int index, int attempt, string baseModel, DateTimeOffset now) => new(
+    public static RoundRecord Open(JobRecord job, int index, int attempt, string baseModel, DateTimeOffset now) => new(
         RoundId(job.Id, index), job.Id, index, attempt, RoundStatus.Open, RoundSeed(job.Spec.Seed, index, attempt), baseModel,
         job.Spec.Dataset, job.Spec.Layers is null ? job.Spec.Model : "custom", job.Spec.MinNodes, job.Spec.MaxNodes,
         job.Spec.InnerSteps, job.Spec.BatchSize, now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
@@ -33,7 +34,7 @@ public static class RoundMachine
     }
 
     /// <summary>A node joins an open round: it gets the next slot and a shard that rotates with the round index.</summary>
-    public static Result<RoundView> Join(RoundView round, string node, DateTimeOffset now)
+    public static Result<RoundRecord> Join(RoundRecord round, string node, DateTimeOffset now)
     {
         if (round.Status != RoundStatus.Open)
             return Refusal.Conflict($"round {round.Id} is {Name(round.Status)}, not open for joining");
@@ -43,16 +44,19 @@ public static class RoundMachine
             return Refusal.Conflict($"round {round.Id} is full ({round.MaxNodes} nodes)");
         var slot = round.Participants.Count;
         var shard = (slot + round.Index) % round.MaxNodes;
-        var joined = round with { Participants = [.. round.Participants, new ParticipantView(node, slot, shard, ParticipantStatus.Joined, now, null, null)] };
+        var joined = round with
+        {
+            Participants = [.. round.Participants, new ParticipantRecord(node, slot, shard, ParticipantStatus.Joined, now, null, null)],
+        };
         return joined;
     }
 
     /// <summary>Starts training when the round is full; the joined nodes then have the job's training time.</summary>
-    public static RoundView StartTrainingIfFull(RoundView round, JobSpec spec, DateTimeOffset now) =>
+    public static RoundRecord StartTrainingIfFull(RoundRecord round, JobSpec spec, DateTimeOffset now) =>
         round.Status == RoundStatus.Open && round.Participants.Count >= round.MaxNodes ? StartTraining(round, spec, now) : round;
 
     /// <summary>A joined node delivers its update (already checked to be stored); the last delivery starts validation.</summary>
-    public static Result<RoundView> Submit(RoundView round, string node, int attempt, string updateBlob, DateTimeOffset now)
+    public static Result<RoundRecord> Submit(RoundRecord round, string node, int attempt, string updateBlob, DateTimeOffset now)
     {
         if (attempt != round.Attempt)
             return Refusal.Conflict($"round {round.Id} is at attempt {round.Attempt}; attempt {attempt} is over");
@@ -71,7 +75,7 @@ public static class RoundMachine
     /// Applies the clock: closes phases whose deadline passed. Returns the new round and what happened; a round
     /// that must be retried comes back as <see cref="RoundStatus.Done"/> with <see cref="TickResult.Retry"/> set.
     /// </summary>
-    public static TickResult Tick(RoundView round, JobSpec spec, DateTimeOffset now)
+    public static TickResult Tick(RoundRecord round, JobSpec spec, DateTimeOffset now)
     {
         var happened = new List<Happening>();
         switch (round.Status)
@@ -94,7 +98,8 @@ public static class RoundMachine
                     happened.Add(new(EventTypes.NodeDropped, late.Node, $"round {round.Index}: node missed the training deadline"));
                 round = round with
                 {
-                    Participants = round.Participants.Select(p => p.Status == ParticipantStatus.Joined ? p with { Status = ParticipantStatus.Dropped } : p).ToList(),
+                    Participants = round.Participants
+                        .Select(p => p.Status == ParticipantStatus.Joined ? p with { Status = ParticipantStatus.Dropped } : p).ToList(),
                 };
                 if (Delivered(round) >= round.MinNodes)
                 {
@@ -103,7 +108,8 @@ public static class RoundMachine
                 }
                 else
                 {
-                    happened.Add(new(EventTypes.RoundRetried, null, $"round {round.Index}: only {Delivered(round)} of at least {round.MinNodes} updates arrived"));
+                    happened.Add(new(EventTypes.RoundRetried, null,
+                        $"round {round.Index}: only {Delivered(round)} of at least {round.MinNodes} updates arrived"));
                     return new TickResult(round with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now }, happened, Retry: true);
                 }
                 break;
@@ -115,7 +121,7 @@ public static class RoundMachine
     }
 
     /// <summary>A validator takes (or renews) a validating round; another validator's live lease wins.</summary>
-    public static Result<RoundView> TakeValidation(RoundView round, string validator, JobSpec spec, DateTimeOffset now)
+    public static Result<RoundRecord> TakeValidation(RoundRecord round, string validator, JobSpec spec, DateTimeOffset now)
     {
         if (round.Status != RoundStatus.Validating)
             return Refusal.Conflict($"round {round.Id} is {Name(round.Status)}, not waiting for validation");
@@ -125,7 +131,7 @@ public static class RoundMachine
     }
 
     /// <summary>Checks that <paramref name="result"/> may close the round: right attempt, lease holder, one verdict per delivered update.</summary>
-    public static Refusal? CheckResult(RoundView round, RoundResult result, string validator)
+    public static Refusal? CheckResult(RoundRecord round, RoundResult result, string validator)
     {
         if (round.Status != RoundStatus.Validating)
             return Refusal.Conflict($"round {round.Id} is {Name(round.Status)}, not waiting for a result");
@@ -142,34 +148,37 @@ public static class RoundMachine
     }
 
     /// <summary>Closes the round with a checked result. Too few accepted updates make it a retry.</summary>
-    public static TickResult Finish(RoundView round, RoundResult result, DateTimeOffset now)
+    public static TickResult Finish(RoundRecord round, RoundResult result, DateTimeOffset now)
     {
         var accepted = result.Verdicts.Count(v => v.Accepted);
         var done = round with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now, Metrics = accepted >= round.MinNodes ? result.Metrics : null,
             NewModel = accepted >= round.MinNodes ? result.NewModel : null };
         var happened = result.Verdicts.Select(v => new Happening(EventTypes.UpdateScored, v.Node,
-            v.Accepted ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}" : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();
+            v.Accepted
+                ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}"
+                : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();
         if (accepted < round.MinNodes)
         {
             happened.Add(new(EventTypes.RoundRetried, null, $"round {round.Index}: only {accepted} of at least {round.MinNodes} updates accepted"));
             return new TickResult(done, happened, Retry: true);
         }
         happened.Add(new(EventTypes.RoundDone, null,
-            $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, test {result.Metrics.TestAccuracy:P2}",
+            $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, "
+            + $"test {result.Metrics.TestAccuracy:P2}",
             result.Metrics));
         return new TickResult(done, happened, Retry: false);
     }
 
-    private static RoundView StartTraining(RoundView round, JobSpec spec, DateTimeOffset now) =>
+    private static RoundRecord StartTraining(RoundRecord round, JobSpec spec, DateTimeOffset now) =>
         round with { Status = RoundStatus.Training, TrainingAt = now, PhaseDeadline = now.AddSeconds(spec.TrainSeconds) };
 
-    private static RoundView StartValidating(RoundView round, JobSpec spec, DateTimeOffset now) =>
+    private static RoundRecord StartValidating(RoundRecord round, JobSpec spec, DateTimeOffset now) =>
         round with { Status = RoundStatus.Validating, ValidatingAt = now, PhaseDeadline = now.AddSeconds(spec.ValidateSeconds), Validator = null };
 
-    private static int Delivered(RoundView round) => round.Participants.Count(p => p.Status == ParticipantStatus.Submitted);
+    private static int Delivered(RoundRecord round) => round.Participants.Count(p => p.Status == ParticipantStatus.Submitted);
 
     private static string Name(RoundStatus status) => status.ToString().ToLowerInvariant();
 }
 
 /// <summary>A round after the clock was applied, what happened, and whether the round must be run again.</summary>
-public sealed record TickResult(RoundView Round, IReadOnlyList<Happening> Happened, bool Retry);
+public sealed record TickResult(RoundRecord Round, IReadOnlyList<Happening> Happened, bool Retry);

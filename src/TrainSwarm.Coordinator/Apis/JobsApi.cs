@@ -2,8 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using TrainSwarm.Coordinator.Auth;
+using TrainSwarm.Coordinator.Queries;
 using TrainSwarm.Coordinator.State;
+using TrainSwarm.Coordinator.UseCases;
 using TrainSwarm.Protocol.Wire;
+using TrainSwarm.Storage.Blobs;
 
 namespace TrainSwarm.Coordinator.Apis;
 
@@ -15,41 +18,41 @@ public static class JobsApi
 
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Routes.Jobs, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        app.MapPost(Routes.Jobs, async (HttpContext http, SubmitJob submit, CancellationToken ct) =>
         {
             var signed = SignedRequest.From(http);
-            var job = await swarm.SubmitJobAsync(signed.Actor, signed.Read<JobSubmission>(), ct);
+            var job = (await submit.SubmitAsync(signed.Actor, signed.Read<JobSubmission>(), ct)).ToView();
             return TypedResults.Created(Routes.Job(job.Id), job);
         }).AddEndpointFilter(new SignatureFilter()).WithSummary("Submit a job with its quote and the creator's signed escrow of the budget");
         // Unsigned: a quote moves no money. The body is read by hand so a malformed one is the same 400 as on submit.
-        app.MapPost(Routes.JobQuote, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        app.MapPost(Routes.JobQuote, async (HttpContext http, QuoteJob quotes, CancellationToken ct) =>
         {
             var body = await SignatureFilter.ReadBodyAsync(http.Request, MaxSpecBytes, ct);
-            var quote = await swarm.QuoteAsync(SignedRequest.Parse<JobSpec>(body), ct);
+            var quote = await quotes.QuoteAsync(SignedRequest.Parse<JobSpec>(body), ct);
             return TypedResults.Created(Routes.Quote(quote.Id), quote);
         }).WithSummary("Price a job spec: compute, fees, expected duration; valid for a stated time");
-        app.MapGet(Routes.Quotes + "/{id}", async (string id, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.QuoteByIdAsync(Ids.Quote(id), ct) ?? throw ApiProblemException.NotFound($"no quote {id}")))
+        app.MapGet(Routes.Quotes + "/{id}", async (string id, JobQueries jobs, CancellationToken ct) =>
+            TypedResults.Ok(await jobs.QuoteAsync(Ids.Quote(id), ct) ?? throw Refuse.NotFound($"no quote {id}")))
             .WithSummary("One quote");
-        app.MapGet(Routes.Jobs, async (SwarmService swarm, CancellationToken ct) => TypedResults.Ok(await swarm.JobsAsync(ct)))
+        app.MapGet(Routes.Jobs, async (JobQueries jobs, CancellationToken ct) => TypedResults.Ok(await jobs.JobsAsync(ct)))
             .WithSummary("All jobs, newest first");
-        app.MapGet(Routes.Jobs + "/{id}", async (string id, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.JobAsync(Ids.Job(id), ct) ?? throw ApiProblemException.NotFound($"no job {id}")))
+        app.MapGet(Routes.Jobs + "/{id}", async (string id, JobQueries jobs, CancellationToken ct) =>
+            TypedResults.Ok(await jobs.JobAsync(Ids.Job(id), ct) ?? throw Refuse.NotFound($"no job {id}")))
             .WithSummary("One job");
-        app.MapGet(Routes.Jobs + "/{id}/rounds", async (string id, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.JobRoundsAsync(Ids.Job(id), ct) ?? throw ApiProblemException.NotFound($"no job {id}")))
+        app.MapGet(Routes.Jobs + "/{id}/rounds", async (string id, JobQueries jobs, CancellationToken ct) =>
+            TypedResults.Ok(await jobs.JobRoundsAsync(Ids.Job(id), ct) ?? throw Refuse.NotFound($"no job {id}")))
             .WithSummary("Every attempt of every round of a job");
-        app.MapGet(Routes.Jobs + "/{id}/model", async (string id, SwarmService swarm, CancellationToken ct) =>
+        app.MapGet(Routes.Jobs + "/{id}/model", async (string id, JobQueries jobs, BlobStore blobs, CancellationToken ct) =>
         {
-            var job = await swarm.JobAsync(Ids.Job(id), ct) ?? throw ApiProblemException.NotFound($"no job {id}");
-            var stream = swarm.Blobs.OpenRead(job.ModelBlob) ?? throw ApiProblemException.NotFound($"the model blob {job.ModelBlob} is missing");
+            var job = await jobs.JobAsync(Ids.Job(id), ct) ?? throw Refuse.NotFound($"no job {id}");
+            var stream = blobs.OpenRead(job.ModelBlob) ?? throw Refuse.NotFound($"the model blob {job.ModelBlob} is missing");
             return TypedResults.File(stream, "application/octet-stream", $"{job.Id}-round{job.RoundsDone}.safetensors");
         }).WithSummary("The job's current (or final) global model, as safetensors");
-        app.MapGet(Routes.Jobs + "/{id}/invoice", async (string id, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.InvoiceAsync(Ids.Job(id), ct) ?? throw ApiProblemException.NotFound($"no job {id} with billing")))
+        app.MapGet(Routes.Jobs + "/{id}/invoice", async (string id, InvoiceQuery invoices, CancellationToken ct) =>
+            TypedResults.Ok(await invoices.InvoiceAsync(Ids.Job(id), ct) ?? throw Refuse.NotFound($"no job {id} with billing")))
             .WithSummary("The job's itemized invoice: quote, reservation, each round's payouts and fees, refund, with ledger entries");
-        app.MapPost(Routes.Jobs + "/{id}/cancel", async (string id, HttpContext http, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.CancelJobAsync(SignedRequest.From(http).Actor, Ids.Job(id), ct)))
+        app.MapPost(Routes.Jobs + "/{id}/cancel", async (string id, HttpContext http, CancelJob cancel, CancellationToken ct) =>
+            TypedResults.Ok((await cancel.CancelAsync(SignedRequest.From(http).Actor, Ids.Job(id), ct)).ToView()))
             .AddEndpointFilter(new SignatureFilter()).WithSummary("Cancel a running job (creator only)");
         return app;
     }

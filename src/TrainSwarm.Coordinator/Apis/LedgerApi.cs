@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using TrainSwarm.Coordinator.Auth;
+using TrainSwarm.Coordinator.Queries;
 using TrainSwarm.Coordinator.State;
+using TrainSwarm.Coordinator.UseCases;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Coordinator.Apis;
@@ -15,10 +17,10 @@ public static class LedgerApi
 
     public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Ledger + "/balances/{address}", async (string address, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.BalancesAsync(Ids.Address(address), ct)))
+        app.MapGet(Routes.Ledger + "/balances/{address}", async (string address, LedgerQueries ledger, CancellationToken ct) =>
+            TypedResults.Ok(await ledger.BalancesAsync(Ids.Address(address), ct)))
             .WithSummary("An actor's accounts: wallet (available and reserved), claimable rewards, stakes, fees");
-        app.MapGet(Routes.LedgerTransfers + "/{id}", async (string id, SwarmService swarm, CancellationToken ct) =>
+        app.MapGet(Routes.LedgerTransfers + "/{id}", async (string id, LedgerQueries ledger, CancellationToken ct) =>
         {
             UInt128 parsed;
             try
@@ -27,27 +29,27 @@ public static class LedgerApi
             }
             catch (FormatException e)
             {
-                throw ApiProblemException.BadRequest(e.Message);
+                throw Refuse.Invalid(e.Message);
             }
-            return TypedResults.Ok(await swarm.TransferAsync(parsed, ct) ?? throw ApiProblemException.NotFound($"no transfer {id}"));
+            return TypedResults.Ok(await ledger.TransferAsync(parsed, ct) ?? throw Refuse.NotFound($"no transfer {id}"));
         }).WithSummary("One committed transfer");
-        app.MapGet(Routes.LedgerEntries, async (long? after, int? limit, SwarmService swarm, CancellationToken ct) =>
+        app.MapGet(Routes.LedgerEntries, async (long? after, int? limit, LedgerQueries ledger, CancellationToken ct) =>
         {
             if (after is < 0 || limit is < 1 or > MaxPage)
-                throw ApiProblemException.BadRequest($"after must be ≥ 0 and limit between 1 and {MaxPage}");
-            return TypedResults.Ok(await swarm.LedgerEntriesAsync(after ?? 0, limit ?? 100, ct));
+                throw Refuse.Invalid($"after must be ≥ 0 and limit between 1 and {MaxPage}");
+            return TypedResults.Ok(await ledger.EntriesAsync(after ?? 0, limit ?? 100, ct));
         }).WithSummary("Committed entries after a sequence number, oldest first, each with its hash");
-        app.MapGet(Routes.LedgerVerify, async (SwarmService swarm, CancellationToken ct) => TypedResults.Ok(await swarm.VerifyLedgerAsync(ct)))
+        app.MapGet(Routes.LedgerVerify, async (LedgerQueries ledger, CancellationToken ct) => TypedResults.Ok(await ledger.VerifyAsync(ct)))
             .WithSummary("Replay the ledger: every hash, signature, authorization and balance");
-        app.MapPost(Routes.LedgerTransfers, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        app.MapPost(Routes.LedgerTransfers, async (HttpContext http, ActorTransfer transfers, CancellationToken ct) =>
         {
             var request = SignedRequest.From(http);
-            return TypedResults.Ok(await swarm.ActorTransferAsync(request.Actor, request.Read<SignedTransferWire>(), ct));
+            return TypedResults.Ok(await transfers.SubmitAsync(request.Actor, request.Read<SignedTransferWire>(), ct));
         }).AddEndpointFilter(new SignatureFilter()).WithSummary("An actor's own signed transfer (claims, payments between wallets)");
-        app.MapPost(Routes.Faucet, async (HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        app.MapPost(Routes.Faucet, async (HttpContext http, MintFromFaucet faucet, CancellationToken ct) =>
         {
             var request = SignedRequest.From(http);
-            return TypedResults.Ok(await swarm.FaucetAsync(request.Actor, request.Read<FaucetRequest>().Amount, ct));
+            return TypedResults.Ok(await faucet.MintAsync(request.Actor, request.Read<FaucetRequest>().Amount, ct));
         }).AddEndpointFilter(new SignatureFilter()).WithSummary("Mint tokens into the signer's wallet (devnet only)");
         return app;
     }

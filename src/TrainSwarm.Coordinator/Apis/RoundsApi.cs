@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using TrainSwarm.Coordinator.Auth;
+using TrainSwarm.Coordinator.Queries;
 using TrainSwarm.Coordinator.State;
+using TrainSwarm.Coordinator.UseCases;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Coordinator.Apis;
@@ -12,41 +14,43 @@ public static class RoundsApi
 {
     public static IEndpointRouteBuilder MapRoundsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Rounds, async (string? status, string? job, SwarmService swarm, CancellationToken ct) =>
+        app.MapGet(Routes.Rounds, async (string? status, string? job, RoundQueries rounds, CancellationToken ct) =>
         {
             RoundStatus? filter = status is null ? null
                 : Enum.TryParse<RoundStatus>(status, ignoreCase: true, out var s) && !int.TryParse(status, out _) ? s
-                : throw ApiProblemException.BadRequest($"status must be one of open, training, validating, done; not '{status}'");
-            return TypedResults.Ok(await swarm.RoundsAsync(filter, job is null ? null : Ids.Job(job), ct));
+                : throw Refuse.Invalid($"status must be one of open, training, validating, done; not '{status}'");
+            return TypedResults.Ok(await rounds.RoundsAsync(filter, job is null ? null : Ids.Job(job), ct));
         }).WithSummary("Rounds (current attempts), filtered by status and job");
-        app.MapGet(Routes.Rounds + "/{id}", async (string id, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.RoundAsync(Ids.Round(id), ct) ?? throw ApiProblemException.NotFound($"no round {id}")))
+        app.MapGet(Routes.Rounds + "/{id}", async (string id, RoundQueries rounds, CancellationToken ct) =>
+            TypedResults.Ok(await rounds.RoundAsync(Ids.Round(id), ct) ?? throw Refuse.NotFound($"no round {id}")))
             .WithSummary("One round");
-        app.MapGet(Routes.Rounds + "/{id}/updates", async (string id, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.RoundUpdatesAsync(Ids.Round(id), ct) ?? throw ApiProblemException.NotFound($"no round {id}")))
+        app.MapGet(Routes.Rounds + "/{id}/updates", async (string id, RoundQueries rounds, CancellationToken ct) =>
+            TypedResults.Ok(await rounds.UpdatesAsync(Ids.Round(id), ct) ?? throw Refuse.NotFound($"no round {id}")))
             .WithSummary("Updates delivered to the round's current attempt, with their signed receipts");
-        app.MapGet(Routes.Rounds + "/{id}/result", async (string id, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.RoundResultAsync(Ids.Round(id), ct) ?? throw ApiProblemException.NotFound($"round {id} has no result yet")))
+        app.MapGet(Routes.Rounds + "/{id}/result", async (string id, RoundQueries rounds, CancellationToken ct) =>
+            TypedResults.Ok(await rounds.ResultAsync(Ids.Round(id), ct) ?? throw Refuse.NotFound($"round {id} has no result yet")))
             .WithSummary("The validator's signed result: every verdict, its score and inputs");
-        app.MapGet(Routes.Rounds + "/{id}/rewards", async (string id, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.RoundRewardsAsync(Ids.Round(id), ct) ?? throw ApiProblemException.NotFound($"round {id} has not been paid (yet)")))
+        app.MapGet(Routes.Rounds + "/{id}/rewards", async (string id, InvoiceQuery invoices, CancellationToken ct) =>
+            TypedResults.Ok(await invoices.RoundRewardsAsync(Ids.Round(id), ct) ?? throw Refuse.NotFound($"round {id} has not been paid (yet)")))
             .WithSummary("The round's reward receipt: each update's pay with its quality weight and inputs, the fees, the ledger transfers");
         var signed = app.MapGroup(Routes.Rounds).AddEndpointFilter(new SignatureFilter());
-        signed.MapPost("/{id}/join", async (string id, HttpContext http, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.JoinAsync(SignedRequest.From(http).Actor, Ids.Round(id), ct)))
+        signed.MapPost("/{id}/join", async (string id, HttpContext http, JoinRound join, CancellationToken ct) =>
+            TypedResults.Ok(await join.JoinAsync(SignedRequest.From(http).Actor, Ids.Round(id), ct)))
             .WithSummary("Join an open round (nodes)");
-        signed.MapPost("/{id}/updates", async (string id, HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        signed.MapPost("/{id}/updates", async (string id, HttpContext http, AcceptUpdate updates, CancellationToken ct) =>
         {
             var request = SignedRequest.From(http);
-            return TypedResults.Accepted(Routes.RoundUpdates(id), await swarm.SubmitUpdateAsync(request.Actor, Ids.Round(id), request.Read<UpdateSubmission>(), ct));
+            var ack = await updates.SubmitAsync(request.Actor, Ids.Round(id), request.Read<UpdateSubmission>(), ct);
+            return TypedResults.Accepted(Routes.RoundUpdates(id), ack);
         }).WithSummary("Deliver an update with its signed receipt (nodes)");
-        signed.MapPost("/{id}/validation", async (string id, HttpContext http, SwarmService swarm, CancellationToken ct) =>
-            TypedResults.Ok(await swarm.TakeValidationAsync(SignedRequest.From(http).Actor, Ids.Round(id), ct)))
+        signed.MapPost("/{id}/validation", async (string id, HttpContext http, TakeValidation validation, CancellationToken ct) =>
+            TypedResults.Ok(await validation.TakeAsync(SignedRequest.From(http).Actor, Ids.Round(id), ct)))
             .WithSummary("Take a validating round (validators)");
-        signed.MapPost("/{id}/result", async (string id, HttpContext http, SwarmService swarm, CancellationToken ct) =>
+        signed.MapPost("/{id}/result", async (string id, HttpContext http, AcceptResult results, CancellationToken ct) =>
         {
             var request = SignedRequest.From(http);
-            return TypedResults.Ok(await swarm.SubmitResultAsync(request.Actor, Ids.Round(id), request.Read<RoundResultSubmission>(), ct));
+            var round = await results.SubmitAsync(request.Actor, Ids.Round(id), request.Read<RoundResultSubmission>(), ct);
+            return TypedResults.Ok(round.ToView());
         }).WithSummary("Post a round's signed result (validators)");
         return app;
     }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using TrainSwarm.Coordination.Rounds;
+using TrainSwarm.Coordinator.Hosting;
 using TrainSwarm.Coordinator.State;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Signing;
@@ -19,20 +21,21 @@ public sealed class SignatureFilter(bool selfCertifying = false) : IEndpointFilt
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var swarm = http.RequestServices.GetRequiredService<SwarmService>();
+        var state = http.RequestServices.GetRequiredService<SwarmState>();
         var store = http.RequestServices.GetRequiredService<SwarmStore>();
-        var body = await ReadBodyAsync(http.Request, swarm.Options.MaxBlobBytes, http.RequestAborted);
-        var now = swarm.Now;
+        var options = http.RequestServices.GetRequiredService<CoordinatorOptions>();
+        var body = await ReadBodyAsync(http.Request, options.MaxBlobBytes, http.RequestAborted);
+        var now = state.Now;
         var target = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
         var check = HttpSignature.Verify(http.Request.Method, target, body,
             http.Request.Headers[HttpSignature.ContentDigestHeader], http.Request.Headers[HttpSignature.SignatureInputHeader],
             http.Request.Headers[HttpSignature.SignatureHeader],
-            keyId => swarm.PublicKeyOf(keyId) ?? (selfCertifying ? KeyFromBody(body, keyId) : null), now);
+            keyId => state.PublicKeyOf(keyId) ?? (selfCertifying ? KeyFromBody(body, keyId) : null), now);
         if (!check.Valid)
-            throw ApiProblemException.Unauthorized(check.Error!);
+            throw Refuse.Unauthenticated(check.Error!);
         var forgetBefore = (now - 2 * HttpSignature.Window).ToUnixTimeSeconds();
         if (!await store.TryUseNonceAsync(check.KeyId, check.Nonce, check.Created.ToUnixTimeSeconds(), forgetBefore, CancellationToken.None))
-            throw ApiProblemException.Unauthorized("the nonce was already used: a request is accepted once");
+            throw Refuse.Unauthenticated("the nonce was already used: a request is accepted once");
         new SignedRequest(check.KeyId, body).Attach(http);
         return await next(context);
     }
@@ -41,14 +44,14 @@ public sealed class SignatureFilter(bool selfCertifying = false) : IEndpointFilt
     internal static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellation)
     {
         if (request.ContentLength > limit)
-            throw new ApiProblemException(413, "Payload too large", $"the body has {request.ContentLength} bytes; the limit is {limit}");
+            throw Refuse.With(RefusalKind.TooLarge, "Payload too large", $"the body has {request.ContentLength} bytes; the limit is {limit}");
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellation)) > 0)
         {
             if (buffer.Length + read > limit)
-                throw new ApiProblemException(413, "Payload too large", $"the body exceeds the limit of {limit} bytes");
+                throw Refuse.With(RefusalKind.TooLarge, "Payload too large", $"the body exceeds the limit of {limit} bytes");
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

@@ -27,7 +27,7 @@ public sealed record SignedRequest(string Actor, byte[] Body)
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw ApiProblemException.BadRequest($"the body is not a valid {typeof(T).Name}: {e.Message}");
+            throw Refuse.Invalid($"the body is not a valid {typeof(T).Name}: {e.Message}");
         }
     }
 }

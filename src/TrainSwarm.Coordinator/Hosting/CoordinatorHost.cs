@@ -44,13 +44,13 @@ public static class CoordinatorHost
         if (logging is not null)
             logging(builder.Logging);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options.Clock);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new BlobStore(Path.Combine(options.DataDirectory, "blobs")));
         builder.Services.AddSingleton<EventHub>();
-        builder.Services.AddSingleton<SwarmService>();
+        builder.Services.AddCoordinatorState();
         builder.Services.AddHostedService<DeadlineService>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandler>();
@@ -63,7 +63,7 @@ public static class CoordinatorHost
         });
 
         var app = builder.Build();
-        await app.Services.GetRequiredService<SwarmService>().LoadAsync(cancellation);
+        await app.Services.LoadCoordinatorStateAsync(cancellation);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();

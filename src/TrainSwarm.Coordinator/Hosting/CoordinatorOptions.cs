@@ -38,6 +38,9 @@ public sealed record CoordinatorOptions
     /// <summary>Micro-tokens a node locks from its wallet to join a round (returned when the round closes); 0 for none.</summary>
     public long StakePerRound { get; init; } = 1_000_000;
 
+    /// <summary>The coordinator's clock (deadlines, quotes, signature windows, ledger timestamps); tests shift it.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>The database connection actually used.</summary>
     public string ConnectionString => Database ?? Path.Combine(DataDirectory, "swarm.db");
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TrainSwarm.Coordinator.State;
+using TrainSwarm.Coordinator.UseCases;
 
 namespace TrainSwarm.Coordinator.Hosting;
 
@@ -8,22 +9,23 @@ namespace TrainSwarm.Coordinator.Hosting;
 /// Applies the clock to every running round a few times a second: closes join windows, drops late nodes, retries
 /// rounds, expires jobs past their deadline; and every few seconds finishes the ledger's side (outbox, expiries).
 /// </summary>
-internal sealed class DeadlineService(SwarmService swarm, ILogger<DeadlineService> log) : BackgroundService
+internal sealed class DeadlineService(ApplyDeadlines deadlines, StateCommitter committer, CoordinatorOptions options, ILogger<DeadlineService> log)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(swarm.Options.TickInterval);
+        using var timer = new PeriodicTimer(options.TickInterval);
         var ticks = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await swarm.TickAsync(stoppingToken);
+                await deadlines.TickAsync(stoppingToken);
                 // Less often: retry ledger transfers a failed drain left behind, and let the ledger expire what timed out.
                 if (ticks++ % 25 == 0)
                 {
-                    await swarm.DrainOutboxAsync(stoppingToken);
-                    await swarm.ExpireLedgerAsync(stoppingToken);
+                    await committer.DrainOutboxAsync(stoppingToken);
+                    await deadlines.ExpireLedgerAsync(stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

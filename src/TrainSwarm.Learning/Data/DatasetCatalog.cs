@@ -13,7 +13,10 @@ public static class DatasetCatalog
             new("t10k-labels-idx1-ubyte.gz", "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
         ],
         ["/usr/share/datasets/fashion-mnist/"],
-        new Uri("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"));
+        new Uri("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"))
+    {
+        InputShape = [1, 28, 28], Classes = global::TrainSwarm.Learning.Data.FashionMnist.Classes, TrainSamples = 60_000, TestSamples = 10_000,
+    };
 
     // MNIST is not listed yet: we have no verified SHA-256 digests for its upstream files, and an entry with
     // guessed digests would reject every good copy.

@@ -12,6 +12,18 @@ public sealed record DatasetFile(string FileName, string Sha256);
 /// <param name="DownloadBase">The upstream URL the file names are appended to; null when it can't be downloaded.</param>
 public sealed record DatasetEntry(string Name, IReadOnlyList<DatasetFile> Files, IReadOnlyList<string> InstallPaths, Uri? DownloadBase)
 {
+    /// <summary>The shape of one sample as the models see it, e.g. [1, 28, 28] for one channel of 28×28 pixels.</summary>
+    public required IReadOnlyList<int> InputShape { get; init; }
+
+    /// <summary>How many classes the labels take.</summary>
+    public required int Classes { get; init; }
+
+    /// <summary>How many samples the training split holds (the holdout is taken from them, as DataSplit does).</summary>
+    public required int TrainSamples { get; init; }
+
+    /// <summary>How many samples the test split holds.</summary>
+    public required int TestSamples { get; init; }
+
     /// <summary>The file called <paramref name="fileName"/>.</summary>
     public DatasetFile File(string fileName) =>
         Files.FirstOrDefault(f => f.FileName == fileName)

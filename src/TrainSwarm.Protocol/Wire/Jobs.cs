@@ -7,7 +7,7 @@ public enum JobStatus { Running, Completed, Cancelled, Failed, Expired }
 /// <param name="ModelBlob">The current global model (the final one once the job ended).</param>
 /// <param name="CurrentRound">Index of the round in progress (or the last one).</param>
 /// <param name="StatusReason">Why the job ended (rounds done, target reached, cancelled, …).</param>
-/// <param name="Billing">Budget, spending and refund (null only for jobs stored before billing existed).</param>
+/// <param name="Billing">Budget, spending and refund (null for a job that has no billing).</param>
 public sealed record JobView(
     string Id, string Creator, JobSpec Spec, JobStatus Status, string? StatusReason,
     int CurrentRound, int RoundsDone, string InitialModelBlob, string ModelBlob, string? StrategyStateBlob,
@@ -25,11 +25,14 @@ public sealed record RoundMetrics(
 public enum ParticipantStatus { Joined, Submitted, Dropped }
 
 /// <summary>One node's part in a round attempt.</summary>
-public sealed record ParticipantView(string Node, int Slot, int Shard, ParticipantStatus Status, DateTimeOffset JoinedAt, string? UpdateBlob, DateTimeOffset? SubmittedAt);
+public sealed record ParticipantView(
+    string Node, int Slot, int Shard, ParticipantStatus Status, DateTimeOffset JoinedAt, string? UpdateBlob, DateTimeOffset? SubmittedAt);
 
 /// <summary>A round of a job. A round that ends with too few updates is retried: same index, next attempt, new seed.</summary>
 /// <param name="PhaseDeadline">When the current phase ends (open: join window; training: upload deadline; validating: lease).</param>
-/// <param name="ExpectedReward">What one node can expect for a full-quality update, micro-tokens, given the job's terms and remaining budget (set when listed).</param>
+/// <param name="ExpectedReward">
+/// What one node can expect for a full-quality update, micro-tokens, given the job's terms and remaining budget (set when listed).
+/// </param>
 public sealed record RoundView(
     string Id, string JobId, int Index, int Attempt, RoundStatus Status, ulong Seed, string BaseModel,
     string Dataset, string Model, int MinNodes, int MaxNodes, int InnerSteps, int BatchSize,

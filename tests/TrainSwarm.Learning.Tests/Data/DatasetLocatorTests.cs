@@ -15,7 +15,10 @@ public class DatasetLocatorTests
         "toy",
         [new("a.bin", Sha(A)), new("b.bin", digestOfB ?? Sha(B))],
         [],
-        new Uri("http://datasets.invalid/toy/"));
+        new Uri("http://datasets.invalid/toy/"))
+    {
+        InputShape = [1, 2, 2], Classes = 2, TrainSamples = 4, TestSamples = 2,
+    };
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -29,6 +32,16 @@ public class DatasetLocatorTests
         Assert.Equal("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-images-idx3-ubyte.gz",
             new Uri(e.DownloadBase!, "train-images-idx3-ubyte.gz").ToString());
         Assert.Throws<ArgumentException>(() => DatasetCatalog.Get("imagenet"));
+    }
+
+    [Fact]
+    public void Catalog_states_the_facts_jobs_are_checked_and_priced_with()
+    {
+        // The coordinator checks a spec's model against these and takes the holdout from the training split.
+        var e = DatasetCatalog.FashionMnist;
+        Assert.Equal([1, 28, 28], e.InputShape);
+        Assert.Equal((10, 60_000, 10_000), (e.Classes, e.TrainSamples, e.TestSamples));
+        Assert.Equal(FashionMnist.Classes, e.Classes);
     }
 
     [Fact]

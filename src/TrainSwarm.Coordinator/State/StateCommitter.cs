@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using TrainSwarm.Coordinator.Events;
+using TrainSwarm.Coordinator.UseCases;
+using TrainSwarm.Protocol.Wire;
+using TrainSwarm.Storage.Swarm;
+
+namespace TrainSwarm.Coordinator.State;
+
+/// <summary>
+/// The one way state changes: under one gate, a use case prepares a <see cref="Changes"/>, which is persisted in one
+/// transaction, and only then applied to memory and published; so whatever a client was told is stored, and a restart
+/// loads it all back. Ledger transfers the change planned go to the ledger from the outbox right after.
+/// </summary>
+public sealed class StateCommitter(SwarmState state, SwarmStore store, EventHub hub, DrainOutbox outbox, ILogger<StateCommitter> log)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _lastSequence;
+
+    /// <summary>Loads the stored state and the last event's sequence number.</summary>
+    public async Task LoadAsync(CancellationToken cancellation)
+    {
+        await state.LoadAsync(cancellation);
+        _lastSequence = await store.LastEventSequenceAsync(cancellation);
+    }
+
+    /// <summary>Runs <paramref name="decide"/> under the gate and commits what it prepared.</summary>
+    internal Task<T> MutateAsync<T>(Func<Changes, T> decide, CancellationToken cancellation) =>
+        MutateWithLedgerAsync(changes => Task.FromResult(decide(changes)), cancellation);
+
+    /// <summary>
+    /// Like <see cref="MutateAsync"/> for decisions that must hear from the ledger first (an escrow, a stake): the ledger
+    /// commits before the state change does, with an id fixed by its purpose, so a retry after a crash finds it.
+    /// Then the ledger transfers the change planned (payouts, refunds) are committed from the outbox.
+    /// </summary>
+    internal async Task<T> MutateWithLedgerAsync<T>(Func<Changes, Task<T>> decide, CancellationToken cancellation)
+    {
+        await _gate.WaitAsync(cancellation);
+        try
+        {
+            var changes = new Changes();
+            var result = await decide(changes);
+            await CommitAsync(changes, cancellation);
+            if (changes.Documents.Any(d => d.Kind == Kinds.Outbox))
+                await DrainUnderGateAsync();
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Reads under the gate, so a reader never sees half of a change.</summary>
+    internal async Task<T> ReadAsync<T>(Func<T> read, CancellationToken cancellation)
+    {
+        await _gate.WaitAsync(cancellation);
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="touch"/> under the gate without committing anything (memory-only facts, such as liveness).</summary>
+    internal Task TouchAsync(Action touch, CancellationToken cancellation) =>
+        ReadAsync(() =>
+        {
+            touch();
+            return 0;
+        }, cancellation);
+
+    /// <summary>Commits anything left in the outbox (after a restart, or after a failed drain).</summary>
+    public async Task DrainOutboxAsync(CancellationToken cancellation)
+    {
+        await _gate.WaitAsync(cancellation);
+        try
+        {
+            await DrainUnderGateAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task DrainUnderGateAsync()
+    {
+        if (await outbox.SubmitDueAsync() is not { } answers)
+            return;
+        try
+        {
+            await CommitAsync(answers, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "recording ledger answers failed; the transfers are committed and will be answered 'exists' next time");
+        }
+    }
+
+    private async Task CommitAsync(Changes changes, CancellationToken cancellation)
+    {
+        if (changes.IsEmpty)
+            return;
+        var now = state.Now;
+        var events = new List<SwarmEvent>(changes.Events.Count);
+        var sequence = _lastSequence;
+        foreach (var (jobId, roundId, what) in changes.Events)
+        {
+            JsonElement? data = what.Data is null ? null : JsonSerializer.SerializeToElement(what.Data, what.Data.GetType(), SwarmJson.Options);
+            events.Add(new SwarmEvent(++sequence, what.Type, now, jobId, roundId, what.Node, what.Message, data));
+        }
+        // CancellationToken.None: once we start writing, finish; a half-acknowledged change must not exist.
+        var stored = events.Select(e => new StoredEvent(e.Sequence, e.JobId, SwarmJson.Serialize(e))).ToList();
+        await store.SaveAsync(changes.Documents, stored, CancellationToken.None);
+        _lastSequence = sequence;
+        foreach (var apply in changes.Apply)
+            apply();
+        hub.Publish(events);
+        foreach (var e in events)
+            log.LogInformation("{Type} {Job} {Message}", e.Type, e.JobId, e.Message);
+    }
+}

@@ -1,0 +1,57 @@
+using TrainSwarm.Coordination.Market;
+using TrainSwarm.Coordination.Records;
+using TrainSwarm.Coordination.Rounds;
+using TrainSwarm.Coordinator.Hosting;
+using TrainSwarm.Coordinator.Queries;
+using TrainSwarm.Coordinator.State;
+using TrainSwarm.Ledger;
+using TrainSwarm.Protocol.Wire;
+using TrainSwarm.Storage.Ledger;
+
+namespace TrainSwarm.Coordinator.UseCases;
+
+/// <summary>A registered node joins an open round of a running job whose dataset it serves, locking its stake first.</summary>
+public sealed class JoinRound(SwarmState state, StateCommitter committer, LedgerStore ledger, LedgerAccounts accounts, CoordinatorOptions options)
+{
+    /// <summary>Joins the round and returns the node's assignment; training starts once the round is full.</summary>
+    public Task<Assignment> JoinAsync(string node, string roundId, CancellationToken cancellation) =>
+        committer.MutateWithLedgerAsync(async changes =>
+        {
+            var (job, round) = state.RunningRound(roundId);
+            var record = state.Nodes.GetValueOrDefault(node)
+                ?? throw Refuse.Forbidden($"{node} is not a registered node; register with POST {Routes.Nodes}");
+            if (!record.Registration.Datasets.Contains(job.Spec.Dataset))
+                throw Refuse.Forbidden($"node {node} does not serve dataset {job.Spec.Dataset}, which round {roundId} trains on");
+            var joined = Refuse.Unless(RoundMachine.Join(round, node, state.Now));
+            await StakeAsync(node, job, round, cancellation);
+            var next = RoundMachine.StartTrainingIfFull(joined, job.Spec, state.Now);
+            state.PutRound(changes, next);
+            var participant = next.Participants.Single(p => p.Node == node);
+            changes.Event(job.Id, roundId, new Happening(EventTypes.NodeJoined, node,
+                $"round {round.Index}: node joined (slot {participant.Slot}, shard {participant.Shard})", new { participant.Slot, participant.Shard }));
+            if (next.Status == RoundStatus.Training)
+                changes.Event(job.Id, roundId, new Happening(EventTypes.TrainingStarted, null,
+                    $"round {round.Index} training with {next.Participants.Count} nodes"));
+            state.LastSeen[node] = state.Now;
+            return RecordViews.AssignmentOf(job, next, participant);
+        }, cancellation);
+
+    /// <summary>Locks the node's stake for a round attempt before it joins; a node that cannot pay it is refused.</summary>
+    private async Task StakeAsync(string node, JobRecord job, RoundRecord round, CancellationToken cancellation)
+    {
+        if (options.StakePerRound <= 0)
+            return;
+        var stake = TransferPlans.Stake(node, round, job.Spec, options.StakePerRound);
+        await accounts.OpenAsync(LedgerAccounts.Node(node), cancellation);
+        var result = (await ledger.SubmitAsync([stake], state.Now, CancellationToken.None))[0];
+        if (result.Status == TransferStatus.InsufficientFunds)
+        {
+            var wallet = await ledger.GetAccountAsync(MarketIds.Wallet(node), cancellation);
+            throw Refuse.With(RefusalKind.InsufficientFunds, "Insufficient stake",
+                $"joining round {round.Id} locks a stake of {Asset.Format(options.StakePerRound)} tokens; wallet {node} has "
+                + $"{Asset.Format(wallet?.Available ?? 0)} available. Fund it (on a devnet: swarm wallet faucet)");
+        }
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"the ledger refused the stake of {node} for {round.Id}: {result.Status}");
+    }
+}

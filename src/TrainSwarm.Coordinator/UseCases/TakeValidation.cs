@@ -1,0 +1,29 @@
+using TrainSwarm.Coordination.Rounds;
+using TrainSwarm.Coordinator.Queries;
+using TrainSwarm.Coordinator.State;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Coordinator.UseCases;
+
+/// <summary>A validator takes (or renews its lease on) a validating round and gets everything needed to judge it.</summary>
+public sealed class TakeValidation(SwarmState state, StateCommitter committer, Permissions permissions)
+{
+    /// <summary>Leases the round to <paramref name="validator"/>; returns the round, spec, strategy state, updates and failures.</summary>
+    public Task<ValidationTask> TakeAsync(string validator, string roundId, CancellationToken cancellation)
+    {
+        permissions.RequireValidator(validator);
+        return committer.MutateAsync(changes =>
+        {
+            var (job, round) = state.RunningRound(roundId);
+            var leased = Refuse.Unless(RoundMachine.TakeValidation(round, validator, job.Spec, state.Now));
+            state.PutRound(changes, leased);
+            if (round.Validator != validator)
+                changes.Event(job.Id, roundId, new Happening(EventTypes.ValidationStarted, null,
+                    $"round {round.Index}: validator {validator} took the round"));
+            var updates = leased.Participants.Where(p => p.Status == ParticipantStatus.Submitted)
+                .Select(p => state.Updates[Kinds.UpdateKey(roundId, leased.Attempt, p.Node)]).ToList();
+            var failures = leased.Participants.Where(p => p.Status != ParticipantStatus.Submitted).Select(p => p.Node).ToList();
+            return new ValidationTask(leased.ToView(), job.Spec, job.StrategyStateBlob, updates, failures, leased.PhaseDeadline);
+        }, cancellation);
+    }
+}
