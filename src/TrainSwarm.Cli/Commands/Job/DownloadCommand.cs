@@ -34,15 +34,13 @@ internal static class DownloadCommand
             var bytes = await Remote.CallAsync(client, $"cannot download the model of job {id}", () => client.DownloadModelAsync(id, cancellation));
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
             Save(path, bytes, replace, cancellation);
-            if (parse.GetValue(json))
+            context.Output(new { jobId = id, path, bytes = bytes.LongLength, sha256, roundsDone = job.RoundsDone, status = job.Status }, parse.GetValue(json), _ =>
             {
-                context.WriteJson(new { jobId = id, path, bytes = bytes.LongLength, sha256, roundsDone = job.RoundsDone, status = job.Status });
-                return SwarmApp.Success;
-            }
-            var w = console.Profile.Out.Writer;
-            w.WriteLine($"saved the model of job {id} ({job.Status.ToString().ToLowerInvariant()}, after {job.RoundsDone} of {job.Spec.Rounds} rounds) to {path}");
-            w.WriteLine($"size: {bytes.LongLength.ToString("N0", CultureInfo.InvariantCulture)} bytes");
-            w.WriteLine($"sha256: {sha256}");
+                var w = context.Out;
+                w.WriteLine($"saved the model of job {id} ({job.Status.ToString().ToLowerInvariant()}, after {job.RoundsDone} of {job.Spec.Rounds} rounds) to {path}");
+                w.WriteLine($"size: {bytes.LongLength.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+                w.WriteLine($"sha256: {sha256}");
+            });
             return SwarmApp.Success;
         });
         return command;

@@ -38,10 +38,7 @@ internal static class ListCommand
             var by = parse.GetValue(creator);
             var shown = jobs.Where(j => (wanted is null || j.Status.ToString().Equals(wanted, StringComparison.OrdinalIgnoreCase))
                 && (by is null || j.Creator == by)).ToList();
-            if (parse.GetValue(json))
-                context.WriteJson(shown);
-            else
-                Render(console, shown, wanted);
+            context.Output(shown, parse.GetValue(json), jobs => Render(console, jobs, wanted));
             return SwarmApp.Success;
         });
         return command;

@@ -32,9 +32,9 @@ internal static class WatchCommand
                 () => JobProgress.FollowAsync(console, client, job, asJson ? JobFollowMode.Json : JobFollowMode.LinesWithProgress, cancellation));
             if (!asJson)
             {
-                var report = await StatusCommand.ReadAsync(client, id, url, cancellation);
+                var report = await JobReport.ReadAsync(client, id, url, cancellation);
                 if (report.Rounds.Count > 0)
-                    console.Write(StatusCommand.RoundsTable(report.Rounds));
+                    console.Write(JobReport.RoundsTable(report.Rounds));
                 CommonOptions.WriteLine(console, ended.Status == JobStatus.Completed
                     ? $"job {id} completed: {ended.StatusReason}; get the model: swarm job download {id}"
                     : $"job {id} {ended.Status.ToString().ToLowerInvariant()}: {ended.StatusReason}; its bill: swarm job invoice {id}");

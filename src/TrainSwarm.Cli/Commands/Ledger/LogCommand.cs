@@ -12,7 +12,7 @@ public static class LogCommand
     public static Command Create(CommandContext context)
     {
         var console = context.Console;
-        var db = LedgerCommand.DbOption();
+        var db = LedgerSource.DbOption();
         var coordinator = context.CoordinatorOption();
         coordinator.Description = $"Read the ledger through this coordinator's API instead of a database (or set ${CommandContext.CoordinatorVariable})";
         var limit = CommonOptions.Positive("--limit", "How many of the newest entries to print", 20);
@@ -31,16 +31,16 @@ public static class LogCommand
             var count = parse.GetValue(limit);
             Func<long, Task<IReadOnlyList<LedgerEntry>>> after;
             IReadOnlyList<LedgerEntry> latest;
-            using var client = LedgerCommand.IsRemote(parse, db, coordinator) ? context.Client(parse.GetValue(coordinator)!) : null;
+            using var client = LedgerSource.IsRemote(parse, db, coordinator) ? context.Client(parse.GetValue(coordinator)!) : null;
             if (client is not null)
             {
-                latest = (await LedgerCommand.LatestAsync(client, count, cancellation)).Select(LedgerCommand.FromView).ToList();
+                latest = (await LedgerSource.LatestAsync(client, count, cancellation)).Select(LedgerSource.FromView).ToList();
                 after = async last => (await Remote.CallAsync(client, "cannot read the ledger",
-                    () => client.LedgerEntriesAsync(last, LedgerCommand.PageSize, cancellation))).Select(LedgerCommand.FromView).ToList();
+                    () => client.LedgerEntriesAsync(last, LedgerSource.PageSize, cancellation))).Select(LedgerSource.FromView).ToList();
             }
             else
             {
-                var store = await LedgerCommand.OpenAsync(parse.GetValue(db)!, cancellation);
+                var store = await LedgerSource.OpenAsync(parse.GetValue(db)!, cancellation);
                 latest = await store.ReadLatestAsync(count, cancellation: cancellation);
                 after = last => store.ReadEntriesAsync(last, 1000, cancellation);
             }

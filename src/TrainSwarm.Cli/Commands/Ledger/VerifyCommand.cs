@@ -11,7 +11,7 @@ public static class VerifyCommand
     public static Command Create(CommandContext context)
     {
         var console = context.Console;
-        var db = LedgerCommand.DbOption();
+        var db = LedgerSource.DbOption();
         var coordinator = context.CoordinatorOption();
         coordinator.Description = $"Have this running coordinator replay its ledger (through its API) instead of reading a database (or set ${CommandContext.CoordinatorVariable})";
         var signer = new Option<string?>("--signer") { Description = "Require the chain to be signed by this coordinator address (ts1…)" };
@@ -31,7 +31,7 @@ public static class VerifyCommand
         {
             var expected = parse.GetValue(signer);
             LedgerVerification report;
-            if (LedgerCommand.IsRemote(parse, db, coordinator))
+            if (LedgerSource.IsRemote(parse, db, coordinator))
             {
                 using var client = context.Client(parse.GetValue(coordinator)!);
                 if (expected is not null)
@@ -44,20 +44,18 @@ public static class VerifyCommand
             }
             else
             {
-                var store = await LedgerCommand.OpenAsync(parse.GetValue(db)!, cancellation);
+                var store = await LedgerSource.OpenAsync(parse.GetValue(db)!, cancellation);
                 var r = await store.VerifyAsync(expected, cancellation);
                 report = new LedgerVerification(r.Ok, r.Entries, r.Accounts, r.Supply, r.HeadHash, r.FailedSequence, r.Problem, r.ToString());
             }
-            if (parse.GetValue(json))
+            context.Output(report, parse.GetValue(json), r =>
             {
-                context.WriteJson(report);
-                return report.Ok ? SwarmApp.Success : SwarmApp.Failure;
-            }
-            if (!report.Ok)
-                throw new CliException(report.Summary);
-            // A raw line, so the summary stays one line whatever the terminal width.
-            CommonOptions.WriteLine(console, report.Summary);
-            return SwarmApp.Success;
+                if (!r.Ok)
+                    throw new CliException(r.Summary);
+                // A raw line, so the summary stays one line whatever the terminal width.
+                context.WriteLine(r.Summary);
+            });
+            return report.Ok ? SwarmApp.Success : SwarmApp.Failure;
         });
         return command;
     }

@@ -7,15 +7,10 @@ namespace TrainSwarm.Cli.Commands.Node;
 public static class ConfigCommand
 {
     /// <summary>--config FILE, shared by the node commands that read the config.</summary>
-    public static Option<string?> ConfigOption() => new("--config")
-    {
-        Description = $"Node config file (default: ${NodeConfigStore.PathVariable}, else ~/.trainswarm/config.json)", HelpName = "FILE",
-    };
-
     public static Command Create(CommandContext context)
     {
         var console = context.Console;
-        var config = ConfigOption();
+        var config = NodeConfigStore.ConfigOption();
         var show = new Option<bool>("--show") { Description = "Print every setting (secrets redacted); the default when nothing is changed" };
         var json = new Option<bool>("--json") { Description = "With --show or --preset list: print JSON" };
         var set = new Option<string[]>("--set") { Description = $"Set KEY=VALUE (repeatable; an empty VALUE restores the default). Keys: {NodeConfigKeys.Names}", HelpName = "KEY=VALUE" };

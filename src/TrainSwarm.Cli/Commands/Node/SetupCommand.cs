@@ -16,7 +16,7 @@ public static class SetupCommand
     public static Command Create(CommandContext context)
     {
         var console = context.Console;
-        var config = ConfigCommand.ConfigOption();
+        var config = NodeConfigStore.ConfigOption();
         var yes = new Option<bool>("--yes", "-y") { Description = "Ask nothing: every answer comes from the flags, then the environment, the current config, the defaults" };
         var keyPath = new Option<string?>("--key") { Description = "Where the node key is kept (default: the config's key_file, else ~/.trainswarm/keys/node.pem)", HelpName = "PEM" };
         var newKey = new Option<bool>("--new-key") { Description = "Create a new key at the key path (refused when a key is already there)" };

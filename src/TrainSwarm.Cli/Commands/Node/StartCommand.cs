@@ -18,7 +18,7 @@ internal static class StartCommand
     public static Command Create(CommandContext context)
     {
         var console = context.Console;
-        var config = ConfigCommand.ConfigOption();
+        var config = NodeConfigStore.ConfigOption();
         var preset = new Option<string?>("--preset") { Description = "Lay a preset's settings over the config file for this run (swarm node config --preset list shows them)", HelpName = "NAME" };
         var coordinator = new Option<string?>("--coordinator")
         {

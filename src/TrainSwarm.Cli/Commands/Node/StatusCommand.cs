@@ -50,10 +50,7 @@ public static class StatusCommand
             }
             using var client = context.Client(parse.GetValue(coordinator)!);
             var report = await ReadAsync(client, who, DateTimeOffset.UtcNow, cancellation);
-            if (parse.GetValue(json))
-                context.WriteJson(report);
-            else
-                Render(console, report);
+            context.Output(report, parse.GetValue(json), r => Render(console, r));
             return SwarmApp.Success;
         });
         return command;

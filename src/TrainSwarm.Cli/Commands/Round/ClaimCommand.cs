@@ -30,10 +30,8 @@ internal static class ClaimCommand
             var line = rewards.Lines.FirstOrDefault(l => l.Node == node.Address);
             if (line is null || line.Payout == 0)
             {
-                if (asJson)
-                    context.WriteJson(new { round = id, node = node.Address, status = "nothing", amount = 0L });
-                else
-                    w.WriteLine($"nothing to claim for {id}: {node.Address} " + (line is null ? "did not deliver an update in it" : "was paid 0 tokens in it"));
+                context.Output(new { round = id, node = node.Address, status = "nothing", amount = 0L }, asJson, _ =>
+                    w.WriteLine($"nothing to claim for {id}: {node.Address} " + (line is null ? "did not deliver an update in it" : "was paid 0 tokens in it")));
                 return SwarmApp.Success;
             }
             if (line.Sequence == 0)
@@ -44,13 +42,12 @@ internal static class ClaimCommand
                 w.WriteLine($"nothing to claim for {id}");
                 return SwarmApp.Success;
             }
-            if (asJson)
-                context.WriteJson(new { round = id, node = node.Address, outcome.Status, amount = line.Payout, transferId = outcome.Id, outcome.Sequence });
-            else if (outcome.Status == "exists")
-                w.WriteLine($"already claimed: the {Asset.Format(line.Payout)} tokens of round {id} were moved into the wallet of {node.Address} before (transfer {outcome.Id}"
-                    + (outcome.Sequence > 0 ? $", ledger entry #{outcome.Sequence})" : ")"));
-            else
-                w.WriteLine($"claimed {Asset.Format(line.Payout)} tokens from round {id} into the wallet of {node.Address} (transfer {outcome.Id}, ledger entry #{outcome.Sequence})");
+            var claim = new { round = id, node = node.Address, outcome.Status, amount = line.Payout, transferId = outcome.Id, outcome.Sequence };
+            context.Output(claim, asJson, _ => w.WriteLine(outcome.Status == "exists"
+                ? $"already claimed: the {Asset.Format(line.Payout)} tokens of round {id} were moved into the wallet of {node.Address} before "
+                  + $"(transfer {outcome.Id}" + (outcome.Sequence > 0 ? $", ledger entry #{outcome.Sequence})" : ")")
+                : $"claimed {Asset.Format(line.Payout)} tokens from round {id} into the wallet of {node.Address} "
+                  + $"(transfer {outcome.Id}, ledger entry #{outcome.Sequence})"));
             return SwarmApp.Success;
         });
         return command;

@@ -33,14 +33,12 @@ public static class JoinCommand
             var registered = await EnsureNodeAsync(client, round.Dataset, cancellation);
             var info = await Remote.CallAsync(client, "cannot read the coordinator's info", () => client.InfoAsync(cancellation));
             var assignment = await Remote.CallAsync(client, $"cannot join round {id}", () => client.JoinAsync(id, cancellation));
-            if (parse.GetValue(json))
+            context.Output(new { node = node.Address, registered, stake = info.StakePerRound, assignment }, parse.GetValue(json), _ =>
             {
-                context.WriteJson(new { node = node.Address, registered, stake = info.StakePerRound, assignment });
-                return SwarmApp.Success;
-            }
-            if (registered)
-                CommonOptions.WriteLine(console, $"registered {node.Address} as a node for dataset {round.Dataset}");
-            Describe(console, node.Address, assignment, info.StakePerRound);
+                if (registered)
+                    context.WriteLine($"registered {node.Address} as a node for dataset {round.Dataset}");
+                Describe(console, node.Address, assignment, info.StakePerRound);
+            });
             return SwarmApp.Success;
         });
         return command;

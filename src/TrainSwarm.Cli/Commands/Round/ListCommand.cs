@@ -41,30 +41,32 @@ public static class ListCommand
                 .Select(r => new RoundListRow(r.Id, r.JobId, r.Index, r.Attempt, r.Status, r.Dataset, r.Model, r.Participants.Count, r.MaxNodes,
                     r.ExpectedReward ?? 0, info.StakePerRound, r.PhaseDeadline))
                 .ToList();
-            if (parse.GetValue(json))
-            {
-                context.WriteJson(rows);
-                return SwarmApp.Success;
-            }
-            if (rows.Count == 0)
-            {
-                CommonOptions.WriteLine(console, "no rounds" + (filter is { } f ? $" {RoundText.Name(f)}" : "") + (jobId is null ? "" : $" of job {jobId}"));
-                return SwarmApp.Success;
-            }
-            var table = new Table()
-                .AddColumn(new TableColumn("round").NoWrap()).AddColumn(new TableColumn("job").NoWrap())
-                .AddColumn(new TableColumn("index").RightAligned()).AddColumn(new TableColumn("attempt").RightAligned())
-                .AddColumn("status").AddColumn("dataset").AddColumn(new TableColumn("nodes").RightAligned())
-                .AddColumn(new TableColumn("expected reward").RightAligned()).AddColumn(new TableColumn("stake").RightAligned())
-                .AddColumn(new TableColumn("deadline").NoWrap());
-            foreach (var r in rows)
-            {
-                table.AddRow(Markup.Escape(r.Id), Markup.Escape(r.JobId), r.Index.ToString(CultureInfo.InvariantCulture), r.Attempt.ToString(CultureInfo.InvariantCulture), RoundText.Name(r.Status),
-                    Markup.Escape(r.Dataset), $"{r.Participants}/{r.MaxNodes}", Asset.Format(r.ExpectedReward), Asset.Format(r.Stake), RoundText.Time(r.PhaseDeadline));
-            }
-            console.Write(table);
+            context.Output(rows, parse.GetValue(json), r => Render(console, r, filter, jobId));
             return SwarmApp.Success;
         });
         return command;
+    }
+
+    /// <summary>The rounds as a table, or one line saying there are none (of that phase, of that job).</summary>
+    private static void Render(IAnsiConsole console, IReadOnlyList<RoundListRow> rows, RoundStatus? filter, string? jobId)
+    {
+        if (rows.Count == 0)
+        {
+            CommonOptions.WriteLine(console, "no rounds" + (filter is { } f ? $" {RoundText.Name(f)}" : "") + (jobId is null ? "" : $" of job {jobId}"));
+            return;
+        }
+        var table = new Table()
+            .AddColumn(new TableColumn("round").NoWrap()).AddColumn(new TableColumn("job").NoWrap())
+            .AddColumn(new TableColumn("index").RightAligned()).AddColumn(new TableColumn("attempt").RightAligned())
+            .AddColumn("status").AddColumn("dataset").AddColumn(new TableColumn("nodes").RightAligned())
+            .AddColumn(new TableColumn("expected reward").RightAligned()).AddColumn(new TableColumn("stake").RightAligned())
+            .AddColumn(new TableColumn("deadline").NoWrap());
+        foreach (var r in rows)
+        {
+            table.AddRow(Markup.Escape(r.Id), Markup.Escape(r.JobId), r.Index.ToString(CultureInfo.InvariantCulture),
+                r.Attempt.ToString(CultureInfo.InvariantCulture), RoundText.Name(r.Status), Markup.Escape(r.Dataset), $"{r.Participants}/{r.MaxNodes}",
+                Asset.Format(r.ExpectedReward), Asset.Format(r.Stake), RoundText.Time(r.PhaseDeadline));
+        }
+        console.Write(table);
     }
 }

@@ -22,10 +22,7 @@ internal static class RewardsCommand
             var id = parse.GetValue(roundId)!;
             using var client = context.Client(parse.GetValue(coordinator)!);
             var rewards = await Remote.CallAsync(client, $"cannot read the rewards of round {id}", () => client.RoundRewardsAsync(id, cancellation));
-            if (parse.GetValue(json))
-                context.WriteJson(rewards);
-            else
-                RewardsView.Render(console, rewards);
+            context.Output(rewards, parse.GetValue(json), r => RewardsView.Render(console, r));
             return SwarmApp.Success;
         });
         return command;

@@ -72,14 +72,13 @@ public static class TrainCommand
             {
                 observer.Stopped();
             }
-            if (asJson)
+            context.Output(new { delivered.Ack, delivered.Receipt, delivered.UpdateBytes }, asJson, d =>
             {
-                context.WriteJson(new { delivered.Ack, delivered.Receipt, delivered.UpdateBytes });
-                return SwarmApp.Success;
-            }
-            var ack = delivered.Ack;
-            CommonOptions.WriteLine(console, $"delivered: round {ack.RoundId} attempt {ack.Attempt}, update {ack.UpdateBlob} ({delivered.UpdateBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes) " +
-                                             $"from {ack.Node}, acknowledged at {RoundText.Time(ack.ReceivedAt)}");
+                var ack = d.Ack;
+                var bytes = d.UpdateBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+                context.WriteLine($"delivered: round {ack.RoundId} attempt {ack.Attempt}, update {ack.UpdateBlob} ({bytes} bytes) " +
+                                  $"from {ack.Node}, acknowledged at {RoundText.Time(ack.ReceivedAt)}");
+            });
             return SwarmApp.Success;
         });
         return command;

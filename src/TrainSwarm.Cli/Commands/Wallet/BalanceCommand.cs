@@ -28,12 +28,7 @@ internal static class BalanceCommand
             }
             using var client = context.Client(parse.GetValue(coordinator)!);
             var balances = await Remote.CallAsync(client, $"cannot read the balances of {who}", () => client.BalancesAsync(who, cancellation));
-            if (parse.GetValue(json))
-            {
-                context.WriteJson(balances);
-                return SwarmApp.Success;
-            }
-            BalancesView.Render(console, balances);
+            context.Output(balances, parse.GetValue(json), b => BalancesView.Render(console, b));
             return SwarmApp.Success;
         });
         return command;

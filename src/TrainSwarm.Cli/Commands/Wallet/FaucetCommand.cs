@@ -32,16 +32,16 @@ internal static class FaucetCommand
             var registered = await Registration.EnsureRegisteredAsync(client, requestedRole ?? "creator", requestedRole is not null, cancellation);
             var outcome = await Remote.CallAsync(client, "the coordinator refused the faucet", () => client.FaucetAsync(units, cancellation));
             var balances = await Remote.CallAsync(client, "cannot read the balances", () => client.BalancesAsync(key.Address, cancellation));
-            if (parse.GetValue(json))
+            var minted = new { address = key.Address, registered, amount = units, outcome.Id, outcome.Status, outcome.Sequence, balances };
+            context.Output(minted, parse.GetValue(json), _ =>
             {
-                context.WriteJson(new { address = key.Address, registered, amount = units, outcome.Id, outcome.Status, outcome.Sequence, balances });
-                return SwarmApp.Success;
-            }
-            var w = console.Profile.Out.Writer;
-            if (registered)
-                w.WriteLine($"registered {key.Address} as a {requestedRole ?? "creator"}");
-            w.WriteLine($"minted {Asset.Format(units)} tokens into {key.Address} (transfer {outcome.Id}, ledger entry #{outcome.Sequence})");
-            w.WriteLine($"wallet: {Asset.Format(balances.Wallet)} tokens available, {Asset.Format(balances.Reserved)} reserved, {Asset.Format(balances.Claimable)} claimable");
+                var w = context.Out;
+                if (registered)
+                    w.WriteLine($"registered {key.Address} as a {requestedRole ?? "creator"}");
+                w.WriteLine($"minted {Asset.Format(units)} tokens into {key.Address} (transfer {outcome.Id}, ledger entry #{outcome.Sequence})");
+                w.WriteLine($"wallet: {Asset.Format(balances.Wallet)} tokens available, {Asset.Format(balances.Reserved)} reserved, "
+                    + $"{Asset.Format(balances.Claimable)} claimable");
+            });
             return SwarmApp.Success;
         });
         return command;

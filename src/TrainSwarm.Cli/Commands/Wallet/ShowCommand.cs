@@ -43,24 +43,23 @@ internal static class ShowCommand
                 unreachable = e.Message;
             }
 
-            if (parse.GetValue(json))
+            var shown = new
             {
-                context.WriteJson(new
+                key = path, mode, address = key.Address, publicKey, coordinator = url, registered,
+                accounts = accounts.Select(a => new { a.Id, kind = a.Kind.ToString().ToLowerInvariant() }),
+            };
+            context.Output(shown, parse.GetValue(json), _ =>
+            {
+                var w = context.Out;
+                w.WriteLine($"key: {path}" + (mode is null ? "" : $" (mode {mode}{(mode == "0600" ? "" : "; expected 0600: chmod 600 the file")})"));
+                w.WriteLine($"address: {key.Address}");
+                w.WriteLine($"public key: {publicKey}");
+                w.WriteLine(registered switch
                 {
-                    key = path, mode, address = key.Address, publicKey, coordinator = url, registered,
-                    accounts = accounts.Select(a => new { a.Id, kind = a.Kind.ToString().ToLowerInvariant() }),
+                    true => $"registered: yes, on {url} (accounts: {string.Join(", ", accounts.Select(a => a.Kind.ToString().ToLowerInvariant()))})",
+                    false => $"registered: no, on {url} (a devnet registers it with: swarm wallet faucet --key {path})",
+                    null => $"registered: unknown, cannot reach the coordinator at {url}: {unreachable}",
                 });
-                return SwarmApp.Success;
-            }
-            var w = console.Profile.Out.Writer;
-            w.WriteLine($"key: {path}" + (mode is null ? "" : $" (mode {mode}{(mode == "0600" ? "" : "; expected 0600: chmod 600 the file")})"));
-            w.WriteLine($"address: {key.Address}");
-            w.WriteLine($"public key: {publicKey}");
-            w.WriteLine(registered switch
-            {
-                true => $"registered: yes, on {url} (accounts: {string.Join(", ", accounts.Select(a => a.Kind.ToString().ToLowerInvariant()))})",
-                false => $"registered: no, on {url} (a devnet registers it with: swarm wallet faucet --key {path})",
-                null => $"registered: unknown, cannot reach the coordinator at {url}: {unreachable}",
             });
             return SwarmApp.Success;
         });

@@ -64,16 +64,15 @@ internal static class TransferCommand
             var request = TransferRequest.Single(transferId, MarketIds.Wallet(key.Address), MarketIds.Wallet(recipient), units, Reason.Transfer);
             var outcome = await Remote.CallAsync(client, "the ledger refused the transfer", () => client.TransferAsync(request, cancellation));
             var after = await Remote.CallAsync(client, $"cannot read the balances of {key.Address}", () => client.BalancesAsync(key.Address, cancellation));
-            if (parse.GetValue(json))
+            var sent = new { from = key.Address, to = recipient, amount = units, outcome.Id, outcome.Status, outcome.Sequence, wallet = after.Wallet };
+            context.Output(sent, parse.GetValue(json), _ =>
             {
-                context.WriteJson(new { from = key.Address, to = recipient, amount = units, outcome.Id, outcome.Status, outcome.Sequence, wallet = after.Wallet });
-                return SwarmApp.Success;
-            }
-            var w = console.Profile.Out.Writer;
-            w.WriteLine(outcome.Status == "exists"
-                ? $"transfer {outcome.Id} was already committed (ledger entry #{outcome.Sequence}); nothing moved again"
-                : $"sent {Asset.Format(units)} tokens from {key.Address} to {recipient}: transfer {outcome.Id}, ledger entry #{outcome.Sequence}");
-            w.WriteLine($"wallet: {Asset.Format(after.Wallet)} tokens available, {Asset.Format(after.Reserved)} reserved");
+                var w = context.Out;
+                w.WriteLine(outcome.Status == "exists"
+                    ? $"transfer {outcome.Id} was already committed (ledger entry #{outcome.Sequence}); nothing moved again"
+                    : $"sent {Asset.Format(units)} tokens from {key.Address} to {recipient}: transfer {outcome.Id}, ledger entry #{outcome.Sequence}");
+                w.WriteLine($"wallet: {Asset.Format(after.Wallet)} tokens available, {Asset.Format(after.Reserved)} reserved");
+            });
             return SwarmApp.Success;
         });
         return command;

@@ -9,6 +9,12 @@ namespace TrainSwarm.Cli.Commands.Node;
 /// </summary>
 public static class NodeConfigStore
 {
+    /// <summary>--config FILE: the node config file that setup, config and start read.</summary>
+    public static System.CommandLine.Option<string?> ConfigOption() => new("--config")
+    {
+        Description = $"Node config file (default: ${PathVariable}, else ~/.trainswarm/config.json)", HelpName = "FILE",
+    };
+
     /// <summary>The environment variable that names the config file when --config is not given.</summary>
     public const string PathVariable = "TRAINSWARM_CONFIG";
 
