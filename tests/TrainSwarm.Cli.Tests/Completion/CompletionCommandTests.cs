@@ -28,7 +28,8 @@ public sealed class CompletionCommandTests
     public async Task Suggest_after_double_dash_lists_the_option_names_of_job_submit()
     {
         var suggestions = await SuggestAsync("swarm job submit --");
-        foreach (var option in new[] { "--budget", "--deadline", "--partial", "--watch", "--key", "--coordinator", "--json", "--model", "--rounds", "--nodes", "--lr", "--seed", "--verbose" })
+        foreach (var option in new[] { "--budget", "--deadline", "--partial", "--watch", "--key", "--coordinator", "--json", "--model", "--rounds",
+            "--nodes", "--lr", "--seed", "--verbose" })
             Assert.Contains(option, suggestions);
         Assert.All(suggestions, s => Assert.StartsWith("--", s, StringComparison.Ordinal));
     }
@@ -98,7 +99,8 @@ public sealed class CompletionCommandTests
                 _swarm_bash_complete
                 printf '%s\n' "${COMPREPLY[@]}"
                 """;
-            var start = new ProcessStartInfo("/bin/bash", ["-c", probe]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo("/bin/bash", ["-c", probe]) { WorkingDirectory = folder, RedirectStandardOutput = true,
+                RedirectStandardError = true };
             start.Environment["PATH"] = folder + ":" + Environment.GetEnvironmentVariable("PATH");
             using var bash = Process.Start(start)!;
             var stdout = await bash.StandardOutput.ReadToEndAsync();

@@ -79,7 +79,8 @@ public sealed class JobSpecFileTests(SwarmFixture swarm)
     [Fact]
     public async Task Flags_override_the_files_fields()
     {
-        var path = Write("job.yml", SpecYaml.Replace("rounds: 2", "rounds: 9", StringComparison.Ordinal).Replace("seed: 42", "seed: 1", StringComparison.Ordinal));
+        var path = Write("job.yml", SpecYaml.Replace("rounds: 2", "rounds: 9", StringComparison.Ordinal).Replace("seed: 42", "seed: 1",
+            StringComparison.Ordinal));
         var quote = await QuoteAsync(path, "--rounds", "2", "--seed", "42");
         Assert.Equal(await DigestOf(Spec), quote.SpecDigest);
     }
@@ -146,12 +147,16 @@ public sealed class JobSpecFileTests(SwarmFixture swarm)
     }
 
     [Theory]
-    [InlineData("name: x\nrounds: 5\nmodel: [cnn\n", "error: the spec file is not valid YAML: {0}:4:1: While parsing a flow sequence, did not find expected ',' or ']'.")]
+    [InlineData("name: x\nrounds: 5\nmodel: [cnn\n", "error: the spec file is not valid YAML: {0}:4:1: While parsing a flow sequence, did not find " +
+        "expected ',' or ']'.")]
     [InlineData("name: x\n  rounds: 5\n", "error: the spec file is not valid YAML: {0}:2:9: While scanning a plain scalar value, found invalid mapping.")]
     [InlineData("rounds: 5\nrounds: 6\n", "error: the spec file is not valid YAML: {0}:2:1: 'rounds' appears twice")]
     [InlineData("rounds: 5\nmaxNodes: 0\n", "error: the spec file {0} has invalid fields: maxNodes (at {0}:2:1): must be between minNodes and 256")]
-    [InlineData("model: cnn\nrounds: many\n", "error: the spec file {0} is not a valid job spec: rounds has the wrong type at {0}:2:1 (The JSON value could not be converted to System.Int32)")]
-    [InlineData("model: cnn\nround: 5\n", "error: the spec file {0} has an unknown field 'round' at {0}:2:1; the fields are batchSize, commitEvery, dataset, holdoutFraction, innerSteps, layers, learningRate, maxNodes, minNodes, model, momentum, name, openSeconds, optimizer, outerLearningRate, outerMomentum, rounds, seed, strategy, targetAccuracy, trainSamples, trainSeconds, validateSeconds")]
+    [InlineData("model: cnn\nrounds: many\n", "error: the spec file {0} is not a valid job spec: rounds has the wrong type at {0}:2:1 (The JSON value " +
+        "could not be converted to System.Int32)")]
+    [InlineData("model: cnn\nround: 5\n", "error: the spec file {0} has an unknown field 'round' at {0}:2:1; the fields are batchSize, commitEvery, " +
+        "dataset, holdoutFraction, innerSteps, layers, learningRate, maxNodes, minNodes, model, momentum, name, openSeconds, optimizer, " +
+        "outerLearningRate, outerMomentum, rounds, seed, strategy, targetAccuracy, trainSamples, trainSeconds, validateSeconds")]
     [InlineData("- cnn\n", "error: the spec file {0} is not a valid job spec: it must be a mapping of fields such as rounds: 5")]
     public async Task A_bad_yaml_spec_is_one_line_naming_file_line_and_column(string yaml, string expected)
     {

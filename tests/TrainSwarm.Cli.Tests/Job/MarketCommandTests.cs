@@ -19,7 +19,8 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
     /// <summary>Submits <see cref="Specs.Waiting"/> through the CLI with <paramref name="budget"/>; returns the job id.</summary>
     private async Task<string> SubmitAsync(string key, string budget, params string[] extra)
     {
-        var (code, output) = await CliRunner.Run(["job", "submit", swarm.SpecFile(Specs.Waiting), "--budget", budget, "--key", key, "--coordinator", swarm.Url, .. extra]);
+        var (code, output) = await CliRunner.Run(["job", "submit", swarm.SpecFile(Specs.Waiting), "--budget", budget, "--key", key, "--coordinator",
+            swarm.Url, .. extra]);
         Assert.True(code == 0, output);
         return SwarmFixture.JobIdIn(output);
     }
@@ -45,7 +46,8 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
     public async Task Submit_with_a_bad_deadline_is_bad_usage(string deadline, string expected)
     {
         var (key, _) = swarm.NewKeyFile();
-        var (code, output) = await CliRunner.Run("job", "submit", swarm.SpecFile(Specs.Waiting), "--deadline", deadline, "--key", key, "--coordinator", Nowhere);
+        var (code, output) = await CliRunner.Run("job", "submit", swarm.SpecFile(Specs.Waiting), "--deadline", deadline, "--key", key,
+            "--coordinator", Nowhere);
         Assert.Equal(2, code);
         Assert.Equal(expected, Lines.Single(output));
     }
@@ -69,10 +71,12 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
         var (key, address) = await swarm.FundedKeyFileAsync(Funds);
         var total = await swarm.QuoteTotalAsync(Specs.Waiting);
         Assert.True(total > 1);
-        var (code, output) = await CliRunner.Run("job", "submit", swarm.SpecFile(Specs.Waiting), "--budget", "0.000001", "--key", key, "--coordinator", swarm.Url);
+        var (code, output) = await CliRunner.Run("job", "submit", swarm.SpecFile(Specs.Waiting), "--budget", "0.000001", "--key", key,
+            "--coordinator", swarm.Url);
         Assert.Equal(1, code);
         Assert.Equal(
-            $"error: budget 0.000001 is below the quote's total {Asset.Format(total)} tokens; raise --budget, or pass --partial to train until the budget is spent",
+            $"error: budget 0.000001 is below the quote's total {Asset.Format(total)} tokens; raise --budget, or pass --partial to train until the " +
+                $"budget is spent",
             Lines.Single(output));
         Assert.Empty(await JobsOfAsync(address));
         var balances = await swarm.BalancesAsync(address);
@@ -85,7 +89,8 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
         var (key, address) = await swarm.FundedKeyFileAsync(Funds);
         var total = await swarm.QuoteTotalAsync(Specs.Waiting);
         var before = DateTimeOffset.UtcNow;
-        var (code, output) = await CliRunner.Run("job", "submit", swarm.SpecFile(Specs.Waiting), "--budget", "5", "--deadline", "2h", "--key", key, "--coordinator", swarm.Url);
+        var (code, output) = await CliRunner.Run("job", "submit", swarm.SpecFile(Specs.Waiting), "--budget", "5", "--deadline", "2h", "--key", key,
+            "--coordinator", swarm.Url);
         Assert.True(code == 0, output);
         var id = SwarmFixture.JobIdIn(output);
         var lines = Lines.Of(output);
@@ -137,7 +142,8 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
         Assert.Equal(1, code);
         var line = Lines.Of(output)[^1];
         Assert.Equal(
-            $"error: the coordinator refused the job: 402 Insufficient funds: wallet {address} has 1.000000 tokens available; the budget needs 5.000000. Fund the wallet (on a devnet: swarm wallet faucet)",
+            $"error: the coordinator refused the job: 402 Insufficient funds: wallet {address} has 1.000000 tokens available; the budget needs " +
+                $"5.000000. Fund the wallet (on a devnet: swarm wallet faucet)",
             line);
         Assert.Empty(await JobsOfAsync(address));
         Assert.Equal((Asset.UnitsPerToken, 0L), ((await swarm.BalancesAsync(address)).Wallet, (await swarm.BalancesAsync(address)).Reserved));
@@ -242,7 +248,8 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
         Assert.Equal($"Invoice for job {id} (running)", lines[0]);
         Assert.Matches(@"^reserved: 4\.000000 tokens \(escrow [0-9a-f]{32}, ledger entry #[0-9]+\)$", lines[3]);
         Assert.Contains("rounds: none paid", lines);
-        Assert.Contains(lines, l => l.StartsWith("billed + refund = reserved: 0.000000 + 0.000000 of 4.000000 reserved so far; not settled yet", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("billed + refund = reserved: 0.000000 + 0.000000 of 4.000000 reserved so far; not settled yet",
+            StringComparison.Ordinal));
         Assert.Equal("refund: none yet (the job is still running)", lines[^1]);
     }
 
@@ -264,7 +271,8 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
         Assert.Contains("<tr><td>Refund</td><td class=\"n\">6.000001</td>", html, StringComparison.Ordinal);
         Assert.Contains("billed + refund = reserved: 0.000000 + 6.000001 = 6.000001: balanced", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("http", html.Replace("http-equiv", "", StringComparison.Ordinal), StringComparison.Ordinal); // self-contained: no external resources
+        Assert.DoesNotContain("http", html.Replace("http-equiv", "", StringComparison.Ordinal),
+            StringComparison.Ordinal); // self-contained: no external resources
     }
 
     [Fact]
@@ -308,12 +316,16 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
         Assert.Equal($"Invoice for job {id} (completed: {invoice.StatusReason})", lines[0]);
         var row = Assert.Single(lines, l => l.Contains(node[..11] + "…", StringComparison.Ordinal));
         Assert.Matches($@"^│ 0\s+│ {node[..11]}…\s+│\s+6,400 │\s+{Regex(InvoiceUnits(line.Flops))} │\s+80\.00% │\s+{Regex(Asset.Format(line.Payout))} │\s+#{line.Sequence} │", row);
-        Assert.Contains(lines, l => l.Contains("validator fee", StringComparison.Ordinal) && l.Contains(Asset.Format(round.ValidatorFee.Amount), StringComparison.Ordinal)
+        Assert.Contains(lines, l => l.Contains("validator fee", StringComparison.Ordinal) && l.Contains(Asset.Format(round.ValidatorFee.Amount),
+            StringComparison.Ordinal)
             && l.Contains($"#{round.ValidatorFee.Sequence}", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("protocol fee", StringComparison.Ordinal) && l.Contains(Asset.Format(round.ProtocolFee.Amount), StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("total billed", StringComparison.Ordinal) && l.Contains(Asset.Format(invoice.TotalBilled), StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("protocol fee", StringComparison.Ordinal) && l.Contains(Asset.Format(round.ProtocolFee.Amount),
+            StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("total billed", StringComparison.Ordinal) && l.Contains(Asset.Format(invoice.TotalBilled),
+            StringComparison.Ordinal));
         Assert.Contains(
-            $"billed + refund = reserved: {Asset.Format(invoice.TotalBilled)} + {Asset.Format(invoice.Refund!.Value)} = {Asset.Format(invoice.Reserved)}: balanced", lines);
+            $"billed + refund = reserved: {Asset.Format(invoice.TotalBilled)} + {Asset.Format(invoice.Refund!.Value)} = " +
+                $"{Asset.Format(invoice.Reserved)}: balanced", lines);
         Assert.Equal($"refund: {Asset.Format(invoice.Refund.Value)} tokens returned to the creator (ledger entry #{invoice.RefundSequence})", lines[^1]);
 
         // What moved: the creator paid exactly the bill; nothing stays reserved.
@@ -339,7 +351,8 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
         Assert.Contains($"job {id} submitted by {address}", lines);
         Assert.Contains(lines, l => l.Contains("round 0 done", StringComparison.Ordinal)); // the progress lines
         Assert.Contains(lines, l => l.EndsWith($"job {id} completed: {invoice.StatusReason}", StringComparison.Ordinal));
-        Assert.Contains($"billed + refund = reserved: {Asset.Format(invoice.TotalBilled)} + {Asset.Format(invoice.Refund!.Value)} = 9.000000: balanced", lines);
+        Assert.Contains($"billed + refund = reserved: {Asset.Format(invoice.TotalBilled)} + {Asset.Format(invoice.Refund!.Value)} = 9.000000: " +
+            $"balanced", lines);
         Assert.Equal($"refund: {Asset.Format(invoice.Refund.Value)} tokens returned to the creator (ledger entry #{invoice.RefundSequence})", lines[^1]);
         var balances = await swarm.BalancesAsync(address);
         Assert.Equal((Funds - invoice.TotalBilled, 0L), (balances.Wallet, balances.Reserved));

@@ -76,7 +76,8 @@ public sealed class StatusCommandTests(SwarmFixture swarm)
         Assert.Equal("completed", root.GetProperty("job").GetProperty("status").GetString());
         Assert.StartsWith("completed: ", root.GetProperty("stage").GetString(), StringComparison.Ordinal);
         var row = Assert.Single(root.GetProperty("rounds").EnumerateArray());
-        Assert.Equal((0, "done", 1, 1), (row.GetProperty("index").GetInt32(), row.GetProperty("status").GetString(), row.GetProperty("accepted").GetInt32(), row.GetProperty("updates").GetInt32()));
+        Assert.Equal((0, "done", 1, 1), (row.GetProperty("index").GetInt32(), row.GetProperty("status").GetString(), row.GetProperty("accepted")
+            .GetInt32(), row.GetProperty("updates").GetInt32()));
         Assert.Equal(1.5, row.GetProperty("metrics").GetProperty("holdoutLoss").GetDouble());
         Assert.Equal($"{swarm.Url}/api/v1/jobs/{id}/model", root.GetProperty("links").GetProperty("model").GetString());
     }
@@ -114,7 +115,8 @@ public sealed class StatusCommandTests(SwarmFixture swarm)
     {
         var (running, creator) = await SubmitAsync(Specs.Waiting, "1");
         var (key, _) = await swarm.FundedKeyFileAsync(Funds);
-        var (cancelledCode, cancelledOut) = await CliRunner.Run("job", "submit", swarm.SpecFile(Specs.Waiting), "--budget", "1", "--key", key, "--coordinator", swarm.Url);
+        var (cancelledCode, cancelledOut) = await CliRunner.Run("job", "submit", swarm.SpecFile(Specs.Waiting), "--budget", "1", "--key", key,
+            "--coordinator", swarm.Url);
         Assert.True(cancelledCode == 0, cancelledOut);
         var cancelled = SwarmFixture.JobIdIn(cancelledOut);
         Assert.Equal(0, (await CliRunner.Run("job", "cancel", cancelled, "--key", key, "--coordinator", swarm.Url)).ExitCode);

@@ -89,16 +89,23 @@ public sealed class ConfigCommandTests : IDisposable
 
     [Theory]
     [InlineData("epochs=0", "error: invalid value for epochs: '0' is out of range or not a whole number; accepted: a whole number from 1 to 1000")]
-    [InlineData("max_batches=-1", "error: invalid value for max_batches: '-1' is out of range or not a whole number; accepted: a whole number from 0 (no cap) to 1000000")]
-    [InlineData("max_parallel=two", "error: invalid value for max_parallel: 'two' is out of range or not a whole number; accepted: a whole number from 1 to 64")]
+    [InlineData("max_batches=-1", "error: invalid value for max_batches: '-1' is out of range or not a whole number; accepted: a whole number from 0 " +
+        "(no cap) to 1000000")]
+    [InlineData("max_parallel=two", "error: invalid value for max_parallel: 'two' is out of range or not a whole number; accepted: a whole number " +
+        "from 1 to 64")]
     [InlineData("auto_train=yes", "error: invalid value for auto_train: 'yes' is not true or false; accepted: true or false")]
     [InlineData("encoding=f16", "error: invalid value for encoding: 'f16' is not an update encoding; accepted: f32 or int8")]
-    [InlineData("min_reward=1.1234567", "error: invalid value for min_reward: '1.1234567' is not a token amount; accepted: a token amount with at most 6 decimals, e.g. 0.5")]
+    [InlineData("min_reward=1.1234567", "error: invalid value for min_reward: '1.1234567' is not a token amount; accepted: a token amount with at " +
+        "most 6 decimals, e.g. 0.5")]
     [InlineData("max_stake=-1", "error: invalid value for max_stake: '-1' is not a token amount; accepted: a token amount with at most 6 decimals, e.g. 1")]
-    [InlineData("coordinator=ftp://host", "error: invalid value for coordinator: 'ftp://host' is not an http(s) URL; accepted: an http(s) URL such as http://127.0.0.1:7070")]
-    [InlineData("datasets=Fashion_MNIST", "error: invalid value for datasets: 'Fashion_MNIST' is not a dataset name; accepted: dataset names separated by commas (lowercase letters, digits, '.', '_', '-')")]
-    [InlineData("poll_ms=5", "error: invalid value for poll_ms: '5' is out of range or not a whole number; accepted: a whole number of milliseconds from 10 to 3600000")]
-    [InlineData("epochs", "error: --set takes KEY=VALUE, not 'epochs'; keys: coordinator, key_file, name, datasets, min_reward, max_reward, max_stake, epochs, max_batches, max_parallel, auto_train, auto_claim, encoding, threads, poll_ms, data_dir, preset")]
+    [InlineData("coordinator=ftp://host", "error: invalid value for coordinator: 'ftp://host' is not an http(s) URL; accepted: an http(s) URL such as " +
+        "http://127.0.0.1:7070")]
+    [InlineData("datasets=Fashion_MNIST", "error: invalid value for datasets: 'Fashion_MNIST' is not a dataset name; accepted: dataset names " +
+        "separated by commas (lowercase letters, digits, '.', '_', '-')")]
+    [InlineData("poll_ms=5", "error: invalid value for poll_ms: '5' is out of range or not a whole number; accepted: a whole number of milliseconds " +
+        "from 10 to 3600000")]
+    [InlineData("epochs", "error: --set takes KEY=VALUE, not 'epochs'; keys: coordinator, key_file, name, datasets, min_reward, max_reward, " +
+        "max_stake, epochs, max_batches, max_parallel, auto_train, auto_claim, encoding, threads, poll_ms, data_dir, preset")]
     [InlineData("mappings=a:b", "error: mappings is not set with --set; use --add-mapping REQUESTED:LOCAL and --remove-mapping REQUESTED")]
     public async Task A_bad_value_is_one_line_naming_the_key_and_the_accepted_values_and_changes_nothing(string assignment, string error)
     {
@@ -119,7 +126,8 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.Equal($"error: invalid value for data_dir: the directory {missing} does not exist", Assert.Single(Lines(output)));
         (code, output) = await Config("--set", $"key_file={missing}.pem");
         Assert.Equal(1, code);
-        Assert.Equal($"error: invalid value for key_file: there is no key file at {missing}.pem (create one with: swarm wallet create --key {missing}.pem)", Assert.Single(Lines(output)));
+        Assert.Equal($"error: invalid value for key_file: there is no key file at {missing}.pem (create one with: swarm wallet create --key " +
+            $"{missing}.pem)", Assert.Single(Lines(output)));
         (code, output) = await Config("--set", "max_reward=1", "--set", "min_reward=2");
         Assert.Equal(1, code);
         Assert.Equal("error: not saved: min_reward 2.000000 is above max_reward 1.000000", Assert.Single(Lines(output)));
@@ -147,7 +155,8 @@ public sealed class ConfigCommandTests : IDisposable
         var data = Directory.CreateDirectory(Path.Combine(_dir, "cifar")).FullName;
         (code, output) = await Config("--add-path", $"cifar10:{data}", "--add-mapping", "digits:cifar10", "--add-mapping", "mnist:fashion-mnist");
         Assert.Equal(0, code);
-        Assert.Equal(["added path cifar10 = " + data, "added mapping digits -> cifar10", "added mapping mnist -> fashion-mnist", $"wrote {ConfigPath}"], Lines(output));
+        Assert.Equal(["added path cifar10 = " + data, "added mapping digits -> cifar10", "added mapping mnist -> fashion-mnist",
+            $"wrote {ConfigPath}"], Lines(output));
         var json = JsonDocument.Parse(await File.ReadAllTextAsync(ConfigPath)).RootElement;
         Assert.Equal("""{"digits":"cifar10","mnist":"fashion-mnist"}""", JsonSerializer.Serialize(json.GetProperty("mappings")));
         Assert.Equal(data, json.GetProperty("paths").GetProperty("cifar10").GetString());
@@ -165,7 +174,8 @@ public sealed class ConfigCommandTests : IDisposable
     {
         var text = "{\n  \"epochs\": 3,\n  \"name\": \n}\n";
         await File.WriteAllTextAsync(ConfigPath, text);
-        var expected = $"error: the node config {ConfigPath} is corrupt at line 4: '}}' is an invalid start of a value; fix the file or delete it (nothing was changed)";
+        var expected = $"error: the node config {ConfigPath} is corrupt at line 4: '}}' is an invalid start of a value; fix the file or delete it " +
+            $"(nothing was changed)";
         string[][] commands =
         [
             ["node", "config", "--config", ConfigPath],
@@ -187,8 +197,11 @@ public sealed class ConfigCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("{\n  \"epochs\": 3,\n  \"colour\": \"red\"\n}\n", "is corrupt at line 3: unknown key 'colour' (keys: coordinator, key_file, name, datasets, min_reward, max_reward, max_stake, epochs, max_batches, max_parallel, auto_train, auto_claim, encoding, threads, poll_ms, data_dir, preset, mappings, paths, presets)")]
-    [InlineData("{\n  \"name\": \"x\",\n  \"epochs\": 0\n}\n", "has a bad value at line 3: epochs: '0' is out of range or not a whole number (accepted: a whole number from 1 to 1000)")]
+    [InlineData("{\n  \"epochs\": 3,\n  \"colour\": \"red\"\n}\n", "is corrupt at line 3: unknown key 'colour' (keys: coordinator, key_file, name, " +
+        "datasets, min_reward, max_reward, max_stake, epochs, max_batches, max_parallel, auto_train, auto_claim, encoding, threads, poll_ms, " +
+        "data_dir, preset, mappings, paths, presets)")]
+    [InlineData("{\n  \"name\": \"x\",\n  \"epochs\": 0\n}\n", "has a bad value at line 3: epochs: '0' is out of range or not a whole number " +
+        "(accepted: a whole number from 1 to 1000)")]
     [InlineData("{\n  \"epochs\": \"3\"\n}\n", "is corrupt at line 2: The JSON value could not be converted to System.Nullable`1[System.Int32]")]
     [InlineData("", "is corrupt at line 1: the file is empty")]
     public async Task A_file_with_a_bad_value_or_key_is_an_error_naming_the_line(string text, string problem)
@@ -262,7 +275,8 @@ public sealed class ConfigCommandTests : IDisposable
         var (code, output) = await Config("--preset", "list", "--json");
         Assert.Equal(0, code);
         var presets = JsonDocument.Parse(output).RootElement.EnumerateArray()
-            .ToDictionary(p => p.GetProperty("name").GetString()!, p => (BuiltIn: p.GetProperty("built_in").GetBoolean(), Settings: JsonSerializer.Serialize(p.GetProperty("settings"))));
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => (BuiltIn: p.GetProperty("built_in").GetBoolean(),
+                Settings: JsonSerializer.Serialize(p.GetProperty("settings"))));
         Assert.Equal(new[] { "image-all", "image-small", "mnist-only", "high-reward", "quick-test", "night" }, presets.Keys.ToArray());
         Assert.Equal((true, """{"datasets":["fashion-mnist"]}"""), presets["image-all"]);
         Assert.Equal((true, """{"datasets":["fashion-mnist"],"max_parallel":1}"""), presets["image-small"]);
@@ -284,7 +298,8 @@ public sealed class ConfigCommandTests : IDisposable
     [Fact]
     public async Task A_saved_preset_can_be_applied_after_a_reset()
     {
-        var (code, output) = await Config("--set", "epochs=2", "--set", "max_reward=3", "--set", "encoding=int8", "--set", "name=box", "--save-preset", "mine");
+        var (code, output) = await Config("--set", "epochs=2", "--set", "max_reward=3", "--set", "encoding=int8", "--set", "name=box",
+            "--save-preset", "mine");
         Assert.Equal(0, code);
         Assert.Contains("saved preset mine: max_reward=3.000000 epochs=2 encoding=int8", Lines(output));
         Assert.Equal(0, (await Config("--reset")).ExitCode);
@@ -356,7 +371,8 @@ public sealed class ConfigCommandTests : IDisposable
     {
         // Run as a process: the variable belongs to that process only.
         var home = Path.Combine(_dir, "home");
-        var (code, output, _) = await NodeCliProcess.RunAsync(home, new Dictionary<string, string> { ["TRAINSWARM_CONFIG"] = ConfigPath }, "node", "config", "--set", "epochs=7");
+        var (code, output, _) = await NodeCliProcess.RunAsync(home, new Dictionary<string, string> { ["TRAINSWARM_CONFIG"] = ConfigPath }, "node",
+            "config", "--set", "epochs=7");
         Assert.Equal(0, code);
         Assert.Contains($"wrote {ConfigPath}", output);
         Assert.Equal(7, JsonDocument.Parse(await File.ReadAllTextAsync(ConfigPath)).RootElement.GetProperty("epochs").GetInt32());

@@ -72,7 +72,8 @@ public sealed class SetupCommandTests : IDisposable
     [Fact]
     public async Task Setup_keeps_the_other_settings_and_the_existing_key()
     {
-        Assert.Equal(0, (await CliRunner.Run("node", "config", "--config", ConfigPath, "--set", "epochs=3", "--set", "min_reward=2", "--preset", "quick-test")).ExitCode); // --preset applies before --set
+        Assert.Equal(0, (await CliRunner.Run("node", "config", "--config", ConfigPath, "--set", "epochs=3", "--set", "min_reward=2", "--preset",
+            "quick-test")).ExitCode); // --preset applies before --set
         Assert.Equal(0, (await Setup("--skip-benchmark")).ExitCode);
         var first = await File.ReadAllTextAsync(KeyPath);
         var (code, output) = await Setup("--min-reward", "none", "--skip-benchmark");
@@ -112,14 +113,16 @@ public sealed class SetupCommandTests : IDisposable
         var other = NewPemFile(out _);
         (code, output) = await Setup("--import-key", other, "--coordinator", "http://10.1.1.1:7070", "--skip-benchmark");
         Assert.Equal(1, code);
-        Assert.Equal($"error: a different key ({address}) is already at {KeyPath}; it is not replaced: choose another path with --key", Assert.Single(Lines(output)));
+        Assert.Equal($"error: a different key ({address}) is already at {KeyPath}; it is not replaced: choose another path with --key",
+            Assert.Single(Lines(output)));
         Assert.Equal(config, await File.ReadAllBytesAsync(ConfigPath));
         using (var key = ActorKey.Load(KeyPath))
             Assert.Equal(address, key.Address);
 
         (code, output) = await Setup("--new-key", "--skip-benchmark");
         Assert.Equal(1, code);
-        Assert.Equal($"error: a key already exists at {KeyPath}; keep it (leave out --new-key) or choose another path with --key", Assert.Single(Lines(output)));
+        Assert.Equal($"error: a key already exists at {KeyPath}; keep it (leave out --new-key) or choose another path with --key",
+            Assert.Single(Lines(output)));
     }
 
     [Fact]

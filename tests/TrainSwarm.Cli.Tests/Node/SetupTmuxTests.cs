@@ -92,7 +92,8 @@ public sealed class SetupTmuxTests : IDisposable
     {
         try
         {
-            using var probe = Process.Start(new ProcessStartInfo("tmux", "-V") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
+            using var probe = Process.Start(new ProcessStartInfo("tmux", "-V") { UseShellExecute = false, RedirectStandardOutput = true,
+                RedirectStandardError = true })!;
             probe.WaitForExit();
         }
         catch (Win32Exception)

@@ -90,7 +90,8 @@ public sealed class StartCommandTests : IDisposable
         var o = settings.Options;
         Assert.Equal((5, (int?)7, 2), (o.Epochs, o.MaxBatches, o.MaxParallel));
         Assert.Equal(new[] { "fashion-mnist", "mnist" }, o.Datasets.ToArray());
-        Assert.Equal((new Uri("http://127.0.0.1:9"), "flagged", "f32", (int?)1, TimeSpan.FromMilliseconds(100)), (o.Coordinator, o.Name, o.Encoding, o.Threads, o.PollInterval));
+        Assert.Equal((new Uri("http://127.0.0.1:9"), "flagged", "f32", (int?)1, TimeSpan.FromMilliseconds(100)), (o.Coordinator, o.Name, o.Encoding,
+            o.Threads, o.PollInterval));
         Assert.Equal(((long?)0, (long?)3_000_000, (long?)1, "/other", true), (o.MinReward, o.MaxReward, o.MaxStake, o.DataDirectory, o.AllowDownload));
         Assert.Equal((false, false), (o.AutoTrain, o.AutoClaim)); // --no-auto-train from the flag, auto_claim false from the file
         Assert.Equal(("--epochs", "--no-auto-train", "config"), (settings.Sources["epochs"], settings.Sources["auto_train"], settings.Sources["auto_claim"]));
@@ -101,7 +102,8 @@ public sealed class StartCommandTests : IDisposable
     {
         var file = File with { Presets = new(StringComparer.Ordinal) { ["night"] = new NodeConfig { MaxParallel = 1, Threads = 2, MinReward = "0.500000" } } };
         var settings = Merge(file, new NodeStartFlags { Preset = "night", Threads = 1 });
-        Assert.Equal((1, (int?)1, (long?)500_000, 2), (settings.Options.MaxParallel, settings.Options.Threads, settings.Options.MinReward, settings.Options.Epochs));
+        Assert.Equal((1, (int?)1, (long?)500_000, 2), (settings.Options.MaxParallel, settings.Options.Threads, settings.Options.MinReward,
+            settings.Options.Epochs));
         Assert.Equal(("preset night", "--threads", "config"), (settings.Sources["max_parallel"], settings.Sources["threads"], settings.Sources["epochs"]));
     }
 
@@ -110,7 +112,8 @@ public sealed class StartCommandTests : IDisposable
     {
         var error = Assert.Throws<CliException>(() => Merge(File, new NodeStartFlags { Preset = "turbo" }));
         Assert.Equal(2, error.ExitCode);
-        Assert.Equal("unknown preset 'turbo'; presets: image-all, image-small, mnist-only, high-reward, quick-test (swarm node config --preset list shows their settings)", error.Message);
+        Assert.Equal("unknown preset 'turbo'; presets: image-all, image-small, mnist-only, high-reward, quick-test (swarm node config --preset list " +
+            "shows their settings)", error.Message);
     }
 
     [Fact]
@@ -148,9 +151,11 @@ public sealed class StartCommandTests : IDisposable
     public void The_coordinator_comes_from_the_flag_then_the_environment_then_the_config()
     {
         var variable = ("TRAINSWARM_COORDINATOR", "http://10.9.9.9:7070");
-        Assert.Equal("http://127.0.0.1:9/", Merge(File, new NodeStartFlags { Coordinator = "http://127.0.0.1:9" }, Environment(variable)).Options.Coordinator.ToString());
+        Assert.Equal("http://127.0.0.1:9/", Merge(File, new NodeStartFlags { Coordinator = "http://127.0.0.1:9" },
+            Environment(variable)).Options.Coordinator.ToString());
         var fromEnvironment = Merge(File, new NodeStartFlags(), Environment(variable));
-        Assert.Equal(("http://10.9.9.9:7070/", "$TRAINSWARM_COORDINATOR"), (fromEnvironment.Options.Coordinator.ToString(), fromEnvironment.Sources["coordinator"]));
+        Assert.Equal(("http://10.9.9.9:7070/", "$TRAINSWARM_COORDINATOR"), (fromEnvironment.Options.Coordinator.ToString(),
+            fromEnvironment.Sources["coordinator"]));
         Assert.Equal("http://10.0.0.5:7070/", Merge(File, new NodeStartFlags()).Options.Coordinator.ToString());
     }
 
@@ -190,7 +195,8 @@ public sealed class StartCommandTests : IDisposable
         var settings = Merge(File with { Datasets = ["mnist", "digits", "kmnist", "fashion-mnist"] }, new NodeStartFlags());
         var lines = NodeStartHeader.Lines(settings, "ts1abc", "/none.json");
         Assert.Equal("  warning      this node cannot load kmnist: give each a directory (swarm node config --add-path NAME:/DIR) or a mapping", lines[^2]);
-        Assert.DoesNotContain(NodeStartHeader.Lines(Merge(File, new NodeStartFlags()), "ts1abc", "/none.json"), l => l.StartsWith("  warning", StringComparison.Ordinal));
+        Assert.DoesNotContain(NodeStartHeader.Lines(Merge(File, new NodeStartFlags()), "ts1abc", "/none.json"), l => l.StartsWith("  warning",
+            StringComparison.Ordinal));
     }
 
     [Fact]
@@ -198,7 +204,8 @@ public sealed class StartCommandTests : IDisposable
     {
         var configPath = Path.Combine(_dir, "config.json");
         var keyPath = Path.Combine(_dir, "node.pem");
-        Assert.Equal(0, (await CliRunner.Run("node", "config", "--config", configPath, "--set", "epochs=3", "--set", "max_batches=9", "--set", "min_reward=0.25")).ExitCode);
+        Assert.Equal(0, (await CliRunner.Run("node", "config", "--config", configPath, "--set", "epochs=3", "--set", "max_batches=9", "--set",
+            "min_reward=0.25")).ExitCode);
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

@@ -197,7 +197,8 @@ public sealed class StatusCommandTests(SwarmFixture swarm, ITestOutputHelper log
         Assert.True(code == 0, output);
         var lines = Lines.Of(output);
         Assert.StartsWith($"node {address} (idle-node): online", lines[0], StringComparison.Ordinal);
-        Assert.Equal("0 rounds joined, 0 updates submitted, 0 accepted, 0 rejected, 0 dropped; acceptance rate - (nothing judged yet)", Value(lines, "reputation"));
+        Assert.Equal("0 rounds joined, 0 updates submitted, 0 accepted, 0 rejected, 0 dropped; acceptance rate - (nothing judged yet)", Value(lines,
+            "reputation"));
         Assert.Equal("rounds: none yet", lines[^1]);
     }
 }

@@ -51,7 +51,8 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
         var (jsonCode, json) = await CliRunner.Run("round", "list", "--job", job.Id, "--status", "open", "--coordinator", swarm.Url, "--json");
         Assert.Equal(0, jsonCode);
         var listed = Assert.Single(SwarmJson.Deserialize<List<RoundListRow>>(json)!);
-        Assert.Equal(new RoundListRow(roundId, job.Id, 0, 1, RoundStatus.Open, "fashion-mnist", "mlp", 0, 1, open.ExpectedReward.Value, Stake, open.PhaseDeadline), listed);
+        Assert.Equal(new RoundListRow(roundId, job.Id, 0, 1, RoundStatus.Open, "fashion-mnist", "mlp", 0, 1, open.ExpectedReward.Value, Stake,
+            open.PhaseDeadline), listed);
         using (var doc = JsonDocument.Parse(json))
             Assert.Equal("open", doc.RootElement[0].GetProperty("status").GetString());
 
@@ -84,19 +85,23 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
         Assert.Contains($"its update: not delivered yet; train it with: swarm round train {roundId}", statusLines);
 
         // train: 3 of the 4 steps (--max-batches), on the node's shard of 64 samples, uploaded and acknowledged.
-        var (trainCode, trained) = await CliRunner.Run("round", "train", roundId, "--key", nodeKey, "--max-batches", "3", "--dataset-dir", "/usr/share/datasets/fashion-mnist", "--coordinator", swarm.Url);
+        var (trainCode, trained) = await CliRunner.Run("round", "train", roundId, "--key", nodeKey, "--max-batches", "3", "--dataset-dir",
+            "/usr/share/datasets/fashion-mnist", "--coordinator", swarm.Url);
         Assert.True(trainCode == 0, trained);
         var updates = await client.RoundUpdatesAsync(roundId);
         var receipt = Assert.Single(updates).Receipt;
-        Assert.Equal((node, 3, 24L, "fashion-mnist", "f32", assignment.Seed), (receipt.Node, receipt.Steps, receipt.Samples, receipt.DatasetUsed, receipt.Encoding, receipt.Seed));
+        Assert.Equal((node, 3, 24L, "fashion-mnist", "f32", assignment.Seed), (receipt.Node, receipt.Steps, receipt.Samples, receipt.DatasetUsed,
+            receipt.Encoding, receipt.Seed));
         var bytes = (await client.GetBlobAsync(receipt.UpdateBlob)).Length;
         var trainLines = Lines.Of(trained).Select(StripTime).ToList();
         Assert.Contains($"{roundId,-18}  training: 3 steps on 64 samples of fashion-mnist (the round's H is 4)", trainLines);
         Assert.Contains(trainLines, l => Regex.IsMatch(l, $@"^{roundId}\s+step 3/3 \(100%\)  loss [0-9]\.[0-9]{{4}}  [0-9,]+ samples/s$"));
         Assert.Contains($"{roundId,-18}  uploaded update: {bytes:N0} bytes, blob {receipt.UpdateBlob}", trainLines);
-        Assert.Contains(trainLines, l => l.StartsWith($"{roundId,-18}  submitted: 3 steps, 24 samples of fashion-mnist, final loss ", StringComparison.Ordinal));
+        Assert.Contains(trainLines, l => l.StartsWith($"{roundId,-18}  submitted: 3 steps, 24 samples of fashion-mnist, final loss ",
+            StringComparison.Ordinal));
         var ack = (await client.RoundAsync(roundId)).Participants.Single().SubmittedAt!.Value;
-        Assert.Equal($"delivered: round {roundId} attempt 1, update {receipt.UpdateBlob} ({bytes:N0} bytes) from {node}, acknowledged at {RoundText.Time(ack)}", trainLines[^1]);
+        Assert.Equal($"delivered: round {roundId} attempt 1, update {receipt.UpdateBlob} ({bytes:N0} bytes) from {node}, acknowledged at " +
+            $"{RoundText.Time(ack)}", trainLines[^1]);
 
         // status after: delivered, the round waits for its validator.
         var (afterCode, after) = await CliRunner.Run("round", "status", roundId, "--key", nodeKey, "--coordinator", swarm.Url, "--json");
@@ -132,7 +137,8 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
         var doneLines = Lines.Of(done);
         Assert.StartsWith($"round {roundId} (job {job.Id}, round 0, attempt 1): done since ", doneLines[0]);
         Assert.Contains("its verdict: accepted, holdout loss 2.0000 → 1.5000, accuracy 50.0% → 60.0%", doneLines);
-        Assert.Contains($"its payout: {Asset.Format(line.Payout)} tokens (quality weight 100.00%), payout transfer {line.TransferId}, ledger entry #{line.Sequence}; " +
+        Assert.Contains($"its payout: {Asset.Format(line.Payout)} tokens (quality weight 100.00%), payout transfer {line.TransferId}, ledger entry " +
+            $"#{line.Sequence}; " +
                         $"claim it with: swarm round claim {roundId}", doneLines);
         Assert.Equal("result: holdout loss 2.0000 → 1.5000, holdout accuracy 50.0% → 60.0%, test accuracy 59.0%; 1 of 1 updates accepted; new model " +
                      (await client.RoundAsync(roundId)).NewModel, doneLines[^1]);
@@ -154,7 +160,8 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
         using (var reader = swarm.Client())
         {
             var root = doc.RootElement;
-            Assert.Equal((firstAddress, true, Stake), (root.GetProperty("node").GetString(), root.GetProperty("registered").GetBoolean(), root.GetProperty("stake").GetInt64()));
+            Assert.Equal((firstAddress, true, Stake), (root.GetProperty("node").GetString(), root.GetProperty("registered").GetBoolean(),
+                root.GetProperty("stake").GetInt64()));
             var assignment = root.GetProperty("assignment").Deserialize<Assignment>(SwarmJson.Options)!;
             Assert.Equal(SwarmJson.Serialize(Assert.Single(await reader.AssignmentsAsync(firstAddress))), SwarmJson.Serialize(assignment));
         }

@@ -37,7 +37,8 @@ public sealed class RoundCommandTests(SwarmFixture swarm)
     {
         var (code, output) = await CliRunner.Run("round", "rewards", "j000000000000-r0", "--coordinator", swarm.Url);
         Assert.Equal(1, code);
-        Assert.Equal("error: cannot read the rewards of round j000000000000-r0: 404 Not found: round j000000000000-r0 has not been paid (yet)", Lines.Single(output));
+        Assert.Equal("error: cannot read the rewards of round j000000000000-r0: 404 Not found: round j000000000000-r0 has not been paid (yet)",
+            Lines.Single(output));
     }
 
     [Fact]
@@ -52,8 +53,10 @@ public sealed class RoundCommandTests(SwarmFixture swarm)
         Assert.Equal($"Rewards of round {roundId} (job {jobId}, round 0, try 1), judged by validator {rewards.Validator}", lines[0]);
         var row = Assert.Single(lines, l => l.Contains(node[..11] + "…", StringComparison.Ordinal));
         Assert.Matches($@"│ {node[..11]}…\s+│ yes\s+│\s+│\s+6,400 │ 2\.0000 → 2\.5000\s+│\s+80\.00% │\s+{Esc(Asset.Format(line.Payout))} │\s+#{line.Sequence} │", row);
-        Assert.Contains(lines, l => l.Contains("protocol fee", StringComparison.Ordinal) && l.Contains(Asset.Format(rewards.ProtocolFee.Amount), StringComparison.Ordinal));
-        Assert.Equal($"total: {Asset.Format(rewards.Total)} tokens billed to the job's creator; settled (every transfer is committed to the ledger)", lines[^1]);
+        Assert.Contains(lines, l => l.Contains("protocol fee", StringComparison.Ordinal) && l.Contains(Asset.Format(rewards.ProtocolFee.Amount),
+            StringComparison.Ordinal));
+        Assert.Equal($"total: {Asset.Format(rewards.Total)} tokens billed to the job's creator; settled (every transfer is committed to the ledger)",
+            lines[^1]);
         Assert.Equal(line.Payout + rewards.ValidatorFee.Amount + rewards.ProtocolFee.Amount, rewards.Total);
 
         var (jsonCode, json) = await CliRunner.Run("round", "rewards", roundId, "--coordinator", swarm.Url, "--json");
@@ -79,7 +82,8 @@ public sealed class RoundCommandTests(SwarmFixture swarm)
 
         var (again, againOutput) = await CliRunner.Run("round", "claim", roundId, "--key", nodeKey, "--coordinator", swarm.Url);
         Assert.Equal(0, again);
-        Assert.StartsWith($"already claimed: the {Asset.Format(payout)} tokens of round {roundId} were moved into the wallet of {node} before", Lines.Single(againOutput));
+        Assert.StartsWith($"already claimed: the {Asset.Format(payout)} tokens of round {roundId} were moved into the wallet of {node} before",
+            Lines.Single(againOutput));
         Assert.Equal(after.Wallet, (await swarm.BalancesAsync(node)).Wallet);
     }
 

@@ -49,7 +49,8 @@ public sealed class InvoiceRenderTests
 
         var running = Sample(settled: false);
         Assert.False(InvoiceStatement.From(running).Balanced);
-        Assert.StartsWith("billed + refund = reserved: 0.035005 + 1.234567 of 1.269572 reserved so far; not settled yet", InvoiceStatement.From(running).CheckLine);
+        Assert.StartsWith("billed + refund = reserved: 0.035005 + 1.234567 of 1.269572 reserved so far; not settled yet",
+            InvoiceStatement.From(running).CheckLine);
         Assert.True(InvoiceStatement.From(Sample()).Balanced);
     }
 
@@ -73,7 +74,8 @@ public sealed class InvoiceRenderTests
         InvoiceText.Render(console, InvoiceStatement.From(Sample()));
         var lines = Lines.Of(writer.ToString());
         Assert.Equal("Invoice for job j0123456789ab (completed: 2 rounds done)", lines[0]);
-        Assert.Equal("quote q0123456789ab: 0.089600 tokens = compute 0.080000 (8 units × 0.010000) + validator fee 0.008000 + protocol fee 0.001600", lines[2]);
+        Assert.Equal("quote q0123456789ab: 0.089600 tokens = compute 0.080000 (8 units × 0.010000) + validator fee 0.008000 + protocol fee 0.001600",
+            lines[2]);
         Assert.Equal($"reserved: 1.269572 tokens (escrow {new string('5', 32)}, ledger entry #7)", lines[3]);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│ 0\s+│ ts1aaaaaaaa…\s+│\s+6,400 │\s+3\.91 │\s+80\.00% │\s+0\.031255 │\s+#41 │$"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│ ts1bbbbbbbb…\s+│\s+6,400 │\s+3\.91 │\s+rejected │\s+0\.000000 │\s+│$"));

@@ -72,7 +72,8 @@ public sealed partial class NodeConsoleObserverTests
         observer.TrainingStarted(Held, "fashion-mnist", 900, 20);
         observer.TrainingStep(Held.RoundId, 5, 20, 2.125f, 812.6);
         observer.TrainingProgress(Held.RoundId, 5, 20, 2.2f, 812.6);
-        await SwarmFixture.EventuallyAsync(() => Task.FromResult(writer.ToString().Contains("j0123456789ab-r0  step 5/20  loss 2.1250  813 samples/s", StringComparison.Ordinal)),
+        await SwarmFixture.EventuallyAsync(() => Task.FromResult(writer.ToString().Contains("j0123456789ab-r0  step 5/20  loss 2.1250  813 samples/s",
+            StringComparison.Ordinal)),
             "the bar to show step 5", seconds: 10);
         observer.Info(Held.RoundId, "a line while the bar is up");
         for (var step = 6; step <= 20; step++)

@@ -46,7 +46,8 @@ public sealed class MoneyCommandTests(SwarmFixture swarm)
         Assert.Equal("available: 12.500000 tokens in the wallet", shown[1]);
         Assert.Equal("reserved: 0.000000 tokens (job escrows and round stakes)", shown[2]);
         Assert.StartsWith("claimable: 0.000000 tokens", shown[3]);
-        Assert.Contains(shown, l => l.Contains("wallet", StringComparison.Ordinal) && l.Contains(TransferWire.Hex(MarketIds.Wallet(address)), StringComparison.Ordinal)
+        Assert.Contains(shown, l => l.Contains("wallet", StringComparison.Ordinal) && l.Contains(TransferWire.Hex(MarketIds.Wallet(address)),
+            StringComparison.Ordinal)
             && l.Contains("12.500000", StringComparison.Ordinal));
 
         // A second faucet call adds to the wallet and registers nothing.
@@ -94,7 +95,8 @@ public sealed class MoneyCommandTests(SwarmFixture swarm)
             Assert.Equal(1, code);
             var lines = Lines.Of(output);
             // The key is registered (that is allowed anywhere); the mint is refused with the coordinator's reason.
-            Assert.Equal($"error: the coordinator refused the faucet: 403 Forbidden: the faucet exists only on a devnet; tokens on this network come from other holders", lines[^1]);
+            Assert.Equal($"error: the coordinator refused the faucet: 403 Forbidden: the faucet exists only on a devnet; tokens on this network come " +
+                $"from other holders", lines[^1]);
             using var client = new TrainSwarm.Client.SwarmClient(new Uri(url));
             Assert.Equal(0, (await client.BalancesAsync(address)).Wallet);
         }
@@ -131,7 +133,8 @@ public sealed class MoneyCommandTests(SwarmFixture swarm)
         var (_, address) = swarm.NewKeyFile();
         var (code, output) = await CliRunner.Run("wallet", "balance", address, "--coordinator", swarm.Url);
         Assert.Equal(0, code);
-        Assert.Equal([$"balances of {address}", "no accounts: this address is not registered on the coordinator (swarm wallet faucet registers a key on a devnet)"], Lines.Of(output));
+        Assert.Equal([$"balances of {address}", "no accounts: this address is not registered on the coordinator (swarm wallet faucet registers a key " +
+            "on a devnet)"], Lines.Of(output));
     }
 
     [Fact]

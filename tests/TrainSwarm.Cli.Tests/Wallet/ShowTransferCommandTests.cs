@@ -75,7 +75,8 @@ public sealed class ShowTransferCommandTests(SwarmFixture swarm)
         var (code, output) = await CliRunner.Run("wallet", "transfer", "--to", to, "--amount", "2.345678", "--key", payer, "--coordinator", swarm.Url);
         Assert.True(code == 0, output);
         var lines = Lines.Of(output);
-        var match = System.Text.RegularExpressions.Regex.Match(lines[0], $"^sent 2\\.345678 tokens from {from} to {to}: transfer ([0-9a-f]{{32}}), ledger entry #([0-9]+)$");
+        var match = System.Text.RegularExpressions.Regex.Match(lines[0], $"^sent 2\\.345678 tokens from {from} to {to}: transfer ([0-9a-f]{{32}}), " +
+            $"ledger entry #([0-9]+)$");
         Assert.True(match.Success, lines[0]);
         Assert.Equal("wallet: 7.654322 tokens available, 0.000000 reserved", lines[1]);
         Assert.Equal(7_654_322, (await swarm.BalancesAsync(from)).Wallet);
@@ -85,7 +86,8 @@ public sealed class ShowTransferCommandTests(SwarmFixture swarm)
         using var client = swarm.Client();
         var transfer = await client.LedgerTransferAsync(match.Groups[1].Value);
         Assert.Equal((2_345_678L, Reason.Transfer), (transfer.Amount, transfer.Reason));
-        var entry = Assert.Single(await client.LedgerEntriesAsync(long.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) - 1, 1));
+        var entry = Assert.Single(await client.LedgerEntriesAsync(long.Parse(match.Groups[2].Value,
+            System.Globalization.CultureInfo.InvariantCulture) - 1, 1));
         Assert.Equal(from, entry.Actor);
     }
 
@@ -131,7 +133,8 @@ public sealed class ShowTransferCommandTests(SwarmFixture swarm)
         Assert.Equal($"error: insufficient funds: {from} has 1.000000 tokens available, the transfer needs 1.000001; nothing moved", Lines.Single(output));
 
         var (_, stranger) = swarm.NewKeyFile();
-        var (unknownCode, unknown) = await CliRunner.Run("wallet", "transfer", "--to", stranger, "--amount", "0.5", "--key", payer, "--coordinator", swarm.Url);
+        var (unknownCode, unknown) = await CliRunner.Run("wallet", "transfer", "--to", stranger, "--amount", "0.5", "--key", payer, "--coordinator",
+            swarm.Url);
         Assert.Equal(1, unknownCode);
         Assert.Equal($"error: {stranger} has no wallet on this coordinator (not registered); check the address; nothing moved", Lines.Single(unknown));
 

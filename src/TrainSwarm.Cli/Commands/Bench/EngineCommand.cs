@@ -20,8 +20,10 @@ public static class EngineCommand
         var threads = CommonOptions.Positive("--threads", "Compute threads", 2);
         var limit = CommonOptions.Positive("--limit", "Train on the first N samples", 60000);
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory holding the Fashion-MNIST files" };
-        var reference = new Option<bool>("--reference") { Description = "Also run ../shared/anchors/pytorch_fmnist.py with the same settings and print the ratio" };
-        var python = new Option<string>("--python") { Description = "Interpreter with torch for --reference", DefaultValueFactory = _ => PyTorchReference.DefaultPython };
+        var reference = new Option<bool>("--reference") { Description = "Also run ../shared/anchors/pytorch_fmnist.py with the same settings and " +
+            "print the ratio" };
+        var python = new Option<string>("--python") { Description = "Interpreter with torch for --reference", DefaultValueFactory = _ =>
+            PyTorchReference.DefaultPython };
 
         var command = new Command("engine", "Training throughput of the engine.\nExample: swarm bench engine --model cnn --threads 2 --reference")
         {
@@ -33,7 +35,8 @@ public static class EngineCommand
                 parse.GetValue(threads), parse.GetValue(limit), DataDir: parse.GetValue(dataDir));
             string? script = null;
             if (parse.GetValue(reference))
-                script = PyTorchReference.FindScript() ?? throw new CliException("--reference: shared/anchors/pytorch_fmnist.py not found beside the repository");
+                script = PyTorchReference.FindScript() ?? throw new CliException("--reference: shared/anchors/pytorch_fmnist.py not found beside the " +
+                    "repository");
 
             var ours = await EngineBenchmark.RunAsync(options, cancellation);
             console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(ours));

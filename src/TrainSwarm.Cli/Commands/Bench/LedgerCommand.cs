@@ -15,13 +15,16 @@ public static class LedgerCommand
         var console = context.Console;
         var db = new Option<string?>("--db")
         {
-            Description = "Where to build the bench ledger: a SQLite file path that does not exist yet, or a PostgreSQL connection string (a fresh schema is used and dropped). Default: a temporary SQLite file",
+            Description = "Where to build the bench ledger: a SQLite file path that does not exist yet, or a PostgreSQL connection string (a fresh " +
+                "schema is used and dropped). Default: a temporary SQLite file",
         };
         var all = new Option<bool>("--all") { Description = $"Run on a temporary SQLite file and on PostgreSQL (--db, or ${TestPostgresVariable})" };
         var singles = CommonOptions.Positive("--single", "Transfers committed one per transaction", 2_000);
         var batches = CommonOptions.Positive("--batches", "Batches of --batch-size transfers", 50);
         var batchSize = CommonOptions.Positive("--batch-size", "Transfers per batch", 1_000);
-        var command = new Command("ledger", "Measure ledger throughput and verify time on SQLite and/or PostgreSQL; prints one JSON line per figure.\nExample: swarm bench ledger --all --db \"Host=127.0.0.1;Port=55432;Username=trainswarm;Password=trainswarm;Database=trainswarm_test\"") { db, all, singles, batches, batchSize };
+        var command = new Command("ledger", "Measure ledger throughput and verify time on SQLite and/or PostgreSQL; prints one JSON line per " +
+            "figure.\nExample: swarm bench ledger --all --db " +
+            "\"Host=127.0.0.1;Port=55432;Username=trainswarm;Password=trainswarm;Database=trainswarm_test\"") { db, all, singles, batches, batchSize };
         command.SetAction(async (ParseResult parse, CancellationToken cancellation) =>
         {
             var options = new LedgerBenchOptions(parse.GetValue(singles), parse.GetValue(batches), parse.GetValue(batchSize));
@@ -30,7 +33,8 @@ public static class LedgerCommand
             if (parse.GetValue(all))
             {
                 targets.Add(TempSqlite());
-                var postgres = given is not null && Storage.Ledger.LedgerStore.IsPostgres(given) ? given : Environment.GetEnvironmentVariable(TestPostgresVariable);
+                var postgres = given is not null && Storage.Ledger.LedgerStore.IsPostgres(given)
+                    ? given : Environment.GetEnvironmentVariable(TestPostgresVariable);
                 if (string.IsNullOrWhiteSpace(postgres))
                     throw new CliException($"--all needs a PostgreSQL connection: pass --db \"Host=…\" or set {TestPostgresVariable}", SwarmApp.BadUsage);
                 targets.Add(postgres);

@@ -15,7 +15,8 @@ public static class QuotesCommand
     {
         var console = context.Console;
         var dataDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files" };
-        var command = new Command("quotes", "Final bill vs quote and actual vs expected duration, for 4 job configurations on fresh devnets.\nExample: swarm bench quotes")
+        var command = new Command("quotes", "Final bill vs quote and actual vs expected duration, for 4 job configurations on fresh " +
+            "devnets.\nExample: swarm bench quotes")
         {
             dataDir,
         };

@@ -31,7 +31,8 @@ public static class SwarmCommand
         var target = new Option<double>("--target") { Description = "Test accuracy to reach", DefaultValueFactory = _ => 0.85 };
         var maxRounds = CommonOptions.Positive("--max-rounds", "Give up after this many rounds", 40);
         var dataDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files" };
-        var command = new Command("swarm", "Time to a target accuracy with N nodes vs one process, coordination overhead, upload bytes.\nExample: swarm bench swarm --preset cnn --nodes 3")
+        var command = new Command("swarm", "Time to a target accuracy with N nodes vs one process, coordination overhead, upload bytes.\nExample: " +
+            "swarm bench swarm --preset cnn --nodes 3")
         {
             preset, nodes, innerSteps, target, maxRounds, dataDir,
         };
@@ -61,12 +62,14 @@ public static class SwarmCommand
     private sealed record SwarmRun(object TimeToTarget, long Samples, object Overhead, object Upload);
 
     /// <summary>Runs one job on a fresh devnet until a round's test accuracy reaches <paramref name="target"/> (or the rounds run out).</summary>
-    private static async Task<SwarmRun> RunToTargetAsync(string dataset, JobSpec spec, int nodes, string encoding, double target, CancellationToken cancellation)
+    private static async Task<SwarmRun> RunToTargetAsync(string dataset, JobSpec spec, int nodes, string encoding, double target,
+        CancellationToken cancellation)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trainswarm-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = nodes, DatasetDirectory = dataset, Encoding = encoding }, cancellation);
+            await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = nodes,
+                DatasetDirectory = dataset, Encoding = encoding }, cancellation);
             using var client = devnet.CreatorClient();
             var job = await client.SubmitJobAsync(spec, cancellation: cancellation);
             RoundView? reached = null;
@@ -81,7 +84,8 @@ public static class SwarmCommand
             }
             if ((await client.JobAsync(job.Id, cancellation)).Status == JobStatus.Running)
                 await client.CancelJobAsync(job.Id, cancellation);
-            var rounds = (await client.JobRoundsAsync(job.Id, cancellation)).Where(r => r.Metrics is not null && r.Index <= reached.Index).OrderBy(r => r.Index).ToList();
+            var rounds = (await client.JobRoundsAsync(job.Id, cancellation)).Where(r => r.Metrics is not null && r.Index <= reached.Index).OrderBy(r =>
+                r.Index).ToList();
             long samples = 0, uploadBytes = 0;
             var uploads = 0;
             var fractions = new List<double>();

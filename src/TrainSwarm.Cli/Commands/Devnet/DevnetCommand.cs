@@ -29,8 +29,10 @@ public static class DevnetCommand
         var encoding = new Option<string>("--encoding") { Description = "Update encoding the nodes upload: f32 or int8", DefaultValueFactory = _ => "f32" };
         encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
         var keep = new Option<bool>("--keep") { Description = "Leave the network running after the job and print its address" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Folder for keys, logs, state and the model (default: a new folder under ~/.trainswarm/devnet)" };
-        var datasetDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files (default: found or installed automatically)" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder for keys, logs, state and the model (default: a new folder under " +
+            "~/.trainswarm/devnet)" };
+        var datasetDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files (default: found or " +
+            "installed automatically)" };
         var command = new Command("devnet", "Run a whole network on this machine and train one job end to end.\n" +
             "Example: swarm devnet --nodes 3 --rounds 5 --preset cnn")
         {
@@ -40,7 +42,8 @@ public static class DevnetCommand
         {
             var dataset = await DatasetSetup.FashionMnistAsync(console, parse.GetValue(datasetDir), cancellation);
             var folder = Path.GetFullPath(parse.GetValue(dataDir) ?? Path.Combine(
-                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".trainswarm", "devnet", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".trainswarm", "devnet", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss",
+                    CultureInfo.InvariantCulture)));
             var nodeCount = parse.GetValue(nodes);
             console.MarkupLine($"starting a devnet in [bold]{Markup.Escape(folder)}[/]: a coordinator, a validator and {nodeCount} nodes (logs in logs/)");
             await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions
@@ -52,7 +55,8 @@ public static class DevnetCommand
             using var creator = devnet.CreatorClient();
             var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps));
             var job = await creator.SubmitJobAsync(spec, cancellation: cancellation);
-            console.MarkupLine($"job [bold]{job.Id}[/] submitted: {spec.Model} on fashion-mnist, {spec.Rounds} rounds × {nodeCount} nodes × H={spec.InnerSteps}, fedavg");
+            console.MarkupLine($"job [bold]{job.Id}[/] submitted: {spec.Model} on fashion-mnist, {spec.Rounds} rounds × {nodeCount} nodes × " +
+                $"H={spec.InnerSteps}, fedavg");
 
             job = await JobProgress.FollowAsync(console, creator, job, cancellation);
             var roundsDone = await creator.JobRoundsAsync(job.Id, cancellation);
@@ -81,7 +85,8 @@ public static class DevnetCommand
                 console.MarkupLine("[red]the invoice does not add up: billed + refund differs from the reservation[/]");
             if (parse.GetValue(keep))
             {
-                console.MarkupLine($"the network keeps running: dashboard {devnet.Url}, API {devnet.Url}api/v1, OpenAPI {devnet.Url}openapi/v1.json, events {devnet.Url}api/v1/events. Ctrl+C stops it.");
+                console.MarkupLine($"the network keeps running: dashboard {devnet.Url}, API {devnet.Url}api/v1, OpenAPI {devnet.Url}openapi/v1.json, " +
+                    $"events {devnet.Url}api/v1/events. Ctrl+C stops it.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellation);

@@ -16,7 +16,8 @@ internal static class DownloadCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing file" };
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("download", "Save a job's global model (the final one once the job ended) as safetensors, readable by PyTorch and Hugging Face tools; prints the path, size and SHA-256.\n" +
+        var command = new Command("download", "Save a job's global model (the final one once the job ended) as safetensors, readable by PyTorch and " +
+            "Hugging Face tools; prints the path, size and SHA-256.\n" +
             "Refuses to replace an existing file unless --force is given.\n" +
             "Example: swarm job download j0123456789ab --output model.safetensors --coordinator http://10.0.0.5:7070")
         {
@@ -34,10 +35,12 @@ internal static class DownloadCommand
             var bytes = await Remote.CallAsync(client, $"cannot download the model of job {id}", () => client.DownloadModelAsync(id, cancellation));
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
             Save(path, bytes, replace, cancellation);
-            context.Output(new { jobId = id, path, bytes = bytes.LongLength, sha256, roundsDone = job.RoundsDone, status = job.Status }, parse.GetValue(json), _ =>
+            context.Output(new { jobId = id, path, bytes = bytes.LongLength, sha256, roundsDone = job.RoundsDone, status = job.Status },
+                parse.GetValue(json), _ =>
             {
                 var w = context.Out;
-                w.WriteLine($"saved the model of job {id} ({job.Status.ToString().ToLowerInvariant()}, after {job.RoundsDone} of {job.Spec.Rounds} rounds) to {path}");
+                w.WriteLine($"saved the model of job {id} ({job.Status.ToString().ToLowerInvariant()}, after {job.RoundsDone} of {job.Spec.Rounds} " +
+                    $"rounds) to {path}");
                 w.WriteLine($"size: {bytes.LongLength.ToString("N0", CultureInfo.InvariantCulture)} bytes");
                 w.WriteLine($"sha256: {sha256}");
             });

@@ -25,7 +25,8 @@ internal static class ListCommand
         });
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("list", "List jobs, newest first: name, model, dataset, status, rounds done, accuracy, budget and what was billed so far.\n" +
+        var command = new Command("list", "List jobs, newest first: name, model, dataset, status, rounds done, accuracy, budget and what was billed " +
+            "so far.\n" +
             "Example: swarm job list --status running --coordinator http://10.0.0.5:7070")
         {
             status, creator, coordinator, json,

@@ -16,7 +16,8 @@ internal static class StatusCommand
         var jobId = IdArguments.JobId("The job to show");
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("status", "Show a job: its status and current stage, a table of its rounds (updates accepted, holdout loss and accuracy, test accuracy), escrow and billing, and links to its model and invoice.\n" +
+        var command = new Command("status", "Show a job: its status and current stage, a table of its rounds (updates accepted, holdout loss and " +
+            "accuracy, test accuracy), escrow and billing, and links to its model and invoice.\n" +
             "Example: swarm job status j0123456789ab --coordinator http://10.0.0.5:7070")
         {
             jobId, coordinator, json,
@@ -38,7 +39,8 @@ internal static class StatusCommand
         var (job, stage, rows, links) = (report.Job, report.Stage, report.Rounds, report.Links);
         var w = console.Profile.Out.Writer;
         var s = job.Spec;
-        w.WriteLine($"job {job.Id}{(s.Name.Length > 0 ? $" \"{s.Name}\"" : "")}: {JobText.ModelName(s)} on {s.Dataset}, {s.Rounds} rounds × up to {s.MaxNodes} nodes × H={s.InnerSteps} × batch {s.BatchSize}, {s.Strategy}");
+        w.WriteLine($"job {job.Id}{(s.Name.Length > 0 ? $" \"{s.Name}\"" : "")}: {JobText.ModelName(s)} on {s.Dataset}, {s.Rounds} rounds × up to " +
+            $"{s.MaxNodes} nodes × H={s.InnerSteps} × batch {s.BatchSize}, {s.Strategy}");
         w.WriteLine($"creator: {job.Creator}");
         w.WriteLine($"status: {job.Status.ToString().ToLowerInvariant()}; {job.RoundsDone} of {s.Rounds} rounds done");
         w.WriteLine($"stage: {stage}");
@@ -52,7 +54,8 @@ internal static class StatusCommand
             console.Write(JobReport.RoundsTable(rows));
         if (job.Billing is { } b)
         {
-            w.WriteLine($"escrow: {Asset.Format(b.Budget)} tokens reserved (transfer {b.EscrowTransferId}); quoted {Asset.Format(b.Quoted)}" + (b.PartialBudget ? "; partial budget" : ""));
+            w.WriteLine($"escrow: {Asset.Format(b.Budget)} tokens reserved (transfer {b.EscrowTransferId}); quoted {Asset.Format(b.Quoted)}"
+                + (b.PartialBudget ? "; partial budget" : ""));
             w.WriteLine($"billed so far: {Asset.Format(b.Spent)} tokens; " + (b.Refunded is { } r
                 ? $"refunded: {Asset.Format(r)} tokens"
                 : $"deadline: {JobText.Time(b.Deadline)} UTC; the rest returns when the job ends"));

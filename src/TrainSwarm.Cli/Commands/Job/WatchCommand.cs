@@ -13,7 +13,8 @@ internal static class WatchCommand
         var jobId = IdArguments.JobId("The job to follow");
         var coordinator = context.CoordinatorOption();
         var json = new Option<bool>("--json") { Description = "Print every event as one line of JSON (for scripts) instead of text" };
-        var command = new Command("watch", "Follow a job live (nodes joining, updates arriving and scored, rounds finishing) with a progress bar, until it ends; then print its rounds.\n" +
+        var command = new Command("watch", "Follow a job live (nodes joining, updates arriving and scored, rounds finishing) with a progress bar, " +
+            "until it ends; then print its rounds.\n" +
             "Exits 0 when the job completed, 1 when it failed, expired or was cancelled. A job that already ended is replayed from its first event.\n" +
             "Example: swarm job watch j0123456789ab --coordinator http://10.0.0.5:7070")
         {
@@ -27,7 +28,8 @@ internal static class WatchCommand
             using var client = context.Client(url);
             var job = await Remote.CallAsync(client, $"cannot read job {id}", () => client.JobAsync(id, cancellation));
             if (!asJson)
-                CommonOptions.WriteLine(console, $"watching job {job.Id} ({JobText.ModelName(job.Spec)} on {job.Spec.Dataset}, {job.Spec.Rounds} rounds); Ctrl+C stops watching, not the job");
+                CommonOptions.WriteLine(console, $"watching job {job.Id} ({JobText.ModelName(job.Spec)} on {job.Spec.Dataset}, {job.Spec.Rounds} " +
+                    $"rounds); Ctrl+C stops watching, not the job");
             var ended = await Remote.CallAsync(client, $"lost track of job {id}",
                 () => JobProgress.FollowAsync(console, client, job, asJson ? JobFollowMode.Json : JobFollowMode.LinesWithProgress, cancellation));
             if (!asJson)

@@ -19,7 +19,8 @@ public static class LogCommand
         var follow = new Option<bool>("--follow") { Description = "Keep printing new entries as they are committed (Ctrl+C stops)" };
         var json = context.JsonOption();
         json.Description = "Print one JSON object per entry, one per line";
-        var command = new Command("log", "Print ledger entries, newest first: sequence, time, what moved (or which account opened), reason, job and round, who signed.\n" +
+        var command = new Command("log", "Print ledger entries, newest first: sequence, time, what moved (or which account opened), reason, job and " +
+            "round, who signed.\n" +
             "Reads the coordinator's database (--db) or asks a running coordinator (--coordinator URL).\n" +
             "Example: swarm ledger log --coordinator http://10.0.0.5:7070 --limit 50 --json")
         {
@@ -85,7 +86,8 @@ public static class LogCommand
             { Account: { } a } => $"open        {Short(a.Id)} {a.Kind.ToString().ToLowerInvariant()} of {a.Owner}",
             { Transfer: { Kind: TransferKind.Single or TransferKind.Pending } t } =>
                 $"{t.Kind.ToString().ToLowerInvariant(),-11} {Asset.Format(t.Amount)} {Short(t.DebitAccount)} -> {Short(t.CreditAccount)} {Tail(t)}",
-            { Transfer: { } t } => $"{t.Kind.ToString().ToLowerInvariant(),-11} {(t.Kind == TransferKind.Post ? Asset.Format(t.Amount) + " of " : "")}{Short(t.PendingId)} {Tail(t)}",
+            { Transfer: { } t } => $"{t.Kind.ToString().ToLowerInvariant(),-11} " +
+                $"{(t.Kind == TransferKind.Post ? Asset.Format(t.Amount) + " of " : "")}{Short(t.PendingId)} {Tail(t)}",
             _ => e.Type.ToString().ToLowerInvariant(), // a genesis read through the API (which does not carry its body)
         };
         var actor = e.Actor is { } x ? $"  signed by {x.Address}" : "";
@@ -104,7 +106,8 @@ public static class LogCommand
         ["type"] = e.Type.ToString().ToLowerInvariant(),
         ["coordinator"] = e.Genesis?.CoordinatorAddress,
         ["devnet"] = e.Genesis?.Devnet,
-        ["account"] = e.Account is { } a ? new Dictionary<string, object> { ["id"] = Hex(a.Id), ["owner"] = a.Owner, ["kind"] = a.Kind.ToString().ToLowerInvariant() } : null,
+        ["account"] = e.Account is { } a ? new Dictionary<string, object> { ["id"] = Hex(a.Id), ["owner"] = a.Owner, ["kind"] = a.Kind.ToString()
+            .ToLowerInvariant() } : null,
         ["transfer"] = e.Transfer is { } t ? new Dictionary<string, object>
         {
             ["id"] = Hex(t.Id),

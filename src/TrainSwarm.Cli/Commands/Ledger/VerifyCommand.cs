@@ -13,7 +13,8 @@ public static class VerifyCommand
         var console = context.Console;
         var db = LedgerSource.DbOption();
         var coordinator = context.CoordinatorOption();
-        coordinator.Description = $"Have this running coordinator replay its ledger (through its API) instead of reading a database (or set ${CommandContext.CoordinatorVariable})";
+        coordinator.Description = $"Have this running coordinator replay its ledger (through its API) instead of reading a database (or set " +
+            $"${CommandContext.CoordinatorVariable})";
         var signer = new Option<string?>("--signer") { Description = "Require the chain to be signed by this coordinator address (ts1…)" };
         signer.Validators.Add(r =>
         {
@@ -21,7 +22,8 @@ public static class VerifyCommand
                 r.AddError($"--signer must be an address (ts1 + 40 lowercase hex characters), not '{r.Tokens[0].Value}'");
         });
         var json = context.JsonOption();
-        var command = new Command("verify", "Replay the ledger from genesis: every hash, signature, authorization and balance. Exits 0 when it holds, 1 at the first bad entry.\n" +
+        var command = new Command("verify", "Replay the ledger from genesis: every hash, signature, authorization and balance. Exits 0 when it holds, " +
+            "1 at the first bad entry.\n" +
             "Reads the coordinator's database (--db) or asks a running coordinator to replay its own (--coordinator URL).\n" +
             "Example: swarm ledger verify --db ~/.trainswarm/coordinator.db --signer ts1c0ffee0000000000000000000000000000000000")
         {

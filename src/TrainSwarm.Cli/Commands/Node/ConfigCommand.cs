@@ -13,17 +13,23 @@ public static class ConfigCommand
         var config = NodeConfigStore.ConfigOption();
         var show = new Option<bool>("--show") { Description = "Print every setting (secrets redacted); the default when nothing is changed" };
         var json = new Option<bool>("--json") { Description = "With --show or --preset list: print JSON" };
-        var set = new Option<string[]>("--set") { Description = $"Set KEY=VALUE (repeatable; an empty VALUE restores the default). Keys: {NodeConfigKeys.Names}", HelpName = "KEY=VALUE" };
-        var preset = new Option<string?>("--preset") { Description = "Apply preset NAME (copies its settings into the config), or 'list' to show every preset", HelpName = "NAME|list" };
+        var set = new Option<string[]>("--set") { Description = $"Set KEY=VALUE (repeatable; an empty VALUE restores the default). Keys: " +
+            $"{NodeConfigKeys.Names}", HelpName = "KEY=VALUE" };
+        var preset = new Option<string?>("--preset") { Description = "Apply preset NAME (copies its settings into the config), or 'list' to show " +
+            "every preset", HelpName = "NAME|list" };
         var savePreset = new Option<string?>("--save-preset") { Description = "Save the current settings as your own preset NAME", HelpName = "NAME" };
-        var addMapping = new Option<string[]>("--add-mapping") { Description = "Train LOCAL when a job asks for REQUESTED (LOCAL must be a known dataset or have a path; repeatable)", HelpName = "REQUESTED:LOCAL" };
-        var addPath = new Option<string[]>("--add-path") { Description = "Dataset NAME's files are in DIR on this machine (DIR must exist; repeatable)", HelpName = "NAME:/DIR" };
+        var addMapping = new Option<string[]>("--add-mapping") { Description = "Train LOCAL when a job asks for REQUESTED (LOCAL must be a known " +
+            "dataset or have a path; repeatable)", HelpName = "REQUESTED:LOCAL" };
+        var addPath = new Option<string[]>("--add-path") { Description = "Dataset NAME's files are in DIR on this machine (DIR must exist; " +
+            "repeatable)", HelpName = "NAME:/DIR" };
         var removeMapping = new Option<string[]>("--remove-mapping") { Description = "Remove the mapping of REQUESTED (repeatable)", HelpName = "REQUESTED" };
         var reset = new Option<bool>("--reset") { Description = "Every setting back to its default (the key_file and saved presets stay)" };
 
         var command = new Command("config", "Show or change this node's settings (~/.trainswarm/config.json, mode 0600), which swarm node start reads.\n" +
-                                            "Changes apply in this order: --reset, --preset, --set, --add-path, --add-mapping, --remove-mapping, --save-preset.\n" +
-                                            "Example: swarm node config --set min_reward=0.05 --set max_parallel=2 --add-path mnist:/data/mnist --add-mapping digits:mnist")
+                                            "Changes apply in this order: --reset, --preset, --set, --add-path, --add-mapping, --remove-mapping, " +
+                                                "--save-preset.\n" +
+                                            "Example: swarm node config --set min_reward=0.05 --set max_parallel=2 --add-path mnist:/data/mnist " +
+                                                "--add-mapping digits:mnist")
         {
             config, show, json, set, preset, savePreset, addMapping, addPath, removeMapping, reset,
         };

@@ -17,13 +17,18 @@ public static class SetupCommand
     {
         var console = context.Console;
         var config = NodeConfigStore.ConfigOption();
-        var yes = new Option<bool>("--yes", "-y") { Description = "Ask nothing: every answer comes from the flags, then the environment, the current config, the defaults" };
-        var keyPath = new Option<string?>("--key") { Description = "Where the node key is kept (default: the config's key_file, else ~/.trainswarm/keys/node.pem)", HelpName = "PEM" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Ask nothing: every answer comes from the flags, then the environment, the current " +
+            "config, the defaults" };
+        var keyPath = new Option<string?>("--key") { Description = "Where the node key is kept (default: the config's key_file, else " +
+            "~/.trainswarm/keys/node.pem)", HelpName = "PEM" };
         var newKey = new Option<bool>("--new-key") { Description = "Create a new key at the key path (refused when a key is already there)" };
-        var importKey = new Option<string?>("--import-key") { Description = "Import this PEM file as the node key (copied to the key path)", HelpName = "PEM" };
-        var coordinator = new Option<string?>("--coordinator") { Description = $"Coordinator URL (default: ${NodeSettingsMerge.CoordinatorVariable}, the config's, then {NodeSettingsMerge.DefaultCoordinator})", HelpName = "URL" };
+        var importKey = new Option<string?>("--import-key") { Description = "Import this PEM file as the node key (copied to the key path)",
+            HelpName = "PEM" };
+        var coordinator = new Option<string?>("--coordinator") { Description = $"Coordinator URL (default: ${NodeSettingsMerge.CoordinatorVariable}, " +
+            $"the config's, then {NodeSettingsMerge.DefaultCoordinator})", HelpName = "URL" };
         coordinator.Validators.Add(r => Check(r, "coordinator"));
-        var datasets = new Option<string?>("--dataset") { Description = "Datasets to accept, comma separated (default: the config's, else fashion-mnist)", HelpName = "LIST" };
+        var datasets = new Option<string?>("--dataset") { Description = "Datasets to accept, comma separated (default: the config's, else " +
+            "fashion-mnist)", HelpName = "LIST" };
         datasets.Validators.Add(r => Check(r, "datasets"));
         var minReward = TokensOption("--min-reward", "Join only rounds expected to pay at least TOKENS per update ('none': no minimum)");
         var maxReward = TokensOption("--max-reward", "Join only rounds expected to pay at most TOKENS per update ('none': no maximum)");
@@ -31,15 +36,18 @@ public static class SetupCommand
         var name = new Option<string?>("--name") { Description = "Name shown on the dashboard (default: this machine's name)" };
         name.Validators.Add(r => Check(r, "name"));
         var skipBenchmark = new Option<bool>("--skip-benchmark") { Description = "Do not measure this machine" };
-        var benchmarkSeconds = new Option<int>("--benchmark-seconds") { Description = "How long the benchmark trains", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var benchmarkSeconds = new Option<int>("--benchmark-seconds") { Description = "How long the benchmark trains", DefaultValueFactory = _ => 1,
+            HelpName = "N" };
         benchmarkSeconds.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 1 or > 60)
                 r.AddError("--benchmark-seconds must be from 1 to 60");
         });
 
-        var command = new Command("setup", "Set up this machine as a node: key, coordinator, datasets, reward bounds, stake limit, a short benchmark; writes the config file.\n" +
-            $"The key, unless --new-key or --import-key: ${NodeSettingsMerge.PrivateKeyVariable} (PEM text), then ${NodeSettingsMerge.KeyFileVariable} (a PEM file), " +
+        var command = new Command("setup", "Set up this machine as a node: key, coordinator, datasets, reward bounds, stake limit, a short benchmark; " +
+            "writes the config file.\n" +
+            $"The key, unless --new-key or --import-key: ${NodeSettingsMerge.PrivateKeyVariable} (PEM text), then " +
+                $"${NodeSettingsMerge.KeyFileVariable} (a PEM file), " +
             "then the key already at the key path, else a new one.\n" +
             "Example: swarm node setup --yes --coordinator http://10.0.0.5:7070 --dataset fashion-mnist --min-reward 0.01")
         {
@@ -74,13 +82,16 @@ public static class SetupCommand
 
             string Answer(string? flag, string current, Func<string, string> ask) => flag ?? (unattended ? current : ask(current));
             var coordinatorUrl = Answer(parse.GetValue(coordinator),
-                environment(NodeSettingsMerge.CoordinatorVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : current.Coordinator ?? NodeSettingsMerge.DefaultCoordinator,
+                environment(NodeSettingsMerge.CoordinatorVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : current.Coordinator
+                    ?? NodeSettingsMerge.DefaultCoordinator,
                 prompts.AskCoordinator);
             var datasetList = Answer(parse.GetValue(datasets), string.Join(",", current.Datasets ?? ["fashion-mnist"]), d => prompts.AskDatasets(d, current));
-            var min = Answer(parse.GetValue(minReward), current.MinReward ?? NodeSetupPrompts.None, m => prompts.AskTokens(NodeSetupPrompts.MinRewardQuestion, m));
+            var min = Answer(parse.GetValue(minReward), current.MinReward ?? NodeSetupPrompts.None, m =>
+                prompts.AskTokens(NodeSetupPrompts.MinRewardQuestion, m));
             var max = Answer(parse.GetValue(maxReward), current.MaxReward ?? NodeSetupPrompts.None,
                 m => prompts.AskTokens(NodeSetupPrompts.MaxRewardQuestion, m, Asset.TryParse(min, out var lowest) ? lowest : null));
-            var stake = Answer(parse.GetValue(maxStake), current.MaxStake ?? NodeSetupPrompts.None, s => prompts.AskTokens(NodeSetupPrompts.MaxStakeQuestion, s));
+            var stake = Answer(parse.GetValue(maxStake), current.MaxStake ?? NodeSetupPrompts.None, s =>
+                prompts.AskTokens(NodeSetupPrompts.MaxStakeQuestion, s));
 
             var next = current with
             {
@@ -136,7 +147,8 @@ public static class SetupCommand
             $"{result.SamplesPerSecond:N0} samples/s training {result.Model}; {hardware.Cores} cores, {hardware.Cpu}, {hardware.MemoryBytes / (1 << 20)} MiB");
     }
 
-    private static string? Tokens(string text) => text == NodeSetupPrompts.None ? null : Asset.TryParse(text, out var units) ? Asset.Format(units) : throw new CliException($"'{text}' is not a token amount");
+    private static string? Tokens(string text) => text == NodeSetupPrompts.None ? null : Asset.TryParse(text, out var units)
+        ? Asset.Format(units) : throw new CliException($"'{text}' is not a token amount");
 
     private static string Canonical(string keyName, string text)
     {

@@ -19,10 +19,12 @@ internal static class StartCommand
     {
         var console = context.Console;
         var config = NodeConfigStore.ConfigOption();
-        var preset = new Option<string?>("--preset") { Description = "Lay a preset's settings over the config file for this run (swarm node config --preset list shows them)", HelpName = "NAME" };
+        var preset = new Option<string?>("--preset") { Description = "Lay a preset's settings over the config file for this run (swarm node config " +
+            "--preset list shows them)", HelpName = "NAME" };
         var coordinator = new Option<string?>("--coordinator")
         {
-            Description = $"Coordinator URL (default: ${CommandContext.CoordinatorVariable}, then the config's coordinator, then {CommandContext.DefaultCoordinator})", HelpName = "URL",
+            Description = $"Coordinator URL (default: ${CommandContext.CoordinatorVariable}, then the config's coordinator, then " +
+                $"{CommandContext.DefaultCoordinator})", HelpName = "URL",
         };
         coordinator.Validators.Add(r =>
         {
@@ -32,7 +34,8 @@ internal static class StartCommand
         var keyPath = new Option<string?>("--key")
         {
             Description = $"Key file (PEM; created when missing). Without --key: the config's key_file, then ${NodeSettingsMerge.PrivateKeyVariable} " +
-                          $"(the PEM text itself), then ${NodeSettingsMerge.KeyFileVariable} (a PEM file), then ~/.trainswarm/keys/node.pem (created when missing)",
+                          $"(the PEM text itself), then ${NodeSettingsMerge.KeyFileVariable} (a PEM file), then ~/.trainswarm/keys/node.pem (created " +
+                              $"when missing)",
             HelpName = "PEM",
         };
         var name = new Option<string?>("--name") { Description = "Name shown on the dashboard (default: the config's name, then this machine's name)" };
@@ -60,7 +63,8 @@ internal static class StartCommand
         var epochs = Bounded("--epochs", "Passes over the round's inner steps per update (default 1)", 1, 1000);
         var maxBatches = Bounded("--max-batches", "At most N batches per update, below the round's steps (default: no cap)", 1, 1_000_000);
         var noAutoTrain = new Option<bool>("--no-auto-train") { Description = "Join rounds but do not train them (train by hand with swarm round train)" };
-        var noAutoClaim = new Option<bool>("--no-auto-claim") { Description = "Leave payouts in the claimable balance instead of claiming them into the wallet" };
+        var noAutoClaim = new Option<bool>("--no-auto-claim") { Description = "Leave payouts in the claimable balance instead of claiming them into " +
+            "the wallet" };
 
         var command = new Command("start", "Start the node daemon in the foreground; Ctrl+C stops it (held rounds resume at the next start).\n" +
                                            "Settings: built-in defaults < config file (swarm node config) < --preset < flags.\n" +

@@ -93,7 +93,8 @@ public static class StatusCommand
             rounds, now);
     }
 
-    private static async Task<NodeRoundStatus> RoundAsync(SwarmClient client, string node, RoundView round, ParticipantView part, CancellationToken cancellation)
+    private static async Task<NodeRoundStatus> RoundAsync(SwarmClient client, string node, RoundView round, ParticipantView part,
+        CancellationToken cancellation)
     {
         var row = new NodeRoundStatus(round.Id, round.JobId, round.Index, round.Attempt, round.Status, part.Status, Paid: false,
             Accepted: null, QualityBps: null, Payout: null, PayoutSequence: null, Claim: null);
@@ -138,10 +139,12 @@ public static class StatusCommand
     internal static void Render(IAnsiConsole console, NodeStatus s)
     {
         var w = console.Profile.Out.Writer;
-        w.WriteLine($"node {s.Address} ({s.Name}): {(s.Online ? "online" : "offline")}, last seen {Time(s.LastSeenAt)} ({Ago(s.AsOf - s.LastSeenAt)}), registered {Time(s.RegisteredAt)}");
+        w.WriteLine($"node {s.Address} ({s.Name}): {(s.Online ? "online" : "offline")}, last seen {Time(s.LastSeenAt)} " +
+            $"({Ago(s.AsOf - s.LastSeenAt)}), registered {Time(s.RegisteredAt)}");
         var h = s.Hardware;
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"hardware: {h.Cores} cores, {h.MemoryBytes / (double)(1L << 30):0.0} GiB memory, {h.Os}, {h.Cpu}; benchmark: {s.Benchmark.SamplesPerSecond:N1} samples/s on {s.Benchmark.Model}"));
+            $"hardware: {h.Cores} cores, {h.MemoryBytes / (double)(1L << 30):0.0} GiB memory, {h.Os}, {h.Cpu}; benchmark: " +
+                $"{s.Benchmark.SamplesPerSecond:N1} samples/s on {s.Benchmark.Model}"));
         w.WriteLine($"datasets: {(s.Datasets.Count == 0 ? "none" : string.Join(", ", s.Datasets))}");
         var m = s.Money;
         w.WriteLine($"available: {Asset.Format(m.Available)} tokens in the wallet");

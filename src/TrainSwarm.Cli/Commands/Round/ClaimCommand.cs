@@ -31,7 +31,8 @@ internal static class ClaimCommand
             if (line is null || line.Payout == 0)
             {
                 context.Output(new { round = id, node = node.Address, status = "nothing", amount = 0L }, asJson, _ =>
-                    w.WriteLine($"nothing to claim for {id}: {node.Address} " + (line is null ? "did not deliver an update in it" : "was paid 0 tokens in it")));
+                    w.WriteLine($"nothing to claim for {id}: {node.Address} " + (line is null
+                        ? "did not deliver an update in it" : "was paid 0 tokens in it")));
                 return SwarmApp.Success;
             }
             if (line.Sequence == 0)

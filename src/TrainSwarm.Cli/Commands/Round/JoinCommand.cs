@@ -48,11 +48,13 @@ public static class JoinCommand
     internal static void Describe(IAnsiConsole console, string node, Assignment a, long stake)
     {
         var spec = a.Spec;
-        CommonOptions.WriteLine(console, $"joined round {a.RoundId} (job {a.JobId}, round {a.Index}, attempt {a.Attempt}) as {node}; {Asset.Format(stake)} tokens staked");
+        CommonOptions.WriteLine(console, $"joined round {a.RoundId} (job {a.JobId}, round {a.Index}, attempt {a.Attempt}) as {node}; " +
+            $"{Asset.Format(stake)} tokens staked");
         CommonOptions.WriteLine(console, $"shard: {a.ShardIndex + 1} of {a.ShardCount} (slot {a.Slot})");
         CommonOptions.WriteLine(console, $"seed: {a.Seed}");
         CommonOptions.WriteLine(console, $"base model: {a.BaseModel}");
-        CommonOptions.WriteLine(console, $"work: {spec.Model} on {spec.Dataset}, {spec.InnerSteps} steps of batch {spec.BatchSize}, {spec.Optimizer} at learning rate {spec.LearningRate}");
+        CommonOptions.WriteLine(console, $"work: {spec.Model} on {spec.Dataset}, {spec.InnerSteps} steps of batch {spec.BatchSize}, {spec.Optimizer} " +
+            $"at learning rate {spec.LearningRate}");
         CommonOptions.WriteLine(console, $"train by: {RoundText.Time(a.TrainDeadline)}");
         CommonOptions.WriteLine(console, $"next: swarm round train {a.RoundId}");
     }

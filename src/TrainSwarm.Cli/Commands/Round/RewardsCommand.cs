@@ -12,7 +12,8 @@ internal static class RewardsCommand
         var roundId = IdArguments.RoundId();
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("rewards", "Show a round's reward receipt: each update's pay with its samples, losses and quality weight, the fees, the total and their ledger entries.\n" +
+        var command = new Command("rewards", "Show a round's reward receipt: each update's pay with its samples, losses and quality weight, the fees, " +
+            "the total and their ledger entries.\n" +
             "Example: swarm round rewards j0123456789ab-r0 --coordinator http://10.0.0.5:7070")
         {
             roundId, coordinator, json,

@@ -13,7 +13,8 @@ namespace TrainSwarm.Cli.Commands.Round;
 public sealed record RoundNodeStatus(
     string Address, ParticipantView? Participant, Assignment? Assignment, TrainingReceipt? Update, UpdateVerdict? Verdict, RewardLine? Reward);
 
-/// <summary>`swarm round status --json`: the round, the updates delivered to its attempt, its result and rewards once done, and the asking node's part.</summary>
+/// <summary>`swarm round status --json`: the round, the updates delivered to its attempt, its result and rewards once done, and the asking node's
+/// part.</summary>
 public sealed record RoundStatusReport(
     RoundView Round, IReadOnlyList<TrainingReceipt> Updates, RoundResult? Result, RoundRewards? Rewards, RoundNodeStatus? Node);
 
@@ -24,7 +25,8 @@ public static class StatusCommand
     {
         var console = context.Console;
         var roundId = IdArguments.RoundId();
-        var key = new Option<string?>("--key") { Description = "A node's key file (PEM): also show that node's assignment, update, verdict and payout", HelpName = "PEM" };
+        var key = new Option<string?>("--key") { Description = "A node's key file (PEM): also show that node's assignment, update, verdict and " +
+            "payout", HelpName = "PEM" };
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
         var command = new Command("status", "Show a round: phase and deadline, the participants and whether each delivered, the result's metrics when done, " +
@@ -126,8 +128,10 @@ public static class StatusCommand
         if (report.Result is { } result)
         {
             var m = result.Metrics;
-            W($"result: holdout loss {F4(m.BaseHoldoutLoss)} → {F4(m.HoldoutLoss)}, holdout accuracy {Pct(m.BaseHoldoutAccuracy)} → {Pct(m.HoldoutAccuracy)}, " +
-              $"test accuracy {Pct(m.TestAccuracy)}; {result.Verdicts.Count(v => v.Accepted)} of {result.Verdicts.Count} updates accepted; new model {result.NewModel}");
+            W($"result: holdout loss {F4(m.BaseHoldoutLoss)} → {F4(m.HoldoutLoss)}, holdout accuracy {Pct(m.BaseHoldoutAccuracy)} → " +
+                $"{Pct(m.HoldoutAccuracy)}, " +
+              $"test accuracy {Pct(m.TestAccuracy)}; {result.Verdicts.Count(v => v.Accepted)} of {result.Verdicts.Count} updates accepted; new model " +
+                  $"{result.NewModel}");
         }
         else if (r.Status == RoundStatus.Done)
         {
@@ -164,7 +168,8 @@ public static class StatusCommand
         if (node.Reward is { } line)
         {
             w(line.Payout > 0
-                ? $"its payout: {Asset.Format(line.Payout)} tokens (quality weight {(line.QualityBps / 100.0).ToString("F2", CultureInfo.InvariantCulture)}%), " +
+                ? $"its payout: {Asset.Format(line.Payout)} tokens (quality weight " +
+                    $"{(line.QualityBps / 100.0).ToString("F2", CultureInfo.InvariantCulture)}%), " +
                   $"payout transfer {line.TransferId}, ledger entry #{line.Sequence}; claim it with: swarm round claim {r.Id}"
                 : $"its payout: nothing ({(line.Accepted ? "quality weight 0" : "rejected")})");
         }

@@ -19,19 +19,23 @@ public static class TrainCommand
         var console = context.Console;
         var roundId = IdArguments.RoundId();
         var key = context.KeyOption("node.pem", "the node that joined the round");
-        var epochs = CommonOptions.Positive("--epochs", "Run the round's H inner steps this many times (the receipt counts every step; pay stays capped at H × batch)", 1);
+        var epochs = CommonOptions.Positive("--epochs", "Run the round's H inner steps this many times (the receipt counts every step; pay stays " +
+            "capped at H × batch)", 1);
         var maxBatches = new Option<int?>("--max-batches") { Description = "Take at most this many local steps (fewer samples earn less)", HelpName = "N" };
         maxBatches.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is < 1)
                 r.AddError("--max-batches must be at least 1");
         });
-        var dataDir = new Option<string?>("--dataset-dir") { Description = "Directory holding the dataset (one folder per name, or the dataset's own files)", HelpName = "DIR" };
-        var encoding = new Option<string>("--encoding") { Description = "Update encoding: f32 (exact) or int8 (4x smaller)", DefaultValueFactory = _ => "f32" };
+        var dataDir = new Option<string?>("--dataset-dir") { Description = "Directory holding the dataset (one folder per name, or the dataset's own " +
+            "files)", HelpName = "DIR" };
+        var encoding = new Option<string>("--encoding") { Description = "Update encoding: f32 (exact) or int8 (4x smaller)", DefaultValueFactory = _ =>
+            "f32" };
         encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("train", "Train your node's assignment in a round you joined (swarm round join) and upload the update with its signed receipt; " +
+        var command = new Command("train", "Train your node's assignment in a round you joined (swarm round join) and upload the update with its " +
+            "signed receipt; " +
             "shows the progress (loss, samples/s) and the coordinator's acknowledgement.\n" +
             "Example: swarm round train j0123456789ab-r0 --key ~/.trainswarm/keys/node.pem --epochs 2 --encoding int8")
         {
@@ -58,11 +62,13 @@ public static class TrainCommand
             var asJson = parse.GetValue(json);
             // JSON output stays one document: the progress is only shown to a person.
             INodeObserver observer = asJson ? new SilentObserver() : new NodeConsoleObserver(console);
-            var trainer = new AssignmentTrainer(options, new DatasetCache(options.DataDirectory, allowDownload: false, line => observer.Info(null, line)), observer);
+            var trainer = new AssignmentTrainer(options, new DatasetCache(options.DataDirectory, allowDownload: false, line => observer.Info(null,
+                line)), observer);
             DeliveredUpdate delivered;
             try
             {
-                delivered = await Remote.CallAsync(client, $"cannot deliver the update of round {id}", () => trainer.RunAsync(client, node, assignment, cancellation));
+                delivered = await Remote.CallAsync(client, $"cannot deliver the update of round {id}", () => trainer.RunAsync(client, node,
+                    assignment, cancellation));
             }
             catch (UntrainableAssignmentException e)
             {
@@ -88,7 +94,8 @@ public static class TrainCommand
     private static async Task<Assignment> AssignmentAsync(SwarmClient client, string roundId, CancellationToken cancellation)
     {
         var round = await Remote.CallAsync(client, $"cannot train round {roundId}", () => client.RoundAsync(roundId, cancellation));
-        var held = await Remote.CallAsync(client, $"cannot read the assignments of {client.Address}", () => client.AssignmentsAsync(client.Address, cancellation));
+        var held = await Remote.CallAsync(client, $"cannot read the assignments of {client.Address}", () => client.AssignmentsAsync(client.Address,
+            cancellation));
         if (held.FirstOrDefault(a => a.RoundId == round.Id && a.Attempt == round.Attempt) is { } assignment)
             return assignment;
         var participant = round.Participants.FirstOrDefault(p => p.Node == client.Address);

@@ -55,12 +55,16 @@ public static class InvoiceHtml
 
             """);
         h.Append(CultureInfo.InvariantCulture, $"<h1>Invoice for job <span class=\"mono\">{E(s.JobId)}</span></h1>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Status: {E(s.StatusText)}. All amounts in tokens (1 token = 1,000,000 micro-tokens).</p>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Status: {E(s.StatusText)}. All amounts in tokens (1 token = 1,000,000 " +
+            $"micro-tokens).</p>\n");
         h.Append("<dl>\n");
         void Item(string term, string valueHtml) => h.Append(CultureInfo.InvariantCulture, $"<dt>{E(term)}</dt><dd>{valueHtml}</dd>\n");
         Item("Creator", $"<span class=\"mono\">{E(s.Creator)}</span>");
-        Item("Quote", $"<span class=\"mono\">{E(q.Id)}</span>: total {T(q.Total)} = compute {T(q.ComputeCost)} ({E(InvoiceStatement.Count(q.ComputeUnits))} units × {T(q.PricePerUnit)}) + validator fee {T(q.ValidatorFee)} + protocol fee {T(q.ProtocolFee)}");
-        Item("Reserved", $"{T(s.Reserved.Amount)} (escrow <span class=\"mono\">{E(s.Reserved.Ledger.TransferId)}</span>, ledger entry {E(s.Reserved.Ledger.Label)})");
+        Item("Quote", $"<span class=\"mono\">{E(q.Id)}</span>: total {T(q.Total)} = compute {T(q.ComputeCost)} " +
+            $"({E(InvoiceStatement.Count(q.ComputeUnits))} units × {T(q.PricePerUnit)}) + validator fee {T(q.ValidatorFee)} + protocol fee " +
+            $"{T(q.ProtocolFee)}");
+        Item("Reserved", $"{T(s.Reserved.Amount)} (escrow <span class=\"mono\">{E(s.Reserved.Ledger.TransferId)}</span>, ledger entry " +
+            $"{E(s.Reserved.Ledger.Label)})");
         h.Append("</dl>\n");
 
         h.Append("<h2>Rounds</h2>\n");
@@ -69,22 +73,31 @@ public static class InvoiceHtml
         foreach (var r in s.Rounds)
         {
             h.Append(CultureInfo.InvariantCulture, $"<h3>Round {r.Index} (try {r.Attempt}) <span class=\"mono muted\">{E(r.RoundId)}</span></h3>\n");
-            h.Append("<table>\n<thead><tr><th>Node</th><th>Accepted</th><th class=\"n\">Samples</th><th class=\"n\">Compute units</th><th class=\"n\">Quality</th><th class=\"n\">Payout</th><th class=\"n\">Ledger</th></tr></thead>\n<tbody>\n");
+            h.Append("<table>\n<thead><tr><th>Node</th><th>Accepted</th><th class=\"n\">Samples</th><th class=\"n\">Compute units</th>"
+                + "<th class=\"n\">Quality</th><th class=\"n\">Payout</th><th class=\"n\">Ledger</th></tr></thead>\n<tbody>\n");
             foreach (var l in r.Lines)
                 h.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td class=\"mono\">{E(l.Node)}</td><td>{(l.Accepted ? "yes" : "no" + (l.Reason is null ? "" : ": " + E(l.Reason)))}</td><td class=\"n\">{E(InvoiceStatement.Count(l.Samples))}</td><td class=\"n\">{E(InvoiceStatement.Units(l.Flops))}</td><td class=\"n\">{E(InvoiceStatement.Percent(l.QualityBps))}</td><td class=\"n\">{T(l.Payout)}</td><td class=\"n\">{E(l.Ledger.Label)}</td></tr>\n");
+                    $"<tr><td class=\"mono\">{E(l.Node)}</td><td>{(l.Accepted ? "yes" : "no" + (l.Reason is null ? "" : ": " + E(l.Reason)))}</td>"
+                    + $"<td class=\"n\">{E(InvoiceStatement.Count(l.Samples))}</td><td class=\"n\">{E(InvoiceStatement.Units(l.Flops))}</td>"
+                    + $"<td class=\"n\">{E(InvoiceStatement.Percent(l.QualityBps))}</td><td class=\"n\">{T(l.Payout)}</td>"
+                    + $"<td class=\"n\">{E(l.Ledger.Label)}</td></tr>\n");
             h.Append(CultureInfo.InvariantCulture,
-                $"<tr class=\"sub\"><td colspan=\"5\">Validator fee (<span class=\"mono\">{E(r.ValidatorFee.Payee)}</span>)</td><td class=\"n\">{T(r.ValidatorFee.Amount.Amount)}</td><td class=\"n\">{E(r.ValidatorFee.Amount.Ledger.Label)}</td></tr>\n");
+                $"<tr class=\"sub\"><td colspan=\"5\">Validator fee (<span class=\"mono\">{E(r.ValidatorFee.Payee)}</span>)</td>"
+                    + $"<td class=\"n\">{T(r.ValidatorFee.Amount.Amount)}</td><td class=\"n\">{E(r.ValidatorFee.Amount.Ledger.Label)}</td></tr>\n");
             h.Append(CultureInfo.InvariantCulture,
-                $"<tr class=\"sub\"><td colspan=\"5\">Protocol fee</td><td class=\"n\">{T(r.ProtocolFee.Amount.Amount)}</td><td class=\"n\">{E(r.ProtocolFee.Amount.Ledger.Label)}</td></tr>\n");
+                $"<tr class=\"sub\"><td colspan=\"5\">Protocol fee</td><td class=\"n\">{T(r.ProtocolFee.Amount.Amount)}</td>"
+                    + $"<td class=\"n\">{E(r.ProtocolFee.Amount.Ledger.Label)}</td></tr>\n");
             h.Append(CultureInfo.InvariantCulture,
-                $"<tr class=\"total\"><td colspan=\"5\">Round {r.Index} total{(r.Scaled ? $" (scaled to {E(InvoiceStatement.Percent(r.BudgetScaleBps))} by the budget)" : "")}</td><td class=\"n\">{T(r.Total.Amount)}</td><td class=\"n\">{E(r.Total.Ledger.Label)}</td></tr>\n");
+                $"<tr class=\"total\"><td colspan=\"5\">Round {r.Index} " +
+                    $"total{(r.Scaled ? $" (scaled to {E(InvoiceStatement.Percent(r.BudgetScaleBps))} by the budget)" : "")}</td>"
+                    + $"<td class=\"n\">{T(r.Total.Amount)}</td><td class=\"n\">{E(r.Total.Ledger.Label)}</td></tr>\n");
             h.Append("</tbody>\n</table>\n");
         }
 
         h.Append("<h2>Totals</h2>\n<table>\n<tbody>\n");
         void Row(string label, long? amount, string ledger = "", string css = "") => h.Append(CultureInfo.InvariantCulture,
-            $"<tr{(css.Length > 0 ? $" class=\"{css}\"" : "")}><td>{E(label)}</td><td class=\"n\">{(amount is { } a ? T(a) : "-")}</td><td class=\"n\">{E(ledger)}</td></tr>\n");
+            $"<tr{(css.Length > 0 ? $" class=\"{css}\"" : "")}><td>{E(label)}</td><td class=\"n\">{(amount is { } a ? T(a) : "-")}</td>"
+                + $"<td class=\"n\">{E(ledger)}</td></tr>\n");
         Row("Compute paid", s.Totals.ComputePaid);
         Row("Validator fees", s.Totals.ValidatorFees);
         Row("Protocol fees", s.Totals.ProtocolFees);

@@ -47,7 +47,8 @@ internal static class JobProgress
             switch (e.Type)
             {
                 case EventTypes.RoundStarted or EventTypes.TrainingStarted or EventTypes.ValidationStarted or EventTypes.RoundRetried or EventTypes.NodeDropped:
-                    console.MarkupLine($"[grey]{time}[/] {Markup.Escape(e.Message)}{(e.Node is null ? "" : " (" + Markup.Escape(await NameOf(e.Node)) + ")")}");
+                    console.MarkupLine($"[grey]{time}[/] " +
+                        $"{Markup.Escape(e.Message)}{(e.Node is null ? "" : " (" + Markup.Escape(await NameOf(e.Node)) + ")")}");
                     break;
                 case EventTypes.NodeJoined or EventTypes.UpdateReceived or EventTypes.UpdateScored:
                     console.MarkupLine($"[grey]{time}   {Markup.Escape(await NameOf(e.Node))}: {Markup.Escape(e.Message)}[/]");

@@ -21,7 +21,8 @@ internal static class KeyFiles
         }
     }
 
-    /// <summary>Saves <paramref name="key"/> at <paramref name="path"/> (mode 0600); an existing file is replaced only when <paramref name="force"/>.</summary>
+    /// <summary>Saves <paramref name="key"/> at <paramref name="path"/> (mode 0600); an existing file is replaced only when <paramref
+    /// name="force"/>.</summary>
     public static void Write(ActorKey key, string path, bool force)
     {
         if (Directory.Exists(path))

@@ -117,6 +117,7 @@ internal sealed class LiveTrainingView(IAnsiConsole console)
     private static string Describe(RoundState s)
     {
         var loss = float.IsNaN(s.Loss) ? "-" : s.Loss.ToString("F4", CultureInfo.InvariantCulture);
-        return Markup.Escape($"{s.RoundId}  step {s.Step}/{s.Steps}  loss {loss}  {s.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} samples/s");
+        return Markup.Escape($"{s.RoundId}  step {s.Step}/{s.Steps}  loss {loss}  {s.SamplesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} " +
+            $"samples/s");
     }
 }

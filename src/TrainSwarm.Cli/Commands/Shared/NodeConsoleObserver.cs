@@ -98,7 +98,8 @@ public sealed class NodeConsoleObserver : INodeObserver
 
     public void Scored(string roundId, UpdateVerdict verdict) =>
         Line(roundId, verdict.Accepted
-            ? $"scored: accepted, holdout loss {F4(verdict.BaseLoss)} → {F4(verdict.UpdatedLoss)}, accuracy {Pct(verdict.BaseAccuracy)} → {Pct(verdict.UpdatedAccuracy)}, " +
+            ? $"scored: accepted, holdout loss {F4(verdict.BaseLoss)} → {F4(verdict.UpdatedLoss)}, accuracy {Pct(verdict.BaseAccuracy)} → " +
+                $"{Pct(verdict.UpdatedAccuracy)}, " +
               $"aggregation weight {verdict.Weight.ToString("F3", CultureInfo.InvariantCulture)}"
             : $"scored: rejected: {verdict.Reason ?? "no reason given"}");
 
@@ -107,7 +108,8 @@ public sealed class NodeConsoleObserver : INodeObserver
                               $"ledger entry {claim.Sequence}{(claim.Status == "ok" ? "" : $" ({claim.Status})")}");
 
     public void PayoutClaimable(RoundRewards rewards, RewardLine line) =>
-        Line(rewards.RoundId, $"paid {Asset.Format(line.Payout)} tokens ({Quality(line)}); claimable (payout transfer {line.TransferId}, ledger entry {line.Sequence})");
+        Line(rewards.RoundId, $"paid {Asset.Format(line.Payout)} tokens ({Quality(line)}); claimable (payout transfer {line.TransferId}, ledger entry " +
+            $"{line.Sequence})");
 
     public void NothingEarned(string roundId, string reason, RewardLine? line) =>
         Line(roundId, $"nothing earned: {reason}{(line is null ? "" : $" ({Quality(line)})")}");

@@ -16,9 +16,11 @@ internal static class TokenAmount
         text ??= "";
         error = Asset.TryParse(text, out units) ? (units > 0 ? "" : $"{name} must be more than 0 tokens")
             : text.StartsWith('-') && Asset.TryParse(text[1..], out _) ? $"{name} must not be negative ('{text}')"
-            : text.Split('.') is [var whole, var fraction] && whole.Length > 0 && whole.All(char.IsAsciiDigit) && fraction.Length > Asset.Scale && fraction.All(char.IsAsciiDigit)
+            : text.Split('.') is [var whole, var fraction] && whole.Length > 0 && whole.All(char.IsAsciiDigit) && fraction.Length > Asset.Scale
+                && fraction.All(char.IsAsciiDigit)
                 ? $"{name} has more than {Asset.Scale} decimals ('{text}'); the smallest amount is {Asset.Format(1)} tokens"
-            : text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c == '.') && text.Count(c => c == '.') <= 1 && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[^1])
+            : text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c == '.') && text.Count(c => c == '.') <= 1 && char.IsAsciiDigit(text[0])
+                && char.IsAsciiDigit(text[^1])
                 ? $"{name} is too large ('{text}')"
             : $"{name} must be a number of tokens such as 12.5, not '{text}'";
         return error.Length == 0;

@@ -79,7 +79,8 @@ public static class TrainCommand
                 });
 
             var eval = Evaluator.Evaluate(net, test);
-            console.MarkupLine($"Trained {result.Samples:N0} samples in {result.Elapsed.TotalSeconds:F1} s ({result.SamplesPerSecond:N0} samples/s), final loss {result.LastLoss:F4}");
+            console.MarkupLine($"Trained {result.Samples:N0} samples in {result.Elapsed.TotalSeconds:F1} s ({result.SamplesPerSecond:N0} samples/s), " +
+                $"final loss {result.LastLoss:F4}");
             console.MarkupLine($"Test accuracy: [bold]{eval.Accuracy:P2}[/] on {eval.Samples:N0} samples (loss {eval.Loss:F4})");
             if (parse.GetValue(output) is { } path)
             {

@@ -31,7 +31,8 @@ internal static class StartCommand
             {
                 if (created)
                     console.Profile.Out.Writer.WriteLine($"Created validator key {path}");
-                console.Profile.Out.Writer.WriteLine($"Validator {key.Address} → {parse.GetValue(coordinator)}; {parse.GetValue(threads)} thread(s). Ctrl+C stops.");
+                console.Profile.Out.Writer.WriteLine($"Validator {key.Address} → {parse.GetValue(coordinator)}; {parse.GetValue(threads)} thread(s). " +
+                    $"Ctrl+C stops.");
             }
             var options = new ValidatorOptions(new Uri(parse.GetValue(coordinator)!), path)
             {

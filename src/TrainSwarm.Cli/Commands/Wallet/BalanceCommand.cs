@@ -13,7 +13,8 @@ internal static class BalanceCommand
         var keyPath = context.KeyOption("wallet.pem", "used for its address when no ADDRESS is given");
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("balance", "Show an actor's tokens: available in the wallet, reserved (job escrows, round stakes), claimable rewards, and every account.\n" +
+        var command = new Command("balance", "Show an actor's tokens: available in the wallet, reserved (job escrows, round stakes), claimable " +
+            "rewards, and every account.\n" +
             "Example: swarm wallet balance --key ~/.trainswarm/keys/wallet.pem --coordinator http://127.0.0.1:7070")
         {
             address, keyPath, coordinator, json,

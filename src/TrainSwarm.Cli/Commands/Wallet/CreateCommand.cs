@@ -14,7 +14,8 @@ internal static class CreateCommand
         var keyPath = context.KeyOption("wallet.pem");
         var force = new Option<bool>("--force") { Description = "Replace an existing key file (the old key, and what it owns, is lost)" };
         var json = context.JsonOption();
-        var command = new Command("create", "Create a new ECDSA P-256 key (file mode 0600) and print its address.\nExample: swarm wallet create --key ~/.trainswarm/keys/me.pem")
+        var command = new Command("create", "Create a new ECDSA P-256 key (file mode 0600) and print its address.\nExample: swarm wallet create --key " +
+            "~/.trainswarm/keys/me.pem")
         {
             keyPath, force, json,
         };

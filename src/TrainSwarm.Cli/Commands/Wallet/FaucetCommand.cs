@@ -13,12 +13,14 @@ internal static class FaucetCommand
     {
         var console = context.Console;
         var amount = TokenAmount.Option("--amount", "Tokens to mint into the wallet, e.g. 250 or 0.5", "100");
-        var role = new Option<string>("--role") { Description = "Role to register the key under when it is new: creator, node or validator (default: creator)" };
+        var role = new Option<string>("--role") { Description = "Role to register the key under when it is new: creator, node or validator (default: " +
+            "creator)" };
         role.AcceptOnlyFromAmong(Roles);
         var keyPath = context.KeyOption("wallet.pem");
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("faucet", "Mint devnet tokens into your wallet (registers the key first when the coordinator does not know it). Only devnet coordinators have a faucet.\n" +
+        var command = new Command("faucet", "Mint devnet tokens into your wallet (registers the key first when the coordinator does not know it). " +
+            "Only devnet coordinators have a faucet.\n" +
             "Example: swarm wallet faucet --amount 250 --key ~/.trainswarm/keys/wallet.pem --coordinator http://127.0.0.1:7070")
         {
             amount, role, keyPath, coordinator, json,

@@ -14,7 +14,8 @@ internal static class ShowCommand
         var keyPath = context.KeyOption("wallet.pem");
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("show", "Show a key: its file (and mode), its address, its public key (base64 SubjectPublicKeyInfo), and whether the coordinator has it registered.\n" +
+        var command = new Command("show", "Show a key: its file (and mode), its address, its public key (base64 SubjectPublicKeyInfo), and whether " +
+            "the coordinator has it registered.\n" +
             "The key's own facts are printed even when the coordinator cannot be reached (registered: unknown).\n" +
             "Example: swarm wallet show --key ~/.trainswarm/keys/wallet.pem --coordinator http://10.0.0.5:7070")
         {

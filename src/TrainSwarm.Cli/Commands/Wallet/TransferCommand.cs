@@ -24,7 +24,8 @@ internal static class TransferCommand
         amount.Required = true;
         var id = new Option<string?>("--id")
         {
-            Description = "The transfer's id (32 hex characters; default: a random one). Repeating a transfer with the same id moves nothing twice: the ledger answers 'exists'",
+            Description = "The transfer's id (32 hex characters; default: a random one). Repeating a transfer with the same id moves nothing twice: " +
+                "the ledger answers 'exists'",
         };
         id.Validators.Add(r =>
         {
@@ -53,12 +54,14 @@ internal static class TransferCommand
             // Checked first for a message that says what to do; the ledger checks both again when it commits.
             var mine = await Remote.CallAsync(client, $"cannot read the balances of {key.Address}", () => client.BalancesAsync(key.Address, cancellation));
             if (!mine.Accounts.Any(a => a.Kind == AccountKind.Wallet))
-                throw new CliException($"{key.Address} has no wallet on this coordinator (not registered); on a devnet: swarm wallet faucet --key {parse.GetValue(keyPath)}; nothing moved");
+                throw new CliException($"{key.Address} has no wallet on this coordinator (not registered); on a devnet: swarm wallet faucet --key " +
+                    $"{parse.GetValue(keyPath)}; nothing moved");
             var theirs = await Remote.CallAsync(client, $"cannot read the balances of {recipient}", () => client.BalancesAsync(recipient, cancellation));
             if (!theirs.Accounts.Any(a => a.Kind == AccountKind.Wallet))
                 throw new CliException($"{recipient} has no wallet on this coordinator (not registered); check the address; nothing moved");
             if (mine.Wallet < units)
-                throw new CliException($"insufficient funds: {key.Address} has {Asset.Format(mine.Wallet)} tokens available, the transfer needs {Asset.Format(units)}; nothing moved");
+                throw new CliException($"insufficient funds: {key.Address} has {Asset.Format(mine.Wallet)} tokens available, the transfer needs " +
+                    $"{Asset.Format(units)}; nothing moved");
 
             var transferId = parse.GetValue(id) is { } given ? TransferWire.ParseId(given, "--id") : RandomId();
             var request = TransferRequest.Single(transferId, MarketIds.Wallet(key.Address), MarketIds.Wallet(recipient), units, Reason.Transfer);

@@ -63,7 +63,8 @@ internal static class JobReport
         {
             RoundStatus.Open => $"{at}: open, {joined} of {round.MaxNodes} nodes joined (needs {round.MinNodes}), {until}",
             RoundStatus.Training => $"{at}: training, {submitted} of {joined} updates in, {until}",
-            RoundStatus.Validating => $"{at}: validating {submitted} updates" + (round.Validator is { } v ? $" (validator {Remote.Short(v)})" : ", waiting for a validator"),
+            RoundStatus.Validating => $"{at}: validating {submitted} updates" + (round.Validator is { } v
+                ? $" (validator {Remote.Short(v)})" : ", waiting for a validator"),
             _ => $"{at}: done, starting the next round",
         };
     }

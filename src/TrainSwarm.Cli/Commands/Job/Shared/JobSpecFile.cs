@@ -83,7 +83,8 @@ internal static class JobSpecFile
             throw new CliException($"the spec file {name} is not a valid job spec: it must be a mapping of fields such as rounds: 5", SwarmApp.BadUsage);
         foreach (var (key, _) in fields)
             if (!Fields.Contains(key))
-                throw new CliException($"the spec file {name} has an unknown field '{key}'{At(where($"$.{key}"))}; the fields are {string.Join(", ", Fields.Order(StringComparer.Ordinal))}",
+                throw new CliException($"the spec file {name} has an unknown field '{key}'{At(where($"$.{key}"))}; the fields are " +
+                    $"{string.Join(", ", Fields.Order(StringComparer.Ordinal))}",
                     SwarmApp.BadUsage);
         try
         {

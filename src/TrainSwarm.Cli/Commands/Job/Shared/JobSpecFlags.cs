@@ -11,7 +11,8 @@ internal sealed class JobSpecFlags
 {
     private readonly Argument<string?> _spec = new("spec")
     {
-        Description = "The job spec: a YAML (.yaml/.yml) or JSON (.json) file with JobSpec's camelCase fields, or - for stdin; unnamed fields keep their defaults",
+        Description = "The job spec: a YAML (.yaml/.yml) or JSON (.json) file with JobSpec's camelCase fields, or - for stdin; unnamed fields keep " +
+            "their defaults",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -25,7 +26,8 @@ internal sealed class JobSpecFlags
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "Mini-batch size (batchSize)" };
     private readonly Option<double?> _learningRate = new("--lr") { Description = "Inner learning rate (learningRate)" };
     private readonly Option<string?> _strategy = new("--strategy") { Description = "Aggregation (strategy): fedavg or diloco" };
-    private readonly Option<double?> _targetAccuracy = new("--target-accuracy") { Description = "Holdout accuracy that ends the job early (targetAccuracy), e.g. 0.88" };
+    private readonly Option<double?> _targetAccuracy = new("--target-accuracy") { Description = "Holdout accuracy that ends the job early " +
+        "(targetAccuracy), e.g. 0.88" };
     private readonly Option<int?> _trainSamples = new("--train-samples") { Description = "Train on only this many samples (trainSamples)" };
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Seed of the initial weights, the holdout split and the rounds (seed)" };
 
@@ -58,7 +60,8 @@ internal sealed class JobSpecFlags
         var path = parse.GetValue(_spec);
         var given = FieldOptions.Where(f => parse.GetResult(f.Option) is { Implicit: false }).ToList();
         if (path is null && given.Count == 0)
-            throw new CliException("give a job spec file (YAML or JSON, - for stdin) or spec flags such as --model cnn --rounds 5 (see --help)", SwarmApp.BadUsage);
+            throw new CliException("give a job spec file (YAML or JSON, - for stdin) or spec flags such as --model cnn --rounds 5 (see --help)",
+                SwarmApp.BadUsage);
         var file = path is null ? null : JobSpecFile.Read(path, stdin);
         var spec = file?.Spec ?? new JobSpec();
         spec = spec with

@@ -14,8 +14,8 @@ internal static class QuoteView
         var w = console.Profile.Out.Writer;
         var model = spec.Layers is null ? spec.Model : $"custom model ({spec.Layers.Count} layers)";
         w.WriteLine($"Quote {q.Id}: {model} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × H={spec.InnerSteps} × batch {spec.BatchSize}");
-        w.WriteLine(Invariant(
-            $"training: {q.TrainingSamples:N0} samples × {q.TrainingFlopsPerSample:N0} FLOPs each (forward + backward) = {q.ComputeUnits:N0} compute units of 1 GFLOP"));
+        w.WriteLine(Invariant($"training: {q.TrainingSamples:N0} samples × {q.TrainingFlopsPerSample:N0} FLOPs each (forward + backward) = ")
+            + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP"));
         var table = new Table().AddColumn("part").AddColumn(new TableColumn("tokens").RightAligned()).AddColumn("how");
         table.AddRow("compute", Asset.Format(q.ComputeCost), Markup.Escape(Invariant(
             $"{q.ComputeUnits:N0} units × {Asset.Format(q.PricePerUnit)}")));
@@ -24,7 +24,8 @@ internal static class QuoteView
         table.AddRow("protocol fee", Asset.Format(q.ProtocolFee), Markup.Escape($"{Percent(q.ProtocolFee, q.ComputeCost)} of compute"));
         table.AddRow("[bold]total[/]", $"[bold]{Asset.Format(q.Total)}[/]", "the most this job will be billed");
         console.Write(table);
-        w.WriteLine($"price: {Asset.Format(q.PricePerUnit)} tokens per compute unit (1 GFLOP of training) = {Asset.Format(q.PricePerGpuHour)} tokens per reference GPU-hour");
+        w.WriteLine($"price: {Asset.Format(q.PricePerUnit)} tokens per compute unit (1 GFLOP of training) = {Asset.Format(q.PricePerGpuHour)} tokens " +
+            $"per reference GPU-hour");
         w.WriteLine(q.ExpectedSecondsLow is { } low && q.ExpectedSecondsHigh is { } high
             ? $"expected duration: {Duration(low)} – {Duration(high)} (from {q.NodesConsidered} registered node{(q.NodesConsidered == 1 ? "" : "s")})"
             : "expected duration: unknown, no nodes registered");

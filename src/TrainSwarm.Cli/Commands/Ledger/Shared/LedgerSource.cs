@@ -33,7 +33,8 @@ internal static class LedgerSource
         return coordinatorGiven || !dbGiven && Environment.GetEnvironmentVariable(CommandContext.CoordinatorVariable) is { Length: > 0 };
     }
 
-    /// <summary>The same entry as the database holds it, rebuilt from the API's view (signatures and genesis key omitted), so one printer serves both.</summary>
+    /// <summary>The same entry as the database holds it, rebuilt from the API's view (signatures and genesis key omitted), so one printer serves
+    /// both.</summary>
     internal static LedgerEntry FromView(LedgerEntryView v) => new(
         v.Sequence, v.Time.ToUnixTimeMilliseconds(), v.Type, null,
         v.Account is { } a ? new NewAccount(TransferWire.ParseId(a.Id, "account"), a.Owner, a.Kind) : null,

@@ -17,7 +17,8 @@ public static class NodeConfigEdits
     public static (NodeConfig, string) ApplyPreset(NodeConfig config, string name)
     {
         var preset = NodePresets.Get(name, config);
-        return (NodePresets.Apply(config, preset.Settings) with { Preset = preset.Name }, $"applied preset {preset.Name}: {NodePresets.Describe(preset.Settings)}");
+        return (NodePresets.Apply(config, preset.Settings) with { Preset = preset.Name }, $"applied preset {preset.Name}: " +
+            $"{NodePresets.Describe(preset.Settings)}");
     }
 
     /// <summary>`KEY=VALUE`: an empty value removes the key (back to its default).</summary>
@@ -74,7 +75,8 @@ public static class NodeConfigEdits
             throw new CliException($"--add-mapping {pair}: this node cannot load dataset '{local}': it is not one this build knows " +
                                    $"({string.Join(", ", DatasetCache.Loadable)}) and has no configured path (add one with --add-path {local}:/DIR)");
         }
-        var mappings = new SortedDictionary<string, string>(config.Mappings ?? new SortedDictionary<string, string>(), StringComparer.Ordinal) { [requested] = local };
+        var mappings = new SortedDictionary<string, string>(config.Mappings ?? new SortedDictionary<string, string>(),
+            StringComparer.Ordinal) { [requested] = local };
         return (config with { Mappings = mappings }, $"added mapping {requested} -> {local}");
     }
 
@@ -97,9 +99,11 @@ public static class NodeConfigEdits
         if (NodePresets.BuiltIn.Any(p => p.Name == name))
             throw new CliException($"--save-preset: '{name}' is a built-in preset; choose another name", SwarmApp.BadUsage);
         if (!NodePresets.IsPresetName(name))
-            throw new CliException($"--save-preset: '{name}' is not a preset name (lowercase letters, digits, '-', '_', up to 40; not '{NodePresets.ListWord}')", SwarmApp.BadUsage);
+            throw new CliException($"--save-preset: '{name}' is not a preset name (lowercase letters, digits, '-', '_', up to 40; not " +
+                $"'{NodePresets.ListWord}')", SwarmApp.BadUsage);
         var settings = NodePresets.Extract(config);
-        var presets = new SortedDictionary<string, NodeConfig>(config.Presets ?? new SortedDictionary<string, NodeConfig>(), StringComparer.Ordinal) { [name] = settings };
+        var presets = new SortedDictionary<string, NodeConfig>(config.Presets ?? new SortedDictionary<string, NodeConfig>(),
+            StringComparer.Ordinal) { [name] = settings };
         return (config with { Presets = presets }, $"saved preset {name}: {NodePresets.Describe(settings)}");
     }
 

@@ -32,6 +32,7 @@ public static class NodeConfigRedaction
         KeyFile = Redact(config.KeyFile),
         Name = Redact(config.Name),
         DataDir = Redact(config.DataDir),
-        Paths = config.Paths is null ? null : new SortedDictionary<string, string>(config.Paths.ToDictionary(p => p.Key, p => Redact(p.Value)!), StringComparer.Ordinal),
+        Paths = config.Paths is null ? null : new SortedDictionary<string, string>(config.Paths.ToDictionary(p => p.Key, p => Redact(p.Value)!),
+            StringComparer.Ordinal),
     };
 }

@@ -19,7 +19,8 @@ public static class NodeConfigStore
     public const string PathVariable = "TRAINSWARM_CONFIG";
 
     /// <summary>~/.trainswarm/config.json.</summary>
-    public static string HomePath => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".trainswarm", "config.json");
+    public static string HomePath => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile,
+        Environment.SpecialFolderOption.DoNotVerify), ".trainswarm", "config.json");
 
     /// <summary>The file to use: --config, else $TRAINSWARM_CONFIG, else ~/.trainswarm/config.json.</summary>
     public static string Resolve(string? option, Func<string, string?> environment)
@@ -59,12 +60,14 @@ public static class NodeConfigStore
             throw new CliException($"the node config {path} is corrupt at{line}: {Reason(e)}; fix the file or delete it (nothing was changed)");
         }
         if (config is null)
-            throw new CliException($"the node config {path} is corrupt at line 1: it holds null, not an object; fix the file or delete it (nothing was changed)");
+            throw new CliException($"the node config {path} is corrupt at line 1: it holds null, not an object; fix the file or delete it (nothing " +
+                $"was changed)");
         var problem = NodeConfigValidation.FirstProblem(config);
         if (problem is not null)
         {
             var line = LineOf(text, problem.Value.Key);
-            throw new CliException($"the node config {path} has a bad value at line {line}: {problem.Value.Message}; fix the file or delete it (nothing was changed)");
+            throw new CliException($"the node config {path} has a bad value at line {line}: {problem.Value.Message}; fix the file or delete it " +
+                $"(nothing was changed)");
         }
         return config;
     }

@@ -28,7 +28,8 @@ public static class NodeConfigValidation
             if (!NodePresets.IsPresetName(name) || NodePresets.BuiltIn.Any(p => p.Name == name))
                 return (name, $"presets: '{name}' is not a name a saved preset can have");
             if (!NodePresets.HoldsOnlyPresetSettings(settings))
-                return (name, $"presets: '{name}' holds a setting a preset cannot carry (only {string.Join(", ", NodeConfigKeys.All.Where(k => k.InPreset).Select(k => k.Name))})");
+                return (name, $"presets: '{name}' holds a setting a preset cannot carry (only " +
+                    $"{string.Join(", ", NodeConfigKeys.All.Where(k => k.InPreset).Select(k => k.Name))})");
             if (SettingProblem(settings) is { } inPreset)
                 return (name, $"presets: '{name}': {inPreset.Message}");
         }

@@ -29,7 +29,8 @@ public static class NodeConfigView
     {
         var table = new Table().AddColumn("preset").AddColumn("kind").AddColumn("settings").AddColumn("for");
         foreach (var preset in NodePresets.All(config))
-            table.AddRow(Markup.Escape(preset.Name), preset.BuiltIn ? "built-in" : "user", Markup.Escape(NodePresets.Describe(preset.Settings)), Markup.Escape(preset.Description));
+            table.AddRow(Markup.Escape(preset.Name), preset.BuiltIn ? "built-in" : "user", Markup.Escape(NodePresets.Describe(preset.Settings)),
+                Markup.Escape(preset.Description));
         return table;
     }
 

@@ -51,7 +51,8 @@ public static class NodeSettingsMerge
 
     /// <summary>~/.trainswarm/keys/node.pem.</summary>
     public static string DefaultKeyPath =>
-        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), ".trainswarm", "keys", "node.pem");
+        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify),
+            ".trainswarm", "keys", "node.pem");
 
     /// <summary>Merges the layers; a preset that does not exist, or crossed reward bounds, throw <see cref="CliException"/>.</summary>
     public static NodeSettings Merge(NodeConfig file, NodeStartFlags flags, Func<string, string?> environment, string defaultName, int defaultThreads)

@@ -55,7 +55,8 @@ public sealed class NodeSetupKey(ActorKey key, string path, KeyChoice choice, st
             case KeyChoice.EnvironmentPem:
                 var pem = environment(NodeSettingsMerge.PrivateKeyVariable)
                           ?? throw new CliException($"${NodeSettingsMerge.PrivateKeyVariable} is not set");
-                return Checked(NodeKeyFile.FromPem(pem, "$" + NodeSettingsMerge.PrivateKeyVariable), path, choice, $"imported from ${NodeSettingsMerge.PrivateKeyVariable}");
+                return Checked(NodeKeyFile.FromPem(pem, "$" + NodeSettingsMerge.PrivateKeyVariable), path, choice,
+                    $"imported from ${NodeSettingsMerge.PrivateKeyVariable}");
             default:
                 var file = environment(NodeSettingsMerge.KeyFileVariable) ?? throw new CliException($"${NodeSettingsMerge.KeyFileVariable} is not set");
                 return FromFile(file, path, choice, $"imported from ${NodeSettingsMerge.KeyFileVariable} ({file})");

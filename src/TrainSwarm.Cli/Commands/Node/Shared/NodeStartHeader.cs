@@ -23,8 +23,10 @@ public static class NodeStartHeader
             Row("config", File.Exists(configPath) ? configPath : $"{configPath} (none yet: built-in defaults)"),
             Row("preset", settings.Preset ?? "none"),
             Row("datasets", string.Join(", ", o.Datasets), s["datasets"]),
-            Row("mappings", o.DatasetMappings.Count == 0 ? "none" : string.Join(", ", o.DatasetMappings.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} -> {m.Value}"))),
-            Row("paths", o.DatasetPaths.Count == 0 ? "none" : string.Join(", ", o.DatasetPaths.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} = {m.Value}"))),
+            Row("mappings", o.DatasetMappings.Count == 0 ? "none" : string.Join(", ", o.DatasetMappings.OrderBy(m => m.Key, StringComparer.Ordinal)
+                .Select(m => $"{m.Key} -> {m.Value}"))),
+            Row("paths", o.DatasetPaths.Count == 0 ? "none" : string.Join(", ", o.DatasetPaths.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m =>
+                $"{m.Key} = {m.Value}"))),
             Row("reward", RewardRange(o.MinReward, o.MaxReward), RewardSource(s)),
             Row("max stake", o.MaxStake is { } stake ? $"{Asset.Format(stake)} tokens per round" : "any", s["max_stake"]),
             Row("epochs", Number(o.Epochs), s["epochs"]),
@@ -36,7 +38,8 @@ public static class NodeStartHeader
             Row("threads", Number(o.Threads ?? Environment.ProcessorCount), s["threads"]),
             Row("data", o.DataDirectory ?? "known install paths, then the cache", s["data_dir"]),
             .. Unloadable(o) is { Count: > 0 } missing
-                ? [Row("warning", $"this node cannot load {string.Join(", ", missing)}: give each a directory (swarm node config --add-path NAME:/DIR) or a mapping")]
+                ? [Row("warning", $"this node cannot load {string.Join(", ", missing)}: give each a directory (swarm node config --add-path " +
+                    $"NAME:/DIR) or a mapping")]
                 : Array.Empty<string>(),
             "Ctrl+C stops.",
         ];
