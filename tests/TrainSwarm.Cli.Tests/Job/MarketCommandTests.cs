@@ -315,7 +315,8 @@ public sealed class MarketCommandTests(SwarmFixture swarm)
         var lines = Lines.Of(output);
         Assert.Equal($"Invoice for job {id} (completed: {invoice.StatusReason})", lines[0]);
         var row = Assert.Single(lines, l => l.Contains(node[..11] + "…", StringComparison.Ordinal));
-        Assert.Matches($@"^│ 0\s+│ {node[..11]}…\s+│\s+6,400 │\s+{Regex(InvoiceUnits(line.Flops))} │\s+80\.00% │\s+{Regex(Asset.Format(line.Payout))} │\s+#{line.Sequence} │", row);
+        Assert.Matches($@"^│ 0\s+│ {node[..11]}…\s+│\s+6,400 │\s+{Regex(InvoiceUnits(line.Flops))} │\s+80\.00% " +
+            $@"│\s+{Regex(Asset.Format(line.Payout))} │\s+#{line.Sequence} │", row);
         Assert.Contains(lines, l => l.Contains("validator fee", StringComparison.Ordinal) && l.Contains(Asset.Format(round.ValidatorFee.Amount),
             StringComparison.Ordinal)
             && l.Contains($"#{round.ValidatorFee.Sequence}", StringComparison.Ordinal));

@@ -47,8 +47,10 @@ public sealed class StatusCommandTests(SwarmFixture swarm)
         Assert.Equal("status: running; 1 of 2 rounds done", lines[2]);
         Assert.StartsWith($"stage: round 1 of 2 (0-based), attempt {next.Attempt}: open, 0 of 1 nodes joined (needs 1), until ", lines[3]);
         Assert.Equal("accuracy: holdout 40.00%, test 40.00%", lines[5]);
-        Assert.Matches(@"^│ 0\s+│ \d+\s+│ done\s+│\s+1 │\s+1/1 │\s+2\.0000 → 2\.5000 │\s+40\.00% │\s+40\.00% │$", Assert.Single(lines, l => l.StartsWith("│ 0 ", StringComparison.Ordinal)));
-        Assert.Matches(@"^│ 1\s+│ \d+\s+│ open\s+│\s+0 │\s+-/0 │\s+- │\s+- │\s+- │$", Assert.Single(lines, l => l.StartsWith("│ 1 ", StringComparison.Ordinal)));
+        Assert.Matches(@"^│ 0\s+│ \d+\s+│ done\s+│\s+1 │\s+1/1 │\s+2\.0000 → 2\.5000 │\s+40\.00% │\s+40\.00% │$",
+            Assert.Single(lines, l => l.StartsWith("│ 0 ", StringComparison.Ordinal)));
+        Assert.Matches(@"^│ 1\s+│ \d+\s+│ open\s+│\s+0 │\s+-/0 │\s+- │\s+- │\s+- │$",
+            Assert.Single(lines, l => l.StartsWith("│ 1 ", StringComparison.Ordinal)));
         Assert.Contains($"escrow: 8.000000 tokens reserved (transfer {job.Billing!.EscrowTransferId}); quoted {Asset.Format(job.Billing.Quoted)}", lines);
         Assert.Contains(lines, l => l.StartsWith($"billed so far: {Asset.Format(job.Billing.Spent)} tokens; deadline: ", StringComparison.Ordinal));
         Assert.Contains($"model: {swarm.Url}/api/v1/jobs/{id}/model (swarm job download {id})", lines);
@@ -106,7 +108,8 @@ public sealed class StatusCommandTests(SwarmFixture swarm)
         var row = Assert.Single(lines, l => l.Contains(played, StringComparison.Ordinal));
         var created = job.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Matches(
-            $@"^│ {played} │ cli two rounds\s+│ mlp\s+│ fashion-mnist │ running\s+│\s+1/2 │\s+40\.00% │\s+7\.500000 │\s+{Regex.Escape(Asset.Format(job.Billing!.Spent))} │ {created}\s+│$", row);
+            $@"^│ {played} │ cli two rounds\s+│ mlp\s+│ fashion-mnist │ running\s+│\s+1/2 │\s+40\.00% │\s+7\.500000 " +
+                $@"│\s+{Regex.Escape(Asset.Format(job.Billing!.Spent))} │ {created}\s+│$", row);
         Assert.Equal("1 job; details: swarm job status ID", lines[^1]);
     }
 

@@ -37,7 +37,8 @@ public sealed class WatchCommandTests(SwarmFixture swarm)
         Assert.Contains(lines, l => l.Contains("round 0 done: holdout accuracy", StringComparison.Ordinal));
         Assert.Contains("progress: ████████████████████ 1/1 rounds (100%)", lines);
         Assert.Contains(lines, l => l.EndsWith($"job {id} completed: {job.StatusReason}", StringComparison.Ordinal));
-        Assert.Matches(@"^│ 0\s+│ \d+\s+│ done\s+│\s+1 │\s+1/1 │\s+2\.0000 → 1\.6000 │\s+40\.00% │\s+40\.00% │$", Assert.Single(lines, l => l.StartsWith("│ 0 ", StringComparison.Ordinal)));
+        Assert.Matches(@"^│ 0\s+│ \d+\s+│ done\s+│\s+1 │\s+1/1 │\s+2\.0000 → 1\.6000 │\s+40\.00% │\s+40\.00% │$",
+            Assert.Single(lines, l => l.StartsWith("│ 0 ", StringComparison.Ordinal)));
         Assert.Equal($"job {id} completed: {job.StatusReason}; get the model: swarm job download {id}", lines[^1]);
         Assert.Equal($"{id}-r0", roundId);
         Assert.StartsWith("ts1", node, StringComparison.Ordinal);

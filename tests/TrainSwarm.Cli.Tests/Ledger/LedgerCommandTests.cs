@@ -95,7 +95,8 @@ public sealed class LedgerCommandTests(SwarmFixture swarm)
         Assert.Equal(0, code);
         var lines = Lines.Of(output);
         Assert.Equal(2, lines.Length);
-        Assert.Matches($@"^#\d+\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ  single\s+0\.500000 [0-9a-f]{{12}} -> [0-9a-f]{{12}} reason transfer id [0-9a-f]{{12}}  signed by {from}$", lines[0]);
+        Assert.Matches($@"^#\d+\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ  single\s+0\.500000 [0-9a-f]{{12}} -> [0-9a-f]{{12}} reason transfer id " +
+            $@"[0-9a-f]{{12}}  signed by {from}$", lines[0]);
     }
 
     [Fact]

@@ -163,7 +163,8 @@ public sealed class ConfigCommandTests : IDisposable
 
         (code, output) = await Config("--remove-mapping", "digits");
         Assert.Equal(0, code);
-        Assert.Equal("""{"mnist":"fashion-mnist"}""", JsonSerializer.Serialize(JsonDocument.Parse(await File.ReadAllTextAsync(ConfigPath)).RootElement.GetProperty("mappings")));
+        var saved = JsonDocument.Parse(await File.ReadAllTextAsync(ConfigPath)).RootElement;
+        Assert.Equal("""{"mnist":"fashion-mnist"}""", JsonSerializer.Serialize(saved.GetProperty("mappings")));
         (code, output) = await Config("--remove-mapping", "digits");
         Assert.Equal(1, code);
         Assert.Equal("error: --remove-mapping: there is no mapping for 'digits' (mappings: mnist)", Assert.Single(Lines(output)));

@@ -42,7 +42,8 @@ public sealed class StatusCommandTests(SwarmFixture swarm, ITestOutputHelper log
         Assert.True(code == 0, output);
         log.WriteLine(output);
         var lines = Lines.Of(output);
-        Assert.Matches($@"^node {node} \(cli-test-node\): (online|offline), last seen \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ \(.+\), registered \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ$", lines[0]);
+        Assert.Matches($@"^node {node} \(cli-test-node\): (online|offline), last seen \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ \(.+\), registered " +
+            $@"\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ$", lines[0]);
         Assert.Equal("4 cores, 8.0 GiB memory, linux, x64; benchmark: 1,000.0 samples/s on mlp", Value(lines, "hardware"));
         Assert.Equal("10.000000 tokens in the wallet", Value(lines, "available"));
         Assert.Equal("0.000000 tokens (stakes locked in rounds now)", Value(lines, "reserved"));

@@ -47,7 +47,8 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
         var (listCode, list) = await CliRunner.Run("round", "list", "--job", job.Id, "--coordinator", swarm.Url);
         Assert.Equal(0, listCode);
         var row = Assert.Single(Lines.Of(list), l => l.Contains(roundId, StringComparison.Ordinal));
-        Assert.Matches($@"│ {roundId} │ {job.Id} │\s+0 │\s+1 │ open\s+│ fashion-mnist │\s+0/1 │\s+{Esc(Asset.Format(open.ExpectedReward!.Value))} │\s+1\.000000 │ {Esc(RoundText.Time(open.PhaseDeadline))} │", row);
+        Assert.Matches($@"│ {roundId} │ {job.Id} │\s+0 │\s+1 │ open\s+│ fashion-mnist │\s+0/1 " +
+            $@"│\s+{Esc(Asset.Format(open.ExpectedReward!.Value))} │\s+1\.000000 │ {Esc(RoundText.Time(open.PhaseDeadline))} │", row);
         var (jsonCode, json) = await CliRunner.Run("round", "list", "--job", job.Id, "--status", "open", "--coordinator", swarm.Url, "--json");
         Assert.Equal(0, jsonCode);
         var listed = Assert.Single(SwarmJson.Deserialize<List<RoundListRow>>(json)!);
@@ -79,7 +80,8 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
         var training = await client.RoundAsync(roundId);
         var statusLines = Lines.Of(status);
         Assert.Equal($"round {roundId} (job {job.Id}, round 0, attempt 1): training, phase deadline {RoundText.Time(training.PhaseDeadline)}", statusLines[0]);
-        Assert.Matches($@"│ {node} │\s+0 │\s+1/1 │ joined\s+│ no\s+│ -\s+│", Assert.Single(statusLines, l => l.StartsWith($"│ {node}", StringComparison.Ordinal)));
+        Assert.Matches($@"│ {node} │\s+0 │\s+1/1 │ joined\s+│ no\s+│ -\s+│",
+            Assert.Single(statusLines, l => l.StartsWith($"│ {node}", StringComparison.Ordinal)));
         Assert.Contains($"this node ({node}): joined, shard 1/1 (slot 0), seed {assignment.Seed}, base model {job.InitialModelBlob}, " +
                         $"train by {RoundText.Time(assignment.TrainDeadline)}", statusLines);
         Assert.Contains($"its update: not delivered yet; train it with: swarm round train {roundId}", statusLines);
@@ -115,7 +117,8 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
         Assert.Null(report.Result);
         var (textCode, text) = await CliRunner.Run("round", "status", roundId, "--key", nodeKey, "--coordinator", swarm.Url);
         Assert.Equal(0, textCode);
-        Assert.Matches($@"│ {node} │\s+0 │\s+1/1 │ submitted │ yes\s+│ {receipt.UpdateBlob[..12]}… │", Assert.Single(Lines.Of(text), l => l.StartsWith($"│ {node}", StringComparison.Ordinal)));
+        Assert.Matches($@"│ {node} │\s+0 │\s+1/1 │ submitted │ yes\s+│ {receipt.UpdateBlob[..12]}… │",
+            Assert.Single(Lines.Of(text), l => l.StartsWith($"│ {node}", StringComparison.Ordinal)));
 
         // train again: nothing left to train.
         var (againCode, again) = await CliRunner.Run("round", "train", roundId, "--key", nodeKey, "--coordinator", swarm.Url);
@@ -230,7 +233,8 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
     [InlineData("status", "Example: swarm round status j0123456789ab-r0 --key")]
     public void Every_round_command_has_an_example_json_and_a_coordinator_option(string name, string example)
     {
-        var root = SwarmApp.BuildRoot(Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(TextWriter.Null) }));
+        var root = SwarmApp.BuildRoot(Spectre.Console.AnsiConsole.Create(
+            new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(TextWriter.Null) }));
         var command = root.Subcommands.Single(c => c.Name == "round").Subcommands.Single(c => c.Name == name);
         Assert.Contains(example, command.Description, StringComparison.Ordinal);
         Assert.Contains(command.Options, o => o.Name == "--json");

@@ -52,7 +52,8 @@ public sealed class RoundCommandTests(SwarmFixture swarm)
         var lines = Lines.Of(output);
         Assert.Equal($"Rewards of round {roundId} (job {jobId}, round 0, try 1), judged by validator {rewards.Validator}", lines[0]);
         var row = Assert.Single(lines, l => l.Contains(node[..11] + "…", StringComparison.Ordinal));
-        Assert.Matches($@"│ {node[..11]}…\s+│ yes\s+│\s+│\s+6,400 │ 2\.0000 → 2\.5000\s+│\s+80\.00% │\s+{Esc(Asset.Format(line.Payout))} │\s+#{line.Sequence} │", row);
+        Assert.Matches($@"│ {node[..11]}…\s+│ yes\s+│\s+│\s+6,400 │ 2\.0000 → 2\.5000\s+│\s+80\.00% │\s+{Esc(Asset.Format(line.Payout))} " +
+            $@"│\s+#{line.Sequence} │", row);
         Assert.Contains(lines, l => l.Contains("protocol fee", StringComparison.Ordinal) && l.Contains(Asset.Format(rewards.ProtocolFee.Amount),
             StringComparison.Ordinal));
         Assert.Equal($"total: {Asset.Format(rewards.Total)} tokens billed to the job's creator; settled (every transfer is committed to the ledger)",

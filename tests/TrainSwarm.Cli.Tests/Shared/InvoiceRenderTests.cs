@@ -77,8 +77,10 @@ public sealed class InvoiceRenderTests
         Assert.Equal("quote q0123456789ab: 0.089600 tokens = compute 0.080000 (8 units × 0.010000) + validator fee 0.008000 + protocol fee 0.001600",
             lines[2]);
         Assert.Equal($"reserved: 1.269572 tokens (escrow {new string('5', 32)}, ledger entry #7)", lines[3]);
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│ 0\s+│ ts1aaaaaaaa…\s+│\s+6,400 │\s+3\.91 │\s+80\.00% │\s+0\.031255 │\s+#41 │$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│ ts1bbbbbbbb…\s+│\s+6,400 │\s+3\.91 │\s+rejected │\s+0\.000000 │\s+│$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│ 0\s+│ ts1aaaaaaaa…\s+│\s+6,400 │\s+3\.91 " +
+            @"│\s+80\.00% │\s+0\.031255 │\s+#41 │$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│ ts1bbbbbbbb…\s+│\s+6,400 │\s+3\.91 " +
+            @"│\s+rejected │\s+0\.000000 │\s+│$"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│ validator fee\s+│(\s+│){3}\s+0\.003125 │\s+#42 │$"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│ round total\s+│(\s+│){3}\s+0\.035005 │\s+#40 │$"));
         Assert.Contains($"validator fees to {Validator} (round 0)", lines);

@@ -46,7 +46,8 @@ internal static class JobProgress
             var time = e.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
             switch (e.Type)
             {
-                case EventTypes.RoundStarted or EventTypes.TrainingStarted or EventTypes.ValidationStarted or EventTypes.RoundRetried or EventTypes.NodeDropped:
+                case EventTypes.RoundStarted or EventTypes.TrainingStarted or EventTypes.ValidationStarted
+                    or EventTypes.RoundRetried or EventTypes.NodeDropped:
                     console.MarkupLine($"[grey]{time}[/] " +
                         $"{Markup.Escape(e.Message)}{(e.Node is null ? "" : " (" + Markup.Escape(await NameOf(e.Node)) + ")")}");
                     break;

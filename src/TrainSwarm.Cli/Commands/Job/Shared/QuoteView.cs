@@ -13,7 +13,8 @@ internal static class QuoteView
     {
         var w = console.Profile.Out.Writer;
         var model = spec.Layers is null ? spec.Model : $"custom model ({spec.Layers.Count} layers)";
-        w.WriteLine($"Quote {q.Id}: {model} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × H={spec.InnerSteps} × batch {spec.BatchSize}");
+        w.WriteLine($"Quote {q.Id}: {model} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × H={spec.InnerSteps} "
+            + $"× batch {spec.BatchSize}");
         w.WriteLine(Invariant($"training: {q.TrainingSamples:N0} samples × {q.TrainingFlopsPerSample:N0} FLOPs each (forward + backward) = ")
             + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP"));
         var table = new Table().AddColumn("part").AddColumn(new TableColumn("tokens").RightAligned()).AddColumn("how");
