@@ -10,6 +10,7 @@ namespace TrainSwarm.Cli.Commands.Bench;
 /// <summary>`swarm bench engine`: training throughput and accuracy on Fashion-MNIST, optionally beside the PyTorch anchor.</summary>
 public static class EngineCommand
 {
+    /// <summary>Builds the `bench engine` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

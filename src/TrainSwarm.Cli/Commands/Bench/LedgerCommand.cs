@@ -10,9 +10,9 @@ public static class LedgerCommand
 {
     private const string TestPostgresVariable = "TRAINSWARM_TEST_PG";
 
+    /// <summary>Builds the `bench ledger` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var db = new Option<string?>("--db")
         {
             Description = "Where to build the bench ledger: a SQLite file path that does not exist yet, or a PostgreSQL connection string (a fresh " +
@@ -48,7 +48,7 @@ public static class LedgerCommand
                 try
                 {
                     await LedgerBench.RunAsync(target, options, figure =>
-                        console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                        context.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                         {
                             ["figure"] = figure.Figure,
                             ["backend"] = figure.Backend,

@@ -11,6 +11,7 @@ namespace TrainSwarm.Cli.Commands.Bench;
 /// </summary>
 public static class QuotesCommand
 {
+    /// <summary>Builds the `bench quotes` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -21,6 +21,7 @@ namespace TrainSwarm.Cli.Commands.Bench;
 /// </summary>
 public static class SwarmCommand
 {
+    /// <summary>Builds the `bench swarm` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -14,9 +14,9 @@ public static partial class CompletionCommand
 {
     private static readonly string[] Shells = ["bash", "zsh", "fish"];
 
+    /// <summary>Builds the `completion` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var shell = new Argument<string>("shell") { Description = "bash, zsh or fish" };
         shell.AcceptOnlyFromAmong(Shells);
         var command = new Command("completion", "Print a shell completion script for swarm's commands, options and values.\n" +
@@ -27,7 +27,7 @@ public static partial class CompletionCommand
         };
         command.SetAction(parse =>
         {
-            CommonOptions.WriteLine(console, Script(parse.GetValue(shell)!).TrimEnd('\n'));
+            context.WriteLine(Script(parse.GetValue(shell)!).TrimEnd('\n'));
             return SwarmApp.Success;
         });
         return command;

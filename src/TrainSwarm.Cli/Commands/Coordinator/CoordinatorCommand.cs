@@ -10,6 +10,7 @@ namespace TrainSwarm.Cli.Commands.Coordinator;
 /// <summary>`swarm coordinator run`: the coordinator process (API, blobs, rounds, ledger, live events).</summary>
 public static class CoordinatorCommand
 {
+    /// <summary>Builds the `coordinator run` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

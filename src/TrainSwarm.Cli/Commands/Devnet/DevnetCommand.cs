@@ -18,6 +18,7 @@ namespace TrainSwarm.Cli.Commands.Devnet;
 /// </summary>
 public static class DevnetCommand
 {
+    /// <summary>Builds the `devnet` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

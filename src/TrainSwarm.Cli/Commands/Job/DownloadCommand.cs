@@ -8,9 +8,9 @@ namespace TrainSwarm.Cli.Commands.Job;
 /// <summary>`swarm job download ID`: saves a job's current (or final) global model as safetensors.</summary>
 internal static class DownloadCommand
 {
+    /// <summary>Builds the `job download` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var jobId = IdArguments.JobId("The job whose model to save");
         var output = new Option<string?>("--output", "-o") { Description = "Where to save the model (default: <job-id>.safetensors in the current folder)" };
         var force = new Option<bool>("--force") { Description = "Replace an existing file" };

@@ -12,6 +12,7 @@ internal static class ListCommand
     /// <summary>Job statuses as typed on the command line (the wire's kebab-case names).</summary>
     internal static readonly string[] Statuses = [.. Enum.GetValues<JobStatus>().Select(s => s.ToString().ToLowerInvariant())];
 
+    /// <summary>Builds the `job list` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -10,6 +10,7 @@ namespace TrainSwarm.Cli.Commands.Job;
 /// <summary>`swarm job status ID`: where a job is, every round attempt so far, its money, and where to get its model and bill.</summary>
 internal static class StatusCommand
 {
+    /// <summary>Builds the `job status` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

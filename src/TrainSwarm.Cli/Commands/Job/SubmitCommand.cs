@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using TrainSwarm.Client.Invoices;
 using TrainSwarm.Cli.Commands.Wallet;
+using TrainSwarm.Client.Invoices;
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Wire;
 

@@ -7,6 +7,7 @@ namespace TrainSwarm.Cli.Commands.Job;
 /// <summary>`swarm job watch ID`: follows a job live until it ends; the exit code says whether it completed.</summary>
 internal static class WatchCommand
 {
+    /// <summary>Builds the `job watch` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -9,6 +9,7 @@ namespace TrainSwarm.Cli.Commands.Ledger;
 /// <summary>`swarm ledger log`: entries newest first, from the database or through the API; --follow keeps printing new ones as they commit.</summary>
 public static class LogCommand
 {
+    /// <summary>Builds the `ledger log` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -8,9 +8,9 @@ namespace TrainSwarm.Cli.Commands.Ledger;
 /// <summary>`swarm ledger verify`: replay the whole chain and compare it with the stored balances, locally or on a running coordinator.</summary>
 public static class VerifyCommand
 {
+    /// <summary>Builds the `ledger verify` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var db = LedgerSource.DbOption();
         var coordinator = context.CoordinatorOption();
         coordinator.Description = $"Have this running coordinator replay its ledger (through its API) instead of reading a database (or set " +

@@ -13,6 +13,7 @@ namespace TrainSwarm.Cli.Commands.Node;
 /// </summary>
 public static class SetupCommand
 {
+    /// <summary>Builds the `node setup` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

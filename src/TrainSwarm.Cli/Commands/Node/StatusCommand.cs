@@ -1,9 +1,9 @@
-using TrainSwarm.Client.Invoices;
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Spectre.Console;
 using TrainSwarm.Client;
+using TrainSwarm.Client.Invoices;
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
@@ -19,6 +19,7 @@ public static class StatusCommand
     /// <summary>How many of the node's newest rounds are shown.</summary>
     public const int RecentRounds = 10;
 
+    /// <summary>Builds the `node status` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

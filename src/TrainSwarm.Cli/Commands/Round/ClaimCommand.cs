@@ -9,7 +9,6 @@ internal static class ClaimCommand
     /// <summary>The `claim` verb.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var roundId = IdArguments.RoundId();
         var key = context.KeyOption("node.pem", "the node that was paid");
         var coordinator = context.CoordinatorOption();
@@ -24,7 +23,7 @@ internal static class ClaimCommand
             var id = parse.GetValue(roundId)!;
             using var node = context.LoadKey(parse.GetValue(key)!);
             using var client = context.Client(parse.GetValue(coordinator)!, node);
-            var w = console.Profile.Out.Writer;
+            var w = context.Out;
             var asJson = parse.GetValue(json);
             var rewards = await Remote.CallAsync(client, $"cannot read the rewards of round {id}", () => client.RoundRewardsAsync(id, cancellation));
             var line = rewards.Lines.FirstOrDefault(l => l.Node == node.Address);

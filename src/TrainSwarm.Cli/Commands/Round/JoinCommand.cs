@@ -11,6 +11,7 @@ namespace TrainSwarm.Cli.Commands.Round;
 /// <summary>`swarm round join`: a node takes a place in an open round by hand (its stake is locked) and gets its assignment.</summary>
 public static class JoinCommand
 {
+    /// <summary>Builds the `round join` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -16,6 +16,7 @@ public static class ListCommand
 {
     private static readonly string[] Statuses = ["open", "training", "validating", "done"];
 
+    /// <summary>Builds the `round list` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -8,7 +8,6 @@ internal static class RewardsCommand
     /// <summary>The `rewards` verb.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var roundId = IdArguments.RoundId();
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
@@ -23,7 +22,7 @@ internal static class RewardsCommand
             var id = parse.GetValue(roundId)!;
             using var client = context.Client(parse.GetValue(coordinator)!);
             var rewards = await Remote.CallAsync(client, $"cannot read the rewards of round {id}", () => client.RoundRewardsAsync(id, cancellation));
-            context.Output(rewards, parse.GetValue(json), r => RewardsView.Render(console, r));
+            context.Output(rewards, parse.GetValue(json), r => RewardsView.Render(context.Console, r));
             return SwarmApp.Success;
         });
         return command;

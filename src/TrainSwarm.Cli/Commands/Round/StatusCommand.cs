@@ -21,6 +21,7 @@ public sealed record RoundStatusReport(
 /// <summary>`swarm round status`: where a round is, who delivered, how it was judged, and (with --key) this node's part.</summary>
 public static class StatusCommand
 {
+    /// <summary>Builds the `round status` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -14,9 +14,9 @@ namespace TrainSwarm.Cli.Commands.Round;
 /// </summary>
 public static class TrainCommand
 {
+    /// <summary>Builds the `round train` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var roundId = IdArguments.RoundId();
         var key = context.KeyOption("node.pem", "the node that joined the round");
         var epochs = CommonOptions.Positive("--epochs", "Run the round's H inner steps this many times (the receipt counts every step; pay stays " +
@@ -61,7 +61,7 @@ public static class TrainCommand
             };
             var asJson = parse.GetValue(json);
             // JSON output stays one document: the progress is only shown to a person.
-            INodeObserver observer = asJson ? new SilentObserver() : new NodeConsoleObserver(console);
+            INodeObserver observer = asJson ? new SilentObserver() : new NodeConsoleObserver(context.Console);
             var trainer = new AssignmentTrainer(options, new DatasetCache(options.DataDirectory, allowDownload: false, line => observer.Info(null,
                 line)), observer);
             DeliveredUpdate delivered;

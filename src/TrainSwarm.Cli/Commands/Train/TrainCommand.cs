@@ -12,6 +12,7 @@ namespace TrainSwarm.Cli.Commands.Train;
 /// <summary>`swarm train`: trains a reference model locally, shows progress, reports test accuracy and saves the weights.</summary>
 public static class TrainCommand
 {
+    /// <summary>Builds the `train` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
         var console = context.Console;

@@ -8,7 +8,6 @@ internal static class BalanceCommand
     /// <summary>The `balance` verb.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var address = new Argument<string?>("address") { Description = "Whose balances (default: the address of --key)", Arity = ArgumentArity.ZeroOrOne };
         var keyPath = context.KeyOption("wallet.pem", "used for its address when no ADDRESS is given");
         var coordinator = context.CoordinatorOption();
@@ -29,7 +28,7 @@ internal static class BalanceCommand
             }
             using var client = context.Client(parse.GetValue(coordinator)!);
             var balances = await Remote.CallAsync(client, $"cannot read the balances of {who}", () => client.BalancesAsync(who, cancellation));
-            context.Output(balances, parse.GetValue(json), b => BalancesView.Render(console, b));
+            context.Output(balances, parse.GetValue(json), b => BalancesView.Render(context.Console, b));
             return SwarmApp.Success;
         });
         return command;

@@ -10,7 +10,6 @@ internal static class CreateCommand
     /// <summary>The `create` verb.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var keyPath = context.KeyOption("wallet.pem");
         var force = new Option<bool>("--force") { Description = "Replace an existing key file (the old key, and what it owns, is lost)" };
         var json = context.JsonOption();
@@ -24,7 +23,7 @@ internal static class CreateCommand
             var path = Path.GetFullPath(parse.GetValue(keyPath)!);
             using var key = ActorKey.Generate();
             KeyFiles.Write(key, path, parse.GetValue(force));
-            var output = console.Profile.Out.Writer;
+            var output = context.Out;
             if (parse.GetValue(json))
                 output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string> { ["address"] = key.Address, ["key"] = path }));
             else

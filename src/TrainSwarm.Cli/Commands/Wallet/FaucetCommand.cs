@@ -11,7 +11,6 @@ internal static class FaucetCommand
     /// <summary>The `faucet` verb.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var amount = TokenAmount.Option("--amount", "Tokens to mint into the wallet, e.g. 250 or 0.5", "100");
         var role = new Option<string>("--role") { Description = "Role to register the key under when it is new: creator, node or validator (default: " +
             "creator)" };

@@ -8,9 +8,9 @@ namespace TrainSwarm.Cli.Commands.Wallet;
 /// <summary>`swarm wallet show`: the key file, its address and public key, and whether the coordinator knows it.</summary>
 internal static class ShowCommand
 {
+    /// <summary>Builds the `wallet show` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var keyPath = context.KeyOption("wallet.pem");
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();

@@ -10,9 +10,9 @@ namespace TrainSwarm.Cli.Commands.Wallet;
 /// <summary>`swarm wallet transfer --to ADDRESS --amount T`: a signed ledger transfer from your wallet to another actor's.</summary>
 internal static class TransferCommand
 {
+    /// <summary>Builds the `wallet transfer` command with <paramref name="context"/>.</summary>
     public static Command Create(CommandContext context)
     {
-        var console = context.Console;
         var to = new Option<string>("--to") { Description = "The receiving address (ts1 + 40 hex characters); it must be registered", Required = true };
         to.Validators.Add(r =>
         {
