@@ -13,7 +13,7 @@ internal static class WatchCommand
         var console = context.Console;
         var jobId = IdArguments.JobId("The job to follow");
         var coordinator = context.CoordinatorOption();
-        var json = new Option<bool>("--json") { Description = "Print every event as one line of JSON (for scripts) instead of text" };
+        var json = context.JsonOption("Print every event as one line of JSON (for scripts) instead of text");
         var command = new Command("watch", "Follow a job live (nodes joining, updates arriving and scored, rounds finishing) with a progress bar, " +
             "until it ends; then print its rounds.\n" +
             "Exits 0 when the job completed, 1 when it failed, expired or was cancelled. A job that already ended is replayed from its first event.\n" +

@@ -12,7 +12,7 @@ public static class ConfigCommand
         var console = context.Console;
         var config = NodeConfigStore.ConfigOption();
         var show = new Option<bool>("--show") { Description = "Print every setting (secrets redacted); the default when nothing is changed" };
-        var json = new Option<bool>("--json") { Description = "With --show or --preset list: print JSON" };
+        var json = context.JsonOption("With --show or --preset list: print JSON");
         var set = new Option<string[]>("--set") { Description = $"Set KEY=VALUE (repeatable; an empty VALUE restores the default). Keys: " +
             $"{NodeConfigKeys.Names}", HelpName = "KEY=VALUE" };
         var preset = new Option<string?>("--preset") { Description = "Apply preset NAME (copies its settings into the config), or 'list' to show " +
