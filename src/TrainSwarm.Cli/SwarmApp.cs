@@ -1,6 +1,16 @@
 using System.CommandLine;
 using Spectre.Console;
 using TrainSwarm.Cli.Commands;
+using TrainSwarm.Cli.Commands.Bench;
+using TrainSwarm.Cli.Commands.Completion;
+using TrainSwarm.Cli.Commands.Coordinator;
+using TrainSwarm.Cli.Commands.Devnet;
+using TrainSwarm.Cli.Commands.Job;
+using TrainSwarm.Cli.Commands.Ledger;
+using TrainSwarm.Cli.Commands.Node;
+using TrainSwarm.Cli.Commands.Round;
+using TrainSwarm.Cli.Commands.Validator;
+using TrainSwarm.Cli.Commands.Wallet;
 
 namespace TrainSwarm.Cli;
 
@@ -11,23 +21,28 @@ public static class SwarmApp
     public const int Failure = 1;
     public const int BadUsage = 2;
 
-    /// <summary>Every top-level command; each file under Commands/ contributes one. Global: --verbose.</summary>
+    /// <summary>
+    /// Every top-level command, one noun folder under Commands/ each, all built with one <see cref="CommandContext"/>
+    /// around <paramref name="console"/>. Global: --verbose.
+    /// </summary>
     public static RootCommand BuildRoot(IAnsiConsole console)
     {
+        var context = new CommandContext(console);
         var root = new RootCommand("TrainSwarm: train machine-learning models on volunteers' computers, and pay them fairly.\n" +
-            $"Commands that talk to a coordinator take --coordinator URL (or ${NodeCommand.CoordinatorVariable}); exit codes: 0 success, 1 failure, 2 bad usage.")
+            $"Commands that talk to a coordinator take --coordinator URL (or ${CommandContext.CoordinatorVariable}); " +
+            "exit codes: 0 success, 1 failure, 2 bad usage.")
         {
-            TrainCommand.Create(console),
-            BenchCommand.Create(console),
-            LedgerCommand.Create(console),
-            NodeCommand.Create(console),
-            ValidatorCommand.Create(console),
-            WalletCommand.Create(console),
-            CoordinatorCommand.Create(console),
-            DevnetCommand.Create(console),
-            JobCommand.Create(console),
-            RoundCommand.Create(console),
-            CompletionCommand.Create(console),
+            Commands.Train.TrainCommand.Create(context),
+            BenchCommand.Create(context),
+            Commands.Ledger.LedgerCommand.Create(context),
+            NodeCommand.Create(context),
+            ValidatorCommand.Create(context),
+            WalletCommand.Create(context),
+            CoordinatorCommand.Create(context),
+            DevnetCommand.Create(context),
+            JobCommand.Create(context),
+            RoundCommand.Create(context),
+            CompletionCommand.Create(context),
         };
         root.Options.Add(new Option<bool>(VerboseName)
         {

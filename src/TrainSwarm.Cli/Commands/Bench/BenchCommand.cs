@@ -1,0 +1,17 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace TrainSwarm.Cli.Commands.Bench;
+
+/// <summary>`swarm bench &lt;what&gt;`: measurements that print one JSON line per figure.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the `bench` command with <paramref name="context"/>.</summary>
+    public static Command Create(CommandContext context) => new("bench", "Run a benchmark; prints one JSON line per figure.")
+    {
+        EngineCommand.Create(context),
+        LedgerCommand.Create(context),
+        SwarmCommand.Create(context),
+        QuotesCommand.Create(context),
+    };
+}

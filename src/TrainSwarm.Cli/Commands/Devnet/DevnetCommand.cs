@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using TrainSwarm.Cli.Devnet;
+using TrainSwarm.Client;
+using TrainSwarm.Client.Invoices;
+using TrainSwarm.Learning.Data;
+using TrainSwarm.Learning.Models;
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Cli.Commands.Devnet;
+
+/// <summary>
+/// `swarm devnet`: a whole network on this machine (coordinator, validator, N nodes as separate processes on
+/// 127.0.0.1), a creator, and one Fashion-MNIST job run to the end with round-by-round progress.
+/// </summary>
+public static class DevnetCommand
+{
+    /// <summary>Builds the `devnet` command with <paramref name="context"/>.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var console = context.Console;
+        var nodes = CommonOptions.Positive("--nodes", "Trainer nodes to start", 3);
+        var rounds = CommonOptions.Positive("--rounds", "Rounds of the demo job", 5);
+        var preset = new Option<string>("--preset") { Description = "Model preset: cnn or mlp", DefaultValueFactory = _ => "cnn" };
+        preset.AcceptOnlyFromAmong([.. ModelPresets.Names]);
+        var innerSteps = CommonOptions.Positive("--inner-steps", "H: steps each node trains per round", 100);
+        var encoding = new Option<string>("--encoding") { Description = "Update encoding the nodes upload: f32 or int8", DefaultValueFactory = _ => "f32" };
+        encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
+        var keep = new Option<bool>("--keep") { Description = "Leave the network running after the job and print its address" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder for keys, logs, state and the model (default: a new folder under " +
+            "~/.trainswarm/devnet)" };
+        var datasetDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files (default: found or " +
+            "installed automatically)" };
+        var command = new Command("devnet", "Run a whole network on this machine and train one job end to end.\n" +
+            "Example: swarm devnet --nodes 3 --rounds 5 --preset cnn")
+        {
+            nodes, rounds, preset, innerSteps, encoding, keep, dataDir, datasetDir,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var dataset = await DatasetSetup.FashionMnistAsync(console, parse.GetValue(datasetDir), cancellation);
+            var folder = Path.GetFullPath(parse.GetValue(dataDir) ?? Path.Combine(
+                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".trainswarm", "devnet", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss",
+                    CultureInfo.InvariantCulture)));
+            var nodeCount = parse.GetValue(nodes);
+            console.MarkupLine($"starting a devnet in [bold]{Markup.Escape(folder)}[/]: a coordinator, a validator and {nodeCount} nodes (logs in logs/)");
+            await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions
+            {
+                DataDirectory = folder, Nodes = nodeCount, DatasetDirectory = dataset, Encoding = parse.GetValue(encoding)!,
+            }, cancellation);
+            console.MarkupLine($"coordinator at {devnet.Url} (dashboard in a browser: {devnet.Url}), {nodeCount} nodes registered");
+
+            using var creator = devnet.CreatorClient();
+            var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps));
+            var job = await creator.SubmitJobAsync(spec, cancellation: cancellation);
+            console.MarkupLine($"job [bold]{job.Id}[/] submitted: {spec.Model} on fashion-mnist, {spec.Rounds} rounds × {nodeCount} nodes × " +
+                $"H={spec.InnerSteps}, fedavg");
+
+            job = await JobProgress.FollowAsync(console, creator, job, cancellation);
+            var roundsDone = await creator.JobRoundsAsync(job.Id, cancellation);
+            JobProgress.RenderSummary(console, roundsDone);
+
+            var modelPath = Path.Combine(folder, "model.safetensors");
+            var bytes = await creator.DownloadModelAsync(job.Id, cancellation);
+            await File.WriteAllBytesAsync(modelPath, bytes, cancellation);
+            var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
+            ModuleWeights.Import(model, SafeTensorsReader.Read(bytes));
+            var test = FashionMnist.LoadTest(dataset);
+            var accuracy = Evaluator.Evaluate(model, test).Accuracy;
+            console.MarkupLine($"job {job.Status.ToString().ToLowerInvariant()}: {Markup.Escape(job.StatusReason ?? "")}");
+            console.MarkupLine($"final test accuracy [bold]{accuracy:P2}[/] ({test.Count:N0} test images, evaluated here by the engine)");
+            console.MarkupLine($"model: {Markup.Escape(modelPath)}");
+
+            // The bill: every round's payouts and fees, and the unspent budget back in the creator's wallet.
+            var invoice = await InvoiceText.WaitSettledAsync(creator, job.Id, TimeSpan.FromSeconds(15), cancellation);
+            var statement = InvoiceStatement.From(invoice);
+            InvoiceText.Render(console, statement);
+            console.Profile.Out.Writer.WriteLine(statement.RefundLine);
+            var balanced = statement.Balanced;
+            if (!invoice.Settled)
+                console.MarkupLine("[red]the invoice did not settle within 15 s[/]");
+            else if (!balanced)
+                console.MarkupLine("[red]the invoice does not add up: billed + refund differs from the reservation[/]");
+            if (parse.GetValue(keep))
+            {
+                console.MarkupLine($"the network keeps running: dashboard {devnet.Url}, API {devnet.Url}api/v1, OpenAPI {devnet.Url}openapi/v1.json, " +
+                    $"events {devnet.Url}api/v1/events. Ctrl+C stops it.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            return job.Status == JobStatus.Completed && balanced ? SwarmApp.Success : SwarmApp.Failure;
+        });
+        return command;
+    }
+}

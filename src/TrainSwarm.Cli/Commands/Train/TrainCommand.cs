@@ -1,0 +1,107 @@
+using System.CommandLine;
+using Spectre.Console;
+using TrainSwarm.Learning.Data;
+using TrainSwarm.Learning.Models;
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Nn.Optimizers;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Tensors;
+
+namespace TrainSwarm.Cli.Commands.Train;
+
+/// <summary>`swarm train`: trains a reference model locally, shows progress, reports test accuracy and saves the weights.</summary>
+public static class TrainCommand
+{
+    /// <summary>Builds the `train` command with <paramref name="context"/>.</summary>
+    public static Command Create(CommandContext context)
+    {
+        var console = context.Console;
+        var model = new Option<string>("--model") { Description = "Model preset: mlp or cnn", DefaultValueFactory = _ => "mlp" };
+        model.AcceptOnlyFromAmong([.. ModelPresets.Names]);
+        var dataset = new Option<string>("--dataset") { Description = "Named dataset", DefaultValueFactory = _ => "fashion-mnist" };
+        dataset.AcceptOnlyFromAmong([.. DatasetCatalog.All.Select(d => d.Name)]);
+        var dataDir = new Option<string?>("--data-dir") { Description = "Directory holding the dataset files (default: known install paths, then the cache)" };
+        var download = new Option<bool>("--download") { Description = "Download the dataset (SHA-256 checked) if it is not found locally" };
+        var epochs = CommonOptions.Positive("--epochs", "Passes over the training set", 1);
+        var batch = CommonOptions.Positive("--batch", "Samples per step", 64);
+        var lr = new Option<float>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 1e-3f };
+        lr.Validators.Add(r => { if (r.GetValueOrDefault<float>() is <= 0 or float.NaN) r.AddError("--lr must be positive"); });
+        var optimizer = new Option<string>("--optimizer") { Description = "adam, adamw or sgd (momentum 0.9)", DefaultValueFactory = _ => "adam" };
+        optimizer.AcceptOnlyFromAmong("adam", "adamw", "sgd");
+        var seed = new Option<ulong>("--seed") { Description = "Seed for initialization and shuffling", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Positive("--threads", "Compute threads", Environment.ProcessorCount);
+        var limit = CommonOptions.Positive("--limit", "Train on the first N samples only", 60000);
+        var output = new Option<string?>("--out") { Description = "Where to save the trained weights (safetensors)" };
+
+        var command = new Command("train", "Train a reference model on this machine.\nExample: swarm train --model cnn --epochs 1 --out cnn.safetensors")
+        {
+            model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            Engine.Threads = parse.GetValue(threads);
+            string modelName = parse.GetValue(model)!;
+            LabeledImages train, test;
+            try
+            {
+                (train, test) = await FashionMnist.LoadAsync(new DatasetLocator(log: line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]")),
+                    parse.GetValue(dataDir), parse.GetValue(download), cancellation);
+            }
+            catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or IOException)
+            {
+                throw new CliException(e.Message);
+            }
+            if (parse.GetValue(limit) < train.Count) train = train.Slice(0, parse.GetValue(limit));
+
+            ulong seedValue = parse.GetValue(seed);
+            var net = ModelPresets.Create(modelName, seedValue);
+            var opt = CreateOptimizer(parse.GetValue(optimizer)!, net.Parameters(), parse.GetValue(lr));
+            var loader = new MiniBatchLoader(train, parse.GetValue(batch), seedValue);
+            if (loader.BatchesPerEpoch == 0) throw new CliException($"--batch {parse.GetValue(batch)} is larger than the {train.Count} training samples");
+            var trainer = new Trainer(net, opt, loader, train);
+            int epochCount = parse.GetValue(epochs);
+
+            console.MarkupLine($"Training [bold]{modelName}[/] ({net.ParameterCount:N0} parameters) on {train.Count:N0} samples, " +
+                               $"{epochCount} epoch(s), batch {loader.BatchSize}, {Engine.Threads} thread(s), GEMM: {Engine.BlasName}");
+            TrainResult result = default;
+            await console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(ctx =>
+                {
+                    var task = ctx.AddTask("starting", maxValue: (double)epochCount * loader.BatchesPerEpoch);
+                    result = trainer.Run(epochCount, step =>
+                    {
+                        task.Value = step.Steps;
+                        if (step.Steps % 20 == 0)
+                            task.Description = $"epoch {step.Epoch + 1}/{epochCount}  loss {step.Loss:F4}  {step.SamplesPerSecond:N0} samples/s";
+                    }, cancellation);
+                    task.Value = task.MaxValue;
+                    return Task.CompletedTask;
+                });
+
+            var eval = Evaluator.Evaluate(net, test);
+            console.MarkupLine($"Trained {result.Samples:N0} samples in {result.Elapsed.TotalSeconds:F1} s ({result.SamplesPerSecond:N0} samples/s), " +
+                $"final loss {result.LastLoss:F4}");
+            console.MarkupLine($"Test accuracy: [bold]{eval.Accuracy:P2}[/] on {eval.Samples:N0} samples (loss {eval.Loss:F4})");
+            if (parse.GetValue(output) is { } path)
+            {
+                ModuleWeights.Save(net, path, new Dictionary<string, string>
+                {
+                    ["model"] = modelName, ["dataset"] = parse.GetValue(dataset)!, ["seed"] = seedValue.ToString(),
+                    ["test_accuracy"] = eval.Accuracy.ToString("F4", System.Globalization.CultureInfo.InvariantCulture),
+                });
+                console.MarkupLine($"Saved weights to [bold]{Markup.Escape(path)}[/]");
+            }
+            return SwarmApp.Success;
+        });
+        return command;
+    }
+
+    private static Optimizer CreateOptimizer(string name, IReadOnlyList<Tensor> parameters, float lr) => name switch
+    {
+        "adam" => new Adam(parameters, lr),
+        "adamw" => new AdamW(parameters, lr),
+        "sgd" => new Sgd(parameters, lr, momentum: 0.9f),
+        _ => throw new CliException($"unknown optimizer '{name}'", SwarmApp.BadUsage),
+    };
+}
