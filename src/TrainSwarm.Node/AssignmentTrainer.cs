@@ -1,4 +1,5 @@
 using TrainSwarm.Client;
+using TrainSwarm.Daemons;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Training;
 using TrainSwarm.Protocol.Identity;
@@ -130,7 +131,7 @@ public sealed class AssignmentTrainer
     {
         var limit = _clock.GetUtcNow() + _options.RetryLimit;
         var giveUpAt = assignment.TrainDeadline < limit ? assignment.TrainDeadline : limit;
-        return NetworkRetry.RunAsync(action, operation, assignment.RoundId, giveUpAt, _observer, _clock, cancellation);
+        return NodeRetry.RunAsync(action, operation, assignment.RoundId, giveUpAt, _observer, _clock, cancellation);
     }
 
     /// <summary>

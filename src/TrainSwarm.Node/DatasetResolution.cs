@@ -1,3 +1,5 @@
+using TrainSwarm.Daemons;
+
 namespace TrainSwarm.Node;
 
 /// <summary>

@@ -14,7 +14,7 @@ namespace TrainSwarm.Validator;
 /// aggregates them (<see cref="UpdateScorer"/>, <see cref="RoundAggregation"/>), uploads the new model and strategy
 /// state, and posts the signed result.
 /// </summary>
-internal sealed class RoundValidation(SwarmClient client, ActorKey key, DatasetCache datasets, NetworkRetry retry, IValidatorObserver observer)
+internal sealed class RoundValidation(SwarmClient client, ActorKey key, ValidatorDatasets datasets, ValidatorRetry retry, IValidatorObserver observer)
 {
     // The new model's holdout score, kept because the next round starts from that model: reusing it saves one
     // holdout evaluation per round on the critical path.

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
-using TrainSwarm.Node;
 
-namespace TrainSwarm.Cli.Tests;
+namespace TrainSwarm.Daemons.Tests;
 
-/// <summary>The node's dataset cache: the catalog's datasets, and any name given a directory of IDX files.</summary>
+/// <summary>The daemons' dataset cache: the catalog's datasets, and any name given a directory of IDX files.</summary>
 public sealed class DatasetCacheTests : IDisposable
 {
     private const string FashionMnistDir = "/usr/share/datasets/fashion-mnist";
