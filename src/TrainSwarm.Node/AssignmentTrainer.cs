@@ -62,7 +62,8 @@ public sealed class AssignmentTrainer
         if (choice.Mapped)
             _observer.DatasetMapped(roundId, choice.Requested, choice.Local!);
 
-        var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation).ConfigureAwait(false);
+        var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation)
+            .ConfigureAwait(false);
         var local = await TrainAsync(baseModel, assignment, choice.Local!, cancellation).ConfigureAwait(false);
 
         var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);

@@ -80,7 +80,9 @@ public sealed class NodeDaemon
             {
                 failures = await PollAsync(registration, key, failures, stopping.Token).ConfigureAwait(false);
                 // After a failed poll, back off like any retry so a coordinator that is down is not hammered.
-                var delay = failures == 0 ? _options.PollInterval : TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, NodeRetry.Policy.Delay(failures).Ticks));
+                var delay = failures == 0
+                    ? _options.PollInterval
+                    : TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, NodeRetry.Policy.Delay(failures).Ticks));
                 await Task.Delay(delay, _clock, stopping.Token).ConfigureAwait(false);
             }
         }

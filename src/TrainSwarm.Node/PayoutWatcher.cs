@@ -119,7 +119,8 @@ internal sealed class PayoutWatcher(NodeOptions options, INodeObserver observer,
         var round = await client.RoundAsync(roundId, cancellation).ConfigureAwait(false);
         if (round.Attempt != assignment.Attempt)
         {
-            observer.NothingEarned(roundId, $"attempt {assignment.Attempt} closed without a validated result (the round is at attempt {round.Attempt} now)", null);
+            observer.NothingEarned(
+                roundId, $"attempt {assignment.Attempt} closed without a validated result (the round is at attempt {round.Attempt} now)", null);
             return true;
         }
 
@@ -219,5 +220,7 @@ internal sealed class PayoutWatcher(NodeOptions options, INodeObserver observer,
         job.Status.ToString().ToLowerInvariant() + (string.IsNullOrWhiteSpace(job.StatusReason) ? "" : $": {job.StatusReason}");
 
     private static string Minutes(TimeSpan span) =>
-        span.TotalMinutes >= 1 ? $"{span.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min" : $"{span.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s";
+        span.TotalMinutes >= 1
+            ? $"{span.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min"
+            : $"{span.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s";
 }

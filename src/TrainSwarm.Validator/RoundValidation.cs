@@ -130,7 +130,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     /// The previous round's strategy state. A state that cannot be read or does not fit the model is reported and
     /// dropped (momentum restarts from zero) rather than blocking the job forever.
     /// </summary>
-    private async Task<IReadOnlyList<WeightTensor>?> LoadStateAsync(ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation)
+    private async Task<IReadOnlyList<WeightTensor>?> LoadStateAsync(
+        ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation)
     {
         if (task.StrategyStateBlob is not { } blob)
             return null;

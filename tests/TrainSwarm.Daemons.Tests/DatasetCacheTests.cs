@@ -38,7 +38,9 @@ public sealed class DatasetCacheTests : IDisposable
     [Fact]
     public async Task Raw_idx_files_load_too()
     {
-        WriteIdx(Path.Combine(_folder, "train-images-idx3-ubyte"), 0x0803, [3, 28, 28], Enumerable.Range(0, 3 * 28 * 28).Select(i => (byte)(i / 784 * 100)).ToArray());
+        WriteIdx(
+            Path.Combine(_folder, "train-images-idx3-ubyte"), 0x0803, [3, 28, 28],
+            Enumerable.Range(0, 3 * 28 * 28).Select(i => (byte)(i / 784 * 100)).ToArray());
         WriteIdx(Path.Combine(_folder, "train-labels-idx1-ubyte"), 0x0801, [3], [7, 1, 4]);
         var cache = new DatasetCache(null, false, paths: new Dictionary<string, string> { ["tiny"] = _folder });
         var data = await cache.GetAsync("tiny", CancellationToken.None);

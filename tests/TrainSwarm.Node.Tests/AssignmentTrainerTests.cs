@@ -136,7 +136,8 @@ internal sealed class RecordingObserver : INodeObserver
 
     public void DatasetMapped(string roundId, string requested, string local) => Add($"mapped {requested} to {local}");
 
-    public void TrainingStarted(Assignment assignment, string dataset, int shardSamples, int steps) => Add($"started {steps} steps on {shardSamples} samples of {dataset}");
+    public void TrainingStarted(Assignment assignment, string dataset, int shardSamples, int steps) =>
+        Add($"started {steps} steps on {shardSamples} samples of {dataset}");
 
     public void TrainingStep(string roundId, int step, int steps, float loss, double samplesPerSecond)
     {

@@ -113,7 +113,8 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
                     .RunAsync(nodeClient, key, held, CancellationToken.None);
             Assert.Equal(key.Address, Assert.Single(await client.RoundUpdatesAsync(held.RoundId)).Receipt.Node);
             // Delivered: the place is free again, so the daemon joins the next round (and holds it too).
-            await CoordinatorFixture.EventuallyAsync(async () => (await client.RoundAsync($"{second.Id}-r0")).Participants.Count == 1, "the node to join the second round");
+            await CoordinatorFixture.EventuallyAsync(
+                async () => (await client.RoundAsync($"{second.Id}-r0")).Participants.Count == 1, "the node to join the second round");
         });
         Assert.Equal(["seen", "joined", "held"], observer.Lines.Where(l => l.Contains(first.Id, StringComparison.Ordinal)).Select(l => l.Split(' ')[0]));
         Assert.Contains("stopped", observer.Lines);
@@ -128,7 +129,8 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
         var observer = new RecordingObserver();
         await RunAsync(Options(keyPath) with { MaxStake = 999_999 }, observer, async () =>
         {
-            await CoordinatorFixture.EventuallyAsync(() => Task.FromResult(observer.Lines.Any(l => l.StartsWith("seen", StringComparison.Ordinal))), "the round to be seen");
+            await CoordinatorFixture.EventuallyAsync(
+                () => Task.FromResult(observer.Lines.Any(l => l.StartsWith("seen", StringComparison.Ordinal))), "the round to be seen");
             await Task.Delay(1000); // ten polls
         });
         Assert.Empty((await client.RoundAsync($"{job.Id}-r0")).Participants);
