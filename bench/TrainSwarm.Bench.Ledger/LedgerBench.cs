@@ -29,7 +29,9 @@ public static class LedgerBench
         var start = DateTimeOffset.UtcNow;
         await store.InitializeAsync(new KeySigner(coordinator), devnet: true, start, cancellation);
         UInt128 mint = 1, source = 2, sink = 3;
-        await store.OpenAccountsAsync([new(mint, "mint", AccountKind.Mint), new(source, "ts1bench-source", AccountKind.Wallet), new(sink, "ts1bench-sink", AccountKind.Wallet)], start, cancellation);
+        await store.OpenAccountsAsync(
+            [new(mint, "mint", AccountKind.Mint), new(source, "ts1bench-source", AccountKind.Wallet), new(sink, "ts1bench-sink", AccountKind.Wallet)],
+            start, cancellation);
         await store.SubmitAsync([TransferRequest.Single(UInt128.MaxValue, mint, source, long.MaxValue / 2, Reason.Mint)], start, cancellation);
         UInt128 nextId = 1;
 
@@ -37,7 +39,8 @@ public static class LedgerBench
         for (var i = 0; i < options.SingleTransfers; i++)
             Require(await store.SubmitAsync([TransferRequest.Single(nextId++, source, sink, 1, Reason.Transfer)], DateTimeOffset.UtcNow, cancellation));
         var seconds = clock.Elapsed.TotalSeconds;
-        report(new LedgerFigure("ledger_transfers_per_second_single", store.Backend, options.SingleTransfers / seconds, "transfers/s", options.SingleTransfers, seconds));
+        report(new LedgerFigure(
+            "ledger_transfers_per_second_single", store.Backend, options.SingleTransfers / seconds, "transfers/s", options.SingleTransfers, seconds));
 
         clock.Restart();
         for (var b = 0; b < options.Batches; b++)
@@ -84,7 +87,8 @@ public static class LedgerBench
                     throw new IOException($"{connection} exists; the bench writes a fresh ledger, so give it a path that does not exist");
                 return new BenchTarget(connection, connection, null);
             }
-            var builder = new NpgsqlConnectionStringBuilder(connection.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) ? ToKeyValue(connection) : connection);
+            var builder = new NpgsqlConnectionStringBuilder(
+                connection.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) ? ToKeyValue(connection) : connection);
             var schema = $"bench_{Guid.NewGuid():N}";
             await using (var db = new NpgsqlConnection(builder.ConnectionString))
             {

@@ -8,7 +8,8 @@ using TrainSwarm.Tensors;
 namespace TrainSwarm.Bench;
 
 /// <summary>Settings of the engine benchmark; the same knobs as shared/anchors/pytorch_fmnist.py.</summary>
-public sealed record EngineBenchOptions(string Model, int Epochs = 1, int Batch = 64, int Threads = 2, int Limit = 60000, ulong Seed = 0, string? DataDir = null);
+public sealed record EngineBenchOptions(
+    string Model, int Epochs = 1, int Batch = 64, int Threads = 2, int Limit = 60000, ulong Seed = 0, string? DataDir = null);
 
 /// <summary>One JSON line: the anchor's keys plus the GEMM path and steady-state allocation per step.</summary>
 public sealed record EngineBenchResult(

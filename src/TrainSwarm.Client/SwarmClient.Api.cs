@@ -14,7 +14,8 @@ public sealed partial class SwarmClient
         SendSignedAsync<ActorView>(HttpMethod.Post, Routes.Actors, new ActorRegistration(Convert.ToBase64String(RequireKey().PublicKey), role), cancellation);
 
     /// <summary>Registers (or re-registers) this client's key as a node.</summary>
-    public Task<NodeView> RegisterNodeAsync(string name, Hardware hardware, Benchmark benchmark, IReadOnlyList<string> datasets, CancellationToken cancellation = default) =>
+    public Task<NodeView> RegisterNodeAsync(
+        string name, Hardware hardware, Benchmark benchmark, IReadOnlyList<string> datasets, CancellationToken cancellation = default) =>
         SendSignedAsync<NodeView>(HttpMethod.Post, Routes.Nodes,
             new NodeRegistration(Convert.ToBase64String(RequireKey().PublicKey), name, hardware, benchmark, datasets), cancellation);
 
@@ -51,7 +52,8 @@ public sealed partial class SwarmClient
     public const int DefaultDeadlineSeconds = 86_400;
 
     /// <summary>Quotes <paramref name="spec"/>, then submits it escrowing <paramref name="budget"/> (default: the quote's total).</summary>
-    public async Task<JobView> SubmitJobAsync(JobSpec spec, long? budget = null, int deadlineSeconds = DefaultDeadlineSeconds, CancellationToken cancellation = default)
+    public async Task<JobView> SubmitJobAsync(
+        JobSpec spec, long? budget = null, int deadlineSeconds = DefaultDeadlineSeconds, CancellationToken cancellation = default)
     {
         var quote = await QuoteAsync(spec, cancellation);
         return await SubmitJobAsync(spec, quote, budget ?? quote.Total, deadlineSeconds, false, cancellation);

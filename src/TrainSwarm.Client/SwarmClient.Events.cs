@@ -11,7 +11,8 @@ public sealed partial class SwarmClient
     /// Events after <paramref name="afterSequence"/>, then live ones, optionally of one job, until cancelled. A dropped
     /// connection (the coordinator restarting) is reopened with Last-Event-ID after a short pause, so nothing is missed.
     /// </summary>
-    public async IAsyncEnumerable<SwarmEvent> EventsAsync(string? jobId = null, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellation = default)
+    public async IAsyncEnumerable<SwarmEvent> EventsAsync(
+        string? jobId = null, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         var last = afterSequence;
         var path = Routes.Events + (jobId is null ? "" : "?job=" + Uri.EscapeDataString(jobId));

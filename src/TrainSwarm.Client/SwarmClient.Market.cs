@@ -11,7 +11,8 @@ public sealed partial class SwarmClient
     /// from this client's wallet (see <see cref="MarketTerms.Escrow"/>) and sends it with the spec. A retry with the same
     /// quote returns the same job.
     /// </summary>
-    public async Task<JobView> SubmitJobAsync(JobSpec spec, Quote quote, long budget, int deadlineSeconds, bool partialBudget = false, CancellationToken cancellation = default)
+    public async Task<JobView> SubmitJobAsync(
+        JobSpec spec, Quote quote, long budget, int deadlineSeconds, bool partialBudget = false, CancellationToken cancellation = default)
     {
         var coordinator = (await InfoAsync(cancellation)).Address;
         var escrow = MarketTerms.Escrow(RequireKey().Address, coordinator, quote.JobId, budget, deadlineSeconds);
@@ -23,7 +24,8 @@ public sealed partial class SwarmClient
     public Task<Invoice> InvoiceAsync(string jobId, CancellationToken cancellation = default) => GetAsync<Invoice>(Routes.JobInvoice(jobId), cancellation);
 
     /// <summary>A round's reward receipt: each update's pay with its inputs, the fees and their ledger transfers.</summary>
-    public Task<RoundRewards> RoundRewardsAsync(string roundId, CancellationToken cancellation = default) => GetAsync<RoundRewards>(Routes.RoundRewards(roundId), cancellation);
+    public Task<RoundRewards> RoundRewardsAsync(string roundId, CancellationToken cancellation = default) =>
+        GetAsync<RoundRewards>(Routes.RoundRewards(roundId), cancellation);
 
     /// <summary>An actor's accounts and balances.</summary>
     public Task<Balances> BalancesAsync(string address, CancellationToken cancellation = default) => GetAsync<Balances>(Routes.Balances(address), cancellation);
@@ -51,12 +53,14 @@ public sealed partial class SwarmClient
     }
 
     /// <summary>One committed transfer.</summary>
-    public Task<TransferWire> LedgerTransferAsync(string id, CancellationToken cancellation = default) => GetAsync<TransferWire>(Routes.LedgerTransfer(id), cancellation);
+    public Task<TransferWire> LedgerTransferAsync(string id, CancellationToken cancellation = default) =>
+        GetAsync<TransferWire>(Routes.LedgerTransfer(id), cancellation);
 
     /// <summary>Ledger entries after <paramref name="afterSequence"/>, oldest first (at most <paramref name="limit"/>).</summary>
     public Task<IReadOnlyList<LedgerEntryView>> LedgerEntriesAsync(long afterSequence = 0, int limit = 100, CancellationToken cancellation = default) =>
         GetAsync<IReadOnlyList<LedgerEntryView>>($"{Routes.LedgerEntries}?after={afterSequence}&limit={limit}", cancellation);
 
     /// <summary>Has the coordinator replay its ledger and report.</summary>
-    public Task<LedgerVerification> VerifyLedgerAsync(CancellationToken cancellation = default) => GetAsync<LedgerVerification>(Routes.LedgerVerify, cancellation);
+    public Task<LedgerVerification> VerifyLedgerAsync(CancellationToken cancellation = default) =>
+        GetAsync<LedgerVerification>(Routes.LedgerVerify, cancellation);
 }

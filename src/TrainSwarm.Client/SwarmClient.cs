@@ -61,7 +61,8 @@ public sealed partial class SwarmClient : IDisposable
     }
 
     /// <summary>Sends a signed request with raw body bytes; the caller reads (and disposes) the response.</summary>
-    public async Task<HttpResponseMessage> SendSignedRawAsync(HttpMethod method, string path, byte[] body, string contentType, CancellationToken cancellation = default)
+    public async Task<HttpResponseMessage> SendSignedRawAsync(
+        HttpMethod method, string path, byte[] body, string contentType, CancellationToken cancellation = default)
     {
         var uri = new Uri(BaseAddress, path);
         var headers = HttpSignature.Sign(RequireKey(), method.Method, uri.PathAndQuery, body, _clock.GetUtcNow());

@@ -215,7 +215,8 @@ public sealed class LedgerVerifier(ISignatureVerifier verifier, string? expected
                 || stored.ExpiresAt != rebuilt.ExpiresAt || stored.Request != rebuilt.Request)
             {
                 Fail(rebuilt.ResolvedBy != 0 ? rebuilt.ResolvedBy : rebuilt.Sequence,
-                    $"transfer {stored.Request.Id:x32} is stored as {stored.Status} (posted {stored.PostedAmount}), the log gives {rebuilt.Status} (posted {rebuilt.PostedAmount})");
+                    $"transfer {stored.Request.Id:x32} is stored as {stored.Status} (posted {stored.PostedAmount}), " +
+                    $"the log gives {rebuilt.Status} (posted {rebuilt.PostedAmount})");
                 return;
             }
         }

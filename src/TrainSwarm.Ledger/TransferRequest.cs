@@ -35,7 +35,8 @@ public sealed record TransferRequest(
         new(id, TransferKind.Single, debit, credit, amount, reason, job, round);
 
     /// <summary>A reservation of <paramref name="amount"/> that a later post, void or expiry resolves.</summary>
-    public static TransferRequest Pending(UInt128 id, UInt128 debit, UInt128 credit, long amount, Reason reason, uint timeoutSeconds = 0, string job = "", long round = 0) =>
+    public static TransferRequest Pending(
+        UInt128 id, UInt128 debit, UInt128 credit, long amount, Reason reason, uint timeoutSeconds = 0, string job = "", long round = 0) =>
         new(id, TransferKind.Pending, debit, credit, amount, reason, job, round, default, timeoutSeconds);
 
     /// <summary>Moves <paramref name="amount"/> (at most the reserved amount) of pending transfer <paramref name="pendingId"/>.</summary>

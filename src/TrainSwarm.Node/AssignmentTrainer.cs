@@ -1,4 +1,5 @@
 using TrainSwarm.Client;
+using TrainSwarm.Daemons;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Training;
 using TrainSwarm.Protocol.Identity;
@@ -61,7 +62,8 @@ public sealed class AssignmentTrainer
         if (choice.Mapped)
             _observer.DatasetMapped(roundId, choice.Requested, choice.Local!);
 
-        var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation).ConfigureAwait(false);
+        var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation)
+            .ConfigureAwait(false);
         var local = await TrainAsync(baseModel, assignment, choice.Local!, cancellation).ConfigureAwait(false);
 
         var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);
@@ -130,7 +132,7 @@ public sealed class AssignmentTrainer
     {
         var limit = _clock.GetUtcNow() + _options.RetryLimit;
         var giveUpAt = assignment.TrainDeadline < limit ? assignment.TrainDeadline : limit;
-        return NetworkRetry.RunAsync(action, operation, assignment.RoundId, giveUpAt, _observer, _clock, cancellation);
+        return NodeRetry.RunAsync(action, operation, assignment.RoundId, giveUpAt, _observer, _clock, cancellation);
     }
 
     /// <summary>

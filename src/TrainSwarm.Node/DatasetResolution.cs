@@ -1,3 +1,5 @@
+using TrainSwarm.Daemons;
+
 namespace TrainSwarm.Node;
 
 /// <summary>
@@ -24,7 +26,8 @@ public static class DatasetResolution
     /// The choice for a round of <paramref name="requested"/>: a served, loadable dataset of that name is trained as
     /// itself; otherwise a mapping to a loadable local dataset is followed; otherwise the round is not for this node.
     /// </summary>
-    public static DatasetChoice Resolve(string requested, IReadOnlyList<string> served, IReadOnlyDictionary<string, string> mappings, Func<string, bool> canLoad)
+    public static DatasetChoice Resolve(
+        string requested, IReadOnlyList<string> served, IReadOnlyDictionary<string, string> mappings, Func<string, bool> canLoad)
     {
         ArgumentNullException.ThrowIfNull(requested);
         ArgumentNullException.ThrowIfNull(served);

@@ -69,7 +69,9 @@ public interface INodeObserver
 
     /// <summary>The validator judged this node's update in a done round (accepted or not, its holdout losses and weight).</summary>
     void Scored(string roundId, UpdateVerdict verdict) =>
-        Info(roundId, verdict.Accepted ? $"accepted by the validator (holdout loss {verdict.BaseLoss:F4} → {verdict.UpdatedLoss:F4})" : $"rejected by the validator: {verdict.Reason}");
+        Info(roundId, verdict.Accepted
+            ? $"accepted by the validator (holdout loss {verdict.BaseLoss:F4} → {verdict.UpdatedLoss:F4})"
+            : $"rejected by the validator: {verdict.Reason}");
 
     /// <summary>The coordinator refused the join because the node cannot pay the round's stake (HTTP 402); this round attempt is not tried again.</summary>
     void StakeRefused(string roundId, string detail) => Skipped(roundId, $"cannot stake for round {roundId}: {detail}");

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net;
 using TrainSwarm.Client;
+using TrainSwarm.Daemons;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Tensors;
@@ -12,25 +12,20 @@ namespace TrainSwarm.Node;
 /// polls. Each poll says the node is alive, picks up the rounds it already holds (a restarted node continues its
 /// work), and joins open rounds of the datasets it serves or maps while it has room (and their expected reward and
 /// the stake suit it); every held round trains in its own background task through the <see cref="AssignmentTrainer"/>
-/// (see NodeDaemon.Work.cs) unless auto-train is off, and every delivered round's payout is waited for, and claimed,
-/// in another (NodeDaemon.Payouts.cs).
+/// unless auto-train is off, and every delivered round's payout is waited for, and claimed, in another. This class is
+/// the loop that ties them: <see cref="RoundJoiner"/> finds work, <see cref="StakeLimit"/> checks the stake,
+/// <see cref="RoundWork"/> trains and uploads, <see cref="PayoutWatcher"/> follows the pay.
 /// </summary>
-public sealed partial class NodeDaemon
+public sealed class NodeDaemon
 {
     private readonly NodeOptions _options;
     private readonly INodeObserver _observer;
     private readonly HttpClient? _http;
     private readonly TimeProvider _clock;
     private readonly DatasetCache _datasets;
-    private readonly AssignmentTrainer _trainer;
-
-    // Rounds training now, and rounds this process is done with (delivered, refused or given up), by round and attempt.
-    // The second set keeps a round that was just delivered from being started again if a listing still shows it.
-    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _finished = new(StringComparer.Ordinal);
-
-    // Fires when the daemon stops; every training task watches it.
-    private CancellationToken _stopping;
+    private readonly PayoutWatcher _payouts;
+    private readonly RoundWork _work;
+    private readonly RoundJoiner _joiner;
     private int _started;
 
     /// <summary>A daemon with <paramref name="options"/> reporting to <paramref name="observer"/>.</summary>
@@ -45,11 +40,16 @@ public sealed partial class NodeDaemon
         _http = http;
         _clock = clock ?? TimeProvider.System;
         _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line), options.DatasetPaths);
-        _trainer = new AssignmentTrainer(options, _datasets, observer, _clock);
+        _payouts = new PayoutWatcher(options, observer, _clock);
+        _work = new RoundWork(new AssignmentTrainer(options, _datasets, observer, _clock), _payouts, observer);
+        _joiner = new RoundJoiner(options, _datasets, new StakeLimit(options, observer, _clock), _work, _payouts, observer);
     }
 
     /// <summary>The number of rounds training right now.</summary>
-    public int RunningRounds => _running.Count;
+    public int RunningRounds => _work.Running;
+
+    /// <summary>The number of delivered rounds whose payout the node is still waiting for.</summary>
+    public int PendingPayouts => _payouts.Pending;
 
     /// <summary>
     /// Runs until <paramref name="cancellation"/> fires, then stops every training task and returns normally. The
@@ -65,8 +65,8 @@ public sealed partial class NodeDaemon
         if (_options.Threads is { } threads)
             Engine.Threads = threads;
         using var client = new SwarmClient(_options.Coordinator, key, _http, _clock);
+        // Fires when the daemon stops; every training and payout task watches it.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        _stopping = stopping.Token;
         try
         {
             var hardware = MachineProbe.Hardware();
@@ -80,7 +80,9 @@ public sealed partial class NodeDaemon
             {
                 failures = await PollAsync(registration, key, failures, stopping.Token).ConfigureAwait(false);
                 // After a failed poll, back off like any retry so a coordinator that is down is not hammered.
-                var delay = failures == 0 ? _options.PollInterval : TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, NetworkRetry.Delay(failures).Ticks));
+                var delay = failures == 0
+                    ? _options.PollInterval
+                    : TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, NodeRetry.Policy.Delay(failures).Ticks));
                 await Task.Delay(delay, _clock, stopping.Token).ConfigureAwait(false);
             }
         }
@@ -92,9 +94,9 @@ public sealed partial class NodeDaemon
         {
             // Stop the training and payout tasks too (also when leaving by an error) and wait, so none outlives this call.
             await stopping.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(_running.Values).ConfigureAwait(false);
+            await _work.WhenAllAsync().ConfigureAwait(false);
             // Payout waits next: a training task that delivered just before the stop may have started one.
-            await Task.WhenAll(_payouts.Values).ConfigureAwait(false);
+            await _payouts.WhenAllAsync().ConfigureAwait(false);
             _observer.Stopped();
         }
     }
@@ -109,7 +111,7 @@ public sealed partial class NodeDaemon
     private async Task RegisterAsync(Registration registration, CancellationToken cancellation)
     {
         var datasets = RegisteredDatasets;
-        var node = await NetworkRetry.RunAsync(
+        var node = await NodeRetry.RunAsync(
             c => registration.Client.RegisterNodeAsync(_options.Name, registration.Hardware, registration.Benchmark, datasets, c),
             "register", null, DateTimeOffset.MaxValue, _observer, _clock, cancellation).ConfigureAwait(false);
         _observer.Registered(node);
@@ -121,8 +123,8 @@ public sealed partial class NodeDaemon
         try
         {
             await HeartbeatAsync(registration, cancellation).ConfigureAwait(false);
-            await ResumeAssignmentsAsync(registration.Client, key, cancellation).ConfigureAwait(false);
-            await JoinOpenRoundsAsync(registration.Client, key, cancellation).ConfigureAwait(false);
+            await _joiner.ResumeAssignmentsAsync(registration.Client, key, cancellation).ConfigureAwait(false);
+            await _joiner.JoinOpenRoundsAsync(registration.Client, key, cancellation).ConfigureAwait(false);
             if (failures > 0)
                 _observer.Info(null, $"{_options.Coordinator} answers again");
             return 0;
@@ -148,6 +150,4 @@ public sealed partial class NodeDaemon
             await RegisterAsync(registration, cancellation).ConfigureAwait(false);
         }
     }
-
-    private static string RunKey(string roundId, int attempt) => $"{roundId}#{attempt}";
 }

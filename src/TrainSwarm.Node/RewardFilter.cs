@@ -55,7 +55,10 @@ public static class RewardFilter
         return round.ExpectedReward ?? 0;
     }
 
-    /// <summary>Checks <paramref name="round"/>'s expected reward against [<paramref name="min"/>, <paramref name="max"/>] (bounds inclusive, null: none).</summary>
+    /// <summary>
+    /// Checks <paramref name="round"/>'s expected reward against [<paramref name="min"/>, <paramref name="max"/>] (bounds
+    /// inclusive, null: none).
+    /// </summary>
     public static RewardCheck Check(RoundView round, long? min, long? max) => Check(ExpectedOf(round), min, max);
 
     /// <summary>

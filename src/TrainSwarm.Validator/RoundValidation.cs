@@ -14,7 +14,7 @@ namespace TrainSwarm.Validator;
 /// aggregates them (<see cref="UpdateScorer"/>, <see cref="RoundAggregation"/>), uploads the new model and strategy
 /// state, and posts the signed result.
 /// </summary>
-internal sealed class RoundValidation(SwarmClient client, ActorKey key, DatasetCache datasets, NetworkRetry retry, IValidatorObserver observer)
+internal sealed class RoundValidation(SwarmClient client, ActorKey key, ValidatorDatasets datasets, ValidatorRetry retry, IValidatorObserver observer)
 {
     // The new model's holdout score, kept because the next round starts from that model: reusing it saves one
     // holdout evaluation per round on the critical path.
@@ -130,7 +130,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, DatasetC
     /// The previous round's strategy state. A state that cannot be read or does not fit the model is reported and
     /// dropped (momentum restarts from zero) rather than blocking the job forever.
     /// </summary>
-    private async Task<IReadOnlyList<WeightTensor>?> LoadStateAsync(ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation)
+    private async Task<IReadOnlyList<WeightTensor>?> LoadStateAsync(
+        ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation)
     {
         if (task.StrategyStateBlob is not { } blob)
             return null;

@@ -1,5 +1,6 @@
 using System.Net;
 using TrainSwarm.Client;
+using TrainSwarm.Daemons;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Tensors;
@@ -29,8 +30,8 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
         Engine.Threads = _options.Threads;
         using var key = ActorKey.Load(_options.KeyPath);
         using var client = new SwarmClient(_options.Coordinator, key, http);
-        var retry = new NetworkRetry(_observer, _options.MaxBackoff);
-        var datasets = new DatasetCache(_options.DataDirectory, _options.AllowDownload, _observer.Info);
+        var retry = new ValidatorRetry(ValidatorRetry.Policy(_options.MaxBackoff), _observer);
+        var datasets = new ValidatorDatasets(new DatasetCache(_options.DataDirectory, _options.AllowDownload, _observer.Info));
         var validation = new RoundValidation(client, key, datasets, retry, _observer);
         try
         {
@@ -59,7 +60,7 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
             _skipUntil.Remove(attempt);
     }
 
-    private async Task ValidateAsync(SwarmClient client, NetworkRetry retry, RoundValidation validation, RoundView round, CancellationToken cancellation)
+    private async Task ValidateAsync(SwarmClient client, ValidatorRetry retry, RoundValidation validation, RoundView round, CancellationToken cancellation)
     {
         var attempt = $"{round.Id}#{round.Attempt}";
         var now = DateTimeOffset.UtcNow;

@@ -48,7 +48,8 @@ public static class WeightConversion
         {
             var (name, value) = parameters[i];
             if (name != weights[i].Name || !value.Shape.SequenceEqual(weights[i].Shape))
-                throw new ArgumentException($"parameter {i} is {name} {value.ShapeText}, the weights hold {weights[i].Name} {weights[i].ShapeText}", nameof(weights));
+                throw new ArgumentException(
+                    $"parameter {i} is {name} {value.ShapeText}, the weights hold {weights[i].Name} {weights[i].ShapeText}", nameof(weights));
         }
         for (var i = 0; i < parameters.Count; i++)
             weights[i].Values.CopyTo(parameters[i].Value.Span);

@@ -8,8 +8,10 @@ namespace TrainSwarm.Dashboard.Tests;
 public sealed class AccessibilityTests(BrowserDevnet devnet)
 {
     // Controls without a name (no label, aria-label, aria-labelledby or text) or taken out of the tab order.
-    private const string Unlabelled = @"() => [...document.querySelectorAll('main a[href], main button, main input, main select, main textarea, header a[href]')]
-        .filter(el => el.tabIndex < 0 || !((el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.textContent.trim()))
+    private const string Unlabelled = @"() => [...document.querySelectorAll(
+        'main a[href], main button, main input, main select, main textarea, header a[href]')]
+        .filter(el => el.tabIndex < 0 || !((el.labels && el.labels.length) || el.getAttribute('aria-label')
+            || el.getAttribute('aria-labelledby') || el.textContent.trim()))
         .map(el => el.outerHTML.slice(0, 120))";
 
     [Theory]

@@ -42,7 +42,8 @@ public sealed class BrowserDevnet : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Net = await Devnet.StartAsync(new DevnetOptions { DataDirectory = Folder, Nodes = 2, DatasetDirectory = "/usr/share/datasets/fashion-mnist" }, CancellationToken.None);
+        Net = await Devnet.StartAsync(
+            new DevnetOptions { DataDirectory = Folder, Nodes = 2, DatasetDirectory = "/usr/share/datasets/fashion-mnist" }, CancellationToken.None);
         Api = new SwarmClient(Net.Url);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"] });

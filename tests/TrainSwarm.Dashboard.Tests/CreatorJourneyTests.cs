@@ -86,7 +86,8 @@ public sealed partial class CreatorJourneyTests(BrowserDevnet devnet, ITestOutpu
             record();
         }");
         var chart = page.Locator("#metrics-chart");
-        await Expect(chart).ToHaveAttributeAsync("data-points", Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 120_000 });
+        await Expect(chart).ToHaveAttributeAsync(
+            "data-points", Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 120_000 });
         var seen = (await page.EvaluateAsync<string[]>("() => window.__points")).Select(int.Parse).ToList();
         output.WriteLine($"chart point counts seen: {string.Join(", ", seen)}");
         Assert.Equal(Rounds, seen[^1]);

@@ -20,7 +20,8 @@ public sealed class DatasetUploadTests(BrowserDevnet devnet)
         await page.GetByTestId("create-key").ClickAsync();
         await Expect(page.GetByTestId("registered")).ToHaveTextAsync("yes, as a creator");
         await page.GetByRole(AriaRole.Link, new() { Name = "New job" }).ClickAsync();
-        await page.GetByLabel("Upload a dataset file").SetInputFilesAsync(new FilePayload { Name = "pixels.npy", MimeType = "application/octet-stream", Buffer = bytes });
+        await page.GetByLabel("Upload a dataset file")
+            .SetInputFilesAsync(new FilePayload { Name = "pixels.npy", MimeType = "application/octet-stream", Buffer = bytes });
 
         await Expect(page.GetByTestId("upload-id")).ToHaveTextAsync(id, new() { Timeout = 60_000 });
         await Expect(page.GetByTestId("upload-status")).ToContainTextAsync("Uploaded pixels.npy: 3.0 MiB");

@@ -58,11 +58,13 @@ public sealed class FormErrorTests(BrowserDevnet devnet)
         var page = await devnet.NewPageAsync();
         await page.GotoAsync("/wallet");
         await Expect(page.GetByTestId("no-key")).ToBeVisibleAsync();
-        await page.GetByLabel("Import a key file").SetInputFilesAsync(new FilePayload { Name = "creator.pem", MimeType = "text/plain", Buffer = System.Text.Encoding.ASCII.GetBytes(key.ToPem()) });
+        await page.GetByLabel("Import a key file").SetInputFilesAsync(
+            new FilePayload { Name = "creator.pem", MimeType = "text/plain", Buffer = System.Text.Encoding.ASCII.GetBytes(key.ToPem()) });
         await Expect(page.GetByTestId("address")).ToHaveTextAsync(key.Address);
 
         // A file that is no PKCS#8 key is refused in words beside the file input, and the key stays.
-        await page.GetByLabel("Import a key file").SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
+        await page.GetByLabel("Import a key file")
+            .SetInputFilesAsync(new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
         await Expect(page.Locator("#key-error")).ToHaveTextAsync("the file holds no PKCS#8 'PRIVATE KEY' PEM block");
         await Expect(page.GetByTestId("address")).ToHaveTextAsync(key.Address);
         Assert.Equal(0, (await devnet.Api.BalancesAsync(key.Address)).Wallet);

@@ -65,7 +65,10 @@ public sealed class JobFormTests
         form.Budget = "1.234566";
         errors.Clear();
         Assert.Null(form.Terms(QuoteOf(1_234_567), errors));
-        Assert.Equal("1.234566 tokens is below the quote's total of 1.234567 tokens (raise it, or allow a partial job that trains until the budget is spent)", errors["budget"]);
+        Assert.Equal(
+            "1.234566 tokens is below the quote's total of 1.234567 tokens " +
+            "(raise it, or allow a partial job that trains until the budget is spent)",
+            errors["budget"]);
 
         form.PartialBudget = true;
         errors.Clear();

@@ -27,13 +27,16 @@ internal sealed class DevnetScope : IAsyncDisposable
     public static async Task<DevnetScope> StartAsync(ITestOutputHelper output, int nodes = 3)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trainswarm-e2e-" + Guid.NewGuid().ToString("N")[..8]);
-        var devnet = await Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = nodes, DatasetDirectory = DatasetDirectory }, CancellationToken.None);
+        var devnet = await Devnet.StartAsync(
+            new DevnetOptions { DataDirectory = folder, Nodes = nodes, DatasetDirectory = DatasetDirectory }, CancellationToken.None);
         return new DevnetScope(devnet, folder, output);
     }
 
     /// <summary>The job's invoice once every transfer of it is committed (the outbox commits right after each change).</summary>
     public Task<Invoice> SettledInvoiceAsync(string jobId) =>
-        Wait.ForAsync(async () => await Creator.InvoiceAsync(jobId) is { Settled: true } invoice ? invoice : null, TimeSpan.FromSeconds(30), $"job {jobId}'s invoice to settle");
+        Wait.ForAsync(
+            async () => await Creator.InvoiceAsync(jobId) is { Settled: true } invoice ? invoice : null,
+            TimeSpan.FromSeconds(30), $"job {jobId}'s invoice to settle");
 
     /// <summary>
     /// `swarm ledger verify` on the coordinator's database (every hash, signature, authorization and balance), and

@@ -88,7 +88,8 @@ public sealed class HostileUpdateTests(ITestOutputHelper output)
         Assert.Equal(0, rogueVerdict.Weight);
         Assert.Equal(blob, rogueVerdict.UpdateBlob);
 
-        var honestAddresses = (await net.Creator.NodesAsync()).Where(n => n.Name.StartsWith("node-", StringComparison.Ordinal)).Select(n => n.Address).Order().ToList();
+        var honestAddresses = (await net.Creator.NodesAsync())
+            .Where(n => n.Name.StartsWith("node-", StringComparison.Ordinal)).Select(n => n.Address).Order().ToList();
         Assert.Equal(2, honestAddresses.Count);
         var honest = result.Verdicts.Where(v => v.Node != rogue.Address).ToList();
         Assert.Equal(honestAddresses, honest.Select(v => v.Node).Order());

@@ -42,7 +42,8 @@ public sealed class MarketTests(ITestOutputHelper output)
         Assert.Equal(invoice.ComputePaid + invoice.ValidatorFees + invoice.ProtocolFees, invoice.TotalBilled);
         Assert.Equal(invoice.Reserved, invoice.TotalBilled + invoice.Refund);
         Assert.True(invoice.TotalBilled <= quote.Total, $"billed {invoice.TotalBilled} > quoted {quote.Total}");
-        output.WriteLine($"quote {Asset.Format(quote.Total)}, billed {Asset.Format(invoice.TotalBilled)} (ratio {(double)invoice.TotalBilled / quote.Total:F4}), refund {Asset.Format(invoice.Refund!.Value)}");
+        output.WriteLine($"quote {Asset.Format(quote.Total)}, billed {Asset.Format(invoice.TotalBilled)} " +
+            $"(ratio {(double)invoice.TotalBilled / quote.Total:F4}), refund {Asset.Format(invoice.Refund!.Value)}");
         var after = await net.Creator.BalancesAsync(creator);
         Assert.Equal((Devnet.CreatorFunds - invoice.TotalBilled, 0L), (after.Wallet, after.Reserved));
 
@@ -155,7 +156,8 @@ public sealed class MarketTests(ITestOutputHelper output)
         Assert.Equal((Devnet.CreatorFunds, 0L), (creator.Wallet, creator.Reserved));
         foreach (var p in training.Participants)
         {
-            var stake = await Wait.ForAsync(async () => await net.Creator.BalancesAsync(p.Node) is { Reserved: 0 } b ? b : null, TimeSpan.FromSeconds(30), "stakes to return");
+            var stake = await Wait.ForAsync(
+                async () => await net.Creator.BalancesAsync(p.Node) is { Reserved: 0 } b ? b : null, TimeSpan.FromSeconds(30), "stakes to return");
             Assert.Equal((Devnet.NodeFunds, 0L), (stake.Wallet, stake.Claimable));
         }
         await net.VerifyLedgerAsync();

@@ -16,13 +16,18 @@ public class ModelBuilderTests
     [Fact]
     public void Every_layer_of_the_grammar_parses()
     {
-        var model = ModelBuilder.Build("", ["conv2d(1,4,3,1,1)", "tanh", "maxpool2d(2,2)", "conv2d(4,8,3,2)", "relu", "conv2d(8,8,1)", "maxpool2d(2)", "flatten", "linear(8,2)"], 2);
+        var model = ModelBuilder.Build(
+            "", ["conv2d(1,4,3,1,1)", "tanh", "maxpool2d(2,2)", "conv2d(4,8,3,2)", "relu", "conv2d(8,8,1)", "maxpool2d(2)", "flatten", "linear(8,2)"], 2);
         Assert.Equal(["0.weight", "0.bias", "3.weight", "3.bias", "5.weight", "5.bias", "8.weight", "8.bias"], model.NamedParameters().Select(p => p.Name));
     }
 
     [Theory]
     [InlineData("mlp", new[] { "flatten", "linear(784,128)", "relu", "linear(128,10)" })]
-    [InlineData("cnn", new[] { "conv2d(1,32,3)", "relu", "maxpool2d(2)", "conv2d(32,64,3)", "relu", "maxpool2d(2)", "flatten", "linear(1600,128)", "relu", "linear(128,10)" })]
+    [InlineData("cnn", new[]
+    {
+        "conv2d(1,32,3)", "relu", "maxpool2d(2)", "conv2d(32,64,3)", "relu", "maxpool2d(2)", "flatten", "linear(1600,128)", "relu",
+        "linear(128,10)",
+    })]
     public void A_layer_list_equal_to_a_preset_gives_the_same_weights_for_the_same_seed(string preset, string[] layers)
     {
         Assert.Equal(ModuleWeights.ToBytes(ModelBuilder.Build(preset, null, 17)), ModuleWeights.ToBytes(ModelBuilder.Build("ignored", layers, 17)));

@@ -95,7 +95,8 @@ public class TrainingTests(ITestOutputHelper log)
         Assert.Equal(before, Weights(cnn));
 
         // Same names, wrong shape: a Linear(784,64) where the mlp has Linear(784,128).
-        var narrow = new Nn.Layers.Sequential(new Nn.Layers.Flatten(), new Nn.Layers.Linear(784, 64, new Rng(1)), new Nn.Layers.ReLU(), new Nn.Layers.Linear(64, 10, new Rng(1)));
+        var narrow = new Nn.Layers.Sequential(
+            new Nn.Layers.Flatten(), new Nn.Layers.Linear(784, 64, new Rng(1)), new Nn.Layers.ReLU(), new Nn.Layers.Linear(64, 10, new Rng(1)));
         var e2 = Assert.Throws<SafeTensorsFormatException>(() => ModuleWeights.Import(mlp, SafeTensorsReader.Read(Weights(narrow))));
         Assert.Contains("shape", e2.Message);
 

@@ -39,7 +39,10 @@ public class LedgerPropertyTests(ITestOutputHelper output)
         // The property must be able to fail: a tampered balance has to be noticed by the invariant checks.
         var scenario = new Scenario(true, [new MintOp(5, 1, 100), new MoveOp(6, false, 1, 2, 40, Reason.Transfer, 0, 0)]);
         new ScenarioRunner(scenario).Run();
-        var broken = new Scenario(true, [new MintOp(5, 1, 100), new MoveOp(6, false, 1, 2, 101, Reason.Transfer, 0, 0), new MoveOp(6, false, 1, 2, 101, Reason.Fee, 0, 0)]);
+        var broken = new Scenario(true,
+        [
+            new MintOp(5, 1, 100), new MoveOp(6, false, 1, 2, 101, Reason.Transfer, 0, 0), new MoveOp(6, false, 1, 2, 101, Reason.Fee, 0, 0),
+        ]);
         new ScenarioRunner(broken).Run(); // still fine: refused and then a different refused request
         Assert.Throws<InvalidOperationException>(() => new ScenarioRunner(new Scenario(true, [new MintOp(5, 1, 100)])).RunWithTamper());
     }

@@ -42,7 +42,8 @@ public sealed class HttpSignatureTests : IDisposable
         var h = Sign();
         Assert.Equal("sha-256=:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Body)) + ":", h.ContentDigest);
         Assert.Equal(
-            $"sig1=(\"@method\" \"@request-target\" \"content-digest\");created={Now.ToUnixTimeSeconds()};keyid=\"{_key.Address}\";nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\"",
+            $"sig1=(\"@method\" \"@request-target\" \"content-digest\");created={Now.ToUnixTimeSeconds()};keyid=\"{_key.Address}\";" +
+            "nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\"",
             h.SignatureInput);
         Assert.StartsWith("sig1=:", h.Signature, StringComparison.Ordinal);
         Assert.EndsWith(":", h.Signature, StringComparison.Ordinal);
@@ -95,7 +96,9 @@ public sealed class HttpSignatureTests : IDisposable
     {
         var h = Sign();
         Fails(Verify(h with { ContentDigest = HttpSignature.ContentDigest("other"u8) }), "the Content-Digest does not match the body");
-        Fails(Verify(h with { ContentDigest = h.ContentDigest.Replace("sha-256", "sha-512", StringComparison.Ordinal) }), "the Content-Digest does not match the body");
+        Fails(
+            Verify(h with { ContentDigest = h.ContentDigest.Replace("sha-256", "sha-512", StringComparison.Ordinal) }),
+            "the Content-Digest does not match the body");
     }
 
     [Fact]
@@ -159,7 +162,9 @@ public sealed class HttpSignatureTests : IDisposable
         var theirs = HttpSignature.Sign(_other, "POST", Target, Body, Now, "nonce-0123456789");
         Fails(Verify(mine with { Signature = theirs.Signature }), "the signature does not verify");
         // Claiming the other (registered) key's id for my signature fails too.
-        Fails(Verify(mine with { SignatureInput = mine.SignatureInput.Replace(_key.Address, _other.Address, StringComparison.Ordinal) }), "the signature does not verify");
+        Fails(
+            Verify(mine with { SignatureInput = mine.SignatureInput.Replace(_key.Address, _other.Address, StringComparison.Ordinal) }),
+            "the signature does not verify");
     }
 
     [Fact]
@@ -175,9 +180,13 @@ public sealed class HttpSignatureTests : IDisposable
     public void Tampering_with_any_signed_parameter_fails()
     {
         var h = Sign();
-        Fails(Verify(h with { SignatureInput = h.SignatureInput.Replace("nonce-0123456789", "nonce-9999999999", StringComparison.Ordinal) }), "the signature does not verify");
+        Fails(
+            Verify(h with { SignatureInput = h.SignatureInput.Replace("nonce-0123456789", "nonce-9999999999", StringComparison.Ordinal) }),
+            "the signature does not verify");
         var created = Now.ToUnixTimeSeconds();
-        Fails(Verify(h with { SignatureInput = h.SignatureInput.Replace($"created={created}", $"created={created + 1}", StringComparison.Ordinal) }), "the signature does not verify");
+        Fails(
+            Verify(h with { SignatureInput = h.SignatureInput.Replace($"created={created}", $"created={created + 1}", StringComparison.Ordinal) }),
+            "the signature does not verify");
     }
 
     [Theory]
@@ -188,8 +197,10 @@ public sealed class HttpSignatureTests : IDisposable
     [InlineData("sig1=(\"@method\" \"@request-target\" \"content-digest\");created=-5;keyid=\"KEY\";nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\"")]
     [InlineData("sig1=(\"@method\" \"@request-target\" \"content-digest\");created=soon;keyid=\"KEY\";nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\"")]
     [InlineData("sig1=(\"@method\" \"@request-target\" \"content-digest\");created=1740830400;keyid=KEY;nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\"")]
-    [InlineData("sig1=(\"@method\" \"@request-target\" \"content-digest\");created=1740830400;keyid=\"KEY\";nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\";expires=1")]
-    [InlineData("sig1=(\"@method\" \"@request-target\" \"content-digest\");created=1740830400;keyid=\"KEY\";nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\";bare")]
+    [InlineData("sig1=(\"@method\" \"@request-target\" \"content-digest\");created=1740830400;keyid=\"KEY\";" +
+        "nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\";expires=1")]
+    [InlineData("sig1=(\"@method\" \"@request-target\" \"content-digest\");created=1740830400;keyid=\"KEY\";" +
+        "nonce=\"nonce-0123456789\";alg=\"ecdsa-p256-sha256\";bare")]
     public void A_malformed_signature_input_fails(string input)
     {
         var h = Sign();
@@ -216,7 +227,9 @@ public sealed class HttpSignatureTests : IDisposable
     public void A_keyid_that_is_not_an_address_fails()
     {
         var h = Sign();
-        Fails(Verify(h with { SignatureInput = h.SignatureInput.Replace(_key.Address, "alice", StringComparison.Ordinal) }), "the keyid is not a TrainSwarm address");
+        Fails(
+            Verify(h with { SignatureInput = h.SignatureInput.Replace(_key.Address, "alice", StringComparison.Ordinal) }),
+            "the keyid is not a TrainSwarm address");
     }
 
     [Theory]

@@ -52,7 +52,8 @@ public class LedgerStoreTests
             TransferRequest.Single(3, AliceWallet, BobWallet, 0, Reason.Transfer),
             TransferRequest.Post(4, 12345, 1, Reason.Escrow),
         ], Start);
-        Assert.Equal([TransferStatus.InsufficientFunds, TransferStatus.CreditAccountNotFound, TransferStatus.AmountMustBePositive, TransferStatus.PendingNotFound],
+        Assert.Equal(
+            [TransferStatus.InsufficientFunds, TransferStatus.CreditAccountNotFound, TransferStatus.AmountMustBePositive, TransferStatus.PendingNotFound],
             results.Select(r => r.Status));
         Assert.Equal(head.Sequence, (await f.Store.HeadAsync()).Sequence);
         Assert.Equal(Token, await f.BalanceAsync(AliceWallet));
@@ -63,7 +64,8 @@ public class LedgerStoreTests
     public async Task Escrow_posts_partially_then_refunds_nothing_twice(string backend)
     {
         await using var f = await CreateAsync(backend);
-        Assert.Equal(TransferStatus.Ok, await f.SubmitAsync(TransferRequest.Pending(10, AliceWallet, AliceEscrow, 40 * Token, Reason.Escrow, job: "job-1"), f.Alice));
+        Assert.Equal(TransferStatus.Ok, await f.SubmitAsync(
+            TransferRequest.Pending(10, AliceWallet, AliceEscrow, 40 * Token, Reason.Escrow, job: "job-1"), f.Alice));
         Assert.Equal(40 * Token, (await f.Store.GetAccountAsync(AliceWallet))!.Reserved);
         Assert.Equal(TransferStatus.Ok, await f.SubmitAsync(TransferRequest.Post(11, 10, 15 * Token, Reason.Escrow, "job-1", 1)));
         var pending = (await f.Store.GetTransferAsync(10))!;
@@ -80,8 +82,10 @@ public class LedgerStoreTests
     public async Task Due_pending_transfers_expire(string backend)
     {
         await using var f = await CreateAsync(backend);
-        Assert.Equal(TransferStatus.Ok, await f.SubmitAsync(TransferRequest.Pending(10, AliceWallet, AliceEscrow, 40 * Token, Reason.Escrow, timeoutSeconds: 30)));
-        Assert.Equal(TransferStatus.Ok, await f.SubmitAsync(TransferRequest.Pending(11, AliceWallet, AliceEscrow, 1 * Token, Reason.Escrow, timeoutSeconds: 90)));
+        Assert.Equal(TransferStatus.Ok, await f.SubmitAsync(
+            TransferRequest.Pending(10, AliceWallet, AliceEscrow, 40 * Token, Reason.Escrow, timeoutSeconds: 30)));
+        Assert.Equal(TransferStatus.Ok, await f.SubmitAsync(
+            TransferRequest.Pending(11, AliceWallet, AliceEscrow, 1 * Token, Reason.Escrow, timeoutSeconds: 90)));
         Assert.Empty(await f.Store.ExpireDueAsync(Start.AddSeconds(29)));
         var expired = await f.Store.ExpireDueAsync(Start.AddSeconds(30));
         Assert.Equal(AccountIds.ExpiryOf(10), Assert.Single(expired).Id);
@@ -119,6 +123,7 @@ public class LedgerStoreTests
         var pinned = await store.VerifyAsync(intruder.Address);
         Assert.False(pinned.Ok);
         Assert.Equal(1, pinned.FailedSequence);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SubmitAsync([TransferRequest.Single(5, AliceWallet, BobWallet, 1, Reason.Transfer)], Start));
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => store.SubmitAsync([TransferRequest.Single(5, AliceWallet, BobWallet, 1, Reason.Transfer)], Start));
     }
 }

@@ -61,7 +61,9 @@ public class GradCheckTests(ITestOutputHelper log)
     [Fact] public void Mul_broadcast() => Check("mul", t => Ops.Mul(t[0], t[1]), P(8, 2, 3, 4), P(9, 3, 1));
     [Fact] public void Mul_same_shape() => Check("mul-same", t => Ops.Mul(t[0], t[1]), P(10, 2, 5), P(11, 2, 5));
     [Fact] public void Conv2d() => Check("conv2d", t => Ops.Conv2d(t[0], t[1], t[2]), P(12, 2, 2, 5, 4), P(13, 3, 2, 3, 3), P(14, 3));
-    [Fact] public void Conv2d_stride_padding() => Check("conv2d-s2p1", t => Ops.Conv2d(t[0], t[1], t[2], stride: 2, padding: 1), P(15, 1, 2, 5, 6), P(16, 2, 2, 3, 3), P(17, 2));
+    [Fact]
+    public void Conv2d_stride_padding() =>
+        Check("conv2d-s2p1", t => Ops.Conv2d(t[0], t[1], t[2], stride: 2, padding: 1), P(15, 1, 2, 5, 6), P(16, 2, 2, 3, 3), P(17, 2));
     [Fact] public void MaxPool2d() => Check("maxpool", t => Ops.MaxPool2d(t[0], 2), Distinct(18, 2, 2, 4, 6));
     [Fact] public void MaxPool2d_overlapping() => Check("maxpool-k3s2p1", t => Ops.MaxPool2d(t[0], 3, 2, 1), Distinct(19, 1, 2, 5, 5));
     [Fact] public void Relu() => Check("relu", t => Ops.Relu(t[0]), Distinct(20, 4, 6));

@@ -44,10 +44,12 @@ internal static class TestData
         return (worst, at);
     }
 
-    public static void AssertClose(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double atol, double rtol, ITestOutputHelper? log = null, string what = "")
+    public static void AssertClose(
+        ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double atol, double rtol, ITestOutputHelper? log = null, string what = "")
     {
         var (worst, at) = WorstError(actual, expected, rtol);
         log?.WriteLine($"{what}: worst excess error {worst:E2} (atol {atol:E1}, rtol {rtol:E1})");
-        Assert.True(worst <= atol, $"{what}: element {at} is {(at >= 0 ? actual[at] : 0)}, expected {(at >= 0 ? expected[at] : 0)} (excess {worst:E3} > atol {atol:E1})");
+        Assert.True(worst <= atol,
+            $"{what}: element {at} is {(at >= 0 ? actual[at] : 0)}, expected {(at >= 0 ? expected[at] : 0)} (excess {worst:E3} > atol {atol:E1})");
     }
 }

@@ -10,7 +10,6 @@ using Microsoft.Extensions.Logging;
 using TrainSwarm.Coordinator.Apis;
 using TrainSwarm.Coordinator.Events;
 using TrainSwarm.Coordinator.State;
-using TrainSwarm.Dashboard.Hosting;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Storage.Blobs;
 using TrainSwarm.Storage.Crypto;
@@ -22,8 +21,13 @@ namespace TrainSwarm.Coordinator.Hosting;
 /// <summary>Builds and starts the coordinator: state loaded from the database, APIs mapped, deadlines ticking.</summary>
 public static class CoordinatorHost
 {
-    /// <summary>Opens the state (creating key, database and ledger when new), and returns the app ready to run.</summary>
-    public static async Task<WebApplication> BuildAsync(CoordinatorOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken cancellation = default)
+    /// <summary>
+    /// Opens the state (creating key, database and ledger when new), and returns the app ready to run. The executable
+    /// composes what else it serves (the dashboard): <paramref name="configureServices"/> adds its services,
+    /// <paramref name="configureApp"/> maps it after the API.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(CoordinatorOptions options, Action<ILoggingBuilder>? logging = null,
+        Action<WebApplicationBuilder>? configureServices = null, Action<WebApplication>? configureApp = null, CancellationToken cancellation = default)
     {
         Directory.CreateDirectory(options.DataDirectory);
         var keyPath = options.KeyPath ?? Path.Combine(options.DataDirectory, "coordinator.pem");
@@ -55,7 +59,7 @@ public static class CoordinatorHost
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddTrainSwarmDashboard(Path.Combine(options.DataDirectory, "dashboard-keys"));
+        configureServices?.Invoke(builder);
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
@@ -69,7 +73,7 @@ public static class CoordinatorHost
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapEventsApi().MapLedgerApi();
-        app.MapTrainSwarmDashboard();
+        configureApp?.Invoke(app);
         return app;
     }
 

@@ -25,7 +25,9 @@ public sealed class BrowserSignedApi(CoordinatorLink link, BrowserKey key, TimeP
         SendAsync<TransferOutcome>(signer, HttpMethod.Post, Routes.Faucet, new FaucetRequest(amount), cancellation);
 
     /// <summary>Submits <paramref name="spec"/> under <paramref name="quote"/>, the escrow of <paramref name="budget"/> signed by the browser.</summary>
-    public async Task<JobView> SubmitJobAsync(BrowserKeyInfo signer, JobSpec spec, Quote quote, long budget, int deadlineSeconds, bool partialBudget, CancellationToken cancellation = default)
+    public async Task<JobView> SubmitJobAsync(
+        BrowserKeyInfo signer, JobSpec spec, Quote quote, long budget, int deadlineSeconds, bool partialBudget,
+        CancellationToken cancellation = default)
     {
         var coordinator = (await link.Client.InfoAsync(cancellation)).Address;
         var escrow = MarketTerms.Escrow(signer.Address, coordinator, quote.JobId, budget, deadlineSeconds);

@@ -76,7 +76,9 @@ public sealed class LedgerBook(CoordinatorLink link)
         { Account: { } a } => $"open {a.Kind.ToString().ToLowerInvariant()} account",
         // The void of a job's reservation is how its unspent escrow goes back to the creator.
         { Transfer: { Kind: TransferKind.Void, Reason: Reason.Escrow } } => "refund (void escrow)",
-        { Transfer: { } t } => t.Kind == TransferKind.Single ? t.Reason.ToString().ToLowerInvariant() : $"{t.Kind.ToString().ToLowerInvariant()} {t.Reason.ToString().ToLowerInvariant()}",
+        { Transfer: { } t } => t.Kind == TransferKind.Single
+            ? t.Reason.ToString().ToLowerInvariant()
+            : $"{t.Kind.ToString().ToLowerInvariant()} {t.Reason.ToString().ToLowerInvariant()}",
         _ => entry.Type.ToString().ToLowerInvariant(),
     };
 }

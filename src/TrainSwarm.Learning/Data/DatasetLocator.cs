@@ -37,7 +37,10 @@ public sealed partial class DatasetLocator
     /// <summary>The root of the cache; each dataset gets a subdirectory named after it.</summary>
     public string CacheRoot { get; }
 
-    /// <summary>Resolves the catalog dataset called <paramref name="name"/>; see <see cref="LocateAsync(DatasetEntry, string?, bool, CancellationToken)"/>.</summary>
+    /// <summary>
+    /// Resolves the catalog dataset called <paramref name="name"/>; see
+    /// <see cref="LocateAsync(DatasetEntry, string?, bool, CancellationToken)"/>.
+    /// </summary>
     public Task<string> LocateAsync(string name, string? userPath = null, bool allowDownload = false, CancellationToken cancellationToken = default) =>
         LocateAsync(DatasetCatalog.Get(name), userPath, allowDownload, cancellationToken);
 
@@ -45,7 +48,8 @@ public sealed partial class DatasetLocator
     /// The directory holding every file of <paramref name="entry"/> with the right digest. A user path that lacks
     /// a file or holds a wrong one is an error, not skipped: the user asked for that copy.
     /// </summary>
-    public async Task<string> LocateAsync(DatasetEntry entry, string? userPath = null, bool allowDownload = false, CancellationToken cancellationToken = default)
+    public async Task<string> LocateAsync(
+        DatasetEntry entry, string? userPath = null, bool allowDownload = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         if (userPath is not null)

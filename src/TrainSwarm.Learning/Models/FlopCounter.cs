@@ -23,7 +23,11 @@ public static class FlopCounter
     private static readonly Dictionary<string, string[]> PresetLayers = new(StringComparer.Ordinal)
     {
         ["mlp"] = ["flatten", "linear(784,128)", "relu", "linear(128,10)"],
-        ["cnn"] = ["conv2d(1,32,3)", "relu", "maxpool2d(2)", "conv2d(32,64,3)", "relu", "maxpool2d(2)", "flatten", "linear(1600,128)", "relu", "linear(128,10)"],
+        ["cnn"] =
+        [
+            "conv2d(1,32,3)", "relu", "maxpool2d(2)", "conv2d(32,64,3)", "relu", "maxpool2d(2)", "flatten", "linear(1600,128)", "relu",
+            "linear(128,10)",
+        ],
     };
 
     /// <summary>The layer list of a preset, in the <see cref="ModelBuilder"/> grammar.</summary>
@@ -31,7 +35,10 @@ public static class FlopCounter
         PresetLayers.TryGetValue(preset, out var layers) ? layers
             : throw new ArgumentException($"unknown model '{preset}'; choose one of: {string.Join(", ", ModelPresets.Names)}");
 
-    /// <summary>FLOPs per sample of the preset <paramref name="preset"/>, or of <paramref name="layers"/> when given, for inputs of <paramref name="inputShape"/> (C, H, W).</summary>
+    /// <summary>
+    /// FLOPs per sample of the preset <paramref name="preset"/>, or of <paramref name="layers"/> when given, for inputs of
+    /// <paramref name="inputShape"/> (C, H, W).
+    /// </summary>
     /// <exception cref="FormatException">A layer is malformed or does not fit the shape it receives.</exception>
     public static FlopCount Count(string preset, IReadOnlyList<string>? layers, int[] inputShape)
     {

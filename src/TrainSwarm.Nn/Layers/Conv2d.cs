@@ -41,5 +41,6 @@ public sealed class Conv2d : Module
     }
 
     public override string ToString() =>
-        $"Conv2d({InChannels}, {OutChannels}, kernel_size={KernelSize}{(Stride != 1 ? $", stride={Stride}" : "")}{(Padding != 0 ? $", padding={Padding}" : "")})";
+        $"Conv2d({InChannels}, {OutChannels}, kernel_size={KernelSize}" +
+        $"{(Stride != 1 ? $", stride={Stride}" : "")}{(Padding != 0 ? $", padding={Padding}" : "")})";
 }

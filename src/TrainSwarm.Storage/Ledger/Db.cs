@@ -51,7 +51,8 @@ internal static class Db
     }
 
     /// <summary>Runs a statement in a transaction.</summary>
-    public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellation, params object?[] values)
+    public static async Task<int> ExecuteAsync(
+        DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellation, params object?[] values)
     {
         await using var command = Command(connection, transaction, sql, values);
         return await command.ExecuteNonQueryAsync(cancellation);

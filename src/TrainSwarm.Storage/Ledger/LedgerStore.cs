@@ -1,23 +1,30 @@
-using System.Data.Common;
 using TrainSwarm.Ledger;
 using TrainSwarm.Storage.Crypto;
 
 namespace TrainSwarm.Storage.Ledger;
 
 /// <summary>
-/// The ledger on SQLite or PostgreSQL, chosen by connection string. Reading needs no key; writing needs the
-/// coordinator's signer (see <see cref="InitializeAsync"/>). Every write loads the state it names, runs the pure
-/// <see cref="LedgerEngine"/>, and persists the new entries and balances in one transaction, retried as a whole
-/// on serialization failures. Thread-safe: each call uses its own pooled connection.
+/// The ledger on SQLite or PostgreSQL, chosen by connection string: opens it (creating the tables) and initializes it
+/// (genesis, the coordinator's key), and hands every other call to the class whose job it is: queries to the
+/// <see cref="LedgerReader"/>, writes to the <see cref="LedgerWriter"/> (which loads the state a batch names, runs the
+/// pure <see cref="LedgerEngine"/> and persists the result in one transaction), verification to the
+/// <see cref="StoredLedgerVerifier"/>. Reading needs no key; writing needs the coordinator's signer (see
+/// <see cref="InitializeAsync"/>). Thread-safe: each call uses its own pooled connection.
 /// </summary>
-public sealed partial class LedgerStore
+public sealed class LedgerStore
 {
-    private const int MaxAttempts = 20;
     private readonly SqlDialect _dialect;
-    private LedgerEngine? _engine;
+    private readonly LedgerTransactions _transactions;
+    private readonly LedgerReader _reader;
+    private LedgerWriter? _writer;
     private bool _devnet;
 
-    private LedgerStore(SqlDialect dialect) => _dialect = dialect;
+    private LedgerStore(SqlDialect dialect)
+    {
+        _dialect = dialect;
+        _transactions = new LedgerTransactions(dialect);
+        _reader = new LedgerReader(dialect);
+    }
 
     /// <summary>"sqlite" or "postgresql".</summary>
     public string Backend => _dialect.Name;
@@ -33,7 +40,7 @@ public sealed partial class LedgerStore
         var store = new LedgerStore(SqlDialect.For(connection));
         if (store._dialect is SqliteDialect sqlite && Path.GetDirectoryName(Path.GetFullPath(sqlite.FilePath)) is { Length: > 0 } directory)
             Directory.CreateDirectory(directory);
-        await store.RunWriteAsync(async (db, tx) =>
+        await store._transactions.RunWriteAsync(async (db, tx) =>
         {
             foreach (var statement in LedgerSchema.Statements(store._dialect))
                 await Db.ExecuteAsync(db, tx, statement, cancellation);
@@ -60,94 +67,75 @@ public sealed partial class LedgerStore
     public async Task InitializeAsync(ILedgerSigner coordinator, bool devnet, DateTimeOffset now, CancellationToken cancellation = default)
     {
         var engine = new LedgerEngine(coordinator, IdentityVerifier.Instance);
-        var genesis = await RunWriteAsync(async (db, tx) =>
+        var genesis = await _transactions.RunWriteAsync(async (db, tx) =>
         {
-            var existing = await ReadGenesisAsync(db, tx, cancellation);
+            var existing = await LedgerRows.ReadGenesisAsync(db, tx, cancellation);
             if (existing is not null)
                 return existing;
             var state = new LedgerSnapshot(ChainHead.Empty, devnet);
             var entry = engine.Genesis(state, now.ToUnixTimeMilliseconds());
-            await PersistAsync(db, tx, state, cancellation);
+            await SnapshotPersister.PersistAsync(db, tx, state, cancellation);
             return entry.Genesis!;
         }, lockLedger: true, cancellation);
         if (!string.Equals(genesis.CoordinatorAddress, coordinator.Address, StringComparison.Ordinal))
             throw new InvalidOperationException($"this ledger is signed by coordinator {genesis.CoordinatorAddress}, not by {coordinator.Address}");
         _devnet = genesis.Devnet;
-        _engine = engine;
+        _writer = new LedgerWriter(_transactions, engine, genesis.Devnet);
     }
 
     /// <summary>True when the ledger was created as a devnet (it may mint).</summary>
     public bool Devnet => _devnet;
 
     /// <summary>Opens accounts, one result per item.</summary>
-    public Task<IReadOnlyList<AccountResult>> OpenAccountsAsync(IReadOnlyList<NewAccount> accounts, DateTimeOffset now, CancellationToken cancellation = default)
-    {
-        var engine = RequireEngine();
-        return RunWriteAsync(async (db, tx) =>
-        {
-            var state = await LoadForAccountsAsync(db, tx, accounts, cancellation);
-            var results = engine.OpenAccounts(state, accounts, now.ToUnixTimeMilliseconds());
-            await PersistAsync(db, tx, state, cancellation);
-            return results;
-        }, lockLedger: true, cancellation);
-    }
+    public Task<IReadOnlyList<AccountResult>> OpenAccountsAsync(
+        IReadOnlyList<NewAccount> accounts, DateTimeOffset now, CancellationToken cancellation = default) =>
+        RequireWriter().OpenAccountsAsync(accounts, now, cancellation);
 
     /// <summary>Commits transfers, one result per item; items are independent of each other.</summary>
-    public Task<IReadOnlyList<TransferResult>> SubmitAsync(IReadOnlyList<SignedTransfer> transfers, DateTimeOffset now, CancellationToken cancellation = default)
-    {
-        var engine = RequireEngine();
-        return RunWriteAsync(async (db, tx) =>
-        {
-            var state = await LoadForTransfersAsync(db, tx, transfers, cancellation);
-            var results = engine.Submit(state, transfers, now.ToUnixTimeMilliseconds());
-            await PersistAsync(db, tx, state, cancellation);
-            return results;
-        }, lockLedger: true, cancellation);
-    }
+    public Task<IReadOnlyList<TransferResult>> SubmitAsync(
+        IReadOnlyList<SignedTransfer> transfers, DateTimeOffset now, CancellationToken cancellation = default) =>
+        RequireWriter().SubmitAsync(transfers, now, cancellation);
 
     /// <summary>Commits transfers without actor evidence (initiated by the coordinator itself).</summary>
-    public Task<IReadOnlyList<TransferResult>> SubmitAsync(IReadOnlyList<TransferRequest> transfers, DateTimeOffset now, CancellationToken cancellation = default) =>
+    public Task<IReadOnlyList<TransferResult>> SubmitAsync(
+        IReadOnlyList<TransferRequest> transfers, DateTimeOffset now, CancellationToken cancellation = default) =>
         SubmitAsync(transfers.Select(t => new SignedTransfer(t)).ToList(), now, cancellation);
 
     /// <summary>Expires every open pending transfer whose timeout is at or before <paramref name="now"/>.</summary>
-    public Task<IReadOnlyList<TransferResult>> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellation = default)
-    {
-        var engine = RequireEngine();
-        return RunWriteAsync(async (db, tx) =>
-        {
-            var state = await LoadDueAsync(db, tx, now.ToUnixTimeMilliseconds(), cancellation);
-            var results = engine.ExpireDue(state, now.ToUnixTimeMilliseconds());
-            await PersistAsync(db, tx, state, cancellation);
-            return results;
-        }, lockLedger: true, cancellation);
-    }
+    public Task<IReadOnlyList<TransferResult>> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellation = default) =>
+        RequireWriter().ExpireDueAsync(now, cancellation);
 
-    private LedgerEngine RequireEngine() =>
-        _engine ?? throw new InvalidOperationException("the ledger store is read-only until InitializeAsync is given the coordinator's key");
+    /// <summary>The last committed entry (sequence 0 for an empty ledger).</summary>
+    public Task<ChainHead> HeadAsync(CancellationToken cancellation = default) => _reader.HeadAsync(cancellation);
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction, again from scratch after a transient failure.</summary>
-    private async Task<T> RunWriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, bool lockLedger, CancellationToken cancellation)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var db = await _dialect.OpenAsync(cancellation);
-                await using var tx = lockLedger || _dialect is SqliteDialect
-                    ? await _dialect.BeginWriteAsync(db, cancellation)
-                    : await db.BeginTransactionAsync(cancellation);
-                var result = await work(db, tx);
-                await tx.CommitAsync(cancellation);
-                return result;
-            }
-            catch (Exception e) when (attempt < MaxAttempts && (_dialect.IsTransient(e) || IsConcurrentSchemaCreation(e, lockLedger)))
-            {
-                await Task.Delay(Random.Shared.Next(1, 5 * attempt), cancellation);
-            }
-        }
-    }
+    /// <summary>One account, or null.</summary>
+    public Task<Account?> GetAccountAsync(UInt128 id, CancellationToken cancellation = default) =>
+        _reader.GetAccountAsync(id, cancellation);
 
-    /// <summary>Two processes creating the PostgreSQL tables at once may collide on the catalog; the retry finds them made.</summary>
-    private static bool IsConcurrentSchemaCreation(Exception e, bool lockLedger) =>
-        !lockLedger && e is Npgsql.PostgresException { SqlState: "23505" or "42P07" };
+    /// <summary>Every account, or those of one owner, ordered by id.</summary>
+    public Task<IReadOnlyList<Account>> GetAccountsAsync(string? owner = null, CancellationToken cancellation = default) =>
+        _reader.GetAccountsAsync(owner, cancellation);
+
+    /// <summary>One transfer with its pending status, or null.</summary>
+    public Task<TransferRecord?> GetTransferAsync(UInt128 id, CancellationToken cancellation = default) =>
+        _reader.GetTransferAsync(id, cancellation);
+
+    /// <summary>Up to <paramref name="limit"/> entries after <paramref name="afterSequence"/>, oldest first.</summary>
+    public Task<IReadOnlyList<LedgerEntry>> ReadEntriesAsync(long afterSequence, int limit, CancellationToken cancellation = default) =>
+        _reader.ReadEntriesAsync(afterSequence, limit, cancellation);
+
+    /// <summary>Up to <paramref name="limit"/> entries before <paramref name="beforeSequence"/>, newest first.</summary>
+    public Task<IReadOnlyList<LedgerEntry>> ReadLatestAsync(
+        int limit, long beforeSequence = long.MaxValue, CancellationToken cancellation = default) =>
+        _reader.ReadLatestAsync(limit, beforeSequence, cancellation);
+
+    /// <summary>
+    /// Verifies the whole ledger (see <see cref="LedgerVerifier"/>). <paramref name="expectedCoordinator"/>, when
+    /// given, pins the address whose key must have signed the chain.
+    /// </summary>
+    public Task<VerifyReport> VerifyAsync(string? expectedCoordinator = null, CancellationToken cancellation = default) =>
+        new StoredLedgerVerifier(_dialect).VerifyAsync(expectedCoordinator, cancellation);
+
+    private LedgerWriter RequireWriter() =>
+        _writer ?? throw new InvalidOperationException("the ledger store is read-only until InitializeAsync is given the coordinator's key");
 }

@@ -42,8 +42,16 @@ public class SafeTensorsMalformedTests
         { "truncated data", File(Good, 10), "run past the data section (10 bytes; truncated?)" },
         { "trailing data", File(Good, 12), "data section is 12 bytes but the tensors cover 11" },
         { "overlap", File("""{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8), "overlap" },
-        { "gap", File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}""", 12), "leave a gap after byte 4" },
-        { "duplicate name", File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8), "names 'a' twice" },
+        {
+            "gap",
+            File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}""", 12),
+            "leave a gap after byte 4"
+        },
+        {
+            "duplicate name",
+            File("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""", 8),
+            "names 'a' twice"
+        },
         { "metadata not object", File("""{"__metadata__":"x"}""", 0), "must be an object of strings" },
         { "metadata not string", File("""{"__metadata__":{"k":1}}""", 0), "metadata 'k' must be a string" },
     };

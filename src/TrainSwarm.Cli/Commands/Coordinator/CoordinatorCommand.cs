@@ -42,7 +42,7 @@ public static class CoordinatorCommand
                 Validators = parse.GetValue(validators) ?? [],
                 MaxBlobBytes = (long)parse.GetValue(maxBlob) << 20,
             };
-            await using var app = await CoordinatorHost.BuildAsync(options, logging => logging
+            await using var app = await Hosting.SwarmCoordinator.BuildAsync(options, logging => logging
                 .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; o.UseUtcTimestamp = true; })
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddFilter("TrainSwarm", LogLevel.Information), cancellation);

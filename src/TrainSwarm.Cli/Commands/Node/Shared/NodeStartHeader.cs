@@ -48,7 +48,7 @@ public static class NodeStartHeader
     // Served datasets that are neither built in, nor given a directory, nor mapped to one of those: rounds of them would fail.
     private static List<string> Unloadable(TrainSwarm.Node.NodeOptions o)
     {
-        bool Loadable(string name) => TrainSwarm.Node.DatasetCache.Loadable.Contains(name, StringComparer.Ordinal) || o.DatasetPaths.ContainsKey(name);
+        bool Loadable(string name) => DatasetCache.Loadable.Contains(name, StringComparer.Ordinal) || o.DatasetPaths.ContainsKey(name);
         return o.Datasets.Where(d => !Loadable(d) && !(o.DatasetMappings.TryGetValue(d, out var local) && Loadable(local))).ToList();
     }
 

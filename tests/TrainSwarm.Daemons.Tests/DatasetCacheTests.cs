@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
-using TrainSwarm.Node;
 
-namespace TrainSwarm.Cli.Tests;
+namespace TrainSwarm.Daemons.Tests;
 
-/// <summary>The node's dataset cache: the catalog's datasets, and any name given a directory of IDX files.</summary>
+/// <summary>The daemons' dataset cache: the catalog's datasets, and any name given a directory of IDX files.</summary>
 public sealed class DatasetCacheTests : IDisposable
 {
     private const string FashionMnistDir = "/usr/share/datasets/fashion-mnist";
@@ -39,7 +38,9 @@ public sealed class DatasetCacheTests : IDisposable
     [Fact]
     public async Task Raw_idx_files_load_too()
     {
-        WriteIdx(Path.Combine(_folder, "train-images-idx3-ubyte"), 0x0803, [3, 28, 28], Enumerable.Range(0, 3 * 28 * 28).Select(i => (byte)(i / 784 * 100)).ToArray());
+        WriteIdx(
+            Path.Combine(_folder, "train-images-idx3-ubyte"), 0x0803, [3, 28, 28],
+            Enumerable.Range(0, 3 * 28 * 28).Select(i => (byte)(i / 784 * 100)).ToArray());
         WriteIdx(Path.Combine(_folder, "train-labels-idx1-ubyte"), 0x0801, [3], [7, 1, 4]);
         var cache = new DatasetCache(null, false, paths: new Dictionary<string, string> { ["tiny"] = _folder });
         var data = await cache.GetAsync("tiny", CancellationToken.None);

@@ -1,10 +1,11 @@
 using System.Data.Common;
 using TrainSwarm.Ledger;
+using static TrainSwarm.Storage.Ledger.LedgerRows;
 
 namespace TrainSwarm.Storage.Ledger;
 
 /// <summary>Writing a snapshot's change sets: new entries, account balances, transfers and payout keys.</summary>
-public sealed partial class LedgerStore
+internal static class SnapshotPersister
 {
     private const string InsertEntrySql = $"INSERT INTO ledger_entries ({EntryColumns}) VALUES " +
         "(@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17, @p18, @p19, @p20, @p21, @p22, @p23, @p24)";
@@ -12,7 +13,8 @@ public sealed partial class LedgerStore
     private const string InsertTransferSql = $"INSERT INTO ledger_transfers ({TransferColumns}) VALUES " +
         "(@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16, @p17)";
 
-    private static async Task PersistAsync(DbConnection db, DbTransaction tx, LedgerSnapshot state, CancellationToken cancellation)
+    /// <summary>Writes what changed in <paramref name="state"/> and clears its change sets.</summary>
+    public static async Task PersistAsync(DbConnection db, DbTransaction tx, LedgerSnapshot state, CancellationToken cancellation)
     {
         if (state.NewEntries.Count > 0)
         {

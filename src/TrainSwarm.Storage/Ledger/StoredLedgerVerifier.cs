@@ -1,10 +1,11 @@
 using TrainSwarm.Ledger;
 using TrainSwarm.Storage.Crypto;
+using static TrainSwarm.Storage.Ledger.LedgerRows;
 
 namespace TrainSwarm.Storage.Ledger;
 
 /// <summary>Replaying the stored chain and comparing it with the stored balances, in one consistent read.</summary>
-public sealed partial class LedgerStore
+internal sealed class StoredLedgerVerifier(SqlDialect dialect)
 {
     private const int VerifyChunk = 4096;
 
@@ -15,8 +16,8 @@ public sealed partial class LedgerStore
     public async Task<VerifyReport> VerifyAsync(string? expectedCoordinator = null, CancellationToken cancellation = default)
     {
         var verifier = new LedgerVerifier(IdentityVerifier.Instance, expectedCoordinator);
-        await using var db = await _dialect.OpenAsync(cancellation);
-        await using var tx = await _dialect.BeginReadAsync(db, cancellation);
+        await using var db = await dialect.OpenAsync(cancellation);
+        await using var tx = await dialect.BeginReadAsync(db, cancellation);
         await using (var command = Db.Command(db, tx, $"SELECT {EntryColumns} FROM ledger_entries ORDER BY seq"))
         {
             var chunk = new List<LedgerEntry>(VerifyChunk);

@@ -3,7 +3,7 @@ using TrainSwarm.Client;
 namespace TrainSwarm.Node;
 
 /// <summary>The node's stake limit: no joins while the coordinator asks more per round than <see cref="NodeOptions.MaxStake"/>.</summary>
-public sealed partial class NodeDaemon
+internal sealed class StakeLimit(NodeOptions options, INodeObserver observer, TimeProvider clock)
 {
     // The stake rarely changes (it is a coordinator setting): asked again at most this often.
     private static readonly TimeSpan StakeCheckInterval = TimeSpan.FromSeconds(30);
@@ -17,11 +17,11 @@ public sealed partial class NodeDaemon
     /// True when the coordinator's stake per round (from its info) is within the node's maximum, or there is none.
     /// Otherwise says why once per stake amount, and the node joins nothing; rounds it holds already still train.
     /// </summary>
-    private async Task<bool> StakeAcceptableAsync(SwarmClient client, CancellationToken cancellation)
+    public async Task<bool> AcceptableAsync(SwarmClient client, CancellationToken cancellation)
     {
-        if (_options.MaxStake is not { } max)
+        if (options.MaxStake is not { } max)
             return true;
-        var now = _clock.GetUtcNow();
+        var now = clock.GetUtcNow();
         if (now - _stakeCheckedAt >= StakeCheckInterval)
         {
             _stakePerRound = (await client.InfoAsync(cancellation).ConfigureAwait(false)).StakePerRound;
@@ -35,7 +35,7 @@ public sealed partial class NodeDaemon
         if (_stakeReported != _stakePerRound)
         {
             _stakeReported = _stakePerRound;
-            _observer.StakeAboveMaximum(_stakePerRound, max);
+            observer.StakeAboveMaximum(_stakePerRound, max);
         }
         return false;
     }

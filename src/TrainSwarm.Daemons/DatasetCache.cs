@@ -1,22 +1,27 @@
 using System.Collections.Concurrent;
 using TrainSwarm.Learning.Data;
 
-namespace TrainSwarm.Node;
+namespace TrainSwarm.Daemons;
 
 /// <summary>
-/// Loads each named dataset's training split once per process: parsing Fashion-MNIST takes about a second and
-/// 200 MB, and every round of every job on it trains on the same images. A catalog dataset (fashion-mnist) is found
-/// and digest-checked by the <see cref="DatasetLocator"/>; any other name is loadable when the node was given a
-/// directory for it (<paramref name="paths"/>) holding IDX files in the Fashion-MNIST layout (MNIST, KMNIST, …).
+/// Loads each named dataset once per process, for nodes and validators alike: parsing Fashion-MNIST takes about a
+/// second and 200 MB, and every round of every job on it uses the same images. A catalog dataset (fashion-mnist) is
+/// found and digest-checked by the <see cref="DatasetLocator"/>; any other name is loadable when the daemon was given
+/// a directory for it (<paramref name="paths"/>) holding IDX files in the Fashion-MNIST layout (MNIST, KMNIST, …).
 /// </summary>
-/// <param name="dataDirectory">A root with one folder per dataset, or one dataset's own files; null: install paths, then the cache.</param>
+/// <param name="dataDirectory">
+/// A root with one folder per dataset, or one dataset's own files; null: install paths, then the cache.
+/// </param>
 /// <param name="paths">Dataset name → directory of its IDX files; wins over <paramref name="dataDirectory"/>.</param>
-public sealed class DatasetCache(string? dataDirectory, bool allowDownload, Action<string>? log = null, IReadOnlyDictionary<string, string>? paths = null)
+public sealed class DatasetCache(
+    string? dataDirectory, bool allowDownload, Action<string>? log = null, IReadOnlyDictionary<string, string>? paths = null)
 {
     /// <summary>The training files a dataset directory must hold (gzip-compressed, or raw without the .gz).</summary>
     public static readonly (string Images, string Labels) TrainFiles = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
 
-    private readonly ConcurrentDictionary<string, Lazy<Task<LabeledImages>>> _loaded = new(StringComparer.Ordinal);
+    // The test split is there for catalog datasets only (validators score on it); a path's IDX files give the training split.
+    private readonly ConcurrentDictionary<string, Lazy<Task<(LabeledImages Train, LabeledImages? Test)>>> _loaded =
+        new(StringComparer.Ordinal);
     private readonly DatasetLocator _locator = new(log: log);
     private readonly IReadOnlyDictionary<string, string> _paths = paths ?? new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -34,40 +39,55 @@ public sealed class DatasetCache(string? dataDirectory, bool allowDownload, Acti
     public bool IsLoadable(string name) => CanLoad(name, _paths);
 
     /// <summary>The names this cache can load: the catalog's and those with a path, sorted.</summary>
-    public IReadOnlyList<string> Names => Loadable.Concat(_paths.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> Names =>
+        Loadable.Concat(_paths.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The training split of <paramref name="name"/>; a failed load is forgotten so a later round tries again.</summary>
-    /// <exception cref="NotSupportedException">The node has no loader for the dataset.</exception>
+    /// <exception cref="NotSupportedException">The daemon has no loader for the dataset.</exception>
     /// <exception cref="DirectoryNotFoundException">The dataset's configured directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">The directory lacks the training files.</exception>
-    public async Task<LabeledImages> GetAsync(string name, CancellationToken cancellation)
+    public async Task<LabeledImages> GetAsync(string name, CancellationToken cancellation) =>
+        (await GetSplitsAsync(name, cancellation).ConfigureAwait(false)).Train;
+
+    /// <summary>The train and test splits of the catalog dataset <paramref name="name"/> (what a validator scores on).</summary>
+    /// <exception cref="NotSupportedException"><paramref name="name"/> is not a catalog dataset.</exception>
+    public async Task<(LabeledImages Train, LabeledImages Test)> GetCatalogAsync(string name, CancellationToken cancellation)
+    {
+        if (!CanLoad(name))
+            throw new NotSupportedException($"dataset '{name}' is not in the catalog (it knows: {string.Join(", ", Loadable)})");
+        var (train, test) = await GetSplitsAsync(name, cancellation).ConfigureAwait(false);
+        return (train, test!);
+    }
+
+    private async Task<(LabeledImages Train, LabeledImages? Test)> GetSplitsAsync(string name, CancellationToken cancellation)
     {
         if (!IsLoadable(name))
-            throw new NotSupportedException($"this node cannot load dataset '{name}' (it knows: {string.Join(", ", Names)}; give it a path to load another)");
+            throw new NotSupportedException(
+                $"this node cannot load dataset '{name}' (it knows: {string.Join(", ", Names)}; give it a path to load another)");
         // Not cancellable: a load shared by several rounds must not be abandoned because one of them stopped.
-        var lazy = _loaded.GetOrAdd(name, n => new Lazy<Task<LabeledImages>>(() => LoadAsync(n)));
+        var lazy = _loaded.GetOrAdd(name, n => new Lazy<Task<(LabeledImages, LabeledImages?)>>(() => LoadAsync(n)));
         try
         {
             return await lazy.Value.WaitAsync(cancellation).ConfigureAwait(false);
         }
         catch (Exception) when (!cancellation.IsCancellationRequested)
         {
-            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<LabeledImages>>>(name, lazy));
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task<(LabeledImages, LabeledImages?)>>>(name, lazy));
             throw;
         }
     }
 
     // Off the caller's thread: parsing the IDX files is CPU work.
-    private Task<LabeledImages> LoadAsync(string name) => Task.Run(async () =>
+    private Task<(LabeledImages Train, LabeledImages? Test)> LoadAsync(string name) => Task.Run(async () =>
     {
         var entry = DatasetCatalog.Find(name);
         if (entry is not null && string.Equals(entry.Name, name, StringComparison.Ordinal))
         {
             // A catalog dataset is digest-checked wherever it comes from, a configured path included.
-            var (train, _) = await FashionMnist.LoadAsync(_locator, UserPath(name), allowDownload).ConfigureAwait(false);
-            return train;
+            var (train, test) = await FashionMnist.LoadAsync(_locator, UserPath(name), allowDownload).ConfigureAwait(false);
+            return (train, (LabeledImages?)test);
         }
-        return LoadIdx(name, _paths[name]);
+        return (LoadIdx(name, _paths[name]), null);
     });
 
     /// <summary>
@@ -79,7 +99,8 @@ public sealed class DatasetCache(string? dataDirectory, bool allowDownload, Acti
         var dir = Path.GetFullPath(directory);
         if (!Directory.Exists(dir))
             throw new DirectoryNotFoundException($"dataset '{name}': the directory {dir} does not exist");
-        return LabeledImages.FromIdx(Find(name, dir, TrainFiles.Images), Find(name, dir, TrainFiles.Labels), FashionMnist.Classes);
+        return LabeledImages.FromIdx(
+            Find(name, dir, TrainFiles.Images), Find(name, dir, TrainFiles.Labels), FashionMnist.Classes);
     }
 
     // Either the .gz the upstream sites ship, or the file already unpacked.
@@ -94,7 +115,8 @@ public sealed class DatasetCache(string? dataDirectory, bool allowDownload, Acti
         throw new FileNotFoundException($"dataset '{name}': {dir} lacks {file}.gz (or {file})");
     }
 
-    // A configured path wins; otherwise the data directory is a root with one folder per dataset, or the dataset's own folder.
+    // A configured path wins; otherwise the data directory is a root with one folder per dataset, or the dataset's own
+    // folder.
     private string? UserPath(string name)
     {
         if (_paths.TryGetValue(name, out var path))

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using TrainSwarm.Client;
-using TrainSwarm.Ledger;
+using TrainSwarm.Daemons;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Node;
@@ -12,7 +12,7 @@ namespace TrainSwarm.Node;
 /// its rewards settled in the ledger, reports what the node earned, and (with <see cref="NodeOptions.AutoClaim"/>)
 /// claims the payout into the wallet. It runs beside training, so the node trains the next round meanwhile.
 /// </summary>
-public sealed partial class NodeDaemon
+internal sealed class PayoutWatcher(NodeOptions options, INodeObserver observer, TimeProvider clock)
 {
     // Never poll the coordinator for a payout more often than this, however short the poll interval.
     private static readonly TimeSpan MinPayoutPoll = TimeSpan.FromSeconds(1);
@@ -20,16 +20,24 @@ public sealed partial class NodeDaemon
     // While a round is overdue or paid nothing yet, the job's state is asked at most this often.
     private static readonly TimeSpan JobCheckInterval = TimeSpan.FromSeconds(10);
 
+    private readonly PayoutClaimer _claims = new(options, observer, clock);
+
     // Payouts being waited for, by round and attempt; like training tasks, awaited when the daemon stops.
     private readonly ConcurrentDictionary<string, Task> _payouts = new(StringComparer.Ordinal);
 
     /// <summary>The number of delivered rounds whose payout the node is still waiting for.</summary>
-    public int PendingPayouts => _payouts.Count;
+    public int Pending => _payouts.Count;
 
-    /// <summary>Starts waiting for the payout of <paramref name="assignment"/>'s round, once per round attempt.</summary>
-    private void WatchPayout(SwarmClient client, Assignment assignment)
+    /// <summary>Completes when every payout wait has ended (they watch the token given to <see cref="Watch"/>).</summary>
+    public Task WhenAllAsync() => Task.WhenAll(_payouts.Values);
+
+    /// <summary>
+    /// Starts waiting for the payout of <paramref name="assignment"/>'s round, once per round attempt, until it is known
+    /// or <paramref name="stopping"/> fires.
+    /// </summary>
+    public void Watch(SwarmClient client, Assignment assignment, CancellationToken stopping)
     {
-        var id = RunKey(assignment.RoundId, assignment.Attempt);
+        var id = RoundAttempt.Key(assignment.RoundId, assignment.Attempt);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_payouts.TryAdd(id, done.Task))
             return;
@@ -37,7 +45,7 @@ public sealed partial class NodeDaemon
         {
             try
             {
-                await PayoutAsync(client, assignment, _stopping).ConfigureAwait(false);
+                await PayoutAsync(client, assignment, stopping).ConfigureAwait(false);
             }
             finally
             {
@@ -61,7 +69,7 @@ public sealed partial class NodeDaemon
     {
         var roundId = assignment.RoundId;
         var watch = new PayoutWatch(assignment);
-        var interval = _options.PollInterval > MinPayoutPoll ? _options.PollInterval : MinPayoutPoll;
+        var interval = options.PollInterval > MinPayoutPoll ? options.PollInterval : MinPayoutPoll;
         try
         {
             while (true)
@@ -75,15 +83,15 @@ public sealed partial class NodeDaemon
                 catch (Exception e) when (NetworkRetry.IsTransient(e, cancellation))
                 {
                     // The coordinator may be restarting: keep asking, but not forever.
-                    var now = _clock.GetUtcNow();
+                    var now = clock.GetUtcNow();
                     watch.FailingSince ??= now;
-                    if (now - watch.FailingSince > _options.PayoutWait)
+                    if (now - watch.FailingSince > options.PayoutWait)
                     {
-                        _observer.Error(roundId, $"gave up waiting for the round's payout: {e.Message}");
+                        observer.Error(roundId, $"gave up waiting for the round's payout: {e.Message}");
                         return;
                     }
                 }
-                await Task.Delay(interval, _clock, cancellation).ConfigureAwait(false);
+                await Task.Delay(interval, clock, cancellation).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -93,12 +101,12 @@ public sealed partial class NodeDaemon
         catch (SwarmApiException e)
         {
             // The coordinator's final word about this round (e.g. it no longer knows it): nothing to wait for.
-            _observer.Error(roundId, $"cannot follow the round's payout: {e.Message}");
+            observer.Error(roundId, $"cannot follow the round's payout: {e.Message}");
         }
         catch (Exception e)
         {
             // A payout check must not take the daemon down.
-            _observer.Error(roundId, $"following the round's payout failed: {e.Message}");
+            observer.Error(roundId, $"following the round's payout failed: {e.Message}");
         }
     }
 
@@ -107,11 +115,12 @@ public sealed partial class NodeDaemon
     {
         var assignment = watch.Assignment;
         var roundId = assignment.RoundId;
-        var now = _clock.GetUtcNow();
+        var now = clock.GetUtcNow();
         var round = await client.RoundAsync(roundId, cancellation).ConfigureAwait(false);
         if (round.Attempt != assignment.Attempt)
         {
-            _observer.NothingEarned(roundId, $"attempt {assignment.Attempt} closed without a validated result (the round is at attempt {round.Attempt} now)", null);
+            observer.NothingEarned(
+                roundId, $"attempt {assignment.Attempt} closed without a validated result (the round is at attempt {round.Attempt} now)", null);
             return true;
         }
 
@@ -124,12 +133,12 @@ public sealed partial class NodeDaemon
             var job = await client.JobAsync(round.JobId, cancellation).ConfigureAwait(false);
             if (job.Status != JobStatus.Running)
             {
-                _observer.NothingEarned(roundId, $"job {job.Id} ended ({Ended(job)}) before the round was validated", null);
+                observer.NothingEarned(roundId, $"job {job.Id} ended ({Ended(job)}) before the round was validated", null);
                 return true;
             }
-            if (now > round.PhaseDeadline + _options.PayoutWait)
+            if (now > round.PhaseDeadline + options.PayoutWait)
             {
-                _observer.Error(roundId, $"gave up waiting for the round's payout: it is still {round.Status.ToString().ToLowerInvariant()}, " +
+                observer.Error(roundId, $"gave up waiting for the round's payout: it is still {round.Status.ToString().ToLowerInvariant()}, " +
                                          $"{Minutes(now - round.PhaseDeadline)} past its deadline");
                 return true;
             }
@@ -154,12 +163,12 @@ public sealed partial class NodeDaemon
 
         if (rewards is not null && rewards.Attempt != assignment.Attempt)
         {
-            _observer.NothingEarned(roundId, $"the round was paid for attempt {rewards.Attempt}, not attempt {assignment.Attempt}", null);
+            observer.NothingEarned(roundId, $"the round was paid for attempt {rewards.Attempt}, not attempt {assignment.Attempt}", null);
             return true;
         }
         if (rewards is { Settled: true })
         {
-            await PayAsync(client, rewards, cancellation).ConfigureAwait(false);
+            await _claims.PayAsync(client, rewards, cancellation).ConfigureAwait(false);
             return true;
         }
         if (rewards is null && now >= watch.NextJobCheck)
@@ -169,20 +178,20 @@ public sealed partial class NodeDaemon
             var job = await client.JobAsync(round.JobId, cancellation).ConfigureAwait(false);
             if (job.Billing is null)
             {
-                _observer.NothingEarned(roundId, $"job {job.Id} has no billing: its rounds pay nothing", null);
+                observer.NothingEarned(roundId, $"job {job.Id} has no billing: its rounds pay nothing", null);
                 return true;
             }
             if (job.Status != JobStatus.Running)
             {
-                _observer.NothingEarned(roundId, $"job {job.Id} ended ({Ended(job)}) and the round has no rewards", null);
+                observer.NothingEarned(roundId, $"job {job.Id} ended ({Ended(job)}) and the round has no rewards", null);
                 return true;
             }
         }
-        if (now - watch.DoneSince > _options.PayoutWait)
+        if (now - watch.DoneSince > options.PayoutWait)
         {
-            _observer.Error(roundId, rewards is null
-                ? $"gave up waiting for the round's rewards: not posted {Minutes(_options.PayoutWait)} after the round was done"
-                : $"gave up waiting for the round's rewards to settle in the ledger ({Minutes(_options.PayoutWait)}); a payout will stay claimable");
+            observer.Error(roundId, rewards is null
+                ? $"gave up waiting for the round's rewards: not posted {Minutes(options.PayoutWait)} after the round was done"
+                : $"gave up waiting for the round's rewards to settle in the ledger ({Minutes(options.PayoutWait)}); a payout will stay claimable");
             return true;
         }
         return false;
@@ -204,56 +213,14 @@ public sealed partial class NodeDaemon
             return;
         var verdict = result.Result.Verdicts.FirstOrDefault(v => v.Node == client.Address);
         if (verdict is not null)
-            _observer.Scored(assignment.RoundId, verdict);
+            observer.Scored(assignment.RoundId, verdict);
     }
-
-    /// <summary>Reports the node's line of a settled round, and claims its payout when asked to.</summary>
-    private async Task PayAsync(SwarmClient client, RoundRewards rewards, CancellationToken cancellation)
-    {
-        var roundId = rewards.RoundId;
-        var line = rewards.Lines.FirstOrDefault(l => l.Node == client.Address);
-        if (line is null)
-        {
-            _observer.NothingEarned(roundId, "the validator's result does not include this node's update", null);
-            return;
-        }
-        if (line.Payout <= 0)
-        {
-            _observer.NothingEarned(roundId, WhyNothing(rewards, line), line);
-            return;
-        }
-        if (!_options.AutoClaim)
-        {
-            _observer.PayoutClaimable(rewards, line);
-            return;
-        }
-        try
-        {
-            var claim = await NetworkRetry.RunAsync(c => client.ClaimAsync(roundId, c), "claim the payout", roundId,
-                _clock.GetUtcNow() + _options.PayoutWait, _observer, _clock, cancellation).ConfigureAwait(false);
-            if (claim is null)
-                _observer.NothingEarned(roundId, "the coordinator lists no payout to claim", line);
-            else
-                _observer.PayoutClaimed(rewards, line, claim);
-        }
-        catch (Exception e) when (e is SwarmApiException || NetworkRetry.IsTransient(e, cancellation))
-        {
-            _observer.Error(roundId, $"claiming {Asset.Format(line.Payout)} tokens failed: {e.Message}; the payout stays claimable");
-        }
-    }
-
-    /// <summary>Why a judged update earned nothing.</summary>
-    internal static string WhyNothing(RoundRewards rewards, RewardLine line) =>
-        !line.Accepted ? $"rejected: {(string.IsNullOrWhiteSpace(line.Reason) ? "no reason given" : line.Reason)}"
-        : line.QualityBps == 0 ? $"accepted with quality weight 0 (holdout loss {F(line.BaseLoss)} → {F(line.UpdatedLoss)})"
-        : rewards.BudgetScaleBps == 0 ? "the job's budget was spent"
-        : "the payout rounds down to 0";
 
     private static string Ended(JobView job) =>
         job.Status.ToString().ToLowerInvariant() + (string.IsNullOrWhiteSpace(job.StatusReason) ? "" : $": {job.StatusReason}");
 
     private static string Minutes(TimeSpan span) =>
-        span.TotalMinutes >= 1 ? $"{span.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min" : $"{span.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s";
-
-    private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+        span.TotalMinutes >= 1
+            ? $"{span.TotalMinutes.ToString("F1", CultureInfo.InvariantCulture)} min"
+            : $"{span.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture)} s";
 }

@@ -1,19 +1,19 @@
+using TrainSwarm.Daemons;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Learning.Training;
 using TrainSwarm.Nn.Serialization;
-using TrainSwarm.Node;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
 
-namespace TrainSwarm.Cli.Tests;
+namespace TrainSwarm.Node.Tests;
 
 /// <summary>
 /// The shared "train one assignment and deliver it" piece: local steps with epochs and max batches, the receipt they
 /// produce (still replayable from base, shard, seed and steps), and a mapped dataset named in the delivered receipt.
 /// </summary>
-[Collection(SwarmCollection.Name)]
-public sealed class AssignmentTrainerTests(SwarmFixture swarm)
+[Collection(CoordinatorCollection.Name)]
+public sealed class AssignmentTrainerTests(CoordinatorFixture swarm)
 {
     private const string FashionMnistDir = "/usr/share/datasets/fashion-mnist";
 
@@ -136,7 +136,8 @@ internal sealed class RecordingObserver : INodeObserver
 
     public void DatasetMapped(string roundId, string requested, string local) => Add($"mapped {requested} to {local}");
 
-    public void TrainingStarted(Assignment assignment, string dataset, int shardSamples, int steps) => Add($"started {steps} steps on {shardSamples} samples of {dataset}");
+    public void TrainingStarted(Assignment assignment, string dataset, int shardSamples, int steps) =>
+        Add($"started {steps} steps on {shardSamples} samples of {dataset}");
 
     public void TrainingStep(string roundId, int step, int steps, float loss, double samplesPerSecond)
     {

@@ -1,6 +1,5 @@
-using TrainSwarm.Node;
 
-namespace TrainSwarm.Cli.Tests;
+namespace TrainSwarm.Node.Tests;
 
 /// <summary>Which local dataset a node trains for a round, what it registers, and how many local steps it takes.</summary>
 public sealed class DatasetResolutionTests

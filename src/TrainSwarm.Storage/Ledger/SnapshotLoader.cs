@@ -1,31 +1,36 @@
 using System.Data.Common;
 using TrainSwarm.Ledger;
+using static TrainSwarm.Storage.Ledger.LedgerRows;
 
 namespace TrainSwarm.Storage.Ledger;
 
-/// <summary>Loading exactly the state a batch names into a <see cref="LedgerSnapshot"/>.</summary>
-public sealed partial class LedgerStore
+/// <summary>Loading exactly the state a batch names into a <see cref="LedgerSnapshot"/>, inside the batch's transaction.</summary>
+internal static class SnapshotLoader
 {
     private const int InListChunk = 400;
 
-    private async Task<LedgerSnapshot> LoadBaseAsync(DbConnection db, DbTransaction tx, CancellationToken cancellation)
+    private static async Task<LedgerSnapshot> LoadBaseAsync(DbConnection db, DbTransaction tx, bool devnet, CancellationToken cancellation)
     {
         var head = await ReadHeadAsync(db, tx, cancellation);
         await using var command = Db.Command(db, tx, "SELECT id FROM ledger_accounts WHERE kind = @p0 LIMIT 1", (long)AccountKind.Mint);
         var mint = await command.ExecuteScalarAsync(cancellation) is byte[] bytes ? System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes) : 0;
-        return new LedgerSnapshot(head, _devnet, mint);
+        return new LedgerSnapshot(head, devnet, mint);
     }
 
-    private async Task<LedgerSnapshot> LoadForAccountsAsync(DbConnection db, DbTransaction tx, IReadOnlyList<NewAccount> accounts, CancellationToken cancellation)
+    /// <summary>The state opening <paramref name="accounts"/> needs.</summary>
+    public static async Task<LedgerSnapshot> LoadForAccountsAsync(
+        DbConnection db, DbTransaction tx, bool devnet, IReadOnlyList<NewAccount> accounts, CancellationToken cancellation)
     {
-        var state = await LoadBaseAsync(db, tx, cancellation);
+        var state = await LoadBaseAsync(db, tx, devnet, cancellation);
         await LoadAccountsAsync(db, tx, state, accounts.Select(a => a.Id), cancellation);
         return state;
     }
 
-    private async Task<LedgerSnapshot> LoadForTransfersAsync(DbConnection db, DbTransaction tx, IReadOnlyList<SignedTransfer> transfers, CancellationToken cancellation)
+    /// <summary>The state committing <paramref name="transfers"/> needs: their transfers, accounts and payout keys.</summary>
+    public static async Task<LedgerSnapshot> LoadForTransfersAsync(
+        DbConnection db, DbTransaction tx, bool devnet, IReadOnlyList<SignedTransfer> transfers, CancellationToken cancellation)
     {
-        var state = await LoadBaseAsync(db, tx, cancellation);
+        var state = await LoadBaseAsync(db, tx, devnet, cancellation);
         var requests = transfers.Select(t => t.Request).ToList();
         await LoadTransfersAsync(db, tx, state, requests.Select(r => r.Id).Concat(requests.Select(r => r.PendingId)), cancellation);
         var accountIds = requests.SelectMany(r => new[] { r.DebitAccount, r.CreditAccount })
@@ -43,9 +48,11 @@ public sealed partial class LedgerStore
         return state;
     }
 
-    private async Task<LedgerSnapshot> LoadDueAsync(DbConnection db, DbTransaction tx, long now, CancellationToken cancellation)
+    /// <summary>The open pending transfers due at <paramref name="now"/> (Unix ms) and their accounts.</summary>
+    public static async Task<LedgerSnapshot> LoadDueAsync(
+        DbConnection db, DbTransaction tx, bool devnet, long now, CancellationToken cancellation)
     {
-        var state = await LoadBaseAsync(db, tx, cancellation);
+        var state = await LoadBaseAsync(db, tx, devnet, cancellation);
         var due = Math.Max(now, state.Head.Timestamp);
         await using (var command = Db.Command(db, tx,
             $"SELECT {TransferColumns} FROM ledger_transfers WHERE status = @p0 AND expires_at > 0 AND expires_at <= @p1",

@@ -1,12 +1,18 @@
 using System.Net;
 using TrainSwarm.Client;
+using TrainSwarm.Daemons;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Node;
 
-/// <summary>Finding work: held assignments first, then open rounds worth joining.</summary>
-public sealed partial class NodeDaemon
+/// <summary>
+/// Finding work at each poll: the rounds the node already holds first (a restarted node continues its work), then
+/// open rounds of the datasets it serves or maps while it has room, and their expected reward and the stake suit it.
+/// Each round it takes is trained by <see cref="RoundWork"/>, or held for `swarm round train` when auto-train is off.
+/// </summary>
+internal sealed class RoundJoiner(
+    NodeOptions options, DatasetCache datasets, StakeLimit stake, RoundWork work, PayoutWatcher payouts, INodeObserver observer)
 {
     // Touched only by the polling loop: round attempts already announced, and those this node will not join.
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -17,67 +23,68 @@ public sealed partial class NodeDaemon
     // MaxParallel, so a node that only joins does not hoard every open round.
     private readonly Dictionary<string, Assignment> _manual = new(StringComparer.Ordinal);
 
-    // Held rounds come first and regardless of MaxParallel: the node already promised them.
-    private async Task ResumeAssignmentsAsync(SwarmClient client, ActorKey key, CancellationToken cancellation)
+    /// <summary>Held rounds come first and regardless of MaxParallel: the node already promised them.</summary>
+    public async Task ResumeAssignmentsAsync(SwarmClient client, ActorKey key, CancellationToken cancellation)
     {
         var assignments = await client.AssignmentsAsync(client.Address, cancellation).ConfigureAwait(false);
-        var held = assignments.Select(a => RunKey(a.RoundId, a.Attempt)).ToHashSet(StringComparer.Ordinal);
+        var held = assignments.Select(a => RoundAttempt.Key(a.RoundId, a.Attempt)).ToHashSet(StringComparer.Ordinal);
         // A round held by hand that left the listing was delivered (or closed): follow its payout like a trained one.
         foreach (var (id, gone) in _manual.Where(m => !held.Contains(m.Key)).ToList())
         {
             _manual.Remove(id);
-            _finished[id] = true;
-            WatchPayout(client, gone);
+            work.Finish(id);
+            payouts.Watch(client, gone, cancellation);
         }
         foreach (var assignment in assignments)
         {
-            var id = RunKey(assignment.RoundId, assignment.Attempt);
-            if (_running.ContainsKey(id) || _finished.ContainsKey(id) || _manual.ContainsKey(id))
+            var id = RoundAttempt.Key(assignment.RoundId, assignment.Attempt);
+            if (work.Knows(id) || _manual.ContainsKey(id))
                 continue;
-            if (_options.AutoTrain)
-                Start(client, key, assignment, resumed: true);
+            if (options.AutoTrain)
+                work.Start(client, key, assignment, resumed: true, cancellation);
             else
                 Hold(assignment, resumed: true);
         }
     }
 
-    private async Task JoinOpenRoundsAsync(SwarmClient client, ActorKey key, CancellationToken cancellation)
+    /// <summary>Joins the open rounds worth joining, as far as the node has room.</summary>
+    public async Task JoinOpenRoundsAsync(SwarmClient client, ActorKey key, CancellationToken cancellation)
     {
         var rounds = await client.RoundsAsync(RoundStatus.Open, cancellation: cancellation).ConfigureAwait(false);
-        var open = rounds.Select(r => RunKey(r.Id, r.Attempt)).ToHashSet(StringComparer.Ordinal);
+        var open = rounds.Select(r => RoundAttempt.Key(r.Id, r.Attempt)).ToHashSet(StringComparer.Ordinal);
         // Forget rounds that closed, so these sets stay as small as the list of open rounds.
         _seen.IntersectWith(open);
         _passedOver.IntersectWith(open);
         _rewardReported.IntersectWith(open);
-        var stakeAcceptable = await StakeAcceptableAsync(client, cancellation).ConfigureAwait(false);
+        var stakeAcceptable = await stake.AcceptableAsync(client, cancellation).ConfigureAwait(false);
 
         foreach (var round in rounds.OrderBy(r => r.OpenedAt))
         {
-            var id = RunKey(round.Id, round.Attempt);
+            var id = RoundAttempt.Key(round.Id, round.Attempt);
             if (_seen.Add(id))
-                _observer.RoundSeen(round);
+                observer.RoundSeen(round);
             if (!stakeAcceptable)
-                continue; // said once, by StakeAcceptableAsync
-            if (_running.ContainsKey(id) || _finished.ContainsKey(id) || _manual.ContainsKey(id) || _passedOver.Contains(id))
+                continue; // said once, by StakeLimit
+            if (work.Knows(id) || _manual.ContainsKey(id) || _passedOver.Contains(id))
                 continue;
             // Joined before (this process or an earlier one): the assignment listing resumes it.
             if (round.Participants.Any(p => p.Node == client.Address))
                 continue;
-            var choice = DatasetResolution.Resolve(round.Dataset, _options, _datasets);
+            var choice = DatasetResolution.Resolve(round.Dataset, options, datasets);
             if (!choice.Trainable)
             {
                 PassOver(id, round.Id, choice.Reason!);
                 continue;
             }
             // Re-checked at every poll (the expected reward follows the job's remaining budget), reported once.
-            var reward = RewardFilter.Check(round, _options.MinReward, _options.MaxReward);
+            var reward = RewardFilter.Check(round, options.MinReward, options.MaxReward);
             if (!reward.Joinable)
             {
                 if (_rewardReported.Add(id))
-                    _observer.RewardOutOfRange(round, reward);
+                    observer.RewardOutOfRange(round, reward);
                 continue;
             }
-            if (round.Participants.Count >= round.MaxNodes || _running.Count + _manual.Count >= _options.MaxParallel)
+            if (round.Participants.Count >= round.MaxNodes || work.Running + _manual.Count >= options.MaxParallel)
                 continue; // full, or no room here: look again at the next poll
 
             Assignment assignment;
@@ -89,7 +96,7 @@ public sealed partial class NodeDaemon
             {
                 // The wallet cannot cover the round's stake: said once, and this attempt is not tried again.
                 _passedOver.Add(id);
-                _observer.StakeRefused(round.Id, string.IsNullOrWhiteSpace(e.Detail) ? e.Message : e.Detail);
+                observer.StakeRefused(round.Id, string.IsNullOrWhiteSpace(e.Detail) ? e.Message : e.Detail);
                 continue;
             }
             catch (SwarmApiException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.Forbidden)
@@ -103,8 +110,8 @@ public sealed partial class NodeDaemon
                 PassOver(id, round.Id, $"join failed: {e.Message}");
                 continue;
             }
-            if (_options.AutoTrain)
-                Start(client, key, assignment, resumed: false);
+            if (options.AutoTrain)
+                work.Start(client, key, assignment, resumed: false, cancellation);
             else
                 Hold(assignment, resumed: false);
         }
@@ -113,36 +120,14 @@ public sealed partial class NodeDaemon
     private void PassOver(string id, string roundId, string reason)
     {
         _passedOver.Add(id);
-        _observer.Skipped(roundId, reason);
+        observer.Skipped(roundId, reason);
     }
 
     // Auto-train off: the round is the node's (its stake is locked), and a person trains it with `swarm round train`.
     private void Hold(Assignment assignment, bool resumed)
     {
-        _manual[RunKey(assignment.RoundId, assignment.Attempt)] = assignment;
-        _observer.Joined(assignment, resumed);
-        _observer.AwaitingManualTraining(assignment);
-    }
-
-    // The entry goes in before the task starts, so a task that ends at once cannot leave a stale entry behind.
-    private void Start(SwarmClient client, ActorKey key, Assignment assignment, bool resumed)
-    {
-        var id = RunKey(assignment.RoundId, assignment.Attempt);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _running[id] = done.Task;
-        _observer.Joined(assignment, resumed);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await WorkAsync(client, key, assignment, _stopping).ConfigureAwait(false);
-            }
-            finally
-            {
-                _finished[id] = true;
-                _running.TryRemove(id, out _);
-                done.SetResult();
-            }
-        });
+        _manual[RoundAttempt.Key(assignment.RoundId, assignment.Attempt)] = assignment;
+        observer.Joined(assignment, resumed);
+        observer.AwaitingManualTraining(assignment);
     }
 }

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using TrainSwarm.Client;
+using TrainSwarm.Daemons;
 using TrainSwarm.Ledger;
-using TrainSwarm.Node;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
 
-namespace TrainSwarm.Cli.Tests;
+namespace TrainSwarm.Node.Tests;
 
 /// <summary>
 /// The node daemon's new options, run in this process against a coordinator of its own (so no other test's open
@@ -27,13 +27,13 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
-        (_app, _url) = await SwarmFixture.StartAsync(Path.Combine(_folder, "coordinator"), devnet: true);
+        (_app, _url) = await CoordinatorFixture.StartAsync(Path.Combine(_folder, "coordinator"), devnet: true);
     }
 
     public async Task DisposeAsync()
     {
         if (_app is not null)
-            await SwarmFixture.StopAsync(_app);
+            await CoordinatorFixture.StopAsync(_app);
         _http.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
@@ -93,21 +93,28 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
         var observer = new RecordingObserver();
         await RunAsync(Options(keyPath) with { AutoTrain = false, MaxParallel = 1 }, observer, async () =>
         {
-            await SwarmFixture.EventuallyAsync(async () => (await client.AssignmentsAsync(key.Address)).Count == 1, "the node to join a round");
+            await CoordinatorFixture.EventuallyAsync(async () => (await client.AssignmentsAsync(key.Address)).Count == 1, "the node to join a round");
             var held = Assert.Single(await client.AssignmentsAsync(key.Address));
             Assert.Equal($"{first.Id}-r0", held.RoundId); // the older round first
-            await SwarmFixture.EventuallyAsync(() => Task.FromResult(observer.Lines.Contains($"held {held.RoundId}")), "the hold to be reported");
+            await CoordinatorFixture.EventuallyAsync(() => Task.FromResult(observer.Lines.Contains($"held {held.RoundId}")), "the hold to be reported");
             // Several polls later: still one round held (MaxParallel counts it), nothing trained.
             await Task.Delay(1500);
             Assert.Empty((await client.RoundAsync($"{second.Id}-r0")).Participants);
             Assert.Empty(await client.RoundUpdatesAsync(held.RoundId));
             Assert.DoesNotContain(observer.Lines, l => l.StartsWith("started", StringComparison.Ordinal));
 
-            var (code, output) = await CliRunner.Run("round", "train", held.RoundId, "--key", keyPath, "--coordinator", _url);
-            Assert.True(code == 0, output);
+            // What `swarm round train` does (its own tests are the CLI's): the held assignment, trained and delivered.
+            var byHand = new NodeOptions
+            {
+                Coordinator = new Uri(_url), KeyPath = keyPath, Datasets = [held.Spec.Dataset], DataDirectory = Options(keyPath).DataDirectory,
+            };
+            using (var nodeClient = Client(key))
+                await new AssignmentTrainer(byHand, new DatasetCache(byHand.DataDirectory, allowDownload: false), new RecordingObserver())
+                    .RunAsync(nodeClient, key, held, CancellationToken.None);
             Assert.Equal(key.Address, Assert.Single(await client.RoundUpdatesAsync(held.RoundId)).Receipt.Node);
             // Delivered: the place is free again, so the daemon joins the next round (and holds it too).
-            await SwarmFixture.EventuallyAsync(async () => (await client.RoundAsync($"{second.Id}-r0")).Participants.Count == 1, "the node to join the second round");
+            await CoordinatorFixture.EventuallyAsync(
+                async () => (await client.RoundAsync($"{second.Id}-r0")).Participants.Count == 1, "the node to join the second round");
         });
         Assert.Equal(["seen", "joined", "held"], observer.Lines.Where(l => l.Contains(first.Id, StringComparison.Ordinal)).Select(l => l.Split(' ')[0]));
         Assert.Contains("stopped", observer.Lines);
@@ -122,7 +129,8 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
         var observer = new RecordingObserver();
         await RunAsync(Options(keyPath) with { MaxStake = 999_999 }, observer, async () =>
         {
-            await SwarmFixture.EventuallyAsync(() => Task.FromResult(observer.Lines.Any(l => l.StartsWith("seen", StringComparison.Ordinal))), "the round to be seen");
+            await CoordinatorFixture.EventuallyAsync(
+                () => Task.FromResult(observer.Lines.Any(l => l.StartsWith("seen", StringComparison.Ordinal))), "the round to be seen");
             await Task.Delay(1000); // ten polls
         });
         Assert.Empty((await client.RoundAsync($"{job.Id}-r0")).Participants);
@@ -145,7 +153,7 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
             DatasetPaths = new Dictionary<string, string> { ["mnist"] = "/usr/share/datasets/fashion-mnist" },
         };
         await RunAsync(options, observer, () =>
-            SwarmFixture.EventuallyAsync(async () => (await client.RoundUpdatesAsync($"{job.Id}-r0")).Count == 1, "the mapped update", seconds: 60));
+            CoordinatorFixture.EventuallyAsync(async () => (await client.RoundUpdatesAsync($"{job.Id}-r0")).Count == 1, "the mapped update", seconds: 60));
         Assert.Equal(["mnist", "fashion-mnist"], (await client.NodeAsync(key.Address)).Datasets);
         var receipt = Assert.Single(await client.RoundUpdatesAsync($"{job.Id}-r0")).Receipt;
         Assert.Equal(("mnist", 2, 16L), (receipt.DatasetUsed, receipt.Steps, receipt.Samples));
