@@ -61,7 +61,8 @@ public sealed class CommandTreeTests
     {
         var coordinators = Walk(Root).SelectMany(c => c.Command.Options.Where(o => o.Name == "--coordinator").Select(o => (c.Path, Option: o))).ToList();
         Assert.NotEmpty(coordinators);
-        var without = coordinators.Where(c => c.Option.Description?.Contains("TRAINSWARM_COORDINATOR", StringComparison.Ordinal) != true).Select(c => c.Path).ToList();
+        var without = coordinators.Where(c => c.Option.Description?.Contains("TRAINSWARM_COORDINATOR",
+            StringComparison.Ordinal) != true).Select(c => c.Path).ToList();
         Assert.True(without.Count == 0, "--coordinator without $TRAINSWARM_COORDINATOR: " + string.Join(", ", without));
     }
 

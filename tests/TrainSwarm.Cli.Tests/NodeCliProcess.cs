@@ -22,7 +22,8 @@ internal static class NodeCliProcess
     public static ProcessStartInfo StartInfo(string home, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var (program, dll) = Command();
-        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardInput = true };
         info.ArgumentList.Add(dll);
         foreach (var a in args)
             info.ArgumentList.Add(a);
@@ -41,7 +42,8 @@ internal static class NodeCliProcess
     }
 
     /// <summary>Runs to the end (at most two minutes) and returns the exit code and standard output.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string home, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string home, IReadOnlyDictionary<string, string>? environment,
+        params string[] args)
     {
         using var process = Process.Start(StartInfo(home, environment, args))!;
         process.StandardInput.Close();

@@ -102,7 +102,8 @@ public sealed partial class SwarmFixture : IAsyncLifetime
     }
 
     /// <summary>The job id a "job j… submitted" line names.</summary>
-    public static string JobIdIn(string output) => JobLine().Match(output) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException($"no job id in:\n{output}");
+    public static string JobIdIn(string output) => JobLine().Match(output) is { Success: true } m ? m.Groups[1].Value
+        : throw new Xunit.Sdk.XunitException($"no job id in:\n{output}");
 
     [GeneratedRegex(@"^job (j[0-9a-f]{12}) submitted", RegexOptions.Multiline)]
     private static partial Regex JobLine();
@@ -169,7 +170,8 @@ internal static class Specs
     };
 
     /// <summary>One round of one node, big enough that its payout is worth some micro-tokens; played by <see cref="SwarmFixture.PlayRoundAsync"/>.</summary>
-    public static JobSpec OneRound { get; } = Waiting with { Name = "cli one round", Rounds = 1, InnerSteps = 100, BatchSize = 64, TrainSamples = null, OpenSeconds = 3600 };
+    public static JobSpec OneRound { get; } = Waiting with { Name = "cli one round", Rounds = 1, InnerSteps = 100, BatchSize = 64, TrainSamples = null,
+        OpenSeconds = 3600 };
 }
 
 /// <summary>What a person sees: the lines of the output.</summary>

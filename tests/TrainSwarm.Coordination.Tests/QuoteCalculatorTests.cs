@@ -75,5 +75,6 @@ public class QuoteCalculatorTests
     [Fact]
     public void A_job_too_large_to_price_overflows_instead_of_wrapping() =>
         Assert.Throws<OverflowException>(() => QuoteCalculator.Quote(
-            new JobSpec { Rounds = 10_000, MaxNodes = 256, InnerSteps = 1_000_000, BatchSize = 8192 }, 1_000_000_000_000, 1, 1, [], PriceTable.Default, Now, "q4"));
+            new JobSpec { Rounds = 10_000, MaxNodes = 256, InnerSteps = 1_000_000, BatchSize = 8192 }, 1_000_000_000_000, 1, 1, [], PriceTable.Default, Now,
+                "q4"));
 }

@@ -175,7 +175,8 @@ public class SettlementPropertyTests(ITestOutputHelper output)
             foreach (var b in charge.Lines)
             {
                 if (a.Samples * a.QualityBps <= b.Samples * b.QualityBps)
-                    Assert.True(a.Payout <= b.Payout, $"{a.Node} ({a.Samples} × {a.QualityBps}) paid {a.Payout} > {b.Node} ({b.Samples} × {b.QualityBps}) paid {b.Payout}");
+                    Assert.True(a.Payout <= b.Payout,
+                        $"{a.Node} ({a.Samples} × {a.QualityBps}) paid {a.Payout} > {b.Node} ({b.Samples} × {b.QualityBps}) paid {b.Payout}");
             }
         });
         output.WriteLine($"{checkedCases} rounds short of budget");

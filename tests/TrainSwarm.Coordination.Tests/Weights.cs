@@ -25,6 +25,7 @@ internal static class Weights
         for (var i = 0; i < expected.Length; i++)
             worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
         log.WriteLine($"worst error {worst:G9} (tolerance {tolerance:G3})");
-        Assert.True(worst <= tolerance, $"worst error {worst:G9} exceeds {tolerance:G3}: expected [{string.Join(", ", expected)}], got [{string.Join(", ", actual)}]");
+        Assert.True(worst <= tolerance,
+            $"worst error {worst:G9} exceeds {tolerance:G3}: expected [{string.Join(", ", expected)}], got [{string.Join(", ", actual)}]");
     }
 }

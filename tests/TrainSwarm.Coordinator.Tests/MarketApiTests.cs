@@ -48,7 +48,8 @@ public sealed class MarketApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         Assert.Equal((wallet, reserved), (balances.Wallet, balances.Reserved));
     }
 
-    private static JobSubmission Resigned(JobSubmission submission, string coordinator, string jobId, ActorKey signer, long? amount = null, string? creator = null) =>
+    private static JobSubmission Resigned(JobSubmission submission, string coordinator, string jobId, ActorKey signer, long? amount = null,
+        string? creator = null) =>
         submission with
         {
             Escrow = SignedTransferWire.Sign(
@@ -196,7 +197,8 @@ public sealed class MarketApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         await SubmitAsync(creator, submission);
 
         var bigger = Resigned(submission with { Budget = quote.Total + 1 }, coordinator, quote.JobId, creator);
-        Assert.StartsWith($"quote {quote.Id} was used by job {quote.JobId}", await AssertRefusedAsync(creator, bigger, HttpStatusCode.Conflict), StringComparison.Ordinal);
+        Assert.StartsWith($"quote {quote.Id} was used by job {quote.JobId}", await AssertRefusedAsync(creator, bigger, HttpStatusCode.Conflict),
+            StringComparison.Ordinal);
         var theirs = Resigned(submission, coordinator, quote.JobId, rival);
         await AssertRefusedAsync(rival, theirs, HttpStatusCode.Conflict);
 
@@ -221,21 +223,25 @@ public sealed class MarketApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         forged = forged with { Escrow = forged.Escrow with { Address = creator.Address, PublicKey = Convert.ToBase64String(creator.PublicKey) } };
         Assert.InRange((int)await StatusOfAsync(creator, forged), 400, 499);
         // A wrong amount, a wrong credit account (another job's escrow account), a wrong debit account.
-        Assert.StartsWith("escrow.amount", await AssertRefusedAsync(creator, Resigned(submission, coordinator, quote.JobId, creator, amount: quote.Total - 1), HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        Assert.StartsWith("escrow.amount", await AssertRefusedAsync(creator, Resigned(submission, coordinator, quote.JobId, creator, amount: quote.Total - 1),
+            HttpStatusCode.BadRequest), StringComparison.Ordinal);
         var elsewhere = submission with
         {
-            Escrow = SignedTransferWire.Sign(MarketTerms.Escrow(creator.Address, coordinator, "j000000000000", quote.Total, submission.DeadlineSeconds) with { Id = MarketIds.Escrow(quote.JobId) }, creator),
+            Escrow = SignedTransferWire.Sign(MarketTerms.Escrow(creator.Address, coordinator, "j000000000000", quote.Total, submission.DeadlineSeconds)
+                with { Id = MarketIds.Escrow(quote.JobId) }, creator),
         };
         Assert.StartsWith("escrow.creditAccount", await AssertRefusedAsync(creator, elsewhere, HttpStatusCode.BadRequest), StringComparison.Ordinal);
         var fromOther = submission with
         {
-            Escrow = SignedTransferWire.Sign(MarketTerms.Escrow(creator.Address, coordinator, quote.JobId, quote.Total, submission.DeadlineSeconds) with { DebitAccount = MarketIds.Wallet(other.Address) }, creator),
+            Escrow = SignedTransferWire.Sign(MarketTerms.Escrow(creator.Address, coordinator, quote.JobId, quote.Total, submission.DeadlineSeconds)
+                with { DebitAccount = MarketIds.Wallet(other.Address) }, creator),
         };
         Assert.StartsWith("escrow.debitAccount", await AssertRefusedAsync(creator, fromOther, HttpStatusCode.BadRequest), StringComparison.Ordinal);
         // A timeout that does not match the deadline.
         var shortLived = submission with
         {
-            Escrow = SignedTransferWire.Sign(MarketTerms.Escrow(creator.Address, coordinator, quote.JobId, quote.Total, submission.DeadlineSeconds) with { TimeoutSeconds = 10 }, creator),
+            Escrow = SignedTransferWire.Sign(MarketTerms.Escrow(creator.Address, coordinator, quote.JobId, quote.Total, submission.DeadlineSeconds)
+                with { TimeoutSeconds = 10 }, creator),
         };
         Assert.StartsWith("escrow.timeoutSeconds", await AssertRefusedAsync(creator, shortLived, HttpStatusCode.BadRequest), StringComparison.Ordinal);
 
@@ -373,7 +379,8 @@ public sealed class MarketApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         long max = MarketDriver.RoundSpec.InnerSteps * MarketDriver.RoundSpec.BatchSize;
         var rewards = await swarm.SettledRewardsAsync(paid.Round.Id);
 
-        Assert.Equal((paid.Job.Id, 0, 1, paid.Validator.Address, 10_000), (rewards.JobId, rewards.Index, rewards.Attempt, rewards.Validator, rewards.BudgetScaleBps));
+        Assert.Equal((paid.Job.Id, 0, 1, paid.Validator.Address, 10_000), (rewards.JobId, rewards.Index, rewards.Attempt, rewards.Validator,
+            rewards.BudgetScaleBps));
         Assert.Equal(new RewardTerms(quote.PricePerUnit, quote.TrainingFlopsPerSample, max, quote.ValidatorFeeBps, quote.ProtocolFeeBps), rewards.Terms);
         Assert.Equal(nodes.Select(n => n.Address), rewards.Lines.Select(l => l.Node));
         var (improved, worsened, rejected) = (rewards.Lines[0], rewards.Lines[1], rewards.Lines[2]);
@@ -415,7 +422,8 @@ public sealed class MarketApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         Assert.Equal(JobStatus.Completed, ended.Status);
         var invoice = await swarm.SettledInvoiceAsync(paid.Job.Id);
         Assert.Equal(quote.Total, invoice.Reserved);
-        Assert.Equal((compute, validatorFee, protocolFee, rewards.Total), (invoice.ComputePaid, invoice.ValidatorFees, invoice.ProtocolFees, invoice.TotalBilled));
+        Assert.Equal((compute, validatorFee, protocolFee, rewards.Total), (invoice.ComputePaid, invoice.ValidatorFees, invoice.ProtocolFees,
+            invoice.TotalBilled));
         Assert.Equal(invoice.Reserved - invoice.TotalBilled, invoice.Refund);
         Assert.Equal(invoice.Reserved, invoice.Rounds.Sum(r => r.Lines.Sum(l => l.Payout)) + invoice.ValidatorFees + invoice.ProtocolFees + invoice.Refund);
         Assert.Equal(SwarmJson.Serialize(rewards), SwarmJson.Serialize(Assert.Single(invoice.Rounds)));
@@ -472,7 +480,8 @@ public sealed class MarketApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         // What the round (one full-quality and one half-quality update) costs at a scale in basis points.
         long TotalAt(int scale)
         {
-            long Pay(int quality) => (long)((Int128)max * quote.TrainingFlopsPerSample * quote.PricePerUnit * quality * scale / ((Int128)1_000_000_000 * 10_000 * 10_000));
+            long Pay(int quality) =>
+                (long)((Int128)max * quote.TrainingFlopsPerSample * quote.PricePerUnit * quality * scale / ((Int128)1_000_000_000 * 10_000 * 10_000));
             var compute = Pay(10_000) + Pay(5_000);
             return compute + MarketDriver.Fee(compute, quote.ValidatorFeeBps) + MarketDriver.Fee(compute, quote.ProtocolFeeBps);
         }
@@ -487,7 +496,8 @@ public sealed class MarketApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         Assert.Equal(scale, rewards.BudgetScaleBps);
         Assert.Equal(TotalAt(scale), rewards.Total);
         Assert.True(rewards.Total <= budget);
-        Assert.Equal((long)((Int128)max * quote.TrainingFlopsPerSample * quote.PricePerUnit * 5_000 * scale / ((Int128)1_000_000_000 * 10_000 * 10_000)), rewards.Lines[1].Payout);
+        Assert.Equal((long)((Int128)max * quote.TrainingFlopsPerSample * quote.PricePerUnit * 5_000 * scale / ((Int128)1_000_000_000 * 10_000 * 10_000)),
+            rewards.Lines[1].Payout);
 
         var ended = await swarm.EndedJobAsync(paid.Job.Id);
         Assert.Equal((JobStatus.Completed, "budget spent after 1 rounds"), (ended.Status, ended.StatusReason));
@@ -527,7 +537,8 @@ public sealed class MarketApiTests(CoordinatorFixture swarm) : IClassFixture<Coo
         Assert.Equal(invoice.Reserved, invoice.TotalBilled + invoice.Refund);
         // What the invoice says was paid is what the accounts hold.
         foreach (var node in new[] { a, b })
-            Assert.Equal(invoice.Rounds.SelectMany(r => r.Lines).Where(l => l.Node == node.Address).Sum(l => l.Payout), (await swarm.BalancesAsync(node.Address)).Claimable);
+            Assert.Equal(invoice.Rounds.SelectMany(r => r.Lines).Where(l => l.Node == node.Address).Sum(l => l.Payout),
+                (await swarm.BalancesAsync(node.Address)).Claimable);
         Assert.Equal(invoice.ValidatorFees, await swarm.AccountBalanceAsync(validator.Address, MarketIds.Fees(validator.Address)));
         await AssertWalletAsync(creator.Address, CoordinatorFixture.StartingFunds - invoice.TotalBilled, 0);
         foreach (var node in new[] { a, b })

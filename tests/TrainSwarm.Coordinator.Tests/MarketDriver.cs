@@ -67,7 +67,8 @@ public static class MarketDriver
     {
         using var client = swarm.Client();
         RoundRewards? rewards = null;
-        await CoordinatorFixture.EventuallyAsync(async () => (rewards = await client.RoundRewardsAsync(roundId)).Settled, $"the rewards of {roundId} to settle");
+        await CoordinatorFixture.EventuallyAsync(async () => (rewards = await client.RoundRewardsAsync(roundId)).Settled,
+            $"the rewards of {roundId} to settle");
         return rewards!;
     }
 
@@ -84,8 +85,8 @@ public static class MarketDriver
     public sealed record Judgement(bool Accepted, long Samples, double BaseLoss, double UpdatedLoss, string? Reason = null);
 
     /// <summary>
-    /// Submits <paramref name="spec"/> (default <see cref="RoundSpec"/>) at its quoted total (or <paramref name="budget"/>), has three nodes join and deliver, and a validator post a
-    /// result: the first node improved the holdout loss (and claims twice the samples it may be paid for), the second
+    /// Submits <paramref name="spec"/> (default <see cref="RoundSpec"/>) at its quoted total (or <paramref name="budget"/>), has three nodes join and
+    /// deliver, and a validator post a result: the first node improved the holdout loss (and claims twice the samples it may be paid for), the second
     /// doubled it (0.5 → 1.0: half pay), the third was rejected.
     /// </summary>
     public static async Task<PaidRound> PayOneRoundAsync(this CoordinatorFixture swarm, long? budget = null, bool partialBudget = false, JobSpec? spec = null)
@@ -133,7 +134,8 @@ public static class MarketDriver
             var a = assignments[i];
             var blob = await client.PutBlobAsync(Encoding.UTF8.GetBytes($"delta of {nodes[i].Address} in {roundId} attempt {a.Attempt}"));
             var receipt = new TrainingReceipt(a.JobId, a.RoundId, a.Attempt, nodes[i].Address, a.BaseModel, a.ShardIndex, a.ShardCount, a.Seed,
-                a.Spec.InnerSteps, a.Spec.InnerSteps * a.Spec.BatchSize, [2.3f, 2.1f], 0.25, [new Commitment(2, new string('0', 64))], blob, "f32", "fashion-mnist");
+                a.Spec.InnerSteps, a.Spec.InnerSteps * a.Spec.BatchSize, [2.3f, 2.1f], 0.25, [new Commitment(2, new string('0', 64))], blob, "f32",
+                    "fashion-mnist");
             await client.SubmitUpdateAsync(roundId, new UpdateSubmission(receipt, DocumentSignature.Sign(nodes[i], receipt)));
             blobs.Add(blob);
         }

@@ -34,7 +34,8 @@ public sealed class PostgresFactAttribute : FactAttribute
     public PostgresFactAttribute()
     {
         if (TestPostgres.Connection is null && !TestPostgres.Required)
-            Skip = $"{TestPostgres.Variable} is not set (./test.sh sets it after starting a local PostgreSQL; set CI or {TestPostgres.RequireVariable} to fail instead)";
+            Skip = $"{TestPostgres.Variable} is not set (./test.sh sets it after starting a local PostgreSQL; set CI or {TestPostgres.RequireVariable} to " +
+                $"fail instead)";
     }
 }
 

@@ -8,7 +8,8 @@ namespace TrainSwarm.Coordinator.Tests;
 /// <summary>POST /jobs/quote prices a spec (unsigned), stores the quote, and refuses a bad spec like submit does.</summary>
 public sealed class QuoteApiTests(CoordinatorFixture swarm) : IClassFixture<CoordinatorFixture>
 {
-    private static readonly JobSpec Devnet = new() { Name = "devnet demo", Model = "cnn", Rounds = 5, MinNodes = 1, MaxNodes = 3, InnerSteps = 100, BatchSize = 64 };
+    private static readonly JobSpec Devnet = new() { Name = "devnet demo", Model = "cnn", Rounds = 5, MinNodes = 1, MaxNodes = 3, InnerSteps = 100,
+        BatchSize = 64 };
 
     [Fact]
     public async Task A_valid_spec_gets_a_quote_whose_parts_add_up()
@@ -105,7 +106,8 @@ public sealed class QuoteApiTests(CoordinatorFixture swarm) : IClassFixture<Coor
     // The store is the source of truth: count the quote documents in the coordinator's SQLite database.
     private async Task<int> StoredQuotesAsync()
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(swarm.DataDirectory, "swarm.db")};Mode=ReadOnly;Pooling=False");
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            $"Data Source={Path.Combine(swarm.DataDirectory, "swarm.db")};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM swarm_documents WHERE kind = 'quote'";

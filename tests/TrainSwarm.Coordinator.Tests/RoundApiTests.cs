@@ -288,7 +288,8 @@ public sealed class RoundApiTests(CoordinatorFixture swarm) : IClassFixture<Coor
         var newModel = await UploadAsync(validator, "new model");
         var result = new RoundResult(round.Id, round.Attempt, validator.Address, round.BaseModel, newModel, "fedavg", null, null!,
             new RoundMetrics(1, 0.1, 1, 0.1, 10, 1, 0.1, 10));
-        using var response = await PostAsync(validator, Routes.RoundResult(round.Id), new RoundResultSubmission(result, DocumentSignature.Sign(validator, result)));
+        using var response = await PostAsync(validator, Routes.RoundResult(round.Id), new RoundResultSubmission(result, DocumentSignature.Sign(validator,
+            result)));
         await AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(SwarmJson.Serialize(leased), SwarmJson.Serialize(await RoundAsync(round.Id)));
         Assert.Equal(HttpStatusCode.NotFound, await swarm.StatusOfGetAsync(Routes.RoundResult(round.Id)));

@@ -44,7 +44,8 @@ public sealed class SignatureAuthTests(CoordinatorFixture swarm) : IClassFixture
         var uri = new Uri(swarm.BaseAddress, Routes.Jobs);
         var mine = HttpSignature.Sign(creator, "POST", uri.PathAndQuery, body, DateTimeOffset.UtcNow);
         var theirs = HttpSignature.Sign(other, "POST", uri.PathAndQuery, body, DateTimeOffset.UtcNow);
-        using var response = await swarm.SendAsync(swarm.SignedRequest(creator, HttpMethod.Post, Routes.Jobs, body, mine with { Signature = theirs.Signature }));
+        using var response = await swarm.SendAsync(swarm.SignedRequest(creator, HttpMethod.Post, Routes.Jobs, body, mine
+            with { Signature = theirs.Signature }));
         var problem = await AssertAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("the signature does not verify", Detail(problem));
         Assert.Equal(before, await swarm.JobCountAsync());
@@ -143,7 +144,8 @@ public sealed class SignatureAuthTests(CoordinatorFixture swarm) : IClassFixture
         var before = await swarm.JobCountAsync();
         var uri = new Uri(swarm.BaseAddress, Routes.Jobs);
         var altered = Altered(body);
-        var headers = HttpSignature.Sign(creator, "POST", uri.PathAndQuery, body, DateTimeOffset.UtcNow) with { ContentDigest = HttpSignature.ContentDigest(altered) };
+        var headers = HttpSignature.Sign(creator, "POST", uri.PathAndQuery, body, DateTimeOffset.UtcNow)
+            with { ContentDigest = HttpSignature.ContentDigest(altered) };
         using var response = await swarm.SendAsync(swarm.SignedRequest(creator, HttpMethod.Post, Routes.Jobs, body, headers, altered));
         var problem = await AssertAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("the signature does not verify", Detail(problem));
@@ -213,7 +215,8 @@ public sealed class SignatureAuthTests(CoordinatorFixture swarm) : IClassFixture
         var uri = new Uri(swarm.BaseAddress, Routes.Jobs);
         var now = DateTimeOffset.UtcNow;
         var headers = HttpSignature.Sign(creator, "POST", uri.PathAndQuery, body, now);
-        headers = headers with { SignatureInput = headers.SignatureInput.Replace($"created={now.ToUnixTimeSeconds()}", "created=99999999999999999", StringComparison.Ordinal) };
+        headers = headers with { SignatureInput = headers.SignatureInput.Replace($"created={now.ToUnixTimeSeconds()}", "created=99999999999999999",
+            StringComparison.Ordinal) };
         using var response = await swarm.SendAsync(swarm.SignedRequest(creator, HttpMethod.Post, Routes.Jobs, body, headers));
         await AssertAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal(before, await swarm.JobCountAsync());

@@ -103,13 +103,15 @@ public sealed class Devnet : IAsyncDisposable
     public async Task StartCoordinatorAsync(CancellationToken cancellation)
     {
         Coordinator = SwarmProcess.Start("coordinator",
-            ["coordinator", "run", "--devnet", "--url", Url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(DataDirectory, "coordinator"), "--validator", ValidatorAddress],
+            ["coordinator", "run", "--devnet", "--url", Url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(DataDirectory, "coordinator"), "--validator",
+                ValidatorAddress],
             LogPath("coordinator"));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             if (Coordinator.HasExited)
-                throw new InvalidOperationException($"the coordinator exited with code {Coordinator.ExitCode}; see {Coordinator.LogPath}:\n{Tail(Coordinator.ReadLog())}");
+                throw new InvalidOperationException($"the coordinator exited with code {Coordinator.ExitCode}; see " +
+                    $"{Coordinator.LogPath}:\n{Tail(Coordinator.ReadLog())}");
             try
             {
                 using var response = await _http.GetAsync(new Uri(Url, "/health"), cancellation);
@@ -131,7 +133,8 @@ public sealed class Devnet : IAsyncDisposable
         var name = $"node-{number}";
         // A config file of its own (never written, so built-in defaults): the operator's ~/.trainswarm/config.json must not steer devnet nodes.
         var config = Path.ChangeExtension(KeyPath(name), ".config.json");
-        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name)), "--name", name, "--encoding", _options.Encoding, "--config", config, .. extraArgs], LogPath(name));
+        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name)), "--name", name, "--encoding", _options.Encoding, "--config", config,
+            .. extraArgs], LogPath(name));
         var index = _nodes.FindIndex(n => n.Name == name);
         if (index >= 0)
             _nodes[index] = process;
@@ -143,7 +146,8 @@ public sealed class Devnet : IAsyncDisposable
     private string[] DaemonArgs(string role, string keyPath)
     {
         var threads = role == "validator" ? Environment.ProcessorCount : _options.Threads;
-        var args = new List<string> { role, "start", "--coordinator", Url.ToString().TrimEnd('/'), "--key", keyPath, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var args = new List<string> { role, "start", "--coordinator", Url.ToString().TrimEnd('/'), "--key", keyPath, "--threads",
+            threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (_options.DatasetDirectory is not null)
             args.AddRange(["--data-dir", _options.DatasetDirectory]);
         return [.. args];
@@ -155,7 +159,8 @@ public sealed class Devnet : IAsyncDisposable
     /// <summary>Micro-tokens each devnet node starts with: 10 tokens, enough for its round stakes.</summary>
     public const long NodeFunds = 10_000_000;
 
-    /// <summary>Registers <paramref name="key"/> under <paramref name="role"/> and mints <paramref name="amount"/> micro-tokens into its wallet (a devnet has a faucet).</summary>
+    /// <summary>Registers <paramref name="key"/> under <paramref name="role"/> and mints <paramref name="amount"/> micro-tokens into its wallet (a devnet
+    /// has a faucet).</summary>
     public async Task FundAsync(ActorKey key, string role, long amount, CancellationToken cancellation)
     {
         using var client = new SwarmClient(Url, key, _http);

@@ -29,10 +29,12 @@ public static class QuoteAccuracy
         new("cnn-h30-4-nodes", DemoJob.Spec("cnn", rounds: 2, nodes: 4, innerSteps: 30), 4),
     ];
 
-    /// <summary>Starts a devnet with the case's nodes, quotes the job once they registered, submits it with a budget of exactly the quote, and waits until it is settled.</summary>
+    /// <summary>Starts a devnet with the case's nodes, quotes the job once they registered, submits it with a budget of exactly the quote, and waits until
+    /// it is settled.</summary>
     public static async Task<QuoteOutcome> RunAsync(string datasetDirectory, QuoteCase @case, string folder, CancellationToken cancellation)
     {
-        await using var devnet = await Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = @case.Nodes, DatasetDirectory = datasetDirectory }, cancellation);
+        await using var devnet = await Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = @case.Nodes, DatasetDirectory = datasetDirectory },
+            cancellation);
         using var creator = devnet.CreatorClient();
         var quote = await creator.QuoteAsync(@case.Spec, cancellation);
         var clock = Stopwatch.StartNew();

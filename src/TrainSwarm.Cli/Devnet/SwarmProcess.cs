@@ -34,7 +34,8 @@ public sealed class SwarmProcess : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         var (program, prefix) = SelfCommand();
-        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardInput = true };
         foreach (var a in prefix.Concat(args))
             info.ArgumentList.Add(a);
         // Plain output: the log is a file, not a terminal.
@@ -76,7 +77,8 @@ public sealed class SwarmProcess : IDisposable
             return;
         if (!OperatingSystem.IsWindows())
         {
-            using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT",
+                _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
             kill?.WaitForExit();
         }
         using var timeout = new CancellationTokenSource(grace);

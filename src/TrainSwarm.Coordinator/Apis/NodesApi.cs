@@ -36,29 +36,3 @@ public static class NodesApi
         return app;
     }
 }
-
-/// <summary>Route id checks: a malformed id is a 400 before anything looks it up.</summary>
-internal static class Ids
-{
-    public static string Address(string value) =>
-        Protocol.Identity.Address.IsWellFormed(value) ? value : throw Refuse.Invalid($"'{value}' is not an address (ts1 + 40 hex characters)");
-
-    public static string Job(string value) =>
-        value.Length == 13 && value[0] == 'j' && value.AsSpan(1).ContainsAnyExcept("0123456789abcdef") == false
-            ? value : throw Refuse.Invalid($"'{value}' is not a job id");
-
-    public static string Quote(string value) =>
-        value.Length == 13 && value[0] == 'q' && value.AsSpan(1).ContainsAnyExcept("0123456789abcdef") == false
-            ? value : throw Refuse.Invalid($"'{value}' is not a quote id");
-
-    public static string Round(string value)
-    {
-        var dash = value.IndexOf("-r", StringComparison.Ordinal);
-        return dash == 13 && Job(value[..13]) is not null && value.Length > 15 && value.Length <= 21
-            && value.AsSpan(15).ContainsAnyExcept("0123456789") == false
-            ? value : throw Refuse.Invalid($"'{value}' is not a round id");
-    }
-
-    public static string Blob(string value) =>
-        Protocol.Blobs.BlobId.IsValid(value) ? value : throw Refuse.Invalid($"'{value}' is not a blob id (64 lowercase hex characters)");
-}

@@ -38,7 +38,7 @@ public static class CoordinatorHost
         }
         var identity = new CoordinatorIdentity(ActorKey.Load(keyPath));
         var ledger = await LedgerStore.OpenAsync(options.ConnectionString, cancellation);
-        await ledger.InitializeAsync(new KeySigner(identity.Key), options.Devnet, DateTimeOffset.UtcNow, cancellation);
+        await ledger.InitializeAsync(new KeySigner(identity.Key), options.Devnet, options.Clock.GetUtcNow(), cancellation);
         var store = await SwarmStore.OpenAsync(options.ConnectionString, cancellation);
 
         var builder = WebApplication.CreateSlimBuilder();

@@ -18,9 +18,6 @@ namespace TrainSwarm.Coordinator.UseCases;
 public sealed class SubmitJob(
     SwarmState state, StateCommitter committer, BlobStore blobs, LedgerStore ledger, LedgerAccounts accounts, CoordinatorIdentity identity)
 {
-    /// <summary>The shortest and longest deadlines a job may have, in seconds.</summary>
-    public const int MinDeadlineSeconds = 5, MaxDeadlineSeconds = 30 * 86_400;
-
     /// <summary>Submits the job. The creator must be a registered actor. Submitting the same quote again returns its job.</summary>
     public async Task<JobRecord> SubmitAsync(string creator, JobSubmission submission, CancellationToken cancellation)
     {
@@ -67,8 +64,8 @@ public sealed class SubmitJob(
             throw Refuse.Invalid(
                 $"budget {Asset.Format(submission.Budget)} is below the quote's total {Asset.Format(quote.Total)} tokens; raise it, or accept a "
                 + "partial job (partialBudget) that trains until the budget is spent");
-        if (submission.DeadlineSeconds is < MinDeadlineSeconds or > MaxDeadlineSeconds)
-            throw Refuse.Invalid($"deadlineSeconds must be between {MinDeadlineSeconds} and {MaxDeadlineSeconds} (30 days)");
+        if (!Bounds.IsValidDeadline(submission.DeadlineSeconds))
+            throw Refuse.Invalid($"deadlineSeconds must be between {Bounds.MinDeadlineSeconds} and {Bounds.MaxDeadlineSeconds} (30 days)");
         if (submission.Escrow?.Transfer is null)
             throw Refuse.Invalid("escrow is required: the creator's signed pending transfer of the budget");
         SignedTransfer escrow;

@@ -48,7 +48,8 @@ public static class HttpSignature
     /// Everything of a signed request but the signature, for a signer that holds its key elsewhere (a browser's Web
     /// Crypto key): sign <see cref="PreparedSignature.SignatureBaseBytes"/>, then <see cref="PreparedSignature.Complete"/>.
     /// </summary>
-    public static PreparedSignature Prepare(string keyId, string method, string requestTarget, ReadOnlySpan<byte> body, DateTimeOffset now, string? nonce = null) =>
+    public static PreparedSignature Prepare(string keyId, string method, string requestTarget, ReadOnlySpan<byte> body, DateTimeOffset now,
+        string? nonce = null) =>
         Prepare(keyId, method, requestTarget, ContentDigest(body), now, nonce);
 
     /// <summary>
@@ -103,7 +104,8 @@ public static class HttpSignature
 
     /// <summary>The exact text that is signed.</summary>
     public static string SignatureBase(string method, string requestTarget, string contentDigest, string parameters) =>
-        $"\"@method\": {method.ToUpperInvariant()}\n\"@request-target\": {requestTarget}\n\"content-digest\": {contentDigest}\n\"@signature-params\": {parameters}";
+        $"\"@method\": {method.ToUpperInvariant()}\n\"@request-target\": {requestTarget}\n\"content-digest\": {contentDigest}\n\"@signature-params\": " +
+            $"{parameters}";
 
     private static string Parameters(long created, string keyId, string nonce) =>
         string.Create(CultureInfo.InvariantCulture, $"{Components};created={created};keyid=\"{keyId}\";nonce=\"{nonce}\";alg=\"{Algorithm}\"");

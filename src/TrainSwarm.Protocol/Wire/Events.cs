@@ -21,4 +21,5 @@ public static class EventTypes
 }
 
 /// <summary>One thing that happened, in commit order. <see cref="Sequence"/> is the SSE event id (resume with Last-Event-ID).</summary>
-public sealed record SwarmEvent(long Sequence, string Type, DateTimeOffset Time, string? JobId, string? RoundId, string? Node, string Message, JsonElement? Data);
+public sealed record SwarmEvent(long Sequence, string Type, DateTimeOffset Time, string? JobId, string? RoundId, string? Node, string Message,
+    JsonElement? Data);

@@ -30,4 +30,5 @@ public sealed record NodeView(
 
 /// <summary>What a client learns about the coordinator before talking to it.</summary>
 /// <param name="StakePerRound">Micro-tokens a node locks from its wallet to join a round (returned when the round settles).</param>
-public sealed record CoordinatorInfo(string Address, string PublicKey, bool Devnet, string Version, IReadOnlyList<string> Validators, long MaxBlobBytes, long StakePerRound = 0);
+public sealed record CoordinatorInfo(string Address, string PublicKey, bool Devnet, string Version, IReadOnlyList<string> Validators, long MaxBlobBytes,
+    long StakePerRound = 0);

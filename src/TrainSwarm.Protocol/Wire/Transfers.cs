@@ -42,7 +42,8 @@ public sealed record SignedTransferWire(TransferWire Transfer, string Address, s
         TransferWire.From(request), key.Address, Convert.ToBase64String(key.PublicKey), Convert.ToBase64String(key.Sign(request.SigningBytes())));
 
     /// <summary>The ledger's form; throws <see cref="FormatException"/> for malformed ids or base64.</summary>
-    public SignedTransfer ToSigned() => new(Transfer.ToRequest(), new ActorEvidence(Address, Convert.FromBase64String(PublicKey), Convert.FromBase64String(Signature)));
+    public SignedTransfer ToSigned() => new(Transfer.ToRequest(), new ActorEvidence(Address, Convert.FromBase64String(PublicKey),
+        Convert.FromBase64String(Signature)));
 }
 
 /// <summary>The ledger's answer to one transfer: its id, the status name (<c>ok</c>, <c>exists</c>, …) and the committing entry.</summary>
@@ -73,4 +74,5 @@ public sealed record LedgerEntryView(
 
 /// <summary>The outcome of replaying the ledger (hashes, signatures, authorizations, every balance), with a one-line summary.</summary>
 /// <param name="FailedSequence">The first bad entry (0 when valid).</param>
-public sealed record LedgerVerification(bool Ok, long Entries, int Accounts, long Supply, string HeadHash, long FailedSequence, string? Problem, string Summary);
+public sealed record LedgerVerification(bool Ok, long Entries, int Accounts, long Supply, string HeadHash, long FailedSequence, string? Problem,
+    string Summary);

@@ -49,7 +49,8 @@ internal static class LedgerRows
     }
 
     /// <summary>The rows of <paramref name="command"/>, mapped one by one as they are read.</summary>
-    public static async IAsyncEnumerable<T> StreamAsync<T>(DbCommand command, Func<DbDataReader, T> map, [EnumeratorCancellation] CancellationToken cancellation)
+    public static async IAsyncEnumerable<T> StreamAsync<T>(DbCommand command, Func<DbDataReader, T> map,
+        [EnumeratorCancellation] CancellationToken cancellation)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))

@@ -66,7 +66,8 @@ internal static class SnapshotLoader
         return state;
     }
 
-    private static async Task LoadAccountsAsync(DbConnection db, DbTransaction tx, LedgerSnapshot state, IEnumerable<UInt128> ids, CancellationToken cancellation)
+    private static async Task LoadAccountsAsync(DbConnection db, DbTransaction tx, LedgerSnapshot state, IEnumerable<UInt128> ids,
+        CancellationToken cancellation)
     {
         var wanted = ids.Where(id => id != 0 && !state.Accounts.ContainsKey(id)).Distinct().ToList();
         foreach (var chunk in wanted.Chunk(InListChunk))
@@ -78,7 +79,8 @@ internal static class SnapshotLoader
         }
     }
 
-    private static async Task LoadTransfersAsync(DbConnection db, DbTransaction tx, LedgerSnapshot state, IEnumerable<UInt128> ids, CancellationToken cancellation)
+    private static async Task LoadTransfersAsync(DbConnection db, DbTransaction tx, LedgerSnapshot state, IEnumerable<UInt128> ids,
+        CancellationToken cancellation)
     {
         var wanted = ids.Where(id => id != 0).Distinct().ToList();
         foreach (var chunk in wanted.Chunk(InListChunk))

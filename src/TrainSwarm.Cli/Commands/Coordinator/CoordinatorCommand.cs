@@ -15,11 +15,13 @@ public static class CoordinatorCommand
     {
         var console = context.Console;
         var url = new Option<string>("--url") { Description = "Address to listen on", DefaultValueFactory = _ => "http://127.0.0.1:7070" };
-        var dataDir = new Option<string>("--data-dir") { Description = "Folder for the database, blobs and key", DefaultValueFactory = _ => DefaultDataDirectory() };
+        var dataDir = new Option<string>("--data-dir") { Description = "Folder for the database, blobs and key",
+            DefaultValueFactory = _ => DefaultDataDirectory() };
         var database = new Option<string?>("--database") { Description = "PostgreSQL connection string (default: SQLite in the data folder)" };
         var key = new Option<string?>("--key") { Description = "The coordinator's key file (default: DATA-DIR/coordinator.pem, created when missing)" };
         var devnet = new Option<bool>("--devnet") { Description = "Run a development network: a faucet, and any registered validator is trusted" };
-        var validators = new Option<string[]>("--validator") { Description = "Address allowed to validate (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var validators = new Option<string[]>("--validator") { Description = "Address allowed to validate (repeatable)",
+            AllowMultipleArgumentsPerToken = true };
         validators.Validators.Add(r =>
         {
             foreach (var a in r.GetValueOrDefault<string[]>() ?? [])
