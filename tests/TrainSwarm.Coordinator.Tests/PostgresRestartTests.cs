@@ -35,7 +35,7 @@ public sealed class PostgresFactAttribute : FactAttribute
     {
         if (TestPostgres.Connection is null && !TestPostgres.Required)
             Skip = $"{TestPostgres.Variable} is not set (./test.sh sets it after starting a local PostgreSQL; set CI or {TestPostgres.RequireVariable} to " +
-                $"fail instead)";
+                "fail instead)";
     }
 }
 
