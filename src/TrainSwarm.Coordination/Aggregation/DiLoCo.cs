@@ -8,13 +8,22 @@ namespace TrainSwarm.Coordination.Aggregation;
 /// (zero before the first). η and μ are the job's <see cref="AggregationInput.Outer"/> (0.7 and 0.9 by default, as in
 /// the paper). With η = 1 and μ = 0 this is exactly FedAvg.
 /// </summary>
-public sealed class DiLoCo : IAggregationStrategy
+/// <remarks>
+/// With an inner <see cref="IRobustRule"/> (the spec's <c>robustInner</c>), Δ is that rule's aggregate instead of the
+/// sample-weighted average, and the reply shares are the rule's. The momentum stays DiLoCo's only state, so a stateful
+/// inner rule (centered clipping) starts from zero every round.
+/// </remarks>
+/// <param name="inner">The robust rule that forms Δ; null for the sample-weighted average.</param>
+public sealed class DiLoCo(IRobustRule? inner = null) : IAggregationStrategy
 {
     /// <summary>The spec name, <c>diloco</c>.</summary>
     public const string StrategyName = "diloco";
 
     /// <inheritdoc />
     public string Name => StrategyName;
+
+    /// <summary>The robust rule under the outer step, or null for the sample-weighted average.</summary>
+    public IRobustRule? Inner { get; } = inner;
 
     /// <inheritdoc />
     public AggregationOutcome Aggregate(AggregationInput input)
@@ -24,8 +33,19 @@ public sealed class DiLoCo : IAggregationStrategy
         var (eta, mu) = Check(input.Outer);
         if (input.State is { } previous)
             WeightSet.RequireSameLayout(input.BaseWeights, previous, nameof(input));
-        var shares = SampleWeighting.Shares(input.Replies);
-        var average = SampleWeighting.AverageDelta(input, shares);
+        IReadOnlyList<double> shares;
+        List<WeightTensor> average;
+        if (Inner is null)
+        {
+            var weighted = SampleWeighting.Shares(input.Replies);
+            (shares, average) = (weighted, SampleWeighting.AverageDelta(input, weighted));
+        }
+        else
+        {
+            // The inner rule gets no state: input.State is DiLoCo's momentum, not a delta the rule could start from.
+            var robust = Inner.AggregateDelta(input, null);
+            (shares, average) = (robust.ReplyWeights, robust.Delta);
+        }
         var velocity = input.State is null ? WeightSet.Zeros(input.BaseWeights) : WeightSet.Clone(input.State);
         var weights = WeightSet.Clone(input.BaseWeights);
         for (var t = 0; t < weights.Count; t++)

@@ -6,7 +6,7 @@ namespace TrainSwarm.Coordination.Aggregation;
 /// coordinate outside the honest range. new = base + that mean. Stateless; sample counts are deliberately ignored,
 /// since a lying node could otherwise buy influence by claiming more samples.
 /// </summary>
-public sealed class TrimmedMean(double beta = TrimmedMean.DefaultBeta) : IAggregationStrategy
+public sealed class TrimmedMean(double beta = TrimmedMean.DefaultBeta) : IAggregationStrategy, IRobustRule
 {
     /// <summary>The spec name, <c>trimmed-mean</c>.</summary>
     public const string StrategyName = "trimmed-mean";
@@ -17,26 +17,29 @@ public sealed class TrimmedMean(double beta = TrimmedMean.DefaultBeta) : IAggreg
     /// <summary>β: the fraction of updates trimmed from each side of every coordinate.</summary>
     public double Beta { get; } = beta is >= 0 and < 0.5 ? beta : throw new ArgumentOutOfRangeException(nameof(beta), "must be in [0, 0.5)");
 
-    /// <inheritdoc />
+    /// <inheritdoc cref="IAggregationStrategy.Name" />
     public string Name => StrategyName;
 
     /// <summary>The number of values trimmed from each side when there are <paramref name="replies"/> updates.</summary>
     public int Trimmed(int replies) => (int)Math.Floor(Beta * replies);
 
     /// <inheritdoc />
-    public AggregationOutcome Aggregate(AggregationInput input)
+    public AggregationOutcome Aggregate(AggregationInput input) => AggregateDelta(input, null).ApplyTo(input.BaseWeights);
+
+    /// <inheritdoc />
+    public RobustAggregate AggregateDelta(AggregationInput input, IReadOnlyList<WeightTensor>? state)
     {
         SampleWeighting.Validate(input);
         var replies = input.Replies;
         int n = replies.Count, k = Trimmed(n), kept = n - 2 * k;
-        var weights = WeightSet.Clone(input.BaseWeights);
+        var delta = WeightSet.Zeros(input.BaseWeights);
         // How many coordinates each reply survived in: its share of the aggregate is that count over all kept values.
         var survived = new long[n];
         var column = new (float Value, int Reply)[n];
         long coordinates = 0;
-        for (var t = 0; t < weights.Count; t++)
+        for (var t = 0; t < delta.Count; t++)
         {
-            var target = weights[t].Values;
+            var target = delta[t].Values;
             for (var j = 0; j < target.Length; j++)
             {
                 for (var i = 0; i < n; i++)
@@ -49,14 +52,10 @@ public sealed class TrimmedMean(double beta = TrimmedMean.DefaultBeta) : IAggreg
                     sum += column[i].Value;
                     survived[column[i].Reply]++;
                 }
-                target[j] += (float)(sum / kept);
+                target[j] = (float)(sum / kept);
             }
             coordinates += target.Length;
         }
-        double totalKept = (double)coordinates * kept;
-        IReadOnlyList<double> shares = totalKept > 0
-            ? survived.Select(s => s / totalKept).ToArray()
-            : Enumerable.Repeat(1.0 / n, n).ToArray(); // a model without parameters: every reply counts the same
-        return new AggregationOutcome(weights, null, shares);
+        return new RobustAggregate(delta, null, Shares.FromCounts(survived, (double)coordinates * kept));
     }
 }

@@ -42,8 +42,29 @@ public sealed record JobSpec
     /// <summary>SGD momentum (ignored by Adam).</summary>
     public double Momentum { get; init; } = 0.9;
 
-    /// <summary>Aggregation strategy: <c>fedavg</c> or <c>diloco</c>.</summary>
+    /// <summary>
+    /// Aggregation strategy: <c>fedavg</c>, <c>diloco</c>, or a Byzantine-robust one (<c>trimmed-mean</c>, <c>median</c>,
+    /// <c>krum</c>, <c>multi-krum</c>, <c>centered-clipping</c>).
+    /// </summary>
     public string Strategy { get; init; } = "fedavg";
+
+    /// <summary>For <c>diloco</c>: the robust rule that forms the outer step's delta (null: the sample-weighted average).</summary>
+    public string? RobustInner { get; init; }
+
+    /// <summary>For <c>trimmed-mean</c>: the fraction β of updates dropped from each side of every coordinate.</summary>
+    public double TrimFraction { get; init; } = 0.1;
+
+    /// <summary>For <c>krum</c> and <c>multi-krum</c>: f, the assumed number of Byzantine updates (null: ⌊(n − 3)/2⌋ each round).</summary>
+    public int? ByzantineCount { get; init; }
+
+    /// <summary>For <c>multi-krum</c>: m, how many of the best-scored updates are averaged (null: n − f each round).</summary>
+    public int? KrumSelected { get; init; }
+
+    /// <summary>For <c>centered-clipping</c>: the radius τ (null: each iteration's median distance to the center).</summary>
+    public double? ClippingRadius { get; init; }
+
+    /// <summary>For <c>centered-clipping</c>: L, the clipping iterations per round.</summary>
+    public int ClippingIterations { get; init; } = 3;
 
     /// <summary>DiLoCo's outer learning rate.</summary>
     public double OuterLearningRate { get; init; } = 0.7;

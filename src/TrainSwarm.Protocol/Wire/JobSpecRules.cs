@@ -7,7 +7,11 @@ public static class JobSpecRules
     public static readonly IReadOnlyList<string> Models = ["mlp", "cnn"];
 
     /// <summary>Strategies a validator can run.</summary>
-    public static readonly IReadOnlyList<string> Strategies = ["fedavg", "diloco"];
+    public static readonly IReadOnlyList<string> Strategies =
+        ["fedavg", "diloco", "trimmed-mean", "median", "krum", "multi-krum", "centered-clipping"];
+
+    /// <summary>Robust rules DiLoCo's outer step can sit on (<see cref="JobSpec.RobustInner"/>).</summary>
+    public static readonly IReadOnlyList<string> RobustRules = ["trimmed-mean", "median", "krum", "multi-krum", "centered-clipping"];
 
     /// <summary>Inner optimizers a node can run.</summary>
     public static readonly IReadOnlyList<string> Optimizers = ["sgd", "adam", "adamw"];
@@ -45,6 +49,7 @@ public static class JobSpecRules
         Check(Optimizers.Contains(spec.Optimizer), "optimizer", $"must be one of {string.Join(", ", Optimizers)}");
         Check(double.IsFinite(spec.Momentum) && spec.Momentum is >= 0 and < 1, "momentum", "must be in [0, 1)");
         Check(Strategies.Contains(spec.Strategy), "strategy", $"must be one of {string.Join(", ", Strategies)}");
+        CheckRobust(spec, Check);
         Check(double.IsFinite(spec.OuterLearningRate) && spec.OuterLearningRate is > 0 and <= 10, "outerLearningRate", "must be above 0 and at most 10");
         Check(double.IsFinite(spec.OuterMomentum) && spec.OuterMomentum is >= 0 and < 1, "outerMomentum", "must be in [0, 1)");
         Check(double.IsFinite(spec.HoldoutFraction) && spec.HoldoutFraction is >= 0.001 and <= 0.5, "holdoutFraction", "must be between 0.001 and 0.5");
@@ -56,5 +61,22 @@ public static class JobSpecRules
         Check(spec.TrainSeconds is >= 1 and <= 604_800, "trainSeconds", "must be between 1 and 604800");
         Check(spec.ValidateSeconds is >= 1 and <= 86_400, "validateSeconds", "must be between 1 and 86400");
         return errors;
+    }
+
+    // The robust strategies' parameters. Each is checked whatever the strategy, so a spec never carries a value that
+    // would be refused the day its strategy is switched on.
+    private static void CheckRobust(JobSpec spec, Action<bool, string, string> check)
+    {
+        check(spec.RobustInner is null || (spec.Strategy == "diloco" && RobustRules.Contains(spec.RobustInner)), "robustInner",
+            $"only strategy diloco takes a robust inner rule, one of {string.Join(", ", RobustRules)}");
+        check(double.IsFinite(spec.TrimFraction) && spec.TrimFraction is >= 0 and < 0.5, "trimFraction", "must be in [0, 0.5)");
+        // Krum scores each update by its n − f − 2 nearest others, so a full round needs at least one neighbour.
+        check(spec.ByzantineCount is null || (spec.ByzantineCount >= 0 && spec.ByzantineCount <= spec.MaxNodes - 3), "byzantineCount",
+            "must be between 0 and maxNodes − 3 (Krum scores by the n − f − 2 nearest updates; its guarantee needs maxNodes > 2f + 2)");
+        check(spec.KrumSelected is null || (spec.KrumSelected >= 1 && spec.KrumSelected <= spec.MaxNodes), "krumSelected",
+            "must be between 1 and maxNodes");
+        check(spec.ClippingRadius is null || (double.IsFinite(spec.ClippingRadius.Value) && spec.ClippingRadius > 0), "clippingRadius",
+            "must be a positive number (or left out for the median distance)");
+        check(spec.ClippingIterations is >= 1 and <= 100, "clippingIterations", "must be between 1 and 100");
     }
 }
