@@ -13,5 +13,6 @@ public static class BenchCommand
         LedgerCommand.Create(context),
         SwarmCommand.Create(context),
         QuotesCommand.Create(context),
+        ByzantineCommand.Create(context),
     };
 }
