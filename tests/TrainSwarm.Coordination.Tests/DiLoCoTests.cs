@@ -61,4 +61,20 @@ public class DiLoCoTests(ITestOutputHelper log)
     {
         Assert.Throws<ArgumentException>(() => new DiLoCo().Aggregate(Input(Base, [])));
     }
+
+    [Fact]
+    public void On_a_robust_inner_rule_the_outer_step_uses_its_delta_and_shares()
+    {
+        List<WeightTensor> baseWeights = Weights.Of([1, 1, 1, 1], [0, 0]);
+        AggregationReply[] replies =
+        [
+            Weights.Reply("a", 1, [1, 0, 0, 0], [0, 0]), Weights.Reply("b", 1, [2, 0, 0, 0], [0, 0]),
+            Weights.Reply("evil", 100, [1000, 0, 0, 0], [0, 0]),
+        ];
+        // η = 1, μ = 0: the outer step is exactly base + the inner median (2, 0, ...), and the outlier gets no share.
+        var outcome = new DiLoCo(new CoordinateMedian()).Aggregate(Weights.Input(baseWeights, replies, eta: 1, mu: 0));
+        Assert.Equal([3f, 1, 1, 1, 0, 0], Weights.Flat(outcome.Weights));
+        Assert.Equal(0, outcome.ReplyWeights[2]);
+        Assert.Equal(1, outcome.ReplyWeights.Sum(), 12);
+    }
 }

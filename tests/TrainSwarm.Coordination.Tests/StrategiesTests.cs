@@ -9,6 +9,10 @@ public class StrategiesTests
     [InlineData("fedavg", typeof(FedAvg))]
     [InlineData("diloco", typeof(DiLoCo))]
     [InlineData("trimmed-mean", typeof(TrimmedMean))]
+    [InlineData("median", typeof(CoordinateMedian))]
+    [InlineData("krum", typeof(Krum))]
+    [InlineData("multi-krum", typeof(Krum))]
+    [InlineData("centered-clipping", typeof(CenteredClipping))]
     public void Create_returns_the_named_strategy(string name, Type type)
     {
         var strategy = Strategies.Create(name, new JobSpec());
@@ -26,8 +30,22 @@ public class StrategiesTests
     [Fact]
     public void An_unknown_name_throws_listing_the_known_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => Strategies.Create("krum", new JobSpec()));
+        var e = Assert.Throws<ArgumentException>(() => Strategies.Create("bulyan", new JobSpec()));
         Assert.Contains("fedavg", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_robust_parameters_come_from_the_spec()
+    {
+        var spec = new JobSpec { MaxNodes = 16, ByzantineCount = 3, KrumSelected = 5, ClippingRadius = 0.5, ClippingIterations = 2, TrimFraction = 0.25 };
+        var multi = Assert.IsType<Krum>(Strategies.Create("multi-krum", spec));
+        Assert.Equal((3, 5), (multi.Byzantine!.Value, multi.Selected!.Value));
+        var clipping = Assert.IsType<CenteredClipping>(Strategies.Create("centered-clipping", spec));
+        Assert.Equal((0.5, 2), (clipping.Radius!.Value, clipping.Iterations));
+        Assert.Equal(0.25, Assert.IsType<TrimmedMean>(Strategies.Create("trimmed-mean", spec)).Beta);
+        var diloco = Assert.IsType<DiLoCo>(Strategies.Create("diloco", spec with { RobustInner = "median" }));
+        Assert.IsType<CoordinateMedian>(diloco.Inner);
+        Assert.Null(Assert.IsType<DiLoCo>(Strategies.Create("diloco", spec)).Inner);
     }
 
     [Fact]
