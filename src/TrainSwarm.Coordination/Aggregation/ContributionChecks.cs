@@ -61,15 +61,19 @@ public static class ContributionChecks
     /// received them: when two are near-identical, the earlier keeps its pay and the later is rejected, because a copier
     /// can only copy what was already uploaded, and a pair that shares one update is paid once, as one node would be.
     /// <paramref name="previous"/> holds the deltas accepted in the previous round (and, if the caller likes, that round's
-    /// global step); a delta replayed from there is rejected.
+    /// global step); a delta replayed from there is rejected. <paramref name="names"/> and <paramref name="previousNames"/>
+    /// name them in the reasons (by default <c>update i</c> and <c>previous delta i</c>).
     /// </summary>
     public static ContributionCheck[] CheckRound(
         IReadOnlyList<IReadOnlyList<WeightTensor>> updates, IReadOnlyList<WeightTensor> baseWeights,
-        IReadOnlyList<IReadOnlyList<WeightTensor>>? previous = null)
+        IReadOnlyList<IReadOnlyList<WeightTensor>>? previous = null, IReadOnlyList<string>? names = null,
+        IReadOnlyList<string>? previousNames = null)
     {
         ArgumentNullException.ThrowIfNull(updates);
         ArgumentNullException.ThrowIfNull(baseWeights);
         previous ??= [];
+        string Name(int i) => names is not null && i < names.Count ? names[i] : Text($"update {i}");
+        string PreviousName(int i) => previousNames is not null && i < previousNames.Count ? previousNames[i] : Text($"previous delta {i}");
         var norms = updates.Select(WeightSet.Norm).ToArray();
         var previousNorms = previous.Select(WeightSet.Norm).ToArray();
         var baseNorm = WeightSet.Norm(baseWeights);
@@ -90,9 +94,9 @@ public static class ContributionChecks
             else if (updates.Count > 1 && relative < MinRelativeNorm)
                 reason = Text($"the delta is near zero: its norm is {relative:G3} of the round's median (minimum {MinRelativeNorm:G})");
             else if (similarity >= CopySimilarity)
-                reason = Text($"a copy of update {similarTo} received earlier (|cosine| {similarity:F4}, norm ratio {ratio:G4})");
+                reason = Text($"a copy of {Name(similarTo)}, received earlier (|cosine| {similarity:F4} ≥ {CopySimilarity:G}, norm ratio {ratio:G4})");
             else if (previousSimilarity >= ReplaySimilarity)
-                reason = Text($"a replay of previous-round delta {previousTo} (|cosine| {previousSimilarity:F4})");
+                reason = Text($"a replay of the previous round's {PreviousName(previousTo)} (|cosine| {previousSimilarity:F4} ≥ {ReplaySimilarity:G})");
             results[i] = new ContributionCheck(reason, relative, baseRelative, similarity, similarTo, ratio, previousSimilarity, previousTo);
         }
         return results;
