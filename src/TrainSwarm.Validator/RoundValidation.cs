@@ -31,7 +31,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var scorer = UpdateScorer.Create(spec, baseBytes, datasets.Holdout(spec, train), knownBase);
 
         var candidates = await FetchAsync(task, cancellation);
-        var scored = scorer.Score(candidates, cancellation);
+        var previous = await new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, scorer.BaseWeights, cancellation);
+        var scored = scorer.Score(candidates, cancellation, previous);
         var state = await LoadStateAsync(task, scorer.BaseWeights, cancellation);
         var aggregated = RoundAggregation.Run(
             Strategies.Create(spec.Strategy, spec), scorer.BaseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
@@ -75,6 +76,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var nodesSeen = new HashSet<string>(StringComparer.Ordinal);
         var blobsSeen = new Dictionary<string, string>(StringComparer.Ordinal);
         var candidates = new List<CandidateUpdate>(task.Updates.Count);
+        // When the coordinator received each update decides which of two near-identical ones keeps its pay.
+        var receivedAt = task.Round.Participants.Where(p => p.SubmittedAt is not null)
+            .GroupBy(p => p.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.SubmittedAt), StringComparer.Ordinal);
         foreach (var submission in task.Updates)
         {
             var receipt = submission.Receipt;
@@ -92,7 +96,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
                 blobsSeen[receipt.UpdateBlob] = receipt.Node;
                 (bytes, reason) = await UpdateBytesAsync(receipt.UpdateBlob, cancellation);
             }
-            candidates.Add(new CandidateUpdate(receipt, bytes, reason));
+            candidates.Add(new CandidateUpdate(receipt, bytes, reason, receivedAt.GetValueOrDefault(receipt.Node)));
         }
         return candidates;
     }

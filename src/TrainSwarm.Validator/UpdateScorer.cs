@@ -9,14 +9,20 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.Validator;
 
 /// <summary>An update as the network part of validation leaves it: its bytes, or the reason it has none (receipt or download failure).</summary>
-public sealed record CandidateUpdate(TrainingReceipt Receipt, byte[]? Bytes, string? Reason);
+/// <param name="ReceivedAt">When the coordinator received it: of two near-identical updates the earlier keeps its pay.</param>
+public sealed record CandidateUpdate(TrainingReceipt Receipt, byte[]? Bytes, string? Reason, DateTimeOffset? ReceivedAt = null);
+
+/// <summary>A delta of the previous round that this round's updates must not replay: a node's accepted update or the global step.</summary>
+/// <param name="Source">Who it came from, as reasons name it (<c>node ts1…'s delta</c>, <c>global step</c>).</param>
+public sealed record PreviousDelta(string Source, IReadOnlyList<WeightTensor> Delta);
 
 /// <summary>A scored update: its verdict (weight still 0) and, when accepted, its decoded delta for aggregation.</summary>
 public sealed record ScoredUpdate(UpdateVerdict Verdict, IReadOnlyList<WeightTensor>? Delta);
 
 /// <summary>
-/// The part of validation that needs no network: decodes each update, rejects malformed ones (<see cref="UpdateChecks"/>),
-/// and scores the rest by the holdout loss and accuracy of base + delta against the base's own.
+/// The part of validation that needs no network: decodes each update, rejects malformed ones (<see cref="UpdateChecks"/>)
+/// and those that contribute nothing of their own (<see cref="ContributionChecks"/>), and scores the rest by the holdout
+/// loss and accuracy of base + delta against the base's own.
 /// </summary>
 public sealed class UpdateScorer
 {
@@ -65,8 +71,12 @@ public sealed class UpdateScorer
         return Evaluator.Evaluate(Model, data ?? _holdout);
     }
 
-    /// <summary>One scored update per candidate, in order: decoded, checked as a round (norms are compared across it), scored.</summary>
-    public IReadOnlyList<ScoredUpdate> Score(IReadOnlyList<CandidateUpdate> candidates, CancellationToken cancellation = default)
+    /// <summary>
+    /// One scored update per candidate, in order: decoded, checked as a round (norms and directions are compared across
+    /// it, and with <paramref name="previous"/>, the previous round's deltas), scored.
+    /// </summary>
+    public IReadOnlyList<ScoredUpdate> Score(
+        IReadOnlyList<CandidateUpdate> candidates, CancellationToken cancellation = default, IReadOnlyList<PreviousDelta>? previous = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var reasons = new string?[candidates.Count];
@@ -79,6 +89,7 @@ public sealed class UpdateScorer
         var norms = new double[candidates.Count];
         for (var j = 0; j < decoded.Count; j++)
             (reasons[decoded[j]], norms[decoded[j]]) = (checks[j].Reason, checks[j].Norm);
+        var contributions = CheckContributions(candidates, deltas, reasons, previous ?? []);
 
         var scored = new List<ScoredUpdate>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
@@ -97,10 +108,36 @@ public sealed class UpdateScorer
             }
             var verdict = new UpdateVerdict(
                 receipt.Node, receipt.UpdateBlob, reasons[i] is null, reasons[i], receipt.Samples, receipt.Steps, norms[i],
-                Base.Loss, Base.Accuracy, updated?.Loss ?? 0, updated?.Accuracy ?? 0, 0);
+                Base.Loss, Base.Accuracy, updated?.Loss ?? 0, updated?.Accuracy ?? 0, 0, contributions[i]);
             scored.Add(new ScoredUpdate(verdict, reasons[i] is null ? deltas[i] : null));
         }
         return scored;
+    }
+
+    /// <summary>
+    /// Runs <see cref="ContributionChecks"/> over the well-formed updates in the order the coordinator received them
+    /// (unknown times last, then the task's order), writes each rejection into <paramref name="reasons"/> and returns
+    /// each checked update's evidence (null for one rejected before the check).
+    /// </summary>
+    private Contribution?[] CheckContributions(
+        IReadOnlyList<CandidateUpdate> candidates, List<WeightTensor>?[] deltas, string?[] reasons, IReadOnlyList<PreviousDelta> previous)
+    {
+        var sound = Enumerable.Range(0, candidates.Count).Where(i => reasons[i] is null && deltas[i] is not null)
+            .OrderBy(i => candidates[i].ReceivedAt ?? DateTimeOffset.MaxValue).ThenBy(i => i).ToList();
+        var usable = previous.Where(p => WeightSet.SameLayout(BaseWeights, p.Delta)).ToList();
+        var checks = ContributionChecks.CheckRound(
+            sound.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), BaseWeights, usable.Select(p => p.Delta).ToList(),
+            sound.Select(i => $"node {candidates[i].Receipt.Node}'s update").ToList(), usable.Select(p => p.Source).ToList());
+        var evidence = new Contribution?[candidates.Count];
+        for (var j = 0; j < sound.Count; j++)
+        {
+            var c = checks[j];
+            reasons[sound[j]] = c.Reason;
+            evidence[sound[j]] = new Contribution(
+                c.RelativeNorm, c.BaseRelativeNorm, c.MaxSimilarity, c.SimilarTo >= 0 ? candidates[sound[c.SimilarTo]].Receipt.Node : null,
+                c.NormRatio, c.PreviousSimilarity, c.PreviousTo >= 0 ? usable[c.PreviousTo].Source : null);
+        }
+        return evidence;
     }
 
     private (List<WeightTensor>? Delta, string? Reason) Decode(CandidateUpdate candidate)

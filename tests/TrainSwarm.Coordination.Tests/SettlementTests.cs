@@ -80,6 +80,23 @@ public class SettlementTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_update_that_contributes_nothing_earns_nothing_and_its_line_shows_why()
+    {
+        // The validator rejects a copy (its loss is the original's: full quality if it were accepted); the line keeps
+        // the evidence and pays 0, and the creator is billed only for the original.
+        var evidence = new Contribution(1.0, 0.2, 1.0, "a", 1.0, 0.1, "global step");
+        var copy = Verdict("b", true, 6_400, 0.5, 0.4) with
+        {
+            Accepted = false, Reason = "a copy of node a's update, received earlier", Contribution = evidence,
+        };
+        var charge = Settlement.Round(Terms, [Improving("a"), copy], long.MaxValue);
+        Assert.Equal((0, 0L), (charge.Lines[1].QualityBps, charge.Lines[1].Payout));
+        Assert.Same(evidence, charge.Lines[1].Contribution);
+        Assert.Equal(copy.Reason, charge.Lines[1].Reason);
+        Assert.Equal(FullPay, charge.Compute);
+    }
+
+    [Fact]
     public void A_worsening_update_earns_in_proportion_to_its_quality()
     {
         // Loss doubled: quality 5000; 3,906,956,800 × 10,000 × 5,000 × 10,000 / 1e17 = 19,534.784 → 19,534.

@@ -50,7 +50,8 @@ public class UpdateScorerTests(ITestOutputHelper log)
         // Each tensor's largest-magnitude value is positive here: DeltaCodec.Encode currently falls back to scale 1
         // when it is negative (MaxMagnitude keeps the sign), which this test is not about.
         List<NamedArray> delta = [NamedArray.F32("1.weight", [0.5f, -0.25f, 0.1f, 0, -0.3f, 0.4f, 0, 0.05f], 2, 4), NamedArray.F32("1.bias", [0.2f, -0.1f], 2)];
-        var scored = Scorer().Score([Candidate("f32", delta, "f32"), Candidate("int8", delta, "int8")]);
+        // Scored in two rounds: in one round the second would be a copy of the first.
+        var scored = new[] { "f32", "int8" }.Select(e => Assert.Single(Scorer().Score([Candidate(e, delta, e)]))).ToList();
         Assert.All(scored, s => Assert.True(s.Verdict.Accepted, s.Verdict.Reason));
         var (f32, int8) = (scored[0].Verdict, scored[1].Verdict);
         log.WriteLine($"f32 loss {f32.UpdatedLoss:F6} norm {f32.Norm:F6}; int8 loss {int8.UpdatedLoss:F6} norm {int8.Norm:F6}");
@@ -89,7 +90,10 @@ public class UpdateScorerTests(ITestOutputHelper log)
     [Fact]
     public void An_update_far_above_the_rounds_median_norm_is_rejected()
     {
-        var scored = Scorer().Score([Candidate("a", Filled(0.01f)), Candidate("b", Filled(0.02f)), Candidate("c", Filled(5f))]);
+        // b points elsewhere than a in one value, so it is not a scaled copy of a.
+        var b = Filled(0.02f);
+        b[0].AsF32()[0] = -0.02f;
+        var scored = Scorer().Score([Candidate("a", Filled(0.01f)), Candidate("b", b), Candidate("c", Filled(5f))]);
         Assert.True(scored[0].Verdict.Accepted);
         Assert.True(scored[1].Verdict.Accepted);
         Assert.StartsWith("norm ", scored[2].Verdict.Reason, StringComparison.Ordinal);

@@ -34,9 +34,10 @@ public sealed record RewardTerms(long PricePerUnit, long TrainingFlopsPerSample,
 /// </summary>
 /// <param name="TransferId">The payout's ledger transfer (null when nothing is paid).</param>
 /// <param name="Sequence">The ledger entry that committed it (0 until it is committed).</param>
+/// <param name="Contribution">The verdict's contribution check: the norms and similarities a zero, copied or replayed delta is caught by.</param>
 public sealed record RewardLine(
     string Node, bool Accepted, string? Reason, long Samples, long Flops, double BaseLoss, double UpdatedLoss, int QualityBps,
-    long Payout, string? TransferId, long Sequence);
+    long Payout, string? TransferId, long Sequence, Contribution? Contribution = null);
 
 /// <summary>A fee paid from a round: to the validator that judged it, or to the protocol (the coordinator).</summary>
 public sealed record FeeLine(string Payee, string Kind, long Amount, string? TransferId, long Sequence);

@@ -33,9 +33,27 @@ public sealed record ValidationTask(
 
 /// <summary>The validator's verdict on one update, with the inputs behind it.</summary>
 /// <param name="Weight">The update's share in the aggregate (0 when rejected).</param>
+/// <param name="Contribution">
+/// What the contribution check measured (null for an update rejected before it, and in results of validators older than it).
+/// </param>
 public sealed record UpdateVerdict(
     string Node, string UpdateBlob, bool Accepted, string? Reason, long Samples, int Steps, double Norm,
-    double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight);
+    double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight, Contribution? Contribution = null);
+
+/// <summary>
+/// The inputs of an update's contribution check: an update is paid only when its delta is not near zero, not a (scaled)
+/// copy of one received before it in the round, and not a replay of the previous round's deltas or global step.
+/// </summary>
+/// <param name="RelativeNorm">‖Δ‖ / the median ‖Δ‖ of the round's well-formed updates.</param>
+/// <param name="BaseRelativeNorm">‖Δ‖ / ‖base weights‖.</param>
+/// <param name="MaxSimilarity">The largest |cosine| with an update received earlier in the round (0 when none).</param>
+/// <param name="SimilarTo">The node whose update that was, or null.</param>
+/// <param name="NormRatio">‖Δ‖ / ‖that node's Δ‖ (1 for a plain copy, 2 for a doubled one; 0 when none).</param>
+/// <param name="PreviousSimilarity">The largest |cosine| with a delta accepted in the previous round or its global step.</param>
+/// <param name="PreviousTo">The node whose previous-round delta that was, <c>global step</c>, or null.</param>
+public sealed record Contribution(
+    double RelativeNorm, double BaseRelativeNorm, double MaxSimilarity, string? SimilarTo, double NormRatio,
+    double PreviousSimilarity, string? PreviousTo);
 
 /// <summary>A round's outcome, signed by the validator: every update's verdict, the new global model and its metrics.</summary>
 public sealed record RoundResult(
