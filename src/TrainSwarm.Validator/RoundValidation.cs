@@ -125,7 +125,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             var receipt = candidate.Receipt;
             var picks = secret is null || receipt.Commitments.Count == 0
                 ? []
-                : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShareBps);
+                : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShare);
             var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var id in ReplayCheck.Needs(receipt, picks))
                 if ((await UpdateBytesAsync(id, cancellation)).Bytes is { } bytes)
@@ -134,8 +134,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
                 round.Seed, picks, blobs, cancellation), cancellation);
             var verdict = item.Verdict with
             {
-                Fraud = outcome.Fraud, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
-                ReplayedSteps = outcome.ReplayedSteps,
+                // Unset fields stay null, so verdicts of updates that were not replayed store exactly as before.
+                Fraud = outcome.Fraud ? true : null, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
+                ReplayedSteps = outcome.ReplayedSteps > 0 ? outcome.ReplayedSteps : null,
             };
             result.Add(outcome.Reason is null
                 ? item with { Verdict = verdict }

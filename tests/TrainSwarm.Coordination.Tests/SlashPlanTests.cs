@@ -54,7 +54,7 @@ public class SlashPlanTests
             var verdicts = nodes.Select(n => new UpdateVerdict(n, "b" + n, !frauds.Contains(n), null, 6_400, 100, 1, 2.0, 0.1, 1.0, 0.5, 0,
                 Fraud: frauds.Contains(n))).ToList();
             var charge = Settlement.Round(new RewardTerms(10_000, SettlementTests.MlpTraining, 6_400, 1_000, 200), verdicts, long.MaxValue / 4);
-            Assert.All(charge.Lines.Where(l => l.Fraud), l => Assert.Equal(0, l.Payout));
+            Assert.All(charge.Lines.Where(l => l.Fraud == true), l => Assert.Equal(0, l.Payout));
             Assert.Equal(charge.Total, charge.Lines.Sum(l => l.Payout) + charge.ValidatorFee + charge.ProtocolFee);
         }
     }

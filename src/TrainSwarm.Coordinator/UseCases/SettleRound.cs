@@ -66,7 +66,7 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
     private JobRecord PlanMoney(Changes changes, JobRecord job, RoundRecord? closed, RoundResult? result, RoundCharge? charge)
     {
         // Only a validator's fraud verdict (a replay mismatch) slashes; a dropped, late or rejected node gets its stake back.
-        var frauds = result?.Verdicts.Where(v => v.Fraud).Select(v => v.Node).ToHashSet(StringComparer.Ordinal) ?? [];
+        var frauds = result?.Verdicts.Where(v => v.Fraud == true).Select(v => v.Node).ToHashSet(StringComparer.Ordinal) ?? [];
         if (closed is not null && options.StakePerRound > 0)
         {
             foreach (var transfer in TransferPlans.SettleStakes(closed, frauds, options.StakePerRound, identity.Address))

@@ -72,7 +72,12 @@ public sealed record JobSpec
     /// A node that fakes b of its segments escapes one round with probability (1 − share)^b; at the default 2500 and one
     /// faked segment that is 75% per round and 0.3% over 20 rounds (README "Trust" has the figures).
     /// </summary>
-    public int ReplayShareBps { get; init; } = DefaultReplayShareBps;
+    /// <remarks>Null (the default, and every job stored before replays existed) means <see cref="DefaultReplayShareBps"/>.</remarks>
+    public int? ReplayShareBps { get; init; }
+
+    /// <summary>The share in effect: <see cref="ReplayShareBps"/> or its default.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int ReplayShare => ReplayShareBps ?? DefaultReplayShareBps;
 
     /// <summary>The default <see cref="ReplayShareBps"/>.</summary>
     public const int DefaultReplayShareBps = 2500;

@@ -37,7 +37,7 @@ public sealed record RewardTerms(long PricePerUnit, long TrainingFlopsPerSample,
 /// <param name="Fraud">The validator proved the update fraudulent by replay (the reason says where): paid 0, stake slashed.</param>
 public sealed record RewardLine(
     string Node, bool Accepted, string? Reason, long Samples, long Flops, double BaseLoss, double UpdatedLoss, int QualityBps,
-    long Payout, string? TransferId, long Sequence, bool Fraud = false);
+    long Payout, string? TransferId, long Sequence, bool? Fraud = null);
 
 /// <summary>A fee paid from a round: to the validator that judged it, or to the protocol (the coordinator).</summary>
 public sealed record FeeLine(string Payee, string Kind, long Amount, string? TransferId, long Sequence);

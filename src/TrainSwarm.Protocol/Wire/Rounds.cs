@@ -53,7 +53,7 @@ public sealed record ValidationTask(
 public sealed record UpdateVerdict(
     string Node, string UpdateBlob, bool Accepted, string? Reason, long Samples, int Steps, double Norm,
     double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight,
-    bool Fraud = false, string? ReplaySegment = null, string? ReplayExpected = null, string? ReplayFound = null, int ReplayedSteps = 0);
+    bool? Fraud = null, string? ReplaySegment = null, string? ReplayExpected = null, string? ReplayFound = null, int? ReplayedSteps = null);
 
 /// <summary>A round's outcome, signed by the validator: every update's verdict, the new global model and its metrics.</summary>
 public sealed record RoundResult(
