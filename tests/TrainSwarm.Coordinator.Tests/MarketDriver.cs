@@ -149,7 +149,8 @@ public static class MarketDriver
             var j = judgements[i];
             return new UpdateVerdict(node.Address, blobs[i], j.Accepted, j.Reason, j.Samples, task.Spec.InnerSteps, 1.5, j.BaseLoss, 0.5, j.UpdatedLoss, 0.5,
                 j.Accepted ? 1.0 / judgements.Count(x => x.Accepted) : 0, Fraud: j.Fraud ? true : null,
-                ReplaySegment: j.Fraud ? "steps 25-50" : null, ReplayExpected: j.Fraud ? new string('a', 64) : null, ReplayFound: j.Fraud ? new string('b', 64) : null);
+                ReplaySegment: j.Fraud ? "steps 25-50" : null, ReplayExpected: j.Fraud ? new string('a', 64) : null,
+                ReplayFound: j.Fraud ? new string('b', 64) : null);
         }).ToList();
         var result = new RoundResult(roundId, task.Round.Attempt, validator.Address, task.Round.BaseModel, newModel, task.Spec.Strategy, null, verdicts,
             new RoundMetrics(1.0, 0.5, 0.9, 0.6, 100, 0.9, 0.6, 100));
