@@ -66,6 +66,11 @@ public sealed class AssignmentTrainer
             .ConfigureAwait(false);
         var local = await TrainAsync(baseModel, assignment, choice.Local!, cancellation).ConfigureAwait(false);
 
+        // The training state at every commitment goes up first: a validator resumes a replayed segment from the one
+        // before it and checks the chain's end against the last one, and the receipt's state hashes are their ids.
+        foreach (var checkpoint in local.Result.Checkpoints ?? [])
+            await RetryAsync(c => client.PutBlobAsync(checkpoint, c), "upload a checkpoint", assignment, cancellation).ConfigureAwait(false);
+
         var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);
         var blob = await RetryAsync(c => client.PutBlobAsync(update, c), "upload the update", assignment, cancellation).ConfigureAwait(false);
         _observer.Uploaded(roundId, blob, update.Length);
@@ -124,7 +129,7 @@ public sealed class AssignmentTrainer
         return new TrainingReceipt(
             assignment.JobId, assignment.RoundId, assignment.Attempt, node, assignment.BaseModel, assignment.ShardIndex, assignment.ShardCount,
             assignment.Seed, r.Steps, r.Samples, r.LossCurve, r.ComputeSeconds,
-            r.Commitments.Select(c => new Commitment(c.Step, c.Sha256)).ToList(), updateBlob, encoding, local.Dataset);
+            r.Commitments.Select(c => new Commitment(c.Step, c.Sha256, c.State)).ToList(), updateBlob, encoding, local.Dataset);
     }
 
     // Retries last ~RetryLimit, and never past the round's deadline, after which the coordinator drops the node anyway.

@@ -32,7 +32,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
 
         var candidates = await FetchAsync(task, cancellation);
         var previous = await new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, scorer.BaseWeights, cancellation);
-        var scored = scorer.Score(candidates, cancellation, previous);
+        var scored = await ReplayAsync(task, baseBytes, train, candidates, scorer.Score(candidates, cancellation, previous), cancellation);
         var state = await LoadStateAsync(task, scorer.BaseWeights, cancellation);
         var aggregated = RoundAggregation.Run(
             Strategies.Create(spec.Strategy, spec), scorer.BaseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
@@ -99,6 +99,54 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             candidates.Add(new CandidateUpdate(receipt, bytes, reason, receivedAt.GetValueOrDefault(receipt.Node)));
         }
         return candidates;
+    }
+
+    /// <summary>
+    /// Replays the picked segments of every update that arrived (<see cref="ReplayCheck"/>) and folds the outcome into
+    /// its verdict: a failed replay rejects the update (and, when it proves fraud, marks it for the slash).
+    /// </summary>
+    private async Task<IReadOnlyList<ScoredUpdate>> ReplayAsync(
+        ValidationTask task, byte[] baseBytes, Learning.Data.LabeledImages train, List<CandidateUpdate> candidates,
+        IReadOnlyList<ScoredUpdate> scored, CancellationToken cancellation)
+    {
+        var round = task.Round;
+        // Without a secret that opens the round's commitment the picks could be known in advance; the static and
+        // chain-end checks need no randomness and still run.
+        var secret = ReplayPicks.Opens(task.AuditSecret, round.AuditCommitment) ? task.AuditSecret : null;
+        if (secret is null)
+            observer.Error($"round {round.Id}: the audit secret does not open the round's commitment; no segments replayed", null);
+        var check = new ReplayCheck(task.Spec, baseBytes, train);
+        var result = new List<ScoredUpdate>(scored.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var (candidate, item) = (candidates[i], scored[i]);
+            var participant = round.Participants.FirstOrDefault(p => p.Node == candidate.Receipt.Node);
+            if (candidate.Bytes is null || candidate.Reason is not null || participant is null)
+            {
+                result.Add(item);
+                continue;
+            }
+            var receipt = candidate.Receipt;
+            var picks = secret is null || receipt.Commitments.Count == 0
+                ? []
+                : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShare);
+            var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var id in ReplayCheck.Needs(receipt, picks))
+                if ((await UpdateBytesAsync(id, cancellation)).Bytes is { } bytes)
+                    blobs[id] = bytes;
+            var outcome = await Task.Run(() => check.Check(receipt, candidate.Bytes, participant.Slot, participant.Shard, round.MaxNodes,
+                round.Seed, picks, blobs, cancellation), cancellation);
+            var verdict = item.Verdict with
+            {
+                // Unset fields stay null, so verdicts of updates that were not replayed store exactly as before.
+                Fraud = outcome.Fraud ? true : null, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
+                ReplayedSteps = outcome.ReplayedSteps > 0 ? outcome.ReplayedSteps : null,
+            };
+            result.Add(outcome.Reason is null
+                ? item with { Verdict = verdict }
+                : new ScoredUpdate(verdict with { Accepted = false, Reason = outcome.Reason, Weight = 0 }, null));
+        }
+        return result;
     }
 
     private async Task<string?> NodeKeyAsync(string address, CancellationToken cancellation)

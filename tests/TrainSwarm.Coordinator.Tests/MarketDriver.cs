@@ -82,7 +82,7 @@ public static class MarketDriver
     }
 
     /// <summary>How a validator judges one update: accepted or not, the samples it counts and the holdout losses before and after.</summary>
-    public sealed record Judgement(bool Accepted, long Samples, double BaseLoss, double UpdatedLoss, string? Reason = null);
+    public sealed record Judgement(bool Accepted, long Samples, double BaseLoss, double UpdatedLoss, string? Reason = null, bool Fraud = false);
 
     /// <summary>
     /// Submits <paramref name="spec"/> (default <see cref="RoundSpec"/>) at its quoted total (or <paramref name="budget"/>), has three nodes join and
@@ -148,7 +148,9 @@ public static class MarketDriver
         {
             var j = judgements[i];
             return new UpdateVerdict(node.Address, blobs[i], j.Accepted, j.Reason, j.Samples, task.Spec.InnerSteps, 1.5, j.BaseLoss, 0.5, j.UpdatedLoss, 0.5,
-                j.Accepted ? 1.0 / judgements.Count(x => x.Accepted) : 0);
+                j.Accepted ? 1.0 / judgements.Count(x => x.Accepted) : 0, Fraud: j.Fraud ? true : null,
+                ReplaySegment: j.Fraud ? "steps 25-50" : null, ReplayExpected: j.Fraud ? new string('a', 64) : null,
+                ReplayFound: j.Fraud ? new string('b', 64) : null);
         }).ToList();
         var result = new RoundResult(roundId, task.Round.Attempt, validator.Address, task.Round.BaseModel, newModel, task.Spec.Strategy, null, verdicts,
             new RoundMetrics(1.0, 0.5, 0.9, 0.6, 100, 0.9, 0.6, 100));

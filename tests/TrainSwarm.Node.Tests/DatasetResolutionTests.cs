@@ -1,3 +1,4 @@
+using TrainSwarm.Daemons;
 
 namespace TrainSwarm.Node.Tests;
 

@@ -34,6 +34,36 @@ public static class TransferPlans
             amount, Reason.Stake, timeout, round.JobId, round.Index);
     }
 
+    /// <summary>
+    /// The transfers settling every participant's stake of a closed round attempt: a node in <paramref name="frauds"/>
+    /// (proved by replay) loses its stake of <paramref name="amount"/> to the protocol's fees account, everyone else's
+    /// is voided back. The stake's post and the slash carry ids derived from (round, attempt, node), so planning this
+    /// twice plans the same transfers and a node is slashed at most once for a round attempt; a node gets either the
+    /// void or the slash, never both, since both resolve the same pending stake.
+    /// </summary>
+    /// <param name="coordinator">The coordinator's address: the slashed stake goes to its (protocol) fees account.</param>
+    public static IReadOnlyList<TransferRequest> SettleStakes(RoundRecord round, IReadOnlySet<string> frauds, long amount, string coordinator)
+    {
+        ArgumentNullException.ThrowIfNull(round);
+        ArgumentNullException.ThrowIfNull(frauds);
+        var transfers = new List<TransferRequest>();
+        foreach (var p in round.Participants.DistinctBy(p => p.Node))
+        {
+            if (!frauds.Contains(p.Node) || amount <= 0)
+            {
+                transfers.Add(TransferRequest.Void(MarketIds.Unstake(round.Id, round.Attempt, p.Node),
+                    MarketIds.Stake(round.Id, round.Attempt, p.Node), Reason.Stake, round.JobId, round.Index));
+                continue;
+            }
+            // A post must keep its pending transfer's reason (stake); the move out of the stake account is the slash.
+            transfers.Add(TransferRequest.Post(MarketIds.SlashPost(round.Id, round.Attempt, p.Node), MarketIds.Stake(round.Id, round.Attempt, p.Node),
+                amount, Reason.Stake, round.JobId, round.Index));
+            transfers.Add(TransferRequest.Single(MarketIds.Slash(round.Id, round.Attempt, p.Node), MarketIds.StakeAccount(p.Node),
+                MarketIds.Fees(coordinator), amount, Reason.Slash, round.JobId, round.Index));
+        }
+        return transfers;
+    }
+
     /// <summary>The voids returning every participant's stake of a closed round attempt.</summary>
     public static IReadOnlyList<TransferRequest> ReleaseStakes(RoundRecord round) =>
         round.Participants.Select(p => TransferRequest.Void(MarketIds.Unstake(round.Id, round.Attempt, p.Node),

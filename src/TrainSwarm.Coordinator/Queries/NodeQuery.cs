@@ -26,7 +26,8 @@ public sealed class NodeQuery(SwarmState state, StateCommitter committer, Coordi
             state.Now - seen <= options.OnlineWindow, participations.Count,
             participations.Count(p => p.Status == ParticipantStatus.Submitted),
             verdicts.Count(v => v.Accepted), verdicts.Count(v => !v.Accepted),
-            participations.Count(p => p.Status == ParticipantStatus.Dropped), EarnedBy(node.Address), StakedBy(node.Address));
+            participations.Count(p => p.Status == ParticipantStatus.Dropped), EarnedBy(node.Address), StakedBy(node.Address),
+            verdicts.Count(v => v.Fraud == true), options.StakePerRound * verdicts.Count(v => v.Fraud == true));
     }
 
     /// <summary>Micro-tokens paid to <paramref name="node"/> over all jobs.</summary>

@@ -11,7 +11,8 @@ using TrainSwarm.Storage.Ledger;
 namespace TrainSwarm.Coordinator.UseCases;
 
 /// <summary>A registered node joins an open round of a running job whose dataset it serves, locking its stake first.</summary>
-public sealed class JoinRound(SwarmState state, StateCommitter committer, LedgerStore ledger, LedgerAccounts accounts, CoordinatorOptions options)
+public sealed class JoinRound(SwarmState state, StateCommitter committer, LedgerStore ledger, LedgerAccounts accounts, CoordinatorOptions options,
+    CoordinatorIdentity identity)
 {
     /// <summary>Joins the round and returns the node's assignment; training starts once the round is full.</summary>
     public Task<Assignment> JoinAsync(string node, string roundId, CancellationToken cancellation) =>
@@ -33,7 +34,7 @@ public sealed class JoinRound(SwarmState state, StateCommitter committer, Ledger
                 changes.Event(job.Id, roundId, new Happening(EventTypes.TrainingStarted, null,
                     $"round {round.Index} training with {next.Participants.Count} nodes"));
             state.LastSeen[node] = state.Now;
-            return RecordViews.AssignmentOf(job, next, participant);
+            return RecordViews.AssignmentOf(job, next, participant) with { AuditCommitment = identity.AuditCommitment(next.Id, next.Attempt) };
         }, cancellation);
 
     /// <summary>Locks the node's stake for a round attempt before it joins; a node that cannot pay it is refused.</summary>

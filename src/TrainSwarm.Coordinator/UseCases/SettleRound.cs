@@ -65,9 +65,16 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
     /// <param name="closed">The round attempt that closed now (null when none did: its stakes were released before).</param>
     private JobRecord PlanMoney(Changes changes, JobRecord job, RoundRecord? closed, RoundResult? result, RoundCharge? charge)
     {
+        // Only a validator's fraud verdict (a replay mismatch) slashes; a dropped, late or rejected node gets its stake back.
+        var frauds = result?.Verdicts.Where(v => v.Fraud == true).Select(v => v.Node).ToHashSet(StringComparer.Ordinal) ?? [];
         if (closed is not null && options.StakePerRound > 0)
-            foreach (var release in TransferPlans.ReleaseStakes(closed))
-                state.Enqueue(changes, release, null);
+        {
+            foreach (var transfer in TransferPlans.SettleStakes(closed, frauds, options.StakePerRound, identity.Address))
+                state.Enqueue(changes, transfer, null);
+            foreach (var node in frauds)
+                changes.Event(job.Id, closed.Id, new Happening(EventTypes.NodeSlashed, node,
+                    $"round {closed.Index}: node {node} slashed {Asset.Format(options.StakePerRound)} tokens for replay fraud"));
+        }
         if (state.Escrows.GetValueOrDefault(job.Id) is not { } escrow)
             return job;
         if (closed is not null && result is not null && charge is not null)

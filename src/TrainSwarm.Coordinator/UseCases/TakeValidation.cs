@@ -6,7 +6,7 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.Coordinator.UseCases;
 
 /// <summary>A validator takes (or renews its lease on) a validating round and gets everything needed to judge it.</summary>
-public sealed class TakeValidation(SwarmState state, StateCommitter committer, Permissions permissions)
+public sealed class TakeValidation(SwarmState state, StateCommitter committer, Permissions permissions, CoordinatorIdentity identity)
 {
     /// <summary>Leases the round to <paramref name="validator"/>; returns the round, spec, strategy state, updates and failures.</summary>
     public Task<ValidationTask> TakeAsync(string validator, string roundId, CancellationToken cancellation)
@@ -23,7 +23,11 @@ public sealed class TakeValidation(SwarmState state, StateCommitter committer, P
             var updates = leased.Participants.Where(p => p.Status == ParticipantStatus.Submitted)
                 .Select(p => state.Updates[Kinds.UpdateKey(roundId, leased.Attempt, p.Node)]).ToList();
             var failures = leased.Participants.Where(p => p.Status != ParticipantStatus.Submitted).Select(p => p.Node).ToList();
-            return new ValidationTask(leased.ToView(), job.Spec, job.StrategyStateBlob, updates, failures, leased.PhaseDeadline);
+            // The round is validating, so every update is in and no more are taken: revealing the audit secret now
+            // cannot help a node choose what to upload.
+            var view = leased.ToView() with { AuditCommitment = identity.AuditCommitment(leased.Id, leased.Attempt) };
+            return new ValidationTask(view, job.Spec, job.StrategyStateBlob, updates, failures, leased.PhaseDeadline,
+                identity.AuditSecret(leased.Id, leased.Attempt));
         }, cancellation);
     }
 }

@@ -94,4 +94,16 @@ public sealed class MiniBatchLoader
         _next++;
         return true;
     }
+
+    /// <summary>
+    /// Moves past the next batch without copying it; false when the epoch is over. The stream is the one
+    /// <see cref="TryNext"/> walks, so a replay resuming at step k skips k batches and sees exactly the batches the run saw.
+    /// </summary>
+    public bool TrySkip()
+    {
+        if (_next < 0) throw new InvalidOperationException("call StartEpoch before TrySkip");
+        if (_next >= BatchesPerEpoch) return false;
+        _next++;
+        return true;
+    }
 }

@@ -26,7 +26,8 @@ public sealed record RoundTrainingSpec(
     int BatchSize, int InnerSteps, int CommitEvery);
 
 /// <summary>A hash of the weights after <paramref name="Step"/> steps: lowercase hex SHA-256 of their safetensors bytes.</summary>
-public sealed record WeightCommitment(int Step, string Sha256);
+/// <param name="State">SHA-256 of the whole training state then (<see cref="RoundCheckpoint"/>: weights and optimizer state).</param>
+public sealed record WeightCommitment(int Step, string Sha256, string? State = null);
 
 /// <summary>Progress after one inner step.</summary>
 public readonly record struct RoundStep(int Step, int Steps, float Loss, long Samples, TimeSpan Elapsed)
@@ -42,9 +43,11 @@ public readonly record struct RoundStep(int Step, int Steps, float Loss, long Sa
 /// <param name="BatchSize">The batch size actually used.</param>
 /// <param name="Samples">Steps × batch size.</param>
 /// <param name="ComputeSeconds">Wall time of the training loop itself.</param>
+/// <param name="Checkpoints">The <see cref="RoundCheckpoint"/> bytes at each commitment, in the same order.</param>
 public sealed record RoundTrainingResult(
     IReadOnlyList<NamedArray> Weights, IReadOnlyList<NamedArray> Delta, IReadOnlyList<float> LossCurve,
-    int Steps, int BatchSize, long Samples, double ComputeSeconds, IReadOnlyList<WeightCommitment> Commitments);
+    int Steps, int BatchSize, long Samples, double ComputeSeconds, IReadOnlyList<WeightCommitment> Commitments,
+    IReadOnlyList<byte[]>? Checkpoints = null);
 
 /// <summary>
 /// A node's work in one round: H optimizer steps from the global weights on its shard. Everything is fixed by the
@@ -77,21 +80,66 @@ public static class RoundTrainer
         // The initializer seed does not matter: every parameter is overwritten by the base weights.
         var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
         ModuleWeights.Import(model, SafeTensorsReader.Read(baseWeights));
-        var before = ModuleWeights.Export(model);
         var optimizer = CreateOptimizer(spec, model.Parameters());
+        return Run(model, optimizer, spec, shard, seed, 0, steps, onStep, cancellation);
+    }
 
+    /// <summary>
+    /// Resumes a run from <paramref name="checkpoint"/> (its <see cref="RoundCheckpoint"/> after <paramref name="fromStep"/>
+    /// steps) and trains up to step <paramref name="stopAfter"/>: a validator's replay of one committed segment. The batch
+    /// stream is skipped forward to <paramref name="fromStep"/>, so the result is bitwise the full run's at those steps.
+    /// The result's delta is relative to the checkpoint's weights and its commitments cover only the replayed steps.
+    /// </summary>
+    /// <exception cref="TrainSwarm.Nn.Serialization.SafeTensorsFormatException">The checkpoint does not fit the spec.</exception>
+    public static RoundTrainingResult Resume(
+        byte[] checkpoint, int fromStep, RoundTrainingSpec spec, LabeledImages shard, ulong seed, int stopAfter,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(shard);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromStep);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stopAfter, fromStep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stopAfter, spec.InnerSteps);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.BatchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.CommitEvery);
+        if (shard.Count == 0)
+            throw new ArgumentException("the shard holds no samples", nameof(shard));
+        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
+        var optimizer = CreateOptimizer(spec, model.Parameters());
+        RoundCheckpoint.Load(checkpoint, model, optimizer, fromStep);
+        return Run(model, optimizer, spec, shard, seed, fromStep, stopAfter, null, cancellation);
+    }
+
+    /// <summary>Trains steps <paramref name="fromStep"/>+1 … <paramref name="toStep"/> of <paramref name="spec"/>'s run.</summary>
+    private static RoundTrainingResult Run(
+        Module model, Optimizer optimizer, RoundTrainingSpec spec, LabeledImages shard, ulong seed, int fromStep, int toStep,
+        Action<RoundStep>? onStep, CancellationToken cancellation)
+    {
+        var before = ModuleWeights.Export(model);
         int batch = Math.Min(spec.BatchSize, shard.Count);
         var loader = new MiniBatchLoader(shard, batch, seed);
         var input = Tensor.Persistent(batch, shard.Channels, shard.Height, shard.Width);
         var labels = new int[batch];
+        int steps = toStep - fromStep;
         var losses = new float[steps];
         var commitments = new List<WeightCommitment>();
+        var checkpoints = new List<byte[]>();
 
         var clock = Stopwatch.StartNew();
         using (var scope = TensorScope.Begin())
         {
             loader.StartEpoch();
-            for (int step = 1; step <= steps; step++)
+            // Seeking is only shuffling and counting (no data is copied), so a late segment costs its own steps alone.
+            for (int step = 1; step <= fromStep; step++)
+            {
+                if (!loader.TrySkip())
+                {
+                    loader.StartEpoch();
+                    loader.TrySkip();
+                }
+            }
+            for (int step = fromStep + 1; step <= toStep; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 // H rarely matches an epoch: start the next epoch (a fresh shuffle from the same stream) when one runs out.
@@ -104,21 +152,25 @@ public static class RoundTrainer
                 var loss = Ops.CrossEntropy(model.Forward(input), labels);
                 loss.Backward();
                 using (GradMode.NoGrad()) optimizer.Step();
-                losses[step - 1] = loss.Item();
+                losses[step - fromStep - 1] = loss.Item();
                 scope.Reset();
 
                 // The last step of the round is always committed (spec.InnerSteps, not a replay's stopAfter), so a
                 // partial replay produces exactly the commitments the full run made up to that point.
                 if (step % spec.CommitEvery == 0 || step == spec.InnerSteps)
-                    commitments.Add(new WeightCommitment(step, Hash(model)));
-                onStep?.Invoke(new RoundStep(step, steps, losses[step - 1], (long)step * batch, clock.Elapsed));
+                {
+                    var state = RoundCheckpoint.ToBytes(model, optimizer);
+                    commitments.Add(new WeightCommitment(step, Hash(model), RoundCheckpoint.Hash(state)));
+                    checkpoints.Add(state);
+                }
+                onStep?.Invoke(new RoundStep(step, toStep, losses[step - fromStep - 1], (long)step * batch, clock.Elapsed));
             }
         }
         clock.Stop();
 
         var after = ModuleWeights.Export(model);
         return new RoundTrainingResult(after, DeltaCodec.Difference(after, before), losses, steps, batch,
-            (long)steps * batch, clock.Elapsed.TotalSeconds, commitments);
+            (long)steps * batch, clock.Elapsed.TotalSeconds, commitments, checkpoints);
     }
 
     /// <summary>The commitment hash of <paramref name="model"/>'s current weights.</summary>

@@ -40,6 +40,16 @@ public class Adam : Optimizer
     /// <summary>Steps taken so far (the bias-correction exponent).</summary>
     public int StepCount { get; private set; }
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor> State => [.. _m, .. _v];
+
+    /// <inheritdoc/>
+    public override void Resume(int stepsTaken)
+    {
+        base.Resume(stepsTaken);
+        StepCount = stepsTaken;
+    }
+
     public override void Step()
     {
         StepCount++;

@@ -26,6 +26,18 @@ public abstract class Optimizer
         foreach (var p in Parameters) p.ZeroGrad();
     }
 
+    /// <summary>
+    /// The optimizer's state tensors (moments, momentum buffers), in a fixed order, so a checkpoint can save them and a
+    /// replay can resume mid-run bitwise. Empty for a stateless optimizer.
+    /// </summary>
+    public virtual IReadOnlyList<Tensor> State => [];
+
+    /// <summary>
+    /// Sets the scalar state after <paramref name="stepsTaken"/> steps (Adam's bias-correction count, SGD's first-step
+    /// flag); with <see cref="State"/> copied back this resumes exactly where a run left off.
+    /// </summary>
+    public virtual void Resume(int stepsTaken) => ArgumentOutOfRangeException.ThrowIfNegative(stepsTaken);
+
     /// <summary>One zeroed state tensor per parameter (moments, momentum buffers).</summary>
     protected Tensor[] NewState() => Parameters.Select(p => Tensor.Persistent(p.Shape.ToArray())).ToArray();
 }

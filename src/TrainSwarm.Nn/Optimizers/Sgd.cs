@@ -26,6 +26,16 @@ public sealed class Sgd : Optimizer
     public float WeightDecay { get; }
     public float Dampening { get; }
 
+    /// <inheritdoc/>
+    public override IReadOnlyList<Tensor> State => _momentum ?? [];
+
+    /// <inheritdoc/>
+    public override void Resume(int stepsTaken)
+    {
+        base.Resume(stepsTaken);
+        _started = stepsTaken > 0;
+    }
+
     public override void Step()
     {
         for (int i = 0; i < Parameters.Count; i++)

@@ -11,6 +11,7 @@ public static class EventTypes
     public const string TrainingStarted = "training-started";
     public const string UpdateReceived = "update-received";
     public const string NodeDropped = "node-dropped";
+    public const string NodeSlashed = "node-slashed";
     public const string ValidationStarted = "validation-started";
     public const string UpdateScored = "update-scored";
     public const string RoundRetried = "round-retried";

@@ -87,6 +87,22 @@ public sealed record JobSpec
     /// <summary>Nodes commit to (hash) their weights every this many steps.</summary>
     public int CommitEvery { get; init; } = 25;
 
+    /// <summary>
+    /// The share of each update's committed segments a validator replays, in basis points: each segment is picked on its
+    /// own with this probability from the round's audit secret, so replay compute is this share of the nodes' training.
+    /// A node that fakes b of its segments escapes one round with probability (1 − share)^b; at the default 2500 and one
+    /// faked segment that is 75% per round and 0.3% over 20 rounds (README "Trust" has the figures).
+    /// </summary>
+    /// <remarks>Null (the default, and every job stored before replays existed) means <see cref="DefaultReplayShareBps"/>.</remarks>
+    public int? ReplayShareBps { get; init; }
+
+    /// <summary>The share in effect: <see cref="ReplayShareBps"/> or its default.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int ReplayShare => ReplayShareBps ?? DefaultReplayShareBps;
+
+    /// <summary>The default <see cref="ReplayShareBps"/>.</summary>
+    public const int DefaultReplayShareBps = 2500;
+
     /// <summary>How long a round waits for nodes to join (extended while fewer than <see cref="MinNodes"/> have).</summary>
     public int OpenSeconds { get; init; } = 20;
 

@@ -57,6 +57,7 @@ public static class JobSpecRules
             "targetAccuracy", "must be above 0 and at most 1");
         Check(spec.TrainSamples is null || spec.TrainSamples >= spec.MaxNodes, "trainSamples", "must be at least maxNodes (one sample per shard)");
         Check(spec.CommitEvery is >= 1 and <= 1_000_000, "commitEvery", "must be between 1 and 1000000");
+        Check(spec.ReplayShareBps is null or (>= 0 and <= 10_000), "replayShareBps", "must be between 0 and 10000 (basis points)");
         Check(spec.OpenSeconds is >= 1 and <= 86_400, "openSeconds", "must be between 1 and 86400");
         Check(spec.TrainSeconds is >= 1 and <= 604_800, "trainSeconds", "must be between 1 and 604800");
         Check(spec.ValidateSeconds is >= 1 and <= 86_400, "validateSeconds", "must be between 1 and 86400");

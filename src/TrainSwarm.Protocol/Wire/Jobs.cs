@@ -38,4 +38,4 @@ public sealed record RoundView(
     string Dataset, string Model, int MinNodes, int MaxNodes, int InnerSteps, int BatchSize,
     DateTimeOffset OpenedAt, DateTimeOffset? TrainingAt, DateTimeOffset? ValidatingAt, DateTimeOffset? DoneAt,
     DateTimeOffset PhaseDeadline, string? NewModel, string? Validator, RoundMetrics? Metrics,
-    IReadOnlyList<ParticipantView> Participants, long? ExpectedReward = null);
+    IReadOnlyList<ParticipantView> Participants, long? ExpectedReward = null, string? AuditCommitment = null);

@@ -35,9 +35,10 @@ public sealed record RewardTerms(long PricePerUnit, long TrainingFlopsPerSample,
 /// <param name="TransferId">The payout's ledger transfer (null when nothing is paid).</param>
 /// <param name="Sequence">The ledger entry that committed it (0 until it is committed).</param>
 /// <param name="Contribution">The verdict's contribution check: the norms and similarities a zero, copied or replayed delta is caught by.</param>
+/// <param name="Fraud">The validator proved the update fraudulent by replay (the reason says where): paid 0, stake slashed.</param>
 public sealed record RewardLine(
     string Node, bool Accepted, string? Reason, long Samples, long Flops, double BaseLoss, double UpdatedLoss, int QualityBps,
-    long Payout, string? TransferId, long Sequence, Contribution? Contribution = null);
+    long Payout, string? TransferId, long Sequence, Contribution? Contribution = null, bool? Fraud = null);
 
 /// <summary>A fee paid from a round: to the validator that judged it, or to the protocol (the coordinator).</summary>
 public sealed record FeeLine(string Payee, string Kind, long Amount, string? TransferId, long Sequence);
@@ -66,7 +67,9 @@ public sealed record Invoice(
     long? Refund, string? RefundTransferId, long RefundSequence, bool Settled);
 
 /// <summary>A node's track record: updates judged, rounds dropped, tokens earned and what it has staked now.</summary>
-public sealed record Reputation(int Accepted, int Rejected, int Dropped, long Earned, long Staked);
+/// <param name="Frauds">Updates a validator proved fraudulent by replay (each cost the node its stake for that round).</param>
+/// <param name="Slashed">Micro-tokens of stake the node lost to those frauds.</param>
+public sealed record Reputation(int Accepted, int Rejected, int Dropped, long Earned, long Staked, int Frauds = 0, long Slashed = 0);
 
 /// <summary>
 /// Every market transfer id and account id, derived from what it is for, so a retried step reuses its id and the
@@ -92,6 +95,10 @@ public static class MarketIds
     public static UInt128 Refund(string jobId) => AccountIds.TransferFor($"refund\0{jobId}");
     public static UInt128 Stake(string roundId, int attempt, string node) => AccountIds.TransferFor($"stake\0{roundId}\0{attempt}\0{node}");
     public static UInt128 Unstake(string roundId, int attempt, string node) => AccountIds.TransferFor($"unstake\0{roundId}\0{attempt}\0{node}");
+    /// <summary>The post that takes a caught node's pending stake for a round attempt into its stake account.</summary>
+    public static UInt128 SlashPost(string roundId, int attempt, string node) => AccountIds.TransferFor($"slashpost\0{roundId}\0{attempt}\0{node}");
+    /// <summary>The transfer moving a caught node's posted stake to the protocol's fees account (reason slash).</summary>
+    public static UInt128 Slash(string roundId, int attempt, string node) => AccountIds.TransferFor($"slash\0{roundId}\0{attempt}\0{node}");
     public static UInt128 Claim(string roundId, string node) => AccountIds.TransferFor($"claim\0{roundId}\0{node}");
 }
 

@@ -23,10 +23,13 @@ public sealed record NodeRegistration(string PublicKey, string Name, Hardware Ha
 /// <param name="PublicKey">SubjectPublicKeyInfo DER, base64: checks the node's signed receipts.</param>
 /// <param name="Earned">Micro-tokens paid to the node for its updates, all jobs.</param>
 /// <param name="Staked">Micro-tokens the node has locked in rounds that have not settled yet.</param>
+/// <param name="Frauds">Updates a validator proved fraudulent by replay: the reputation mark that never goes away.</param>
+/// <param name="Slashed">Micro-tokens of stake lost to those frauds.</param>
 public sealed record NodeView(
     string Address, string PublicKey, string Name, Hardware Hardware, Benchmark Benchmark, IReadOnlyList<string> Datasets,
     DateTimeOffset RegisteredAt, DateTimeOffset LastSeenAt, bool Online,
-    int RoundsJoined, int UpdatesSubmitted, int UpdatesAccepted, int UpdatesRejected, int Dropped, long Earned = 0, long Staked = 0);
+    int RoundsJoined, int UpdatesSubmitted, int UpdatesAccepted, int UpdatesRejected, int Dropped, long Earned = 0, long Staked = 0,
+    int Frauds = 0, long Slashed = 0);
 
 /// <summary>What a client learns about the coordinator before talking to it.</summary>
 /// <param name="StakePerRound">Micro-tokens a node locks from its wallet to join a round (returned when the round settles).</param>

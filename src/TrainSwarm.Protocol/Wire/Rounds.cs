@@ -1,12 +1,20 @@
 namespace TrainSwarm.Protocol.Wire;
 
 /// <summary>What a node gets when it joins a round: everything it needs to train its part.</summary>
+/// <param name="AuditCommitment">
+/// SHA-256 (hex) of the round's audit secret, fixed before anyone trains; the secret, revealed to validators only after
+/// the uploads, picks the replayed segments, so a node cannot know at upload time which of its segments will be checked.
+/// </param>
 public sealed record Assignment(
     string RoundId, string JobId, int Index, int Attempt, int Slot, int ShardIndex, int ShardCount, ulong Seed,
-    string BaseModel, JobSpec Spec, DateTimeOffset TrainDeadline);
+    string BaseModel, JobSpec Spec, DateTimeOffset TrainDeadline, string? AuditCommitment = null);
 
 /// <summary>A hash of the node's weights after <paramref name="Step"/> inner steps (lowercase hex SHA-256 of the safetensors bytes).</summary>
-public sealed record Commitment(int Step, string Sha256);
+/// <param name="State">
+/// SHA-256 of the whole training state at that step (weights and optimizer state, <c>RoundCheckpoint</c> bytes): the id
+/// of the checkpoint blob the node uploads, from which a validator replays the next segment.
+/// </param>
+public sealed record Commitment(int Step, string Sha256, string? State = null);
 
 /// <summary>
 /// The node's signed statement of the work behind an update. Replaying it (same base, shard, seed, steps) gives the
@@ -27,18 +35,28 @@ public sealed record UpdateAck(string RoundId, int Attempt, string Node, string 
 
 /// <summary>What a validator gets when it takes a round: the updates and the nodes that failed to deliver.</summary>
 /// <param name="Failures">Nodes that joined but delivered nothing (dropped), as strategies must see failures too.</param>
+/// <param name="AuditSecret">The round's audit secret (hex), revealed now that the uploads are in; hashes to the round's AuditCommitment.</param>
 public sealed record ValidationTask(
     RoundView Round, JobSpec Spec, string? StrategyStateBlob, IReadOnlyList<UpdateSubmission> Updates, IReadOnlyList<string> Failures,
-    DateTimeOffset LeaseUntil);
+    DateTimeOffset LeaseUntil, string? AuditSecret = null);
 
 /// <summary>The validator's verdict on one update, with the inputs behind it.</summary>
 /// <param name="Weight">The update's share in the aggregate (0 when rejected).</param>
 /// <param name="Contribution">
 /// What the contribution check measured (null for an update rejected before it, and in results of validators older than it).
 /// </param>
+/// <param name="Fraud">
+/// The receipt is provably false (a replayed segment missed its commitment, the chain does not end in the uploaded delta,
+/// or its counts contradict themselves): the coordinator slashes the node's stake. Download failures never set it.
+/// </param>
+/// <param name="ReplaySegment">The segment that failed, e.g. <c>steps 25-50</c>, or the check that failed (<c>delta</c>, <c>samples</c>).</param>
+/// <param name="ReplayExpected">The hash (or count) the receipt committed to.</param>
+/// <param name="ReplayFound">The hash (or count) the replay produced.</param>
+/// <param name="ReplayedSteps">Optimizer steps the validator replayed for this update.</param>
 public sealed record UpdateVerdict(
     string Node, string UpdateBlob, bool Accepted, string? Reason, long Samples, int Steps, double Norm,
-    double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight, Contribution? Contribution = null);
+    double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight, Contribution? Contribution = null,
+    bool? Fraud = null, string? ReplaySegment = null, string? ReplayExpected = null, string? ReplayFound = null, int? ReplayedSteps = null);
 
 /// <summary>
 /// The inputs of an update's contribution check: an update is paid only when its delta is not near zero, not a (scaled)

@@ -1,7 +1,7 @@
 using TrainSwarm.Learning.Training;
 using TrainSwarm.Protocol.Wire;
 
-namespace TrainSwarm.Node;
+namespace TrainSwarm.Daemons;
 
 /// <summary>Maps a job spec to what the inner loop needs; a validator replaying a receipt must map it the same way.</summary>
 public static class RoundTrainingSpecs

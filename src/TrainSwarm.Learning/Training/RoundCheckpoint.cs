@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using TrainSwarm.Nn;
+using TrainSwarm.Nn.Optimizers;
+using TrainSwarm.Nn.Serialization;
+
+namespace TrainSwarm.Learning.Training;
+
+/// <summary>
+/// The whole training state at a commitment step: the weights (under their state_dict names) and the optimizer's state
+/// tensors (<c>optimizer.{i}</c>), as safetensors. A replay resumes from it bitwise; its SHA-256 (its blob id) is the
+/// state commitment, so a node cannot hand a validator a made-up momentum buffer that happens to reach its next hash.
+/// </summary>
+public static class RoundCheckpoint
+{
+    /// <summary>The name prefix of optimizer state tensors inside a checkpoint.</summary>
+    public const string OptimizerPrefix = "optimizer.";
+
+    /// <summary>The safetensors bytes of <paramref name="model"/>'s weights and <paramref name="optimizer"/>'s state.</summary>
+    public static byte[] ToBytes(Module model, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var arrays = ModuleWeights.Export(model).ToList();
+        var state = optimizer.State;
+        for (var i = 0; i < state.Count; i++)
+            arrays.Add(NamedArray.F32($"{OptimizerPrefix}{i}", state[i].ToArray(), state[i].Shape.ToArray()));
+        return SafeTensorsWriter.ToBytes(arrays);
+    }
+
+    /// <summary>
+    /// Loads <paramref name="checkpoint"/> into <paramref name="model"/> and <paramref name="optimizer"/>, which has
+    /// taken <paramref name="stepsTaken"/> steps. Every name and shape is checked before anything is written.
+    /// </summary>
+    /// <exception cref="SafeTensorsFormatException">The checkpoint does not fit this model and optimizer.</exception>
+    public static void Load(byte[] checkpoint, Module model, Optimizer optimizer, int stepsTaken)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var file = SafeTensorsReader.Read(checkpoint);
+        var state = optimizer.State;
+        var sources = new float[state.Count][];
+        for (var i = 0; i < state.Count; i++)
+        {
+            if (!file.TryGet($"{OptimizerPrefix}{i}", out var entry) || entry is null || entry.Dtype != SafeTensorsDtype.F32)
+                throw new SafeTensorsFormatException($"the checkpoint has no float32 optimizer state '{OptimizerPrefix}{i}'");
+            entry.EnsureShape(state[i].Shape.ToArray());
+            sources[i] = entry.AsF32();
+        }
+        var parameters = model.NamedParameters().ToList();
+        if (file.Tensors.Count != parameters.Count + state.Count)
+            throw new SafeTensorsFormatException($"the checkpoint holds {file.Tensors.Count} tensors, expected {parameters.Count + state.Count}");
+        var weights = new float[parameters.Count][];
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var (name, value) = parameters[i];
+            if (!file.TryGet(name, out var entry) || entry is null || entry.Dtype != SafeTensorsDtype.F32)
+                throw new SafeTensorsFormatException($"the checkpoint has no float32 weight '{name}'");
+            entry.EnsureShape(value.Shape.ToArray());
+            weights[i] = entry.AsF32();
+        }
+        for (var i = 0; i < parameters.Count; i++)
+            weights[i].CopyTo(parameters[i].Value.Span);
+        for (var i = 0; i < state.Count; i++)
+            sources[i].CopyTo(state[i].Span);
+        optimizer.Resume(stepsTaken);
+    }
+
+    /// <summary>Lowercase hex SHA-256 of <paramref name="bytes"/> (a checkpoint's state commitment and blob id).</summary>
+    public static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

@@ -1,0 +1,168 @@
+using TrainSwarm.Daemons;
+using TrainSwarm.Learning.Data;
+using TrainSwarm.Learning.Models;
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Protocol.Blobs;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Validator;
+
+/// <summary>What the replay check found for one update.</summary>
+/// <param name="Reason">Why the update is rejected (null: it passed).</param>
+/// <param name="Fraud">The receipt is provably false: only then is the node slashed.</param>
+/// <param name="Segment">The failed segment or check.</param>
+public sealed record ReplayOutcome(string? Reason, bool Fraud, string? Segment, string? Expected, string? Found, int ReplayedSteps)
+{
+    /// <summary>Passed, after replaying <paramref name="steps"/> steps.</summary>
+    public static ReplayOutcome Passed(int steps) => new(null, false, null, null, null, steps);
+
+    /// <summary>Rejected without fault proven (something missing): the node earns nothing but keeps its stake.</summary>
+    public static ReplayOutcome Unverifiable(string reason, int steps = 0) => new(reason, false, null, null, null, steps);
+
+    internal static ReplayOutcome Caught(string segment, string expected, string found, int steps, string what) =>
+        new($"replay failed: {what} ({segment}: expected {expected}, found {found})", true, segment, expected, found, steps);
+}
+
+/// <summary>
+/// The work a node's update claims, checked against the engine's determinism. Static facts first (commitment schedule,
+/// samples = steps × batch), then the chain's end (the last committed state holds the committed weights, and those
+/// weights minus the base encode to exactly the uploaded delta), then each picked segment is replayed from the state
+/// committed before it and must reproduce the next commitment's weight and state hashes bitwise.
+/// Why an honest node is never called a fraud: every check compares what the node's own, deterministic engine run
+/// produced (same base, shard, seed, spec; bitwise for any thread count) with that same run redone; only a mismatch
+/// of those, or a count the node itself signed that contradicts itself, is fraud. Anything the validator could not
+/// get (a missing blob, no audit secret) rejects the update as unverifiable, which costs the node its pay, never its stake.
+/// </summary>
+public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages train)
+{
+    /// <summary>The blob ids the check of <paramref name="receipt"/> needs: every state it commits to at picked segment starts and the end.</summary>
+    public static IReadOnlyList<string> Needs(TrainingReceipt receipt, IReadOnlyList<int> picks)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var needs = new List<string>();
+        if (receipt.Commitments.Count > 0 && receipt.Commitments[^1].State is { } last)
+            needs.Add(last);
+        foreach (var i in picks)
+            if (i > 0 && i - 1 < receipt.Commitments.Count && receipt.Commitments[i - 1].State is { } start)
+                needs.Add(start);
+        return needs.Where(BlobId.IsValid).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Checks <paramref name="receipt"/> for a node at <paramref name="slot"/> on <paramref name="shard"/> of
+    /// <paramref name="shardCount"/>, round seed <paramref name="roundSeed"/>. <paramref name="blobs"/> holds the
+    /// fetched states (absent: could not be downloaded).
+    /// </summary>
+    public ReplayOutcome Check(
+        TrainingReceipt receipt, byte[] update, int slot, int shard, int shardCount, ulong roundSeed, IReadOnlyList<int> picks,
+        IReadOnlyDictionary<string, byte[]> blobs, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(blobs);
+        var split = new DataSplit(train.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
+        var data = train.Gather(split.Shard(shard, shardCount));
+        if (data.Count == 0)
+            return ReplayOutcome.Unverifiable($"shard {shard + 1}/{shardCount} holds no samples here");
+        // The node signed these numbers; an honest engine run always states them consistently.
+        var batch = Math.Min(spec.BatchSize, data.Count);
+        if (receipt.Samples != (long)receipt.Steps * batch)
+            return ReplayOutcome.Caught("samples", $"{(long)receipt.Steps * batch}", $"{receipt.Samples}", 0,
+                $"the receipt claims {receipt.Samples} samples for {receipt.Steps} steps of batch {batch}");
+        var schedule = ReplayPicks.Schedule(spec, receipt.Steps);
+        var steps = receipt.Commitments.Select(c => c.Step).ToList();
+        if (!steps.SequenceEqual(schedule))
+            return ReplayOutcome.Caught("commitments", string.Join(",", schedule), string.Join(",", steps), 0,
+                "the commitments do not follow the job's commitEvery schedule");
+        if (receipt.Commitments.Any(c => c.State is null || !BlobId.IsValid(c.State)))
+            return ReplayOutcome.Unverifiable("the receipt commits to no training states, so it cannot be replayed");
+
+        var trainingSpec = RoundTrainingSpecs.For(spec, receipt.Steps);
+        var seed = roundSeed + (ulong)slot;
+        var end = ChainEnd(receipt, update, blobs);
+        if (end is not null)
+            return end;
+        var replayed = 0;
+        foreach (var i in picks)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var from = i == 0 ? 0 : receipt.Commitments[i - 1].Step;
+            var target = receipt.Commitments[i];
+            var segment = $"steps {from}-{target.Step}";
+            RoundTrainingResult result;
+            if (i == 0)
+            {
+                result = RoundTrainer.Train(baseModel, trainingSpec, data, seed, stopAfter: target.Step, cancellation: cancellation);
+            }
+            else
+            {
+                var start = receipt.Commitments[i - 1];
+                if (!blobs.TryGetValue(start.State!, out var state))
+                    return ReplayOutcome.Unverifiable($"the state committed at step {from} could not be downloaded", replayed);
+                var bad = StartState(state, start, segment, replayed);
+                if (bad is not null)
+                    return bad;
+                result = RoundTrainer.Resume(state, from, trainingSpec, data, seed, target.Step, cancellation);
+            }
+            replayed += target.Step - from;
+            var found = result.Commitments[^1];
+            if (found.Sha256 != target.Sha256)
+                return ReplayOutcome.Caught(segment, target.Sha256, found.Sha256, replayed, "the replayed weights differ from the commitment");
+            if (found.State != target.State)
+                return ReplayOutcome.Caught(segment, target.State!, found.State!, replayed, "the replayed optimizer state differs from the commitment");
+        }
+        return ReplayOutcome.Passed(replayed);
+    }
+
+    /// <summary>The last committed state must hold the last committed weights, and those minus the base must be the upload.</summary>
+    private ReplayOutcome? ChainEnd(TrainingReceipt receipt, byte[] update, IReadOnlyDictionary<string, byte[]> blobs)
+    {
+        var last = receipt.Commitments[^1];
+        if (!blobs.TryGetValue(last.State!, out var state))
+            return ReplayOutcome.Unverifiable($"the state committed at step {last.Step} could not be downloaded");
+        var bad = StartState(state, last, $"step {last.Step}", 0);
+        if (bad is not null)
+            return bad;
+        var weights = WeightsOf(state)!;
+        var baseWeights = SafeTensorsReader.Read(baseModel).Tensors;
+        var expected = DeltaCodec.Encode(DeltaCodec.Difference(weights, baseWeights), receipt.Encoding);
+        if (!expected.AsSpan().SequenceEqual(update))
+            return ReplayOutcome.Caught("delta", BlobId.Of(expected), receipt.UpdateBlob, 0,
+                "the uploaded delta is not the last committed weights minus the base");
+        return null;
+    }
+
+    /// <summary>A committed state must read as this model's checkpoint and hold the weights committed beside it.</summary>
+    private ReplayOutcome? StartState(byte[] state, Commitment commitment, string segment, int replayed)
+    {
+        var weights = WeightsOf(state);
+        if (weights is null)
+            return ReplayOutcome.Caught(segment, "a checkpoint of this model", "unreadable bytes", replayed, "the committed state is not a checkpoint");
+        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
+        try
+        {
+            ModuleWeights.Import(model, SafeTensorsReader.Read(SafeTensorsWriter.ToBytes(weights)));
+        }
+        catch (SafeTensorsFormatException)
+        {
+            return ReplayOutcome.Caught(segment, "this model's weights", "other tensors", replayed, "the committed state does not fit the model");
+        }
+        var hash = RoundTrainer.Hash(model);
+        return hash == commitment.Sha256
+            ? null
+            : ReplayOutcome.Caught(segment, commitment.Sha256, hash, replayed, "the committed state holds other weights than committed");
+    }
+
+    private static List<NamedArray>? WeightsOf(byte[] state)
+    {
+        try
+        {
+            return SafeTensorsReader.Read(state).Tensors.Where(t => !t.Name.StartsWith(RoundCheckpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
+        }
+        catch (Exception e) when (e is SafeTensorsFormatException or InvalidDataException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}
