@@ -40,11 +40,11 @@ public static class Strategies
         ArgumentNullException.ThrowIfNull(spec);
         return name switch
         {
-            TrimmedMean.StrategyName => new TrimmedMean(spec.TrimFraction),
+            TrimmedMean.StrategyName => new TrimmedMean(spec.TrimFraction ?? JobSpec.DefaultTrimFraction),
             CoordinateMedian.StrategyName => new CoordinateMedian(),
             Krum.KrumName => Krum.Single(spec.ByzantineCount),
             Krum.MultiKrumName => Krum.MultiKrum(spec.ByzantineCount, spec.KrumSelected),
-            CenteredClipping.StrategyName => new CenteredClipping(spec.ClippingRadius, spec.ClippingIterations),
+            CenteredClipping.StrategyName => new CenteredClipping(spec.ClippingRadius, spec.ClippingIterations ?? JobSpec.DefaultClippingIterations),
             _ => throw new ArgumentException($"unknown robust rule '{name}'; known: {string.Join(", ", RobustNames)}", nameof(name)),
         };
     }

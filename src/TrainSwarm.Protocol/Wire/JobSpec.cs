@@ -51,8 +51,14 @@ public sealed record JobSpec
     /// <summary>For <c>diloco</c>: the robust rule that forms the outer step's delta (null: the sample-weighted average).</summary>
     public string? RobustInner { get; init; }
 
-    /// <summary>For <c>trimmed-mean</c>: the fraction β of updates dropped from each side of every coordinate.</summary>
-    public double TrimFraction { get; init; } = 0.1;
+    /// <summary>
+    /// For <c>trimmed-mean</c>: the fraction β of updates dropped from each side of every coordinate (null: <see cref="DefaultTrimFraction"/>). Null, not 0.1,
+    /// is stored so that jobs written before the field existed read and write back byte for byte.
+    /// </summary>
+    public double? TrimFraction { get; init; }
+
+    /// <summary>The β in effect when <see cref="TrimFraction"/> is null.</summary>
+    public const double DefaultTrimFraction = 0.1;
 
     /// <summary>For <c>krum</c> and <c>multi-krum</c>: f, the assumed number of Byzantine updates (null: ⌊(n − 3)/2⌋ each round).</summary>
     public int? ByzantineCount { get; init; }
@@ -63,8 +69,11 @@ public sealed record JobSpec
     /// <summary>For <c>centered-clipping</c>: the radius τ (null: each iteration's median distance to the center).</summary>
     public double? ClippingRadius { get; init; }
 
-    /// <summary>For <c>centered-clipping</c>: L, the clipping iterations per round.</summary>
-    public int ClippingIterations { get; init; } = 3;
+    /// <summary>For <c>centered-clipping</c>: L, the clipping iterations per round (null: <see cref="DefaultClippingIterations"/>).</summary>
+    public int? ClippingIterations { get; init; }
+
+    /// <summary>The L in effect when <see cref="ClippingIterations"/> is null.</summary>
+    public const int DefaultClippingIterations = 3;
 
     /// <summary>DiLoCo's outer learning rate.</summary>
     public double OuterLearningRate { get; init; } = 0.7;

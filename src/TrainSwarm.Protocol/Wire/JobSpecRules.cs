@@ -70,7 +70,7 @@ public static class JobSpecRules
     {
         check(spec.RobustInner is null || (spec.Strategy == "diloco" && RobustRules.Contains(spec.RobustInner)), "robustInner",
             $"only strategy diloco takes a robust inner rule, one of {string.Join(", ", RobustRules)}");
-        check(double.IsFinite(spec.TrimFraction) && spec.TrimFraction is >= 0 and < 0.5, "trimFraction", "must be in [0, 0.5)");
+        check(spec.TrimFraction is null or (>= 0 and < 0.5), "trimFraction", "must be in [0, 0.5)");
         // Krum scores each update by its n − f − 2 nearest others, so a full round needs at least one neighbour.
         check(spec.ByzantineCount is null || (spec.ByzantineCount >= 0 && spec.ByzantineCount <= spec.MaxNodes - 3), "byzantineCount",
             "must be between 0 and maxNodes − 3 (Krum scores by the n − f − 2 nearest updates; its guarantee needs maxNodes > 2f + 2)");
@@ -78,6 +78,6 @@ public static class JobSpecRules
             "must be between 1 and maxNodes");
         check(spec.ClippingRadius is null || (double.IsFinite(spec.ClippingRadius.Value) && spec.ClippingRadius > 0), "clippingRadius",
             "must be a positive number (or left out for the median distance)");
-        check(spec.ClippingIterations is >= 1 and <= 100, "clippingIterations", "must be between 1 and 100");
+        check(spec.ClippingIterations is null or (>= 1 and <= 100), "clippingIterations", "must be between 1 and 100");
     }
 }

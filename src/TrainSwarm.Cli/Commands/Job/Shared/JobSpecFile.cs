@@ -17,8 +17,12 @@ internal static class JobSpecFile
     /// <summary>What the user calls the spec when it comes from standard input.</summary>
     public const string StandardInput = "-";
 
-    /// <summary>camelCase field names of <see cref="JobSpec"/>: anything else in a spec file is a typo worth refusing.</summary>
+    /// <summary>
+    /// camelCase field names of <see cref="JobSpec"/>: anything else in a spec file is a typo worth refusing. Computed properties
+    /// (<c>[JsonIgnore]</c>, such as the replay share in effect) are not fields a file can set.
+    /// </summary>
     private static readonly HashSet<string> Fields = typeof(JobSpec).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(p => p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is null)
         .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Reads and parses the spec at <paramref name="path"/> ("-": <paramref name="stdin"/>); fields are checked later, after flags.</summary>
