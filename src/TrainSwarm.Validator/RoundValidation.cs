@@ -121,7 +121,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         {
             var (candidate, item) = (candidates[i], scored[i]);
             var participant = round.Participants.FirstOrDefault(p => p.Node == candidate.Receipt.Node);
-            if (candidate.Bytes is null || candidate.Reason is not null || participant is null)
+            // An update the scorer already refused earns nothing, so there is no pay to protect by replaying it, and
+            // its refusal (a wrong shape, a NaN, no contribution) is the clearer reason to report.
+            if (candidate.Bytes is null || candidate.Reason is not null || participant is null || !item.Verdict.Accepted)
             {
                 result.Add(item);
                 continue;
