@@ -1,4 +1,3 @@
-using Spectre.Console;
 using TrainSwarm.Cli;
 
-return await SwarmApp.RunAsync(args, AnsiConsole.Console);
+return await SwarmApp.RunAsync(args, SwarmApp.CreateConsole(Console.Out, Console.IsOutputRedirected));

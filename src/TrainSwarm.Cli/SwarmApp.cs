@@ -55,6 +55,19 @@ public static class SwarmApp
     /// <summary>The global option that turns one-line failures into full exception reports.</summary>
     public const string VerboseName = "--verbose";
 
+    /// <summary>
+    /// The process's console. Output that is not a terminal (a log file, a pipe) gets plain text with no escape codes;
+    /// Spectre's own detection looks at <c>TERM</c>, not at redirection, so it would colour a file. On a terminal
+    /// Spectre detects the rest, <c>NO_COLOR</c> included (no-color.org).
+    /// </summary>
+    public static IAnsiConsole CreateConsole(TextWriter output, bool redirected) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(output),
+        Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+        ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
+    });
+
     /// <summary>Parses and runs; a parse error prints one line and returns <see cref="BadUsage"/>.</summary>
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellation = default)
     {
