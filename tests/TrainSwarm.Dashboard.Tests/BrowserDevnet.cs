@@ -54,6 +54,10 @@ public sealed class BrowserDevnet : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = true, BaseURL = Url });
         context.SetDefaultTimeout(30_000);
+        // Expect(...) has its own timeout, 5 s by default: on a loaded 2-core machine a Blazor re-render after a quote
+        // re-price can take longer (a fresh-clone run once failed waiting 5 s for error-budget). A passing check still
+        // returns as soon as the state is there; only a failing one waits the whole 30 s.
+        Assertions.SetDefaultExpectTimeout(30_000);
         return await context.NewPageAsync();
     }
 
