@@ -13,7 +13,7 @@ namespace TrainSwarm.Coordination.Market;
 /// <param name="Reserved">Micro-tokens that reservation holds.</param>
 public sealed record RoundPaymentPlan(
     IReadOnlyList<TransferRequest> Transfers, IReadOnlyList<RewardLine> Lines, FeeLine ValidatorFee, FeeLine ProtocolFee,
-    string? PostTransferId, string? Reservation, long Reserved);
+    string? PostTransferId, string? Reservation, long Reserved, IReadOnlyList<FeeLine>? ValidatorShares = null);
 
 /// <summary>
 /// The ledger transfers the market needs, as pure functions: a node's stake and its release, a round's payment out of
@@ -77,8 +77,20 @@ public static class TransferPlans
     /// <param name="coordinator">The coordinator's address: it owns the escrow account and is paid the protocol fee.</param>
     public static RoundPaymentPlan RoundPayment(
         string coordinator, string jobId, string creator, int index, string validator, RoundCharge charge,
+        string? reservation, long reserved, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        RoundPayment(coordinator, jobId, creator, index, [validator], charge, reservation, reserved, expiresAt, now);
+
+    /// <summary>
+    /// Pays a validated round as above, the validator fee going to <paramref name="validators"/>: the one validator's
+    /// fee transfer as always, or, for the agreeing validators of a quorum (in the order they posted), one transfer per
+    /// share of <see cref="FeeSplit.Split"/>.
+    /// </summary>
+    public static RoundPaymentPlan RoundPayment(
+        string coordinator, string jobId, string creator, int index, IReadOnlyList<string> validators, RoundCharge charge,
         string? reservation, long reserved, DateTimeOffset expiresAt, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(validators);
+        ArgumentNullException.ThrowIfNull(charge);
         var account = MarketIds.EscrowAccount(coordinator, jobId);
         var left = reserved - charge.Total;
         string? postId = null;
@@ -112,9 +124,25 @@ public static class TransferPlans
             transfers.Add(payout);
             lines.Add(line with { TransferId = TransferWire.Hex(payout.Id) });
         }
-        var validatorFee = Fee(transfers, account, jobId, index, validator, "validator", charge.ValidatorFee);
+        IReadOnlyList<FeeLine>? shares = null;
+        FeeLine validatorFee;
+        if (validators.Count == 1)
+            validatorFee = Fee(transfers, account, jobId, index, validators[0], "validator", charge.ValidatorFee);
+        else
+        {
+            validatorFee = new FeeLine(validators[0], "validator", charge.ValidatorFee, null, 0);
+            shares = FeeSplit.Split(charge.ValidatorFee, validators).Select(share =>
+            {
+                if (share.Amount == 0)
+                    return new FeeLine(share.Validator, "validator-share", 0, null, 0);
+                var transfer = TransferRequest.Single(MarketIds.ValidatorShare(jobId, index, share.Validator), account, MarketIds.Fees(share.Validator),
+                    share.Amount, Reason.Fee, jobId, index);
+                transfers.Add(transfer);
+                return new FeeLine(share.Validator, "validator-share", share.Amount, TransferWire.Hex(transfer.Id), 0);
+            }).ToList();
+        }
         var protocolFee = Fee(transfers, account, jobId, index, coordinator, "protocol", charge.ProtocolFee);
-        return new RoundPaymentPlan(transfers, lines, validatorFee, protocolFee, postId, reservation, left);
+        return new RoundPaymentPlan(transfers, lines, validatorFee, protocolFee, postId, reservation, left, shares);
     }
 
     /// <summary>The void returning the job's open reservation to its creator; null when none is open or it holds nothing.</summary>

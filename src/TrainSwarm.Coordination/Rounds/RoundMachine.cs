@@ -7,7 +7,9 @@ namespace TrainSwarm.Coordination.Rounds;
 /// The round state machine, as pure functions of (state, input, now): open → training → validating → done.
 /// Open waits for nodes (until MaxNodes joined, or the join window closed with at least MinNodes); training waits for
 /// every joined node's update until the deadline, then drops the late ones; validating is leased to one validator
-/// at a time. A round that ends with fewer than MinNodes updates is retried with the next attempt.
+/// at a time, or, for a job with several validators, seats are leased to up to that many and a quorum of their votes
+/// decides (<see cref="Vote"/>). A round that ends with fewer than MinNodes updates, or without a quorum, is retried
+/// with the next attempt.
 /// </summary>
 public static class RoundMachine
 {
@@ -139,6 +141,12 @@ public static class RoundMachine
             return Refusal.Conflict($"the result is for {result.RoundId} attempt {result.Attempt}, the round is at attempt {round.Attempt}");
         if (round.Validator != validator || result.Validator != validator)
             return Refusal.Forbidden($"round {round.Id} is leased to {round.Validator ?? "nobody"}, not to {validator}");
+        return CheckContent(round, result);
+    }
+
+    // What every result must match whoever posts it: the round's base model and one verdict per delivered update.
+    private static Refusal? CheckContent(RoundRecord round, RoundResult result)
+    {
         if (result.BaseModel != round.BaseModel)
             return Refusal.Invalid($"the result starts from {result.BaseModel}, the round from {round.BaseModel}");
         var delivered = round.Participants.Where(p => p.Status == ParticipantStatus.Submitted).Select(p => p.Node).Order(StringComparer.Ordinal);
@@ -169,6 +177,93 @@ public static class RoundMachine
         return new TickResult(done, happened, Retry: false);
     }
 
+    /// <summary>
+    /// For a job with several validators: <paramref name="validator"/> takes (or renews) one of the round's
+    /// <see cref="JobSpec.ValidatorCount"/> seats. A validator that already posted for this attempt gets no second seat, and
+    /// a seat whose lease lapsed is given to the next validator that asks.
+    /// </summary>
+    public static Result<RoundRecord> TakeSeat(RoundRecord round, string validator, JobSpec spec, DateTimeOffset now)
+    {
+        if (round.Status != RoundStatus.Validating)
+            return Refusal.Conflict($"round {round.Id} is {Name(round.Status)}, not waiting for validation");
+        var votes = round.Votes ?? [];
+        if (votes.Any(v => v.Validator == validator))
+            return Refusal.Conflict($"validator {validator} already posted its result for round {round.Id} attempt {round.Attempt}");
+        var lease = now.AddSeconds(spec.ValidateSeconds);
+        var seats = (round.Seats ?? []).Where(s => s.Validator == validator || s.LeaseUntil > now).ToList();
+        if (seats.All(s => s.Validator != validator) && votes.Count + seats.Count >= spec.ValidatorCount)
+            return Refusal.Conflict($"all {spec.ValidatorCount} validation seats of round {round.Id} are taken or have posted");
+        seats = [.. seats.Where(s => s.Validator != validator), new SeatRecord(validator, lease)];
+        return round with { Seats = seats, PhaseDeadline = seats.Max(s => s.LeaseUntil) };
+    }
+
+    /// <summary>
+    /// For a job with several validators: records the signed result of a seated validator as its vote and decides the
+    /// quorum. A quorum accepts the round (<see cref="VoteOutcome.Decision"/> agreed: the caller finishes it with the
+    /// first agreeing result); all votes in without a quorum closes the attempt for a retry; a vote for an attempt a
+    /// quorum already accepted is recorded as late (a dissent still counts, a fee is no longer paid).
+    /// </summary>
+    /// <param name="agreement">The result's <see cref="Quorum.AgreementKey"/>.</param>
+    public static Result<VoteOutcome> Vote(RoundRecord round, RoundResult result, string validator, string agreement, JobSpec spec, DateTimeOffset now)
+    {
+        if (result.RoundId != round.Id || result.Attempt != round.Attempt)
+            return Refusal.Conflict($"the result is for {result.RoundId} attempt {result.Attempt}, the round is at attempt {round.Attempt}");
+        if (result.Validator != validator)
+            return Refusal.Forbidden($"the result is signed for {result.Validator}, not by {validator}");
+        var votes = round.Votes ?? [];
+        if (votes.FirstOrDefault(v => v.Validator == validator) is { } earlier)
+            return earlier.Agreement == agreement
+                ? new VoteOutcome(round, VoteDecision.Repeated, [], [], [])
+                : Refusal.Conflict($"validator {validator} already posted another result for round {round.Id} attempt {round.Attempt}");
+        var late = round.Status == RoundStatus.Done && round.Agreed is not null;
+        if (round.Status != RoundStatus.Validating && !late)
+            return Refusal.Conflict($"round {round.Id} attempt {round.Attempt} is {Name(round.Status)}, not waiting for a result");
+        var seats = round.Seats ?? [];
+        if (seats.All(s => s.Validator != validator))
+            return Refusal.Forbidden($"validator {validator} holds no validation seat of round {round.Id} attempt {round.Attempt}");
+        if (CheckContent(round, result) is { } refusal)
+            return refusal;
+        seats = seats.Where(s => s.Validator != validator).ToList();
+        var posted = new Happening(EventTypes.ResultPosted, null,
+            $"round {round.Index}: validator {validator} posted result {agreement[..12]} ({votes.Count + 1} of {spec.ValidatorCount}"
+            + (late ? ", after the quorum" : "") + ")", new { validator, agreement });
+        if (late)
+        {
+            var agrees = agreement == round.Agreed;
+            var recorded = round with { Seats = seats, Votes = [.. votes, new VoteRecord(validator, agreement, now, agrees, Late: true)] };
+            List<Happening> happened = [posted];
+            if (!agrees)
+                happened.Add(Dissent(round, validator, agreement));
+            return new VoteOutcome(recorded, VoteDecision.Late, agrees ? [validator] : [], agrees ? [] : [validator], happened);
+        }
+        var all = (IReadOnlyList<VoteRecord>)[.. votes, new VoteRecord(validator, agreement, now)];
+        var decision = Quorum.Decide(all, spec.ValidatorCount, spec.QuorumSize);
+        var next = round with { Seats = seats, Votes = all };
+        switch (decision.State)
+        {
+            case QuorumState.Agreed:
+                var decided = next with
+                {
+                    Votes = all.Select(v => v with { Agrees = v.Agreement == decision.Agreed }).ToList(), Agreed = decision.Agreed,
+                    Validator = decision.Agreeing[0],
+                };
+                return new VoteOutcome(decided, VoteDecision.Accepted, decision.Agreeing, decision.Dissenting,
+                    [posted, .. all.Where(v => v.Agreement != decision.Agreed).Select(v => Dissent(round, v.Validator, v.Agreement))]);
+            case QuorumState.NoQuorum:
+                var closed = next with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now };
+                return new VoteOutcome(closed, VoteDecision.NoQuorum, [], [], [posted, new Happening(EventTypes.RoundRetried, null,
+                    $"round {round.Index}: no {spec.QuorumSize} of {spec.ValidatorCount} validators agree on a result "
+                    + $"({all.Select(v => v.Agreement).Distinct(StringComparer.Ordinal).Count()} different results); the attempt is retried")]);
+            default:
+                return new VoteOutcome(next, VoteDecision.Pending, [], [], [posted]);
+        }
+    }
+
+    private static Happening Dissent(RoundRecord round, string validator, string agreement) =>
+        new(EventTypes.ValidatorDissented, null,
+            $"round {round.Index}: validator {validator} dissented from the quorum (posted {agreement[..12]}, the quorum {round.Agreed?[..12] ?? "another"}); "
+            + "it earns no fee for the round", new { validator, agreement });
+
     private static RoundRecord StartTraining(RoundRecord round, JobSpec spec, DateTimeOffset now) =>
         round with { Status = RoundStatus.Training, TrainingAt = now, PhaseDeadline = now.AddSeconds(spec.TrainSeconds) };
 
@@ -179,6 +274,29 @@ public static class RoundMachine
 
     private static string Name(RoundStatus status) => status.ToString().ToLowerInvariant();
 }
+
+/// <summary>What a validator's vote did to its round attempt.</summary>
+public enum VoteDecision
+{
+    /// <summary>Recorded; no quorum yet.</summary>
+    Pending,
+
+    /// <summary>This vote completed a quorum: the round is accepted with the agreed result.</summary>
+    Accepted,
+
+    /// <summary>Every vote is in (or the rest cannot make a quorum) and none agree enough: the attempt closes for a retry.</summary>
+    NoQuorum,
+
+    /// <summary>Recorded after a quorum had accepted the attempt: a dissent is noted, no fee is paid.</summary>
+    Late,
+
+    /// <summary>The same validator posted the same result again (a retried request): nothing changes.</summary>
+    Repeated,
+}
+
+/// <summary>A round attempt after a vote, the decision, who agreed (in posting order) and who dissented, and what happened.</summary>
+public sealed record VoteOutcome(
+    RoundRecord Round, VoteDecision Decision, IReadOnlyList<string> Agreeing, IReadOnlyList<string> Dissenting, IReadOnlyList<Happening> Happened);
 
 /// <summary>A round after the clock was applied, what happened, and whether the round must be run again.</summary>
 public sealed record TickResult(RoundRecord Round, IReadOnlyList<Happening> Happened, bool Retry);

@@ -45,10 +45,18 @@ public sealed class InvoiceQuery(SwarmState state, StateCommitter committer, Led
             lines.Add(line with { Sequence = await SequenceOfAsync(line.TransferId, cancellation) });
         var validator = r.ValidatorFee with { Sequence = await SequenceOfAsync(r.ValidatorFee.TransferId, cancellation) };
         var protocol = r.ProtocolFee with { Sequence = await SequenceOfAsync(r.ProtocolFee.TransferId, cancellation) };
+        List<FeeLine>? shares = null;
+        if (r.ValidatorShares is not null)
+        {
+            shares = [];
+            foreach (var share in r.ValidatorShares)
+                shares.Add(share with { Sequence = await SequenceOfAsync(share.TransferId, cancellation) });
+        }
         var post = await SequenceOfAsync(r.PostTransferId, cancellation);
         var settled = lines.All(l => l.TransferId is null || l.Sequence > 0) && (validator.TransferId is null || validator.Sequence > 0)
-            && (protocol.TransferId is null || protocol.Sequence > 0) && (r.PostTransferId is null || post > 0);
-        return r with { Lines = lines, ValidatorFee = validator, ProtocolFee = protocol, PostSequence = post, Settled = settled };
+            && (protocol.TransferId is null || protocol.Sequence > 0) && (r.PostTransferId is null || post > 0)
+            && (shares ?? []).All(f => f.TransferId is null || f.Sequence > 0);
+        return r with { Lines = lines, ValidatorFee = validator, ProtocolFee = protocol, PostSequence = post, Settled = settled, ValidatorShares = shares };
     }
 
     private async Task<long> SequenceOfAsync(string? transferId, CancellationToken cancellation) =>

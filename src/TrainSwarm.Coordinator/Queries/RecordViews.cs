@@ -18,7 +18,8 @@ public static class RecordViews
     public static RoundView ToView(this RoundRecord round, long? expectedReward = null) => new(
         round.Id, round.JobId, round.Index, round.Attempt, round.Status, round.Seed, round.BaseModel, round.Dataset, round.Model,
         round.MinNodes, round.MaxNodes, round.InnerSteps, round.BatchSize, round.OpenedAt, round.TrainingAt, round.ValidatingAt, round.DoneAt,
-        round.PhaseDeadline, round.NewModel, round.Validator, round.Metrics, round.Participants.Select(ToView).ToList(), expectedReward);
+        round.PhaseDeadline, round.NewModel, round.Validator, round.Metrics, round.Participants.Select(ToView).ToList(), expectedReward,
+        Votes: round.Votes?.Select(v => new VoteView(v.Validator, v.Agreement, v.PostedAt, v.Agrees, v.Late)).ToList(), Agreed: round.Agreed);
 
     /// <summary>One node's part in a round attempt.</summary>
     public static ParticipantView ToView(this ParticipantRecord p) => new(p.Node, p.Slot, p.Shard, p.Status, p.JoinedAt, p.UpdateBlob, p.SubmittedAt);

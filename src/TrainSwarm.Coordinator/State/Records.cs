@@ -17,6 +17,7 @@ internal static class Kinds
     public const string Round = "round";
     public const string Update = "update";
     public const string Result = "result";
+    public const string Vote = "vote";
     public const string Quote = "quote";
     public const string Escrow = "escrow";
     public const string Outbox = "outbox";

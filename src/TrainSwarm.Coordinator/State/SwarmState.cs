@@ -24,6 +24,9 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
     internal SortedDictionary<string, RoundRecord> Rounds { get; } = new(StringComparer.Ordinal);
     internal Dictionary<string, UpdateSubmission> Updates { get; } = new(StringComparer.Ordinal);
     internal Dictionary<string, RoundResultSubmission> Results { get; } = new(StringComparer.Ordinal);
+
+    // Every result a validator posted for a round of a job with several validators, by (round id, attempt, validator).
+    internal Dictionary<string, RoundResultSubmission> Votes { get; } = new(StringComparer.Ordinal);
     internal Dictionary<string, Quote> Quotes { get; } = new(StringComparer.Ordinal);
 
     // Liveness is memory only: it need not survive a restart.
@@ -52,6 +55,8 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
             Updates[Kinds.UpdateKey(u.Receipt.RoundId, u.Receipt.Attempt, u.Receipt.Node)] = u;
         foreach (var r in await LoadAsync<RoundResultSubmission>(Kinds.Result, cancellation))
             Results[Kinds.RoundKey(r.Result.RoundId, r.Result.Attempt)] = r;
+        foreach (var v in await LoadAsync<RoundResultSubmission>(Kinds.Vote, cancellation))
+            Votes[Kinds.UpdateKey(v.Result.RoundId, v.Result.Attempt, v.Result.Validator)] = v;
         foreach (var q in await LoadAsync<Quote>(Kinds.Quote, cancellation))
             Quotes[q.Id] = q;
         foreach (var e in await LoadAsync<EscrowRecord>(Kinds.Escrow, cancellation))
@@ -133,6 +138,12 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
     {
         var key = Kinds.RoundKey(result.Result.RoundId, result.Result.Attempt);
         changes.Put(Kinds.Result, key, result, () => Results[key] = result);
+    }
+
+    internal void PutVote(Changes changes, RoundResultSubmission vote)
+    {
+        var key = Kinds.UpdateKey(vote.Result.RoundId, vote.Result.Attempt, vote.Result.Validator);
+        changes.Put(Kinds.Vote, key, vote, () => Votes[key] = vote);
     }
 
     /// <summary>Plans a ledger transfer: stored in the outbox with the change that decided it, committed to the ledger right after.</summary>

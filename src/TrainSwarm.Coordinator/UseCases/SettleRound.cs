@@ -18,7 +18,10 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
 {
     /// <summary>Stores a closed round attempt, bills it when it made the round, and opens the next round or ends the job.</summary>
     /// <param name="result">The validator's result, null when the round closed without one (a retry at a deadline).</param>
-    internal void Close(Changes changes, JobRecord job, TickResult closed, RoundResult? result)
+    /// <param name="agreeing">For a quorum: the validators that posted the accepted result, in posting order (they share the fee).</param>
+    /// <param name="dissenting">For a quorum: the validators whose result disagreed (no fee).</param>
+    internal void Close(Changes changes, JobRecord job, TickResult closed, RoundResult? result, IReadOnlyList<string>? agreeing = null,
+        IReadOnlyList<string>? dissenting = null)
     {
         state.PutRound(changes, closed.Round);
         foreach (var what in closed.Happened)
@@ -28,7 +31,7 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
         var paid = closed.Retry ? null : result;
         var (charge, budgetSpent) = Charge(job, paid);
         var (nextJob, nextRound, ended) = JobMachine.AfterRound(job, closed.Round, result, closed.Retry, state.Now, budgetSpent);
-        nextJob = PlanMoney(changes, nextJob, closed.Round, paid, charge);
+        nextJob = PlanMoney(changes, nextJob, closed.Round, paid, charge, agreeing, dissenting);
         state.PutJob(changes, nextJob);
         if (nextRound is not null)
         {
@@ -63,7 +66,8 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
     /// Plans the money side of a closed round attempt and of a job's end. Returns the job with its billing updated.
     /// </summary>
     /// <param name="closed">The round attempt that closed now (null when none did: its stakes were released before).</param>
-    private JobRecord PlanMoney(Changes changes, JobRecord job, RoundRecord? closed, RoundResult? result, RoundCharge? charge)
+    private JobRecord PlanMoney(Changes changes, JobRecord job, RoundRecord? closed, RoundResult? result, RoundCharge? charge,
+        IReadOnlyList<string>? agreeing = null, IReadOnlyList<string>? dissenting = null)
     {
         // Only a validator's fraud verdict (a replay mismatch) slashes; a dropped, late or rejected node gets its stake back.
         var frauds = result?.Verdicts.Where(v => v.Fraud == true).Select(v => v.Node).ToHashSet(StringComparer.Ordinal) ?? [];
@@ -78,7 +82,7 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
         if (state.Escrows.GetValueOrDefault(job.Id) is not { } escrow)
             return job;
         if (closed is not null && result is not null && charge is not null)
-            escrow = PlanRoundPayment(changes, escrow, closed, result, charge);
+            escrow = PlanRoundPayment(changes, escrow, closed, result, charge, agreeing, dissenting);
         if (job.Status != JobStatus.Running && escrow.Refund is null)
             escrow = PlanRefund(changes, escrow);
         state.PutEscrow(changes, escrow);
@@ -94,14 +98,17 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
         return (charge, escrow.Partial && Settlement.BudgetSpent(escrow.Terms, escrow.Reserved - charge.Total));
     }
 
-    private EscrowRecord PlanRoundPayment(Changes changes, EscrowRecord escrow, RoundRecord round, RoundResult result, RoundCharge charge)
+    private EscrowRecord PlanRoundPayment(Changes changes, EscrowRecord escrow, RoundRecord round, RoundResult result, RoundCharge charge,
+        IReadOnlyList<string>? agreeing, IReadOnlyList<string>? dissenting)
     {
-        var plan = TransferPlans.RoundPayment(identity.Address, escrow.JobId, escrow.Creator, round.Index, result.Validator, charge,
+        // A quorum's fee is split among the validators that agreed; a dissenter is not among them and is paid nothing.
+        var plan = TransferPlans.RoundPayment(identity.Address, escrow.JobId, escrow.Creator, round.Index, agreeing ?? [result.Validator], charge,
             escrow.Reservation, escrow.Reserved, escrow.ExpiresAt, state.Now);
         for (var i = 0; i < plan.Transfers.Count; i++)
             state.Enqueue(changes, plan.Transfers[i], i == plan.Transfers.Count - 1 ? $"round:{round.Id}" : null);
         var rewards = new RoundRewards(escrow.JobId, round.Id, round.Index, round.Attempt, result.Validator, escrow.Terms, charge.ScaleBps,
-            plan.Lines, plan.ValidatorFee, plan.ProtocolFee, charge.Total, plan.PostTransferId, 0, false);
+            plan.Lines, plan.ValidatorFee, plan.ProtocolFee, charge.Total, plan.PostTransferId, 0, false, plan.ValidatorShares,
+            dissenting is { Count: > 0 } ? dissenting : null);
         return escrow with
         {
             Reservation = plan.Reservation, Reserved = plan.Reserved, Spent = escrow.Spent + charge.Total, Rounds = [.. escrow.Rounds, rewards],

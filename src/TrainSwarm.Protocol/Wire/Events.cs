@@ -14,6 +14,8 @@ public static class EventTypes
     public const string NodeSlashed = "node-slashed";
     public const string ValidationStarted = "validation-started";
     public const string UpdateScored = "update-scored";
+    public const string ResultPosted = "result-posted";
+    public const string ValidatorDissented = "validator-dissented";
     public const string RoundRetried = "round-retried";
     public const string RoundDone = "round-done";
     public const string JobDone = "job-done";

@@ -112,6 +112,32 @@ public sealed record JobSpec
     /// <summary>The default <see cref="ReplayShareBps"/>.</summary>
     public const int DefaultReplayShareBps = 2500;
 
+    /// <summary>
+    /// How many validators score each round independently (null: <see cref="DefaultValidators"/>). Null, not 1, is stored so
+    /// that jobs written before quorums existed read and write back byte for byte.
+    /// </summary>
+    public int? Validators { get; init; }
+
+    /// <summary>How many of the <see cref="Validators"/> must post the same result for the round to be accepted (null: a majority).</summary>
+    public int? Quorum { get; init; }
+
+    /// <summary>The number of validators in effect: <see cref="Validators"/> or its default.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int ValidatorCount => Validators ?? DefaultValidators;
+
+    /// <summary>The quorum in effect: <see cref="Quorum"/>, or a majority ⌊n/2⌋ + 1 of <see cref="ValidatorCount"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int QuorumSize => Quorum ?? Majority(ValidatorCount);
+
+    /// <summary>The smallest quorum allowed for <paramref name="validators"/>: ⌊n/2⌋ + 1, so two disagreeing quorums cannot both exist.</summary>
+    public static int Majority(int validators) => validators / 2 + 1;
+
+    /// <summary>The default <see cref="Validators"/>: one, as on a devnet.</summary>
+    public const int DefaultValidators = 1;
+
+    /// <summary>The most validators one round can have.</summary>
+    public const int MaxValidators = 16;
+
     /// <summary>How long a round waits for nodes to join (extended while fewer than <see cref="MinNodes"/> have).</summary>
     public int OpenSeconds { get; init; } = 20;
 

@@ -58,6 +58,9 @@ public static class JobSpecRules
         Check(spec.TrainSamples is null || spec.TrainSamples >= spec.MaxNodes, "trainSamples", "must be at least maxNodes (one sample per shard)");
         Check(spec.CommitEvery is >= 1 and <= 1_000_000, "commitEvery", "must be between 1 and 1000000");
         Check(spec.ReplayShareBps is null or (>= 0 and <= 10_000), "replayShareBps", "must be between 0 and 10000 (basis points)");
+        Check(spec.Validators is null or (>= 1 and <= JobSpec.MaxValidators), "validators", $"must be between 1 and {JobSpec.MaxValidators}");
+        Check(spec.Quorum is null || (spec.Quorum >= JobSpec.Majority(spec.ValidatorCount) && spec.Quorum <= spec.ValidatorCount), "quorum",
+            "must be between a majority of the validators (⌊n/2⌋ + 1) and their number n");
         Check(spec.OpenSeconds is >= 1 and <= 86_400, "openSeconds", "must be between 1 and 86400");
         Check(spec.TrainSeconds is >= 1 and <= 604_800, "trainSeconds", "must be between 1 and 604800");
         Check(spec.ValidateSeconds is >= 1 and <= 86_400, "validateSeconds", "must be between 1 and 86400");

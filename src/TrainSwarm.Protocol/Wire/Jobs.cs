@@ -38,4 +38,12 @@ public sealed record RoundView(
     string Dataset, string Model, int MinNodes, int MaxNodes, int InnerSteps, int BatchSize,
     DateTimeOffset OpenedAt, DateTimeOffset? TrainingAt, DateTimeOffset? ValidatingAt, DateTimeOffset? DoneAt,
     DateTimeOffset PhaseDeadline, string? NewModel, string? Validator, RoundMetrics? Metrics,
-    IReadOnlyList<ParticipantView> Participants, long? ExpectedReward = null, string? AuditCommitment = null);
+    IReadOnlyList<ParticipantView> Participants, long? ExpectedReward = null, string? AuditCommitment = null,
+    IReadOnlyList<VoteView>? Votes = null, string? Agreed = null);
+
+/// <summary>
+/// A validator's posted result in a round judged by several validators: the agreement key (SHA-256 of the result without
+/// its signer), when it came, and whether it agreed with the quorum (null while undecided or when no quorum formed).
+/// </summary>
+/// <param name="Late">Posted after the quorum had accepted the round: no fee either way.</param>
+public sealed record VoteView(string Validator, string Agreement, DateTimeOffset PostedAt, bool? Agrees, bool? Late);

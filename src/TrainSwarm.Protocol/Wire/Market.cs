@@ -50,10 +50,16 @@ public sealed record FeeLine(string Payee, string Kind, long Amount, string? Tra
 /// <param name="Total">Payouts + fees: what the creator is billed for this round.</param>
 /// <param name="PostTransferId">The post that moved <paramref name="Total"/> out of the creator's reservation (null when the total is 0).</param>
 /// <param name="Settled">True once every transfer of the round is committed to the ledger.</param>
+/// <param name="ValidatorShares">
+/// For a round judged by a quorum of validators: the validator fee's shares, one per agreeing validator, each its own
+/// transfer (then <paramref name="ValidatorFee"/> is their sum and names no transfer). Null for a single validator.
+/// </param>
+/// <param name="Dissenters">Validators whose result disagreed with the quorum's: they earn no fee for the round (null when none).</param>
 public sealed record RoundRewards(
     string JobId, string RoundId, int Index, int Attempt, string Validator, RewardTerms Terms, int BudgetScaleBps,
     IReadOnlyList<RewardLine> Lines, FeeLine ValidatorFee, FeeLine ProtocolFee, long Total,
-    string? PostTransferId, long PostSequence, bool Settled);
+    string? PostTransferId, long PostSequence, bool Settled, IReadOnlyList<FeeLine>? ValidatorShares = null,
+    IReadOnlyList<string>? Dissenters = null);
 
 /// <summary>
 /// A job's itemized bill: the quote, the reservation, every round's lines, the fees, the total and the refund, each
@@ -91,6 +97,9 @@ public static class MarketIds
     public static UInt128 Post(string jobId, int index) => AccountIds.TransferFor($"post\0{jobId}\0{index}");
     public static UInt128 Payout(string jobId, int index, string node) => AccountIds.TransferFor($"payout\0{jobId}\0{index}\0{node}");
     public static UInt128 Fee(string jobId, int index, string kind) => AccountIds.TransferFor($"fee\0{jobId}\0{index}\0{kind}");
+    /// <summary>One agreeing validator's share of round <paramref name="index"/>'s validator fee (a round judged by a quorum).</summary>
+    public static UInt128 ValidatorShare(string jobId, int index, string validator) =>
+        AccountIds.TransferFor($"fee\0{jobId}\0{index}\0validator\0{validator}");
     /// <summary>The void returning the unspent reservation when the job ends.</summary>
     public static UInt128 Refund(string jobId) => AccountIds.TransferFor($"refund\0{jobId}");
     public static UInt128 Stake(string roundId, int attempt, string node) => AccountIds.TransferFor($"stake\0{roundId}\0{attempt}\0{node}");

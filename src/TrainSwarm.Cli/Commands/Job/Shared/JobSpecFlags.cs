@@ -29,6 +29,8 @@ internal sealed class JobSpecFlags
     private readonly Option<double?> _targetAccuracy = new("--target-accuracy") { Description = "Holdout accuracy that ends the job early " +
         "(targetAccuracy), e.g. 0.88" };
     private readonly Option<int?> _trainSamples = new("--train-samples") { Description = "Train on only this many samples (trainSamples)" };
+    private readonly Option<int?> _validators = new("--validators") { Description = "Validators scoring each round independently (validators)" };
+    private readonly Option<int?> _quorum = new("--quorum") { Description = "Validators that must agree on a round's result (quorum; default a majority)" };
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Seed of the initial weights, the holdout split and the rounds (seed)" };
 
     public JobSpecFlags()
@@ -44,6 +46,7 @@ internal sealed class JobSpecFlags
         (_name, "name"), (_model, "model"), (_dataset, "dataset"), (_rounds, "rounds"), (_nodes, "maxNodes"), (_minNodes, "minNodes"),
         (_innerSteps, "innerSteps"), (_batchSize, "batchSize"), (_learningRate, "learningRate"), (_strategy, "strategy"),
         (_targetAccuracy, "targetAccuracy"), (_trainSamples, "trainSamples"), (_seed, "seed"),
+        (_validators, "validators"), (_quorum, "quorum"),
     ];
 
     /// <summary>Adds the argument and the flags to <paramref name="command"/>.</summary>
@@ -81,6 +84,8 @@ internal sealed class JobSpecFlags
             TargetAccuracy = parse.GetValue(_targetAccuracy) ?? spec.TargetAccuracy,
             TrainSamples = parse.GetValue(_trainSamples) ?? spec.TrainSamples,
             Seed = parse.GetValue(_seed) ?? spec.Seed,
+            Validators = parse.GetValue(_validators) ?? spec.Validators,
+            Quorum = parse.GetValue(_quorum) ?? spec.Quorum,
         };
         var errors = JobSpecRules.Validate(spec);
         if (errors.Count == 0)
