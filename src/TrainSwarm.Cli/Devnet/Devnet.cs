@@ -25,15 +25,25 @@ public sealed record DevnetOptions
 
     /// <summary>Port for the coordinator (0: a free one).</summary>
     public int Port { get; init; }
+
+    /// <summary>Validator processes to start (each with its own key, all trusted by the coordinator).</summary>
+    public int Validators { get; init; } = 1;
+
+    /// <summary>
+    /// Validators (by number, from 1) that run another program than this `swarm`: a .NET assembly taking the arguments of
+    /// `swarm validator start`. Tests use it to run a validator that misbehaves; the product never does.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> ValidatorPrograms { get; init; } = new Dictionary<int, string>();
 }
 
 /// <summary>
-/// A whole network on this machine: a coordinator, a validator and N nodes, each a separate OS process on 127.0.0.1,
+/// A whole network on this machine: a coordinator, one or more validators and N nodes, each a separate OS process on 127.0.0.1,
 /// plus a creator key. Disposing stops them all.
 /// </summary>
 public sealed class Devnet : IAsyncDisposable
 {
     private readonly List<SwarmProcess> _nodes = [];
+    private readonly List<SwarmProcess> _validators = [];
     private readonly DevnetOptions _options;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
 
@@ -43,10 +53,17 @@ public sealed class Devnet : IAsyncDisposable
         Url = new Uri($"http://127.0.0.1:{port}");
         Directory.CreateDirectory(options.DataDirectory);
         Creator = LoadOrCreateKey("creator");
-        ValidatorKeyPath = KeyPath("validator");
-        using var validator = LoadOrCreateKey("validator");
-        ValidatorAddress = validator.Address;
+        var addresses = new List<string>();
+        for (var i = 1; i <= Math.Max(1, options.Validators); i++)
+        {
+            using var validator = LoadOrCreateKey(ValidatorName(i));
+            addresses.Add(validator.Address);
+        }
+        ValidatorAddresses = addresses;
     }
+
+    // The first validator keeps the name it had when a devnet had one, so its key and log stay where they were.
+    private static string ValidatorName(int number) => number == 1 ? "validator" : $"validator-{number}";
 
     /// <summary>The coordinator's address.</summary>
     public Uri Url { get; }
@@ -54,16 +71,20 @@ public sealed class Devnet : IAsyncDisposable
     /// <summary>The creator's key (the devnet's job submitter).</summary>
     public ActorKey Creator { get; }
 
-    /// <summary>The validator's address (the only one the coordinator trusts).</summary>
-    public string ValidatorAddress { get; }
+    /// <summary>The first validator's address.</summary>
+    public string ValidatorAddress => ValidatorAddresses[0];
 
-    private string ValidatorKeyPath { get; }
+    /// <summary>Every validator's address, by number (the only ones the coordinator trusts).</summary>
+    public IReadOnlyList<string> ValidatorAddresses { get; }
+
+    /// <summary>The validator processes, by number.</summary>
+    public IReadOnlyList<SwarmProcess> Validators => _validators;
 
     /// <summary>The coordinator process.</summary>
     public SwarmProcess? Coordinator { get; private set; }
 
-    /// <summary>The validator process.</summary>
-    public SwarmProcess? Validator { get; private set; }
+    /// <summary>The first validator process.</summary>
+    public SwarmProcess? Validator => _validators.FirstOrDefault();
 
     /// <summary>The node processes, in start order.</summary>
     public IReadOnlyList<SwarmProcess> Nodes => _nodes;
@@ -78,7 +99,12 @@ public sealed class Devnet : IAsyncDisposable
         try
         {
             await devnet.StartCoordinatorAsync(cancellation);
-            devnet.Validator = SwarmProcess.Start("validator", devnet.DaemonArgs("validator", devnet.ValidatorKeyPath), devnet.LogPath("validator"));
+            for (var i = 1; i <= devnet.ValidatorAddresses.Count; i++)
+            {
+                var name = ValidatorName(i);
+                devnet._validators.Add(SwarmProcess.Start(name, devnet.DaemonArgs("validator", devnet.KeyPath(name)), devnet.LogPath(name),
+                    program: options.ValidatorPrograms.GetValueOrDefault(i)));
+            }
             await devnet.FundAsync(devnet.Creator, "creator", CreatorFunds, cancellation);
             for (var i = 1; i <= options.Nodes; i++)
             {
@@ -103,8 +129,8 @@ public sealed class Devnet : IAsyncDisposable
     public async Task StartCoordinatorAsync(CancellationToken cancellation)
     {
         Coordinator = SwarmProcess.Start("coordinator",
-            ["coordinator", "run", "--devnet", "--url", Url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(DataDirectory, "coordinator"), "--validator",
-                ValidatorAddress],
+            ["coordinator", "run", "--devnet", "--url", Url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(DataDirectory, "coordinator"),
+                .. ValidatorAddresses.SelectMany(a => new[] { "--validator", a })],
             LogPath("coordinator"));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -145,7 +171,8 @@ public sealed class Devnet : IAsyncDisposable
 
     private string[] DaemonArgs(string role, string keyPath)
     {
-        var threads = role == "validator" ? Environment.ProcessorCount : _options.Threads;
+        // Validators share the cores among themselves; they work while the nodes wait.
+        var threads = role == "validator" ? Math.Max(1, Environment.ProcessorCount / ValidatorAddresses.Count) : _options.Threads;
         var args = new List<string> { role, "start", "--coordinator", Url.ToString().TrimEnd('/'), "--key", keyPath, "--threads",
             threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (_options.DatasetDirectory is not null)
@@ -174,7 +201,7 @@ public sealed class Devnet : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(120);
         while ((await client.NodesAsync(cancellation)).Count < count)
         {
-            foreach (var p in _nodes.Append(Validator!).Where(p => p.HasExited))
+            foreach (var p in _nodes.Concat(_validators).Where(p => p.HasExited))
                 throw new InvalidOperationException($"{p.Name} exited with code {p.ExitCode}; see {p.LogPath}:\n{Tail(p.ReadLog())}");
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"only some of the {count} nodes registered within 120 s; see the logs in {Path.Combine(DataDirectory, "logs")}");
@@ -209,10 +236,10 @@ public sealed class Devnet : IAsyncDisposable
     /// <summary>Stops every process: nodes and validator first (Ctrl+C, then SIGKILL after 5 s), the coordinator last.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Task.WhenAll(_nodes.Append(Validator).OfType<SwarmProcess>().Select(p => p.StopAsync(TimeSpan.FromSeconds(5))));
+        await Task.WhenAll(_nodes.Concat(_validators).Select(p => p.StopAsync(TimeSpan.FromSeconds(5))));
         if (Coordinator is not null)
             await Coordinator.StopAsync(TimeSpan.FromSeconds(5));
-        foreach (var p in _nodes.Append(Validator).Append(Coordinator).OfType<SwarmProcess>())
+        foreach (var p in _nodes.Concat(_validators).Append(Coordinator).OfType<SwarmProcess>())
             p.Dispose();
         Creator.Dispose();
         _http.Dispose();

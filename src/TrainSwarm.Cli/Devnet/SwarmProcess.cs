@@ -30,11 +30,15 @@ public sealed class SwarmProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts `swarm ARGS` with output appended to <paramref name="logPath"/>.</summary>
-    public static SwarmProcess Start(string name, IReadOnlyList<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="program">Another .NET assembly (.dll) to run with the same host instead of `swarm` (a test's helper program).</param>
+    public static SwarmProcess Start(string name, IReadOnlyList<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null,
+        string? program = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        var (program, prefix) = SelfCommand();
-        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        var (host, prefix) = SelfCommand();
+        if (program is not null)
+            prefix = [program];
+        var info = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
             RedirectStandardInput = true };
         foreach (var a in prefix.Concat(args))
             info.ArgumentList.Add(a);

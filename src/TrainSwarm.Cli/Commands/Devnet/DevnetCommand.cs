@@ -24,6 +24,13 @@ public static class DevnetCommand
         var console = context.Console;
         var nodes = CommonOptions.Positive("--nodes", "Trainer nodes to start", 3);
         var rounds = CommonOptions.Positive("--rounds", "Rounds of the demo job", 5);
+        var validators = CommonOptions.Positive("--validators", "Validator processes to start; with more than one, each round needs a majority of " +
+            "them to post the same result", 1);
+        validators.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() > JobSpec.MaxValidators)
+                r.AddError($"--validators must be at most {JobSpec.MaxValidators}");
+        });
         var preset = new Option<string>("--preset") { Description = "Model preset: cnn or mlp", DefaultValueFactory = _ => "cnn" };
         preset.AcceptOnlyFromAmong([.. ModelPresets.Names]);
         var innerSteps = CommonOptions.Positive("--inner-steps", "H: steps each node trains per round", 100);
@@ -37,7 +44,7 @@ public static class DevnetCommand
         var command = new Command("devnet", "Run a whole network on this machine and train one job end to end.\n" +
             "Example: swarm devnet --nodes 3 --rounds 5 --preset cnn")
         {
-            nodes, rounds, preset, innerSteps, encoding, keep, dataDir, datasetDir,
+            nodes, rounds, validators, preset, innerSteps, encoding, keep, dataDir, datasetDir,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -46,15 +53,20 @@ public static class DevnetCommand
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".trainswarm", "devnet", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss",
                     CultureInfo.InvariantCulture)));
             var nodeCount = parse.GetValue(nodes);
-            console.MarkupLine($"starting a devnet in [bold]{Markup.Escape(folder)}[/]: a coordinator, a validator and {nodeCount} nodes (logs in logs/)");
+            var validatorCount = parse.GetValue(validators);
+            console.MarkupLine($"starting a devnet in [bold]{Markup.Escape(folder)}[/]: a coordinator, " +
+                (validatorCount == 1 ? "a validator" : $"{validatorCount} validators") + $" and {nodeCount} nodes (logs in logs/)");
             await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions
             {
-                DataDirectory = folder, Nodes = nodeCount, DatasetDirectory = dataset, Encoding = parse.GetValue(encoding)!,
+                DataDirectory = folder, Nodes = nodeCount, DatasetDirectory = dataset, Encoding = parse.GetValue(encoding)!, Validators = validatorCount,
             }, cancellation);
             console.MarkupLine($"coordinator at {devnet.Url} (dashboard in a browser: {devnet.Url}), {nodeCount} nodes registered");
 
             using var creator = devnet.CreatorClient();
-            var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps));
+            var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps)) with
+            {
+                Validators = validatorCount > 1 ? validatorCount : null,
+            };
             var job = await creator.SubmitJobAsync(spec, cancellation: cancellation);
             console.MarkupLine($"job [bold]{job.Id}[/] submitted: {spec.Model} on fashion-mnist, {spec.Rounds} rounds × {nodeCount} nodes × " +
                 $"H={spec.InnerSteps}, fedavg");
