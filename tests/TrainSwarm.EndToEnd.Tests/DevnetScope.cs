@@ -24,11 +24,17 @@ internal sealed class DevnetScope : IAsyncDisposable
     /// <summary>Fashion-MNIST from Debian's package (test.sh installs it).</summary>
     public const string DatasetDirectory = "/usr/share/datasets/fashion-mnist";
 
-    public static async Task<DevnetScope> StartAsync(ITestOutputHelper output, int nodes = 3)
+    /// <param name="validatorPrograms">Validators (by number, from 1) run by another program, such as the lying validator.</param>
+    public static async Task<DevnetScope> StartAsync(
+        ITestOutputHelper output, int nodes = 3, int validators = 1, IReadOnlyDictionary<int, string>? validatorPrograms = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trainswarm-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var devnet = await Devnet.StartAsync(
-            new DevnetOptions { DataDirectory = folder, Nodes = nodes, DatasetDirectory = DatasetDirectory }, CancellationToken.None);
+            new DevnetOptions
+            {
+                DataDirectory = folder, Nodes = nodes, DatasetDirectory = DatasetDirectory, Validators = validators,
+                ValidatorPrograms = validatorPrograms ?? new Dictionary<int, string>(),
+            }, CancellationToken.None);
         return new DevnetScope(devnet, folder, output);
     }
 
