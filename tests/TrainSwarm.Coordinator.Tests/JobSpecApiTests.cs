@@ -44,6 +44,11 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
 
     [Theory]
     [InlineData("""{"rounds":0}""", "rounds")]
+    [InlineData("""{"validators":0}""", "validators")]
+    [InlineData("""{"validators":17}""", "validators")]
+    [InlineData("""{"validators":3,"quorum":1}""", "quorum")]
+    [InlineData("""{"validators":3,"quorum":4}""", "quorum")]
+    [InlineData("""{"quorum":2}""", "quorum")]
     [InlineData("""{"rounds":-3}""", "rounds")]
     [InlineData("""{"minNodes":3,"maxNodes":2}""", "maxNodes")]
     [InlineData("""{"minNodes":0}""", "minNodes")]
