@@ -27,7 +27,8 @@ public sealed record InvoiceStatement(
             [.. r.Lines.Select(l => new StatementLine(
                 l.Node, l.Accepted, l.Reason, l.Samples, l.Flops, l.QualityBps, l.Payout, new StatementEntry(l.TransferId, l.Sequence)))],
             Fee(r.ValidatorFee), Fee(r.ProtocolFee),
-            new StatementAmount(r.Total, new StatementEntry(r.PostTransferId, r.PostSequence)))).ToList();
+            new StatementAmount(r.Total, new StatementEntry(r.PostTransferId, r.PostSequence)),
+            r.ValidatorShares?.Select(Fee).ToList(), r.Dissenters)).ToList();
         return new InvoiceStatement(
             invoice.JobId, invoice.Creator, invoice.Status, invoice.StatusReason,
             new StatementQuote(q.Id, q.Total, q.ComputeCost, q.ComputeUnits, q.PricePerUnit, q.ValidatorFee, q.ProtocolFee),
@@ -50,9 +51,13 @@ public sealed record InvoiceStatement(
     public string StatusText =>
         Status.ToString().ToLowerInvariant() + (string.IsNullOrEmpty(StatusReason) ? "" : ": " + StatusReason);
 
-    /// <summary>Each validator paid a fee, with the indexes of the rounds it judged, in round order.</summary>
+    /// <summary>
+    /// Each validator paid a fee, with the indexes of the rounds it judged, in round order (for a quorum round, every
+    /// validator that shared its fee; a dissenter is not one of them).
+    /// </summary>
     public IReadOnlyList<(string Payee, IReadOnlyList<int> Rounds)> ValidatorPayees =>
-        [.. Rounds.GroupBy(r => r.ValidatorFee.Payee).Select(g => (g.Key, (IReadOnlyList<int>)[.. g.Select(r => r.Index)]))];
+        [.. Rounds.SelectMany(r => (r.ValidatorShares?.Select(s => s.Payee) ?? [r.ValidatorFee.Payee]).Select(p => (Payee: p, r.Index)))
+            .GroupBy(x => x.Payee).Select(g => (g.Key, (IReadOnlyList<int>)[.. g.Select(x => x.Index)]))];
 
     /// <summary>The line saying whether billed + refund = reserved.</summary>
     public string CheckLine
@@ -103,9 +108,12 @@ public sealed record StatementLine(
     string Node, bool Accepted, string? Reason, long Samples, long Flops, int QualityBps, long Payout, StatementEntry Ledger);
 
 /// <summary>One paid round attempt: its node lines, its two fees, and its total (the post out of the reservation).</summary>
+/// <param name="ValidatorShares">For a round judged by a quorum: each agreeing validator's share of the validator fee (null for one validator).</param>
+/// <param name="Dissenters">Validators whose result the quorum outvoted: paid nothing (null when none).</param>
 public sealed record StatementRound(
     string RoundId, int Index, int Attempt, int BudgetScaleBps, IReadOnlyList<StatementLine> Lines,
-    StatementFee ValidatorFee, StatementFee ProtocolFee, StatementAmount Total)
+    StatementFee ValidatorFee, StatementFee ProtocolFee, StatementAmount Total, IReadOnlyList<StatementFee>? ValidatorShares = null,
+    IReadOnlyList<string>? Dissenters = null)
 {
     /// <summary>True when every line of the round was scaled down to fit the rest of the budget.</summary>
     public bool Scaled => BudgetScaleBps < InvoiceStatement.FullScaleBps;

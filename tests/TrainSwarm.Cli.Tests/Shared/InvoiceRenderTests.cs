@@ -86,4 +86,49 @@ public sealed class InvoiceRenderTests
         Assert.Contains($"validator fees to {Validator} (round 0)", lines);
         Assert.Equal("billed + refund = reserved: 0.035005 + 1.234567 = 1.269572: balanced", lines[^1]);
     }
+
+    /// <summary><see cref="Sample"/> judged by a quorum: the fee of 3,125 shared 1,563 / 1,562 by two validators, a third outvoted.</summary>
+    internal static Invoice QuorumSample()
+    {
+        var invoice = Sample();
+        const string second = "ts1dddddddddddddddddddddddddddddddddddddddd", liar = "ts1eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+        var round = invoice.Rounds[0] with
+        {
+            ValidatorFee = new FeeLine(Validator, "validator", 3_125, null, 0),
+            ValidatorShares = [new FeeLine(Validator, "validator-share", 1_563, new string('7', 32), 45), new FeeLine(second, "validator-share", 1_562,
+                new string('8', 32), 46)],
+            Dissenters = [liar],
+        };
+        return invoice with { Rounds = [round] };
+    }
+
+    [Fact]
+    public void A_quorum_round_shows_each_share_and_the_outvoted_validator_in_text_and_html()
+    {
+        var statement = InvoiceStatement.From(QuorumSample());
+        var round = Assert.Single(statement.Rounds);
+        Assert.Equal([1_563L, 1_562L], round.ValidatorShares!.Select(x => x.Amount.Amount));
+        Assert.Equal(["ts1eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"], round.Dissenters);
+        Assert.Equal([Validator, "ts1dddddddddddddddddddddddddddddddddddddddd"], statement.ValidatorPayees.Select(p => p.Payee));
+
+        var writer = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No, ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            Out = new Spectre.Console.AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 200;
+        InvoiceText.Render(console, statement);
+        var lines = Lines.Of(writer.ToString());
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│ validator fee\s+│(\s+│){3}\s+0\.003125 │\s+│$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│   share ts1bbbbbbbb…\s+│(\s+│){3}\s+0\.001563 │\s+#45 │$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│   share ts1dddddddd…\s+│(\s+│){3}\s+0\.001562 │\s+#46 │$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│   dissent ts1eeeeeeee…\s+│(\s+│){3}\s+0\.000000 │\s+│$"));
+        Assert.Contains("round 0: outvoted by the quorum, paid no fee: ts1eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", lines);
+
+        var html = InvoiceHtml.Render(statement);
+        Assert.Contains("share of <span class=\"mono\">ts1dddddddddddddddddddddddddddddddddddddddd</span></td><td class=\"n\">0.001562</td>"
+            + "<td class=\"n\">#46</td>", html, StringComparison.Ordinal);
+        Assert.Contains("dissent of <span class=\"mono\">ts1eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee</span> (outvoted, no fee)", html, StringComparison.Ordinal);
+    }
 }

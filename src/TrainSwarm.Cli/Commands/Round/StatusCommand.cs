@@ -124,6 +124,18 @@ public static class StatusCommand
             }
             console.Write(table);
         }
+        if (r.Votes is { Count: > 0 } votes)
+        {
+            // A round judged by several validators: every posted result, and how it stood against the quorum.
+            W($"votes: {votes.Count} posted" + (r.Agreed is { } agreed ? $", quorum agreed on {agreed[..12]}…" : ", no quorum yet"));
+            foreach (var v in votes)
+                W($"  {v.Validator}: {v.Agreement[..12]}… " + v.Agrees switch
+                {
+                    true => "agrees" + (v.Late == true ? " (late: no fee)" : ""),
+                    false => "dissents (no fee)" + (v.Late == true ? ", late" : ""),
+                    null => "undecided",
+                });
+        }
         if (report.Node is { } node)
             RenderNode(W, r, node);
         if (report.Result is { } result)

@@ -84,6 +84,14 @@ public static class InvoiceHtml
             h.Append(CultureInfo.InvariantCulture,
                 $"<tr class=\"sub\"><td colspan=\"5\">Validator fee (<span class=\"mono\">{E(r.ValidatorFee.Payee)}</span>)</td>"
                     + $"<td class=\"n\">{T(r.ValidatorFee.Amount.Amount)}</td><td class=\"n\">{E(r.ValidatorFee.Amount.Ledger.Label)}</td></tr>\n");
+            foreach (var share in r.ValidatorShares ?? [])
+                h.Append(CultureInfo.InvariantCulture,
+                    $"<tr class=\"sub\"><td colspan=\"5\">&nbsp;&nbsp;share of <span class=\"mono\">{E(share.Payee)}</span></td>"
+                        + $"<td class=\"n\">{T(share.Amount.Amount)}</td><td class=\"n\">{E(share.Amount.Ledger.Label)}</td></tr>\n");
+            foreach (var dissenter in r.Dissenters ?? [])
+                h.Append(CultureInfo.InvariantCulture,
+                    $"<tr class=\"sub\"><td colspan=\"5\">&nbsp;&nbsp;dissent of <span class=\"mono\">{E(dissenter)}</span> (outvoted, no fee)</td>"
+                        + $"<td class=\"n\">{T(0)}</td><td class=\"n\"></td></tr>\n");
             h.Append(CultureInfo.InvariantCulture,
                 $"<tr class=\"sub\"><td colspan=\"5\">Protocol fee</td><td class=\"n\">{T(r.ProtocolFee.Amount.Amount)}</td>"
                     + $"<td class=\"n\">{E(r.ProtocolFee.Amount.Ledger.Label)}</td></tr>\n");

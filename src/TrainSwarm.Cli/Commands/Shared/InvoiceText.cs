@@ -73,6 +73,10 @@ public static class InvoiceText
                 label = "";
             }
             table.AddRow(Markup.Escape(label), "validator fee", "", "", "", Asset.Format(r.ValidatorFee.Amount.Amount), r.ValidatorFee.Amount.Ledger.Label);
+            foreach (var share in r.ValidatorShares ?? [])
+                table.AddRow("", Markup.Escape($"  share {Remote.Short(share.Payee)}"), "", "", "", Asset.Format(share.Amount.Amount), share.Amount.Ledger.Label);
+            foreach (var dissenter in r.Dissenters ?? [])
+                table.AddRow("", Markup.Escape($"  dissent {Remote.Short(dissenter)}"), "", "", "", Asset.Format(0), "");
             table.AddRow("", "protocol fee", "", "", "", Asset.Format(r.ProtocolFee.Amount.Amount), r.ProtocolFee.Amount.Ledger.Label);
             table.AddRow("", "[bold]round total[/]", "", "", r.Scaled ? $"×{InvoiceStatement.Percent(r.BudgetScaleBps)}" : "",
                 $"[bold]{Asset.Format(r.Total.Amount)}[/]", r.Total.Ledger.Label);
@@ -84,5 +88,7 @@ public static class InvoiceText
             + (s.AnyScaled ? "; ×N% on a round total: every line of that round was scaled to fit the budget" : ""));
         foreach (var (payee, rounds) in s.ValidatorPayees)
             w.WriteLine($"validator fees to {payee} (round{(rounds.Count == 1 ? "" : "s")} {string.Join(", ", rounds)})");
+        foreach (var r in s.Rounds.Where(r => r.Dissenters is { Count: > 0 }))
+            w.WriteLine($"round {r.Index}: outvoted by the quorum, paid no fee: {string.Join(", ", r.Dissenters!)}");
     }
 }

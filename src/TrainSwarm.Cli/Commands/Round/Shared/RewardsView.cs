@@ -14,7 +14,10 @@ internal static class RewardsView
     {
         var w = console.Profile.Out.Writer;
         var t = r.Terms;
-        w.WriteLine($"Rewards of round {r.RoundId} (job {r.JobId}, round {r.Index}, try {r.Attempt}), judged by validator {r.Validator}");
+        w.WriteLine($"Rewards of round {r.RoundId} (job {r.JobId}, round {r.Index}, try {r.Attempt}), "
+            + (r.ValidatorShares is { } shares
+                ? $"judged by a quorum of {shares.Count} validators ({string.Join(", ", shares.Select(s => s.Payee))})"
+                : $"judged by validator {r.Validator}"));
         w.WriteLine($"terms: {Asset.Format(t.PricePerUnit)} tokens per compute unit, {Count(t.TrainingFlopsPerSample)} FLOPs per sample, "
             + $"at most {Count(t.MaxSamplesPerUpdate)} samples per update; "
             + $"fees: validator {Percent(t.ValidatorFeeBps)}, protocol {Percent(t.ProtocolFeeBps)} of compute"
@@ -30,6 +33,11 @@ internal static class RewardsView
                 Percent(l.QualityBps), Asset.Format(l.Payout), Entry(l.TransferId, l.Sequence));
         table.AddRow("validator fee", "", "", "", "", "", Asset.Format(r.ValidatorFee.Amount),
             Entry(r.ValidatorFee.TransferId, r.ValidatorFee.Sequence));
+        foreach (var share in r.ValidatorShares ?? [])
+            table.AddRow(Markup.Escape($"  share {Remote.Short(share.Payee)}"), "", "", "", "", "", Asset.Format(share.Amount),
+                Entry(share.TransferId, share.Sequence));
+        foreach (var dissenter in r.Dissenters ?? [])
+            table.AddRow(Markup.Escape($"  dissent {Remote.Short(dissenter)}"), "", "outvoted by the quorum", "", "", "", Asset.Format(0), "");
         table.AddRow("protocol fee", "", "", "", "", "", Asset.Format(r.ProtocolFee.Amount), Entry(r.ProtocolFee.TransferId, r.ProtocolFee.Sequence));
         table.AddRow("[bold]total[/]", "", "", "", "", "", $"[bold]{Asset.Format(r.Total)}[/]", Entry(r.PostTransferId, r.PostSequence));
         console.Write(table);
