@@ -63,7 +63,8 @@ public sealed class QuorumTests(ITestOutputHelper output)
             var rewards = (await net.SettledInvoiceAsync(job.Id)).Rounds.Single(r => r.RoundId == roundId);
             var shares = rewards.ValidatorShares ?? throw new InvalidOperationException($"{roundId} has no validator shares");
             output.WriteLine($"{roundId}: validator fee {rewards.ValidatorFee.Amount}: "
-                + string.Join(", ", shares.Select(s => $"{s.Payee} {s.Amount} (entry {s.Sequence})")) + $"; dissenters {string.Join(", ", rewards.Dissenters ?? [])}");
+                + string.Join(", ", shares.Select(s => $"{s.Payee} {s.Amount} (entry {s.Sequence})"))
+                + $"; dissenters {string.Join(", ", rewards.Dissenters ?? [])}");
             Assert.Equal(honest, shares.Select(s => s.Payee).Order(StringComparer.Ordinal));
             Assert.DoesNotContain(shares, s => s.Payee == liar);
             Assert.Equal(rewards.ValidatorFee.Amount, shares.Sum(s => s.Amount));

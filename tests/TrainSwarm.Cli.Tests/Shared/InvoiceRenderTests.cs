@@ -120,15 +120,17 @@ public sealed class InvoiceRenderTests
         console.Profile.Width = 200;
         InvoiceText.Render(console, statement);
         var lines = Lines.Of(writer.ToString());
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│ validator fee\s+│(\s+│){3}\s+0\.003125 │\s+│$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│   share ts1bbbbbbbb…\s+│(\s+│){3}\s+0\.001563 │\s+#45 │$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│   share ts1dddddddd…\s+│(\s+│){3}\s+0\.001562 │\s+#46 │$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^│\s+│   dissent ts1eeeeeeee…\s+│(\s+│){3}\s+0\.000000 │\s+│$"));
+        void Row(string pattern) => Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, pattern));
+        Row(@"^│\s+│ validator fee\s+│(\s+│){3}\s+0\.003125 │\s+│$");
+        Row(@"^│\s+│   share ts1bbbbbbbb…\s+│(\s+│){3}\s+0\.001563 │\s+#45 │$");
+        Row(@"^│\s+│   share ts1dddddddd…\s+│(\s+│){3}\s+0\.001562 │\s+#46 │$");
+        Row(@"^│\s+│   dissent ts1eeeeeeee…\s+│(\s+│){3}\s+0\.000000 │\s+│$");
         Assert.Contains("round 0: outvoted by the quorum, paid no fee: ts1eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", lines);
 
         var html = InvoiceHtml.Render(statement);
         Assert.Contains("share of <span class=\"mono\">ts1dddddddddddddddddddddddddddddddddddddddd</span></td><td class=\"n\">0.001562</td>"
             + "<td class=\"n\">#46</td>", html, StringComparison.Ordinal);
-        Assert.Contains("dissent of <span class=\"mono\">ts1eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee</span> (outvoted, no fee)", html, StringComparison.Ordinal);
+        Assert.Contains("dissent of <span class=\"mono\">ts1eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee</span> (outvoted, no fee)", html,
+            StringComparison.Ordinal);
     }
 }

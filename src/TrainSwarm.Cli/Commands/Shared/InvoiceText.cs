@@ -74,7 +74,8 @@ public static class InvoiceText
             }
             table.AddRow(Markup.Escape(label), "validator fee", "", "", "", Asset.Format(r.ValidatorFee.Amount.Amount), r.ValidatorFee.Amount.Ledger.Label);
             foreach (var share in r.ValidatorShares ?? [])
-                table.AddRow("", Markup.Escape($"  share {Remote.Short(share.Payee)}"), "", "", "", Asset.Format(share.Amount.Amount), share.Amount.Ledger.Label);
+                table.AddRow("", Markup.Escape($"  share {Remote.Short(share.Payee)}"), "", "", "", Asset.Format(share.Amount.Amount),
+                    share.Amount.Ledger.Label);
             foreach (var dissenter in r.Dissenters ?? [])
                 table.AddRow("", Markup.Escape($"  dissent {Remote.Short(dissenter)}"), "", "", "", Asset.Format(0), "");
             table.AddRow("", "protocol fee", "", "", "", Asset.Format(r.ProtocolFee.Amount.Amount), r.ProtocolFee.Amount.Ledger.Label);
