@@ -29,6 +29,22 @@ public sealed class JobFormTests
     }
 
     [Fact]
+    public void Validators_above_one_ask_for_a_majority_quorum_and_a_bad_count_is_named()
+    {
+        var form = Quick();
+        form.Validators = "3";
+        var errors = new Dictionary<string, string>();
+        var spec = form.ToSpec(errors);
+        Assert.Empty(errors);
+        Assert.Equal((3, 3, 2), (spec!.Validators, spec.ValidatorCount, spec.QuorumSize));
+        form.Validators = "1";
+        Assert.Null(form.ToSpec(errors)!.Validators);
+        form.Validators = "17";
+        Assert.Null(form.ToSpec(errors));
+        Assert.Equal(["validators"], errors.Keys);
+    }
+
+    [Fact]
     public void A_missing_dataset_and_bad_numbers_are_named_by_field()
     {
         var form = Quick();

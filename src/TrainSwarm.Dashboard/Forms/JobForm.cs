@@ -28,6 +28,8 @@ public sealed class JobForm
     public string TargetAccuracy { get; set; } = "";
     /// <summary>Limit on training samples (empty: the whole dataset).</summary>
     public string TrainSamples { get; set; } = "";
+    /// <summary>Validators judging each round (empty or 1: one; more: a majority of them must agree).</summary>
+    public string Validators { get; set; } = "1";
     /// <summary>Tokens to escrow, e.g. "12.5" (empty: the quote's total).</summary>
     public string Budget { get; set; } = "";
     /// <summary>"90s", "30m", "2h", "1d" or seconds.</summary>
@@ -56,6 +58,8 @@ public sealed class JobForm
             Strategy = Strategy,
             TargetAccuracy = TargetAccuracy.Trim().Length == 0 ? null : Double(TargetAccuracy, "targetAccuracy", errors) / 100,
             TrainSamples = TrainSamples.Trim().Length == 0 ? null : Int(TrainSamples, "trainSamples", errors),
+            // One validator is the default, left out of the spec so it reads as every spec before quorums.
+            Validators = Validators.Trim() is "" or "1" ? null : Int(Validators, "validators", errors),
         };
         if (Dataset.Length == 0)
             errors.TryAdd("dataset", "choose a dataset");
