@@ -188,6 +188,22 @@ public class QuorumTests
     }
 
     [Fact]
+    public void An_agreeing_vote_after_the_quorum_is_recorded_late_as_agreeing_and_a_repeat_changes_nothing()
+    {
+        var round = Seated("v1", "v2", "v3");
+        var accepted = Vote(Vote(round, "v1", "model1").Round, "v2", "model1", 701);
+        var done = RoundMachine.Finish(accepted.Round, Result("v1", "model1", round), T0.AddSeconds(701)).Round;
+        var late = Vote(done, "v3", "model1", 900);
+        Assert.Equal(VoteDecision.Late, late.Decision);
+        Assert.Equal(["v3"], late.Agreeing);
+        Assert.Empty(late.Dissenting);
+        Assert.DoesNotContain(late.Happened, h => h.Type == EventTypes.ValidatorDissented);
+        var recorded = late.Round.Votes!.Single(v => v.Validator == "v3");
+        Assert.Equal((true, true), (recorded.Agrees, recorded.Late));
+        Assert.Equal(VoteDecision.Repeated, Vote(late.Round, "v3", "model1", 901).Decision);
+    }
+
+    [Fact]
     public void Three_different_results_reach_no_quorum_and_close_the_attempt()
     {
         var round = Seated("v1", "v2", "v3");

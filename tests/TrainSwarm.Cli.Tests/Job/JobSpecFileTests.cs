@@ -169,6 +169,9 @@ public sealed class JobSpecFileTests(SwarmFixture swarm)
 
     [Theory]
     [InlineData(new[] { "--rounds", "0" }, "error: the job spec has invalid fields: --rounds: must be between 1 and 10000")]
+    [InlineData(new[] { "--validators", "3", "--quorum", "1" },
+        "error: the job spec has invalid fields: --quorum: must be between a majority of the validators (⌊n/2⌋ + 1) and their number n")]
+    [InlineData(new[] { "--validators", "17" }, "error: the job spec has invalid fields: --validators: must be between 1 and 16")]
     [InlineData(new[] { "--model", "resnet" }, "error: Argument 'resnet' not recognized. Must be one of: 'mlp' 'cnn' (see --help)")]
     [InlineData(new string[0], "error: give a job spec file (YAML or JSON, - for stdin) or spec flags such as --model cnn --rounds 5 (see --help)")]
     public async Task Bad_spec_flags_are_bad_usage(string[] flags, string expected)
