@@ -132,7 +132,8 @@ public sealed class CheatingNodeTests(ITestOutputHelper output)
         Assert.Equal(honest.Sum(h => lines[h].Payout), invoice.ComputePaid);
 
         var slashes = await SlashesAsync(net);
-        Assert.Equal(Frauds.Select(c => addresses[c]).Order(StringComparer.Ordinal), slashes.Select(s => NodeOfStake(s, name.Keys)).Order(StringComparer.Ordinal));
+        Assert.Equal(Frauds.Select(c => addresses[c]).Order(StringComparer.Ordinal),
+            slashes.Select(s => NodeOfStake(s, name.Keys)).Order(StringComparer.Ordinal));
         foreach (var cheat in Frauds)
         {
             var node = addresses[cheat];
