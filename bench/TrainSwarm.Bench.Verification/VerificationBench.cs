@@ -129,7 +129,7 @@ public sealed class VerificationBench
         var checks = optimizers.ToDictionary(o => o, o => new ReplayCheck(Spec(o), _base, _train), StringComparer.Ordinal);
         var counts = cells.Select(_ => (Updates: 0, Segments: 0L, Fraud: 0, Rejected: 0)).ToArray();
         long trainedSteps = 0, replayedSteps = 0, stateBytes = 0;
-        double trainSeconds = 0, replaySeconds = 0;
+        double trainSeconds = 0, replaySeconds = 0, checkSeconds = 0;
         for (var u = 0; u < _o.Honest; u++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -152,7 +152,8 @@ public sealed class VerificationBench
             clock.Restart();
             var picks = ReplayPicks.Pick(Secret(), node, update.Receipt.UpdateBlob, segments, spec.ReplayShare);
             var spot = checks[optimizer].Check(update.Receipt, update.Update, slot, slot, _o.Nodes, roundSeed, picks, update.Blobs, cancellation);
-            replaySeconds += clock.Elapsed.TotalSeconds;
+            checkSeconds += clock.Elapsed.TotalSeconds;
+            replaySeconds += spot.ReplaySeconds;
             replayedSteps += spot.ReplayedSteps;
 
             // And every segment, so an honest update is never found wanting in any segment a secret could pick.
@@ -172,6 +173,7 @@ public sealed class VerificationBench
         var h = Math.Max(1, _o.Honest);
         figures.Add(new ReplayComputeFigure("replay_compute", _o.CommitEvery, _o.ShareBps, _o.Honest, trainedSteps, replayedSteps,
             trainedSteps == 0 ? 0 : (double)replayedSteps / trainedSteps, trainSeconds, replaySeconds, trainSeconds == 0 ? 0 : replaySeconds / trainSeconds,
+            checkSeconds, trainSeconds == 0 ? 0 : checkSeconds / trainSeconds,
             ReplayPicks.Schedule(Spec("sgd"), _o.InnerSteps).Count, stateBytes / h));
         return figures;
     }

@@ -61,7 +61,9 @@ public sealed record FalsePositiveFigure(
 
 /// <summary>The validator's replay work at the checked share against the nodes' training work, over the honest updates.</summary>
 /// <param name="StepsShare">Replayed steps / trained steps.</param>
-/// <param name="WallShare">Replay wall time (the whole check: picks, chain end, replays) / training wall time (including checkpoints).</param>
+/// <param name="WallShare">Wall time of the replayed steps / the nodes' training wall time (their checkpoints included).</param>
+/// <param name="CheckWallShare">Wall time of the validator's whole check (picks, static and chain-end checks, loading the shard and the
+/// states, the replays) / the nodes' training wall time.</param>
 public sealed record ReplayComputeFigure(
     [property: JsonPropertyName("figure")] string Figure,
     [property: JsonPropertyName("commit_every")] int CommitEvery,
@@ -73,5 +75,7 @@ public sealed record ReplayComputeFigure(
     [property: JsonPropertyName("training_seconds")] double TrainingSeconds,
     [property: JsonPropertyName("replay_seconds")] double ReplaySeconds,
     [property: JsonPropertyName("wall_share")] double WallShare,
+    [property: JsonPropertyName("check_seconds")] double CheckSeconds,
+    [property: JsonPropertyName("check_wall_share")] double CheckWallShare,
     [property: JsonPropertyName("states_per_update")] int StatesPerUpdate,
     [property: JsonPropertyName("state_bytes_per_update")] long StateBytesPerUpdate);

@@ -47,5 +47,7 @@ public sealed class VerificationCommandTests
         Assert.Equal(80, compute.GetProperty("trained_steps").GetInt64());
         Assert.Equal(0, compute.GetProperty("replayed_steps").GetInt64() % 5);
         Assert.Equal(4, compute.GetProperty("states_per_update").GetInt32());
+        // The whole check includes the replayed steps and more (loading the shard and states, the chain-end check).
+        Assert.True(compute.GetProperty("check_seconds").GetDouble() >= compute.GetProperty("replay_seconds").GetDouble());
     }
 }
