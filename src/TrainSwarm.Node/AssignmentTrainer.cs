@@ -2,6 +2,7 @@ using TrainSwarm.Client;
 using TrainSwarm.Daemons;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Training;
+using TrainSwarm.Protocol.Blobs;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Signing;
 using TrainSwarm.Protocol.Wire;
@@ -16,6 +17,11 @@ public sealed class UntrainableAssignmentException(string message, Exception? in
 /// <param name="ShardSamples">Samples in this node's shard.</param>
 public sealed record LocalUpdate(string Dataset, int ShardSamples, RoundTrainingResult Result);
 
+/// <summary>An update ready to deliver: the encoded delta, the training states its receipt commits to, and the receipt itself.</summary>
+/// <param name="Update">The encoded delta; the receipt's <c>UpdateBlob</c> must be its blob id.</param>
+/// <param name="Checkpoints">The <see cref="RoundCheckpoint"/> blobs the receipt's commitments name, uploaded before the receipt.</param>
+public sealed record PreparedUpdate(byte[] Update, IReadOnlyList<byte[]> Checkpoints, TrainingReceipt Receipt);
+
 /// <summary>An update the coordinator acknowledged: the signed receipt, the ack and the size of the uploaded delta.</summary>
 public sealed record DeliveredUpdate(TrainingReceipt Receipt, UpdateAck Ack, long UpdateBytes);
 
@@ -23,9 +29,10 @@ public sealed record DeliveredUpdate(TrainingReceipt Receipt, UpdateAck Ack, lon
 /// Trains one assignment and delivers it: resolves the dataset (following a mapping), downloads the base model, trains
 /// this node's shard for the round's H steps × <see cref="NodeOptions.Epochs"/> (capped at <see cref="NodeOptions.MaxBatches"/>),
 /// uploads the delta and submits the signed receipt. The node daemon and `swarm round train` both use it, so a round
-/// trained by hand is trained exactly as the daemon would.
+/// trained by hand is trained exactly as the daemon would. What is delivered comes from <see cref="PrepareAsync"/>, the
+/// one place a subclass changes the work (the end-to-end tests' cheating nodes do; the product never subclasses it).
 /// </summary>
-public sealed class AssignmentTrainer
+public class AssignmentTrainer
 {
     private readonly NodeOptions _options;
     private readonly DatasetCache _datasets;
@@ -64,23 +71,41 @@ public sealed class AssignmentTrainer
 
         var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation)
             .ConfigureAwait(false);
-        var local = await TrainAsync(baseModel, assignment, choice.Local!, cancellation).ConfigureAwait(false);
+        var prepared = await PrepareAsync(client, key.Address, assignment, baseModel, choice.Local!, cancellation).ConfigureAwait(false);
 
         // The training state at every commitment goes up first: a validator resumes a replayed segment from the one
         // before it and checks the chain's end against the last one, and the receipt's state hashes are their ids.
-        foreach (var checkpoint in local.Result.Checkpoints ?? [])
+        foreach (var checkpoint in prepared.Checkpoints)
             await RetryAsync(c => client.PutBlobAsync(checkpoint, c), "upload a checkpoint", assignment, cancellation).ConfigureAwait(false);
 
-        var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);
+        var update = prepared.Update;
         var blob = await RetryAsync(c => client.PutBlobAsync(update, c), "upload the update", assignment, cancellation).ConfigureAwait(false);
+        if (blob != prepared.Receipt.UpdateBlob)
+            throw new InvalidOperationException($"the receipt names update {prepared.Receipt.UpdateBlob}, the uploaded delta is {blob}");
         _observer.Uploaded(roundId, blob, update.Length);
 
-        var receipt = Receipt(assignment, key.Address, local, blob, _options.Encoding);
+        var receipt = prepared.Receipt;
         var submission = new UpdateSubmission(receipt, DocumentSignature.Sign(key, receipt));
         var ack = await RetryAsync(c => client.SubmitUpdateAsync(roundId, submission, c), "submit the update", assignment, cancellation).ConfigureAwait(false);
         _observer.Submitted(receipt, ack);
         return new DeliveredUpdate(receipt, ack, update.Length);
     }
+
+    /// <summary>
+    /// The update <paramref name="node"/> delivers for <paramref name="assignment"/>, trained from <paramref name="baseModel"/>
+    /// on <paramref name="dataset"/> (a local name): an honest node trains its shard (<see cref="TrainAsync"/>), encodes the
+    /// delta with <see cref="NodeOptions.Encoding"/> and states exactly that work in the receipt.
+    /// </summary>
+    protected virtual async Task<PreparedUpdate> PrepareAsync(
+        SwarmClient client, string node, Assignment assignment, byte[] baseModel, string dataset, CancellationToken cancellation)
+    {
+        var local = await TrainAsync(baseModel, assignment, dataset, cancellation).ConfigureAwait(false);
+        var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);
+        return new PreparedUpdate(update, local.Result.Checkpoints ?? [], Receipt(assignment, node, local, BlobId.Of(update), _options.Encoding));
+    }
+
+    /// <summary>The options this trainer runs with.</summary>
+    protected NodeOptions Options => _options;
 
     /// <summary>
     /// Trains <paramref name="assignment"/>'s shard of <paramref name="dataset"/> (a local name) from
@@ -90,6 +115,21 @@ public sealed class AssignmentTrainer
     public async Task<LocalUpdate> TrainAsync(byte[] baseModel, Assignment assignment, string dataset, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(baseModel);
+        ArgumentNullException.ThrowIfNull(assignment);
+        var shard = await ShardAsync(assignment, dataset, assignment.ShardIndex, cancellation).ConfigureAwait(false);
+        var steps = RoundTrainingSpecs.LocalSteps(assignment.Spec.InnerSteps, _options.Epochs, _options.MaxBatches);
+        _observer.TrainingStarted(assignment, dataset, shard.Count, steps);
+        var result = await TrainShardAsync(baseModel, assignment, shard, steps, cancellation).ConfigureAwait(false);
+        return new LocalUpdate(dataset, shard.Count, result);
+    }
+
+    /// <summary>
+    /// Shard <paramref name="shardIndex"/> of <paramref name="assignment"/>'s split of <paramref name="dataset"/> (a local
+    /// name): the split every node and validator derives from the job alone, whatever local copy fills it.
+    /// </summary>
+    /// <exception cref="UntrainableAssignmentException">The dataset cannot be loaded, or the shard is empty.</exception>
+    protected async Task<LabeledImages> ShardAsync(Assignment assignment, string dataset, int shardIndex, CancellationToken cancellation)
+    {
         ArgumentNullException.ThrowIfNull(assignment);
         var spec = assignment.Spec;
         LabeledImages data;
@@ -102,22 +142,30 @@ public sealed class AssignmentTrainer
         {
             throw new UntrainableAssignmentException($"dataset '{dataset}' is not available: {e.Message}", e);
         }
-        // The same split every node and validator derives from the job alone (whatever local copy fills it).
         var split = new DataSplit(data.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
-        var shard = data.Gather(split.Shard(assignment.ShardIndex, assignment.ShardCount));
+        var shard = data.Gather(split.Shard(shardIndex, assignment.ShardCount));
         if (shard.Count == 0)
-            throw new UntrainableAssignmentException($"shard {assignment.ShardIndex + 1}/{assignment.ShardCount} of dataset '{dataset}' holds no samples");
-        var steps = RoundTrainingSpecs.LocalSteps(spec.InnerSteps, _options.Epochs, _options.MaxBatches);
-        _observer.TrainingStarted(assignment, dataset, shard.Count, steps);
+            throw new UntrainableAssignmentException($"shard {shardIndex + 1}/{assignment.ShardCount} of dataset '{dataset}' holds no samples");
+        return shard;
+    }
 
+    /// <summary>
+    /// Trains <paramref name="steps"/> steps of <paramref name="assignment"/>'s round on <paramref name="shard"/> from
+    /// <paramref name="baseModel"/>, with the assignment's seed, on a pool thread; reports progress to the observer.
+    /// </summary>
+    /// <exception cref="UntrainableAssignmentException">The loss became NaN or infinite.</exception>
+    protected async Task<RoundTrainingResult> TrainShardAsync(
+        byte[] baseModel, Assignment assignment, LabeledImages shard, int steps, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
         var progress = new ProgressReporter(assignment.RoundId, _observer);
         // Training is synchronous CPU work with thread-bound tensor scopes: it gets a pool thread of its own.
-        var result = await Task.Run(() => RoundTrainer.Train(baseModel, RoundTrainingSpecs.For(spec, steps), shard, assignment.Seed, progress.OnStep,
-            cancellation: cancellation), cancellation).ConfigureAwait(false);
+        var result = await Task.Run(() => RoundTrainer.Train(baseModel, RoundTrainingSpecs.For(assignment.Spec, steps), shard, assignment.Seed,
+            progress.OnStep, cancellation: cancellation), cancellation).ConfigureAwait(false);
         // A diverged update would be rejected anyway, and a receipt cannot carry NaN in JSON.
         if (result.LossCurve.Any(l => !float.IsFinite(l)))
             throw new UntrainableAssignmentException("training diverged (the loss became NaN or infinite); no update sent");
-        return new LocalUpdate(dataset, shard.Count, result);
+        return result;
     }
 
     /// <summary>The receipt stating <paramref name="local"/>'s work for <paramref name="assignment"/>, by <paramref name="node"/>.</summary>
@@ -132,8 +180,11 @@ public sealed class AssignmentTrainer
             r.Commitments.Select(c => new Commitment(c.Step, c.Sha256, c.State)).ToList(), updateBlob, encoding, local.Dataset);
     }
 
-    // Retries last ~RetryLimit, and never past the round's deadline, after which the coordinator drops the node anyway.
-    private Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> action, string operation, Assignment assignment, CancellationToken cancellation)
+    /// <summary>
+    /// Runs a network operation of <paramref name="assignment"/>'s round, retried through passing failures for about
+    /// <see cref="NodeOptions.RetryLimit"/> and never past the round's training deadline (the coordinator drops the node then anyway).
+    /// </summary>
+    protected Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> action, string operation, Assignment assignment, CancellationToken cancellation)
     {
         var limit = _clock.GetUtcNow() + _options.RetryLimit;
         var giveUpAt = assignment.TrainDeadline < limit ? assignment.TrainDeadline : limit;

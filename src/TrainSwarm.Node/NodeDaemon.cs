@@ -31,7 +31,8 @@ public sealed class NodeDaemon
     /// <summary>A daemon with <paramref name="options"/> reporting to <paramref name="observer"/>.</summary>
     /// <param name="http">The HTTP client to talk through (tests); a private one when null.</param>
     /// <param name="clock">Time for deadlines, retries and request signatures.</param>
-    public NodeDaemon(NodeOptions options, INodeObserver observer, HttpClient? http = null, TimeProvider? clock = null)
+    /// <param name="trainer">Makes the trainer of every held round; null: the plain <see cref="AssignmentTrainer"/>.</param>
+    public NodeDaemon(NodeOptions options, INodeObserver observer, HttpClient? http = null, TimeProvider? clock = null, TrainerFactory? trainer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(observer);
@@ -41,7 +42,8 @@ public sealed class NodeDaemon
         _clock = clock ?? TimeProvider.System;
         _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line), options.DatasetPaths);
         _payouts = new PayoutWatcher(options, observer, _clock);
-        _work = new RoundWork(new AssignmentTrainer(options, _datasets, observer, _clock), _payouts, observer);
+        var factory = trainer ?? ((o, d, w, c) => new AssignmentTrainer(o, d, w, c));
+        _work = new RoundWork(factory(options, _datasets, observer, _clock), _payouts, observer);
         _joiner = new RoundJoiner(options, _datasets, new StakeLimit(options, observer, _clock), _work, _payouts, observer);
     }
 

@@ -14,6 +14,9 @@ namespace TrainSwarm.Validator;
 /// <param name="Segment">The failed segment or check.</param>
 public sealed record ReplayOutcome(string? Reason, bool Fraud, string? Segment, string? Expected, string? Found, int ReplayedSteps)
 {
+    /// <summary>Wall time of the replayed training steps alone (not the static and chain-end checks around them).</summary>
+    public double ReplaySeconds { get; init; }
+
     /// <summary>Passed, after replaying <paramref name="steps"/> steps.</summary>
     public static ReplayOutcome Passed(int steps) => new(null, false, null, null, null, steps);
 
@@ -58,6 +61,15 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
         TrainingReceipt receipt, byte[] update, int slot, int shard, int shardCount, ulong roundSeed, IReadOnlyList<int> picks,
         IReadOnlyDictionary<string, byte[]> blobs, CancellationToken cancellation = default)
     {
+        var replayClock = new System.Diagnostics.Stopwatch();
+        var outcome = Check(receipt, update, slot, shard, shardCount, roundSeed, picks, blobs, replayClock, cancellation);
+        return outcome with { ReplaySeconds = replayClock.Elapsed.TotalSeconds };
+    }
+
+    private ReplayOutcome Check(
+        TrainingReceipt receipt, byte[] update, int slot, int shard, int shardCount, ulong roundSeed, IReadOnlyList<int> picks,
+        IReadOnlyDictionary<string, byte[]> blobs, System.Diagnostics.Stopwatch replayClock, CancellationToken cancellation)
+    {
         ArgumentNullException.ThrowIfNull(receipt);
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(blobs);
@@ -93,7 +105,9 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
             RoundTrainingResult result;
             if (i == 0)
             {
+                replayClock.Start();
                 result = RoundTrainer.Train(baseModel, trainingSpec, data, seed, stopAfter: target.Step, cancellation: cancellation);
+                replayClock.Stop();
             }
             else
             {
@@ -103,7 +117,9 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
                 var bad = StartState(state, start, segment, replayed);
                 if (bad is not null)
                     return bad;
+                replayClock.Start();
                 result = RoundTrainer.Resume(state, from, trainingSpec, data, seed, target.Step, cancellation);
+                replayClock.Stop();
             }
             replayed += target.Step - from;
             var found = result.Commitments[^1];

@@ -75,12 +75,16 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
         var nodesSeen = new HashSet<string>(StringComparer.Ordinal);
         var blobsSeen = new Dictionary<string, string>(StringComparer.Ordinal);
-        var candidates = new List<CandidateUpdate>(task.Updates.Count);
+        var candidates = new CandidateUpdate[task.Updates.Count];
         // When the coordinator received each update decides which of two near-identical ones keeps its pay.
         var receivedAt = task.Round.Participants.Where(p => p.SubmittedAt is not null)
             .GroupBy(p => p.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.SubmittedAt), StringComparer.Ordinal);
-        foreach (var submission in task.Updates)
+        // The same goes for an identical blob: it belongs to whoever delivered it first. The task lists updates in join
+        // order, which a copier chooses by joining early, so it must not decide; the coordinator's receipt time does
+        // (a copier learns a blob's id only once its owner delivered it).
+        foreach (var i in ReceivedOrder(task.Updates, receivedAt))
         {
+            var submission = task.Updates[i];
             var receipt = submission.Receipt;
             if (!keys.TryGetValue(receipt.Node, out var publicKey))
                 keys[receipt.Node] = publicKey = await NodeKeyAsync(receipt.Node, cancellation);
@@ -89,17 +93,25 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             if (reason is null && !nodesSeen.Add(receipt.Node))
                 reason = $"a second update from node {receipt.Node} in this round";
             if (reason is null && blobsSeen.TryGetValue(receipt.UpdateBlob, out var first))
-                reason = $"the same update blob as node {first}'s";
+                reason = $"the same update blob as node {first}'s, which the coordinator received earlier";
             byte[]? bytes = null;
             if (reason is null)
             {
                 blobsSeen[receipt.UpdateBlob] = receipt.Node;
                 (bytes, reason) = await UpdateBytesAsync(receipt.UpdateBlob, cancellation);
             }
-            candidates.Add(new CandidateUpdate(receipt, bytes, reason, receivedAt.GetValueOrDefault(receipt.Node)));
+            candidates[i] = new CandidateUpdate(receipt, bytes, reason, receivedAt.GetValueOrDefault(receipt.Node));
         }
-        return candidates;
+        return [.. candidates];
     }
+
+    /// <summary>
+    /// The indices of <paramref name="updates"/> in the order the coordinator received them (by its own clock, never a
+    /// time the node states); unknown times last, ties in the task's order.
+    /// </summary>
+    internal static IReadOnlyList<int> ReceivedOrder(IReadOnlyList<UpdateSubmission> updates, IReadOnlyDictionary<string, DateTimeOffset?> receivedAt) =>
+        Enumerable.Range(0, updates.Count)
+            .OrderBy(i => receivedAt.GetValueOrDefault(updates[i].Receipt.Node) ?? DateTimeOffset.MaxValue).ThenBy(i => i).ToList();
 
     /// <summary>
     /// Replays the picked segments of every update that arrived (<see cref="ReplayCheck"/>) and folds the outcome into

@@ -112,6 +112,53 @@ public sealed class AssignmentTrainerTests(CoordinatorFixture swarm)
         Assert.Equal(delivered.UpdateBytes, (await client.GetBlobAsync(delivered.Ack.UpdateBlob)).Length);
         await creatorClient.CancelJobAsync(job.Id);
     }
+
+    [Fact]
+    public async Task A_subclass_decides_what_is_delivered_and_a_receipt_naming_another_blob_is_never_submitted()
+    {
+        var (creator, _) = await swarm.FundedKeyFileAsync(50_000_000);
+        using var creatorKey = ActorKey.Load(creator);
+        using var creatorClient = swarm.Client(creatorKey);
+        var job = await creatorClient.SubmitJobAsync(Spec with { Name = "subclass", MaxNodes = 1 });
+        var (nodePath, _) = await swarm.FundedKeyFileAsync(5_000_000, "node");
+        using var node = ActorKey.Load(nodePath);
+        using var client = swarm.Client(node);
+        await client.RegisterNodeAsync("subclass", MachineProbe.Hardware(), new Benchmark("mlp", 1000),
+            DatasetResolution.Registered(["mnist"], Options().DatasetMappings, n => n is "mnist" or "fashion-mnist"));
+        var assignment = await client.JoinAsync($"{job.Id}-r0");
+        var options = Options();
+
+        // A receipt that does not name the uploaded delta is caught before anything is submitted.
+        var liar = new ShardShifter(options, new DatasetCache(null, false, paths: options.DatasetPaths), new RecordingObserver(), wrongBlob: true);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => liar.RunAsync(client, node, assignment, CancellationToken.None));
+        Assert.Empty(await client.RoundUpdatesAsync(assignment.RoundId));
+
+        // Trained on the other shard, the receipt still says the assigned one: what the subclass prepared is what arrives.
+        var shifter = new ShardShifter(options, new DatasetCache(null, false, paths: options.DatasetPaths), new RecordingObserver(), wrongBlob: false);
+        var delivered = await shifter.RunAsync(client, node, assignment, CancellationToken.None);
+        var stored = Assert.Single(await client.RoundUpdatesAsync(assignment.RoundId));
+        Assert.Equal(SwarmJson.Serialize(delivered.Receipt), SwarmJson.Serialize(stored.Receipt));
+        Assert.Equal((assignment.ShardIndex, 1), (stored.Receipt.ShardIndex, shifter.TrainedShard));
+        await creatorClient.CancelJobAsync(job.Id);
+    }
+
+    /// <summary>Trains the shard after its own (of at least two) through the protected helpers; the receipt names the assigned one.</summary>
+    private sealed class ShardShifter(NodeOptions options, DatasetCache datasets, INodeObserver observer, bool wrongBlob)
+        : AssignmentTrainer(options, datasets, observer)
+    {
+        public int TrainedShard { get; private set; } = -1;
+
+        protected override async Task<PreparedUpdate> PrepareAsync(
+            Client.SwarmClient client, string node, Assignment assignment, byte[] baseModel, string dataset, CancellationToken cancellation)
+        {
+            TrainedShard = (assignment.ShardIndex + 1) % Math.Max(2, assignment.ShardCount);
+            var shard = await ShardAsync(assignment with { ShardCount = Math.Max(2, assignment.ShardCount) }, dataset, TrainedShard, cancellation);
+            var result = await TrainShardAsync(baseModel, assignment, shard, 2, cancellation);
+            var update = DeltaCodec.Encode(result.Delta, "f32");
+            var blob = wrongBlob ? new string('d', 64) : Protocol.Blobs.BlobId.Of(update);
+            return new PreparedUpdate(update, result.Checkpoints ?? [], Receipt(assignment, node, new LocalUpdate(dataset, shard.Count, result), blob, "f32"));
+        }
+    }
 }
 
 /// <summary>Keeps what a node reports, as short lines (thread-safe: training reports from a pool thread).</summary>

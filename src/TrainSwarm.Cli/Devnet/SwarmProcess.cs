@@ -34,11 +34,30 @@ public sealed class SwarmProcess : IDisposable
     public static SwarmProcess Start(string name, IReadOnlyList<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null,
         string? program = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
-        var (host, prefix) = SelfCommand();
         if (program is not null)
-            prefix = [program];
-        var info = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            return StartDll(name, program, args, logPath, environment);
+        var (host, prefix) = SelfCommand();
+        return Launch(name, host, prefix, args, logPath, environment);
+    }
+
+    /// <summary>
+    /// Starts another .NET program, `dotnet DLL ARGS`, with the same logging and stopping as a `swarm` process (the
+    /// end-to-end tests run their cheating nodes this way).
+    /// </summary>
+    public static SwarmProcess StartDll(
+        string name, string dll, IReadOnlyList<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dll);
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"no program at {dll}", dll);
+        return Launch(name, DotnetHost(), [dll], args, logPath, environment);
+    }
+
+    private static SwarmProcess Launch(
+        string name, string program, IReadOnlyList<string> prefix, IReadOnlyList<string> args, string logPath, IReadOnlyDictionary<string, string>? environment)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+        var info = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
             RedirectStandardInput = true };
         foreach (var a in prefix.Concat(args))
             info.ArgumentList.Add(a);
@@ -117,9 +136,15 @@ public sealed class SwarmProcess : IDisposable
     private static (string Program, string[] Prefix) SelfCommand()
     {
         var dll = typeof(SwarmProcess).Assembly.Location;
+        return (DotnetHost(), [dll]);
+    }
+
+    // The dotnet host running this process (or the one the SDK names), else `dotnet` from the PATH.
+    private static string DotnetHost()
+    {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (string.IsNullOrEmpty(host) || !File.Exists(host))
             host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        return (host, [dll]);
+        return host;
     }
 }

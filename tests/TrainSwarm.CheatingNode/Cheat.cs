@@ -1,0 +1,30 @@
+namespace TrainSwarm.CheatingNode;
+
+/// <summary>The ways a <see cref="CheatingTrainer"/> cheats, one per process (the <c>--cheat</c> flag).</summary>
+public enum Cheat
+{
+    /// <summary>Uploads an all-zero delta and claims a full round of work (a free rider).</summary>
+    Zero,
+
+    /// <summary>Waits for another node's update of the same round and delivers the very same blob as its own.</summary>
+    Copy,
+
+    /// <summary>Trains 80% of the steps, claims all of them, and fakes the commitments of the skipped ones.</summary>
+    Skip,
+
+    /// <summary>Trains another shard than the one assigned, and claims the assigned one.</summary>
+    WrongShard,
+
+    /// <summary>Trains honestly but claims twice the samples it trained on.</summary>
+    LieSamples,
+}
+
+/// <summary>The command-line names of <see cref="Cheat"/>.</summary>
+public static class Cheats
+{
+    /// <summary>Every cheat by its flag value.</summary>
+    public static readonly IReadOnlyDictionary<string, Cheat> ByName = new Dictionary<string, Cheat>(StringComparer.Ordinal)
+    {
+        ["zero"] = Cheat.Zero, ["copy"] = Cheat.Copy, ["skip"] = Cheat.Skip, ["wrong-shard"] = Cheat.WrongShard, ["lie-samples"] = Cheat.LieSamples,
+    };
+}
