@@ -63,7 +63,7 @@ public sealed class PpoUpdate
                     advantages[j] = buffer.Advantages[k];
                     returns[j] = buffer.Returns[k];
                 }
-                if (_config.NormalizeAdvantage && m > 1) Normalize(advantages.AsSpan(0, m));
+                if (_config.NormalizeAdvantage) PpoLoss.NormalizeAdvantages(advantages.AsSpan(0, m));
                 var s = Step(obs.AsSpan(0, m * o), actions.AsSpan(0, m), oldLogProbs.AsSpan(0, m), advantages.AsSpan(0, m),
                     returns.AsSpan(0, m), clipRange);
                 lossCurve?.Add(s.Loss);
@@ -87,15 +87,8 @@ public sealed class PpoUpdate
         var obs = Tensor.FromArray(obsValues, m, _model.ObservationSize);
         var returns = Tensor.FromArray(returnValues, m, 1);
         _optimizer.ZeroGrad();
-        // logits (m, A) -> log-probabilities (m), entropies (m); values (m, 1)
-        var logits = _model.Forward(obs);
-        var logProb = Ops.CategoricalLogProb(logits, actions);
-        var entropy = Ops.CategoricalEntropy(logits);
-        var values = _model.ValueOf(obs);
-        var policyLoss = Ops.ClippedSurrogate(logProb, oldLogProbs, advantages, clipRange);
-        var valueLoss = Ops.MseLoss(values, returns);
-        var loss = Ops.Add(policyLoss, Ops.Scale(valueLoss, _config.ValueCoef));
-        if (_config.EntropyCoef != 0) loss = Ops.Add(loss, Ops.Scale(Ops.Mean(entropy), -_config.EntropyCoef));
+        var terms = PpoLoss.Compute(_model, obs, actions, oldLogProbs, advantages, returns, clipRange, _config.ValueCoef, _config.EntropyCoef);
+        var (loss, policyLoss, valueLoss, logProb, entropy) = terms;
         loss.Backward();
         GradientClipping.ClipGradNorm(_parameters, _config.MaxGradNorm);
         using (GradMode.NoGrad()) _optimizer.Step();
@@ -113,18 +106,6 @@ public sealed class PpoUpdate
         double meanEntropy = 0;
         foreach (float h in entropy.Span) meanEntropy += h;
         return new MinibatchStats(loss.Item(), policyLoss.Item(), valueLoss.Item(), meanEntropy / m, (double)clipped / m, kl / m);
-    }
-
-    /// <summary>(a - mean) / (std + 1e-8) with the unbiased standard deviation, as torch's Tensor.std.</summary>
-    private static void Normalize(Span<float> a)
-    {
-        double mean = 0;
-        foreach (float v in a) mean += v;
-        mean /= a.Length;
-        double ss = 0;
-        foreach (float v in a) ss += (v - mean) * (v - mean);
-        double std = Math.Sqrt(ss / (a.Length - 1));
-        for (int i = 0; i < a.Length; i++) a[i] = (float)((a[i] - mean) / (std + 1e-8));
     }
 
     private readonly record struct MinibatchStats(float Loss, float PolicyLoss, float ValueLoss, double Entropy, double ClipFraction, double ApproxKl);
