@@ -14,5 +14,6 @@ public static class BenchCommand
         SwarmCommand.Create(context),
         QuotesCommand.Create(context),
         ByzantineCommand.Create(context),
+        RlCommand.Create(context),
     };
 }

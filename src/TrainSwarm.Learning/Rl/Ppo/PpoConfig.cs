@@ -80,7 +80,8 @@ public sealed record PpoConfig
         if (Envs < 1 || Steps < 1 || BatchSize < 1 || Epochs < 1) throw new ArgumentException("envs, steps, batch size and epochs must be positive");
         if (RolloutSize < 2) throw new ArgumentException("a rollout needs at least 2 transitions");
         if (Gamma is < 0 or > 1 || GaeLambda is < 0 or > 1) throw new ArgumentException("gamma and gae_lambda must be in [0, 1]");
-        if (!(LearningRate > 0) || !(ClipRange > 0) || !(MaxGradNorm > 0)) throw new ArgumentException("learning rate, clip range and max_grad_norm must be positive");
+        if (!(LearningRate > 0) || !(ClipRange > 0) || !(MaxGradNorm > 0))
+            throw new ArgumentException("learning rate, clip range and max_grad_norm must be positive");
         if (TotalTimesteps < 1 || EvalEvery < 0 || EvalEpisodes < 1) throw new ArgumentException("timesteps and eval episodes must be positive");
         if (Hidden.Count == 0 || Hidden.Any(h => h < 1)) throw new ArgumentException("hidden widths must be positive");
     }
