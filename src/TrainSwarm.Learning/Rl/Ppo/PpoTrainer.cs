@@ -19,10 +19,12 @@ public sealed class PpoTrainer
 
     /// <summary>
     /// Sets up training on <paramref name="environment"/>. The model is initialized from <paramref name="seed"/> unless
-    /// <paramref name="model"/> is given (a global policy to continue from).
+    /// <paramref name="model"/> is given (a global policy to continue from). <paramref name="startTimesteps"/> counts steps
+    /// already spent on the budget (earlier swarm rounds), so the schedules go on where they were.
     /// </summary>
-    public PpoTrainer(IEnvironment environment, PpoConfig config, ulong seed, ActorCritic? model = null)
+    public PpoTrainer(IEnvironment environment, PpoConfig config, ulong seed, ActorCritic? model = null, long startTimesteps = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(startTimesteps);
         config.Validate();
         _config = config;
         Environment = environment;
@@ -32,7 +34,11 @@ public sealed class PpoTrainer
         _buffer = new RolloutBuffer(config.Steps, config.Envs, environment.ObservationSize);
         _collector = new RolloutCollector(_env, Model, _buffer, config.Gamma, config.GaeLambda, new Rng(seed ^ 0x5A17_AC71_0000_0001UL));
         _update = new PpoUpdate(Model, config, new Rng(seed ^ 0x5A17_AC71_0000_0002UL));
+        StartTimesteps = Timesteps = startTimesteps;
     }
+
+    /// <summary>Steps of the budget spent before this trainer started.</summary>
+    public long StartTimesteps { get; }
 
     public IEnvironment Environment { get; }
     public ulong Seed { get; }
@@ -46,15 +52,18 @@ public sealed class PpoTrainer
     /// <summary>The loss of every minibatch step so far, in order.</summary>
     public List<float> LossCurve { get; } = [];
 
-    /// <summary>Trains until the budget is spent (or the target is reached); <paramref name="onRollout"/> sees each rollout's figures.</summary>
-    public PpoResult Train(Action<PpoProgress>? onRollout = null, CancellationToken cancellation = default)
+    /// <summary>
+    /// Trains until the budget is spent, the target is reached or <paramref name="maxRollouts"/> rollouts are done;
+    /// <paramref name="onRollout"/> sees each rollout's figures.
+    /// </summary>
+    public PpoResult Train(Action<PpoProgress>? onRollout = null, CancellationToken cancellation = default, int? maxRollouts = null)
     {
         var clock = Stopwatch.StartNew();
         int rollouts = 0;
         long? solvedAt = null;
         EvalResult? lastEval = null;
         var evals = new List<(long Timesteps, double MeanReturn)>();
-        while (Timesteps < _config.TotalTimesteps)
+        while (Timesteps < _config.TotalTimesteps && rollouts < (maxRollouts ?? int.MaxValue))
         {
             cancellation.ThrowIfCancellationRequested();
             var rollout = _collector.Collect();
@@ -76,7 +85,7 @@ public sealed class PpoTrainer
                 clock.Elapsed));
             if (solvedAt is not null && _config.StopAtTarget) break;
         }
-        return new PpoResult(Timesteps, _env.EpisodesFinished, rollouts, _update.GradientSteps, solvedAt, lastEval?.MeanReturn, evals,
+        return new PpoResult(Timesteps - StartTimesteps, _env.EpisodesFinished, rollouts, _update.GradientSteps, solvedAt, lastEval?.MeanReturn, evals,
             clock.Elapsed);
     }
 }
