@@ -53,10 +53,47 @@ public static class RlBenchmark
         return (initial, actions, states);
     }
 
+    /// <summary>
+    /// An in-process simulation of an RL swarm job (no network, no validator): each round <paramref name="nodes"/> nodes train
+    /// <paramref name="rollouts"/> rollouts from the global policy with their own seeds (one after another here), the mean of their
+    /// deltas is applied (FedAvg), and the global is evaluated on 100 episodes; stops at a mean return of 475 or after
+    /// <paramref name="maxRounds"/>. The parallel wall time is the sum over rounds of the slowest node's training time.
+    /// </summary>
+    public static FedAvgRun FedAvgToSolved(int nodes, int rollouts, int maxRounds, ulong seed)
+    {
+        var spec = new RlRoundSpec(CartPole.Id, new PpoConfig(), rollouts, CommitEvery: rollouts);
+        var env = new CartPole();
+        var global = RlRoundTrainer.InitialPolicy(CartPole.Id, spec.Ppo, seed);
+        long steps = 0;
+        double parallelSeconds = 0, mean = 0;
+        for (int round = 1; round <= maxRounds; round++)
+        {
+            var results = new List<RlRoundResult>();
+            for (int node = 0; node < nodes; node++)
+                results.Add(RlRoundTrainer.Train(global, spec, seed * 1_000_003 + (ulong)(round * nodes + node), steps / nodes));
+            steps += results.Sum(r => r.EnvSteps);
+            parallelSeconds += results.Max(r => r.ComputeSeconds);
+            var model = RlRoundTrainer.LoadPolicy(global, env, spec.Ppo);
+            foreach (var (name, p) in model.NamedParameters())
+            {
+                var sum = new float[p.Length];
+                foreach (var r in results) System.Numerics.Tensors.TensorPrimitives.Add(sum, r.Delta.Single(d => d.Name == name).AsF32(), sum);
+                for (int i = 0; i < sum.Length; i++) p.Span[i] += sum[i] / nodes;
+            }
+            global = Nn.Serialization.ModuleWeights.ToBytes(model);
+            mean = PolicyEvaluator.Evaluate(model, env, 100, spec.Ppo.EvalSeed).MeanReturn;
+            if (mean >= spec.Ppo.TargetReturn) return new FedAvgRun(round, steps, mean, parallelSeconds, true);
+        }
+        return new FedAvgRun(maxRounds, steps, mean, parallelSeconds, false);
+    }
+
     /// <summary>PPO with RL Zoo's CartPole-v1 settings from <paramref name="seed"/> until solved or out of budget.</summary>
     public static PpoResult PpoToSolved(ulong seed, long timesteps) =>
         new PpoTrainer(new CartPole(), new PpoConfig { TotalTimesteps = timesteps }, seed).Train();
 }
+
+/// <summary>Rounds and environment steps (all nodes) an in-process FedAvg run took, its last mean return, and its parallel wall time.</summary>
+public readonly record struct FedAvgRun(int Rounds, long EnvSteps, double MeanReturn, double ParallelSeconds, bool Solved);
 
 /// <summary>One throughput figure: environments, steps timed, seconds, steps per second.</summary>
 public readonly record struct EnvThroughput(int Envs, long EnvSteps, double Seconds, double StepsPerSecond);

@@ -42,7 +42,7 @@ public class RlTrainCommandTests
     public async Task Bench_rl_prints_json_lines_for_throughput_and_steps_to_solved()
     {
         var (code, output) = await CliRunner.Run("bench", "rl", "--no-numpy", "--envs", "8", "--env-steps", "20000", "--seeds", "1",
-            "--timesteps", "2048", "--threads", "1");
+            "--timesteps", "2048", "--threads", "1", "--fedavg-nodes", "0");
         Assert.Equal(0, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{'))
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
