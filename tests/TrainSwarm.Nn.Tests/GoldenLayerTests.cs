@@ -105,4 +105,37 @@ public class GoldenLayerTests(ITestOutputHelper log)
         loss.Backward();
         Close("mse", a.Grad!.Span, f, "grad_a");
     }
+
+    [Fact]
+    public void Categorical_log_prob_and_entropy()
+    {
+        var f = Open("categorical");
+        using var scope = TensorScope.Begin();
+        var logits = Load(f, "logits");
+        var actions = f["actions"].AsI64().Select(v => (int)v).ToArray();
+        var logProb = Ops.CategoricalLogProb(logits, actions);
+        Close("categorical", logProb.Span, f, "log_prob");
+        Ops.Sum(Ops.Mul(logProb, Load(f, "grad_out_log_prob", grad: false))).Backward();
+        Close("categorical", logits.Grad!.Span, f, "grad_logits_log_prob");
+
+        logits.Grad.Span.Clear();
+        var entropy = Ops.CategoricalEntropy(logits);
+        Close("categorical", entropy.Span, f, "entropy");
+        Ops.Sum(Ops.Mul(entropy, Load(f, "grad_out_entropy", grad: false))).Backward();
+        Close("categorical", logits.Grad.Span, f, "grad_logits_entropy");
+    }
+
+    [Fact]
+    public void Ppo_clipped_surrogate()
+    {
+        var f = Open("ppo_surrogate");
+        using var scope = TensorScope.Begin();
+        var logits = Load(f, "logits");
+        var actions = f["actions"].AsI64().Select(v => (int)v).ToArray();
+        float clip = float.Parse(f.Metadata["clip_range"], System.Globalization.CultureInfo.InvariantCulture);
+        var loss = Ops.ClippedSurrogate(Ops.CategoricalLogProb(logits, actions), f["old_log_prob"].AsF32(), f["advantages"].AsF32(), clip);
+        Close("ppo_surrogate", loss.Span, f, "out");
+        loss.Backward();
+        Close("ppo_surrogate", logits.Grad!.Span, f, "grad_logits");
+    }
 }

@@ -75,6 +75,53 @@ public class GradCheckTests(ITestOutputHelper log)
     [Fact] public void CrossEntropy() => Check("cross_entropy", t => Ops.CrossEntropy(t[0], new[] { 2, 0, 5, 1 }), P(26, 4, 6));
     [Fact] public void MseLoss() => Check("mse", t => Ops.MseLoss(t[0], t[1]), P(27, 3, 4), P(28, 3, 4));
 
+    [Fact] public void CategoricalLogProb() => Check("categorical_log_prob", t => Ops.CategoricalLogProb(t[0], new[] { 1, 0, 2, 2 }), P(31, 4, 3));
+    [Fact] public void CategoricalEntropy() => Check("categorical_entropy", t => Ops.CategoricalEntropy(t[0]), P(32, 4, 5));
+    [Fact] public void Scale() => Check("scale", t => Ops.Scale(t[0], -1.5f), P(33, 2, 3));
+
+    [Fact]
+    public void ClippedSurrogate()
+    {
+        // Old log-probabilities put the ratios r = exp(logp - old) on both sides of the clip range [0.8, 1.2] and inside it, with
+        // advantages of both signs, so every branch of min(r·A, clamp(r)·A) is taken; none sits within h of a clip edge.
+        var logits = P(34, 6, 3);
+        int[] actions = [0, 1, 2, 0, 1, 2];
+        float[] shift = [0.5f, -0.5f, 0.05f, 0.5f, -0.5f, -0.05f];
+        float[] advantages = [1.5f, 1.5f, -0.7f, -2f, -2f, 0.9f];
+        float[] old = new float[6];
+        using (Autograd.GradMode.NoGrad())
+        using (TensorScope.Begin())
+        {
+            var lp = Ops.CategoricalLogProb(logits, actions).Span;
+            for (int i = 0; i < 6; i++) old[i] = lp[i] - shift[i];
+        }
+        Check("clipped_surrogate", t => Ops.ClippedSurrogate(Ops.CategoricalLogProb(t[0], actions), old, advantages, 0.2f), logits);
+    }
+
+    [Fact]
+    public void ClippedSurrogate_gives_no_gradient_where_the_clipped_term_wins()
+    {
+        var logProb = TestData.Param([0.5f, -0.5f, 0.5f, -0.5f], 4);
+        float[] old = [0, 0, 0, 0];
+        float[] advantages = [1f, -1f, -1f, 1f]; // r = e^0.5 with A > 0 and r = e^-0.5 with A < 0 are clipped; the others are not
+        using var scope = TensorScope.Begin();
+        var loss = Ops.ClippedSurrogate(logProb, old, advantages, 0.2f);
+        double expected = -(1.2 * 1 + 0.8 * -1 + Math.Exp(0.5) * -1 + Math.Exp(-0.5) * 1) / 4;
+        Assert.Equal(expected, loss.Item(), 1e-6);
+        loss.Backward();
+        double[] grad = [0, 0, Math.Exp(0.5) / 4, -Math.Exp(-0.5) / 4];
+        for (int i = 0; i < 4; i++) Assert.Equal(grad[i], logProb.Grad!.Span[i], 1e-6);
+    }
+
+    [Fact]
+    public void Categorical_entropy_of_uniform_logits_is_log_c()
+    {
+        using var scope = TensorScope.Begin();
+        var h = Ops.CategoricalEntropy(Tensor.FromArray([0f, 0f, 0f, 0f, 3f, 3f, 3f, 3f], 2, 4));
+        Assert.Equal(MathF.Log(4f), h.Span[0], 6);
+        Assert.Equal(MathF.Log(4f), h.Span[1], 6);
+    }
+
     [Fact]
     public void A_tensor_used_twice_accumulates_both_contributions() =>
         Check("reuse", t => Ops.Add(Ops.Mul(t[0], t[0]), Ops.Tanh(t[0])), P(29, 2, 3));

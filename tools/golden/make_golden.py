@@ -114,6 +114,80 @@ def losses(out):
                      meta("mse", loss="F.mse_loss(a, b), reduction=mean"))
 
 
+def ppo(out):
+    """The PPO pieces (categorical log-prob and entropy, the clipped surrogate) and one whole SB3-style PPO minibatch step."""
+    torch.manual_seed(10)
+    logits = (torch.randn(6, 4) * 1.5).requires_grad_(True)
+    actions = torch.randint(0, 4, (6,), dtype=torch.int64)
+    dist = torch.distributions.Categorical(logits=logits)
+    log_prob, entropy = dist.log_prob(actions), dist.entropy()
+    g_lp, g_h = torch.randn(6), torch.randn(6)
+    grad_lp, = torch.autograd.grad((log_prob * g_lp).sum(), logits, retain_graph=True)
+    grad_h, = torch.autograd.grad((entropy * g_h).sum(), logits)
+    save_safetensors(os.path.join(out, "categorical.safetensors"),
+                     {"logits": logits, "actions": actions, "log_prob": log_prob, "entropy": entropy,
+                      "grad_out_log_prob": g_lp, "grad_out_entropy": g_h,
+                      "grad_logits_log_prob": grad_lp, "grad_logits_entropy": grad_h},
+                     meta("categorical", distribution="torch.distributions.Categorical(logits=logits)",
+                          loss="(log_prob*grad_out_log_prob).sum() and (entropy*grad_out_entropy).sum(), separately"))
+
+    torch.manual_seed(11)
+    logits = torch.randn(10, 3).requires_grad_(True)
+    actions = torch.randint(0, 3, (10,), dtype=torch.int64)
+    log_prob = torch.distributions.Categorical(logits=logits).log_prob(actions)
+    # Old log-probabilities 0.5 apart on average: about half of the ratios fall outside [0.8, 1.2].
+    old_log_prob = (log_prob.detach() + torch.randn(10) * 0.5)
+    advantages = torch.randn(10)
+    clip = 0.2
+    ratio = torch.exp(log_prob - old_log_prob)
+    loss = -torch.min(advantages * ratio, advantages * torch.clamp(ratio, 1 - clip, 1 + clip)).mean()
+    loss.backward()
+    save_safetensors(os.path.join(out, "ppo_surrogate.safetensors"),
+                     {"logits": logits, "actions": actions, "old_log_prob": old_log_prob, "advantages": advantages,
+                      "out": loss, "grad_logits": logits.grad},
+                     meta("ppo_surrogate", clip_range=clip,
+                          loss="-min(A*r, A*clamp(r, 1-clip, 1+clip)).mean(), r = exp(log_prob - old_log_prob)"))
+
+    # One minibatch step of stable_baselines3 PPO.train on a small MlpPolicy (pi and vf: 4 -> 8 -> 8 -> tanh MLPs, heads 2 and 1):
+    # normalized advantages, loss = policy + vf_coef * mse(returns, values) + ent_coef * -entropy.mean(),
+    # clip_grad_norm_(0.5), Adam(lr=1e-3, eps=1e-5) step.
+    torch.manual_seed(12)
+    def mlp(out_features):
+        return nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, out_features))
+    pi, vf = mlp(2), mlp(1)
+    params = [("pi." + n, p) for n, p in pi.named_parameters()] + [("vf." + n, p) for n, p in vf.named_parameters()]
+    d = {"param." + n: p.detach().clone() for n, p in params}
+    obs = torch.randn(16, 4)
+    actions = torch.randint(0, 2, (16,), dtype=torch.int64)
+    with torch.no_grad():
+        old_log_prob = torch.distributions.Categorical(logits=pi(obs)).log_prob(actions) + torch.randn(16) * 0.3
+    advantages = torch.randn(16) * 2 + 0.5
+    returns = torch.randn(16) * 3
+    clip, vf_coef, ent_coef, max_grad_norm = 0.2, 0.5, 0.01, 0.5
+    norm_adv = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+    dist = torch.distributions.Categorical(logits=pi(obs))
+    log_prob, entropy = dist.log_prob(actions), dist.entropy()
+    values = vf(obs).flatten()
+    ratio = torch.exp(log_prob - old_log_prob)
+    policy_loss = -torch.min(norm_adv * ratio, norm_adv * torch.clamp(ratio, 1 - clip, 1 + clip)).mean()
+    value_loss = F.mse_loss(returns, values)
+    loss = policy_loss + ent_coef * -torch.mean(entropy) + vf_coef * value_loss
+    opt = torch.optim.Adam([p for _, p in params], lr=1e-3, eps=1e-5)
+    opt.zero_grad()
+    loss.backward()
+    for n, p in params:
+        d["grad." + n] = p.grad.detach().clone()
+    total_norm = torch.nn.utils.clip_grad_norm_([p for _, p in params], max_grad_norm)
+    opt.step()
+    for n, p in params:
+        d["adam1." + n] = p.detach().clone()
+    d.update({"obs": obs, "actions": actions, "old_log_prob": old_log_prob, "advantages": advantages, "returns": returns,
+              "policy_loss": policy_loss, "value_loss": value_loss, "loss": loss, "total_norm": total_norm})
+    save_safetensors(os.path.join(out, "ppo_step.safetensors"), d,
+                     meta("ppo_step", clip_range=clip, vf_coef=vf_coef, ent_coef=ent_coef, max_grad_norm=max_grad_norm,
+                          optimizer="Adam(lr=1e-3, eps=1e-5)", source="stable_baselines3 PPO.train, one minibatch"))
+
+
 def read_idx(path, count):
     with gzip.open(path, "rb") as f:
         data = f.read()
@@ -192,12 +266,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(here, "..", "..", "tests", "TrainSwarm.Nn.Tests", "golden"))
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--only", choices=["layers", "losses", "ppo", "models"], action="append",
+                    help="write only these groups of cases (repeatable); default: all")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(1)  # single-threaded reductions: the same bits on every run
-    layers(a.out)
-    losses(a.out)
-    models(a.out, a.data)
+    groups = a.only or ["layers", "losses", "ppo", "models"]
+    if "layers" in groups:
+        layers(a.out)
+    if "losses" in groups:
+        losses(a.out)
+    if "ppo" in groups:
+        ppo(a.out)
+    if "models" in groups:
+        models(a.out, a.data)
 
 
 if __name__ == "__main__":

@@ -28,4 +28,47 @@ public static class Initializers
         var s = t.Span;
         for (int i = 0; i < s.Length; i++) s[i] = rng.Uniform(-bound, bound);
     }
+
+    /// <summary>
+    /// torch.nn.init.orthogonal_: a (rows, cols) weight whose rows (if rows ≤ cols) or columns are orthonormal, times
+    /// <paramref name="gain"/>. A standard normal matrix of the taller orientation is orthonormalized by modified Gram-Schmidt in
+    /// double precision, which gives the Q of its QR decomposition with R's diagonal positive, the sign convention torch applies.
+    /// </summary>
+    public static void Orthogonal(Tensor t, float gain, Rng rng)
+    {
+        if (t.Rank < 2) throw new ArgumentException($"orthogonal init needs at least 2 dimensions; got {t.ShapeText}");
+        int rows = t.Size(0), cols = t.Length / rows;
+        int tall = Math.Max(rows, cols), wide = Math.Min(rows, cols);
+        // a: (tall, wide), column-major so each column is contiguous; drawn row-major over the weight's own layout.
+        var a = new double[tall * wide];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                double v = rng.Normal();
+                if (rows >= cols) a[c * tall + r] = v; else a[r * tall + c] = v;
+            }
+        for (int j = 0; j < wide; j++)
+        {
+            var qj = a.AsSpan(j * tall, tall);
+            for (int k = 0; k < j; k++)
+            {
+                var qk = a.AsSpan(k * tall, tall);
+                double dot = 0;
+                for (int i = 0; i < tall; i++) dot += qk[i] * qj[i];
+                for (int i = 0; i < tall; i++) qj[i] -= dot * qk[i];
+            }
+            double norm = 0;
+            for (int i = 0; i < tall; i++) norm += qj[i] * qj[i];
+            norm = Math.Sqrt(norm);
+            if (norm == 0) throw new InvalidOperationException("orthogonal init drew a degenerate matrix");
+            for (int i = 0; i < tall; i++) qj[i] /= norm;
+        }
+        var s = t.Span;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                s[r * cols + c] = (float)(gain * (rows >= cols ? a[c * tall + r] : a[r * tall + c]));
+    }
+
+    /// <summary>Sets every element to <paramref name="value"/> (torch.nn.init.constant_).</summary>
+    public static void Constant(Tensor t, float value) => t.Span.Fill(value);
 }

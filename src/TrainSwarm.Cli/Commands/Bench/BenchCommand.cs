@@ -15,5 +15,6 @@ public static class BenchCommand
         QuotesCommand.Create(context),
         ByzantineCommand.Create(context),
         VerificationCommand.Create(context),
+        RlCommand.Create(context),
     };
 }

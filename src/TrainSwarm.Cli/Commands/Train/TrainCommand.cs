@@ -32,14 +32,21 @@ public static class TrainCommand
         var threads = CommonOptions.Positive("--threads", "Compute threads", Environment.ProcessorCount);
         var limit = CommonOptions.Positive("--limit", "Train on the first N samples only", 60000);
         var output = new Option<string?>("--out") { Description = "Where to save the trained weights (safetensors)" };
+        var preset = new Option<string?>("--preset") { Description = "Train a reinforcement-learning preset instead: cartpole (PPO on CartPole-v1)" };
+        preset.AcceptOnlyFromAmong(RlPresetTraining.Presets);
+        var timesteps = new Option<long>("--timesteps") { Description = "Environment steps budget for --preset", DefaultValueFactory = _ => 100_000 };
+        timesteps.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) r.AddError("--timesteps must be at least 1"); });
 
-        var command = new Command("train", "Train a reference model on this machine.\nExample: swarm train --model cnn --epochs 1 --out cnn.safetensors")
+        var command = new Command("train", "Train a reference model on this machine.\nExample: swarm train --model cnn --epochs 1 --out cnn.safetensors\n" +
+            "Example: swarm train --preset cartpole --seed 0")
         {
-            model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output,
+            model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output, preset, timesteps,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             Engine.Threads = parse.GetValue(threads);
+            if (parse.GetValue(preset) is { } rlPreset)
+                return RlPresetTraining.Run(console, rlPreset, parse.GetValue(seed), parse.GetValue(timesteps), parse.GetValue(output), cancellation);
             string modelName = parse.GetValue(model)!;
             LabeledImages train, test;
             try
