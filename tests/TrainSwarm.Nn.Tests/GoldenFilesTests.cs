@@ -30,8 +30,8 @@ public class GoldenFilesTests
     public void Every_file_is_present_and_small()
     {
         string[] names = Directory.GetFiles(Dir, "*.safetensors").Select(Path.GetFileNameWithoutExtension).Order().ToArray()!;
-        Assert.Equal(["categorical", "cnn", "conv2d", "conv2d_pad_stride", "cross_entropy", "linear", "log_softmax", "maxpool2d", "mlp", "mse",
-            "ppo_step", "ppo_surrogate", "relu", "tanh"], names);
+        Assert.Equal(["categorical", "causal_attention", "cnn", "conv2d", "conv2d_pad_stride", "cross_entropy", "embedding", "gelu", "gpt",
+            "layer_norm", "linear", "log_softmax", "maxpool2d", "mlp", "mse", "ppo_step", "ppo_surrogate", "relu", "tanh"], names);
         long total = Directory.GetFiles(Dir).Sum(p => new FileInfo(p).Length);
         Assert.True(total < 4_000_000, $"golden files total {total} bytes");
         foreach (string n in names) Assert.Equal("tools/golden/make_golden.py", Open(n).Metadata["generator"]);

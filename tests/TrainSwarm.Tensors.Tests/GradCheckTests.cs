@@ -77,6 +77,12 @@ public class GradCheckTests(ITestOutputHelper log)
 
     [Fact] public void CategoricalLogProb() => Check("categorical_log_prob", t => Ops.CategoricalLogProb(t[0], new[] { 1, 0, 2, 2 }), P(31, 4, 3));
     [Fact] public void CategoricalEntropy() => Check("categorical_entropy", t => Ops.CategoricalEntropy(t[0]), P(32, 4, 5));
+    [Fact] public void LayerNorm() => Check("layer_norm", t => Ops.LayerNorm(t[0], t[1], t[2]), P(35, 2, 3, 5), P(36, 5), P(37, 5));
+    [Fact] public void Gelu() => Check("gelu", t => Ops.Gelu(t[0]), P(38, 3, 7));
+    [Fact] public void Embedding() => Check("embedding", t => Ops.Embedding(t[0], new[] { 2, 0, 2, 4, 1, 2 }), P(39, 5, 3));
+    [Fact] public void CausalSelfAttention() => Check("attention", t => Ops.CausalSelfAttention(t[0], 2), P(40, 2, 4, 12));
+    [Fact] public void CrossEntropy_over_a_sequence() => Check("cross_entropy_3d", t => Ops.CrossEntropy(t[0], new[] { 2, 0, 5, 1, 3, 3 }), P(41, 2, 3, 6));
+    [Fact] public void Add_residual_and_row_broadcast() => Check("add_rows", t => Ops.Add(Ops.Add(t[0], t[1]), t[0]), P(42, 2, 3, 4), P(43, 3, 4));
     [Fact] public void Scale() => Check("scale", t => Ops.Scale(t[0], -1.5f), P(33, 2, 3));
 
     [Fact]

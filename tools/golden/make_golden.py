@@ -5,7 +5,7 @@ Usage: /usr/bin/python3 tools/golden/make_golden.py [--out tests/TrainSwarm.Nn.T
 Each case is one safetensors file holding its inputs, parameters, outputs and gradients (see README.md).
 Debian's torch has no safetensors package, so the format is written here with json + struct.
 """
-import argparse, gzip, json, os, struct
+import argparse, gzip, json, os, struct, sys
 
 import torch
 import torch.nn as nn
@@ -261,17 +261,91 @@ def models(out, data):
                               optimizer_rows=";".join("%s:%d" % kv for kv in sorted(kept.items()))))
 
 
+def gpt(out):
+    """The transformer ops (LayerNorm, GELU tanh, embedding, causal attention) and a whole small GPT: logits, loss,
+    gradients, clip_grad_norm_ and two AdamW steps with nanoGPT's parameter groups (tools/gpt/gpt2.py is the module)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gpt"))
+    from gpt2 import GPT, CausalSelfAttention
+
+    torch.manual_seed(20)
+    m = nn.LayerNorm(8)
+    with torch.no_grad():
+        m.weight.copy_(torch.randn(8))
+        m.bias.copy_(torch.randn(8))
+    save_safetensors(os.path.join(out, "layer_norm.safetensors"), layer_case(m, torch.randn(2, 3, 8) * 2 + 0.5),
+                     meta("layer_norm", module="LayerNorm(8), random weight and bias", loss="(out*grad_out).sum()"))
+
+    torch.manual_seed(21)
+    save_safetensors(os.path.join(out, "gelu.safetensors"), layer_case(nn.GELU(approximate="tanh"), torch.randn(3, 8) * 2),
+                     meta("gelu", module="GELU(approximate='tanh')", loss="(out*grad_out).sum()"))
+
+    torch.manual_seed(22)
+    emb = nn.Embedding(11, 6)
+    ids = torch.tensor([[3, 0, 7, 3, 10], [3, 5, 0, 0, 9]], dtype=torch.int64)  # repeats: gradients must add up
+    y = emb(ids)
+    g = torch.randn(y.shape)
+    (y * g).sum().backward()
+    save_safetensors(os.path.join(out, "embedding.safetensors"),
+                     {"ids": ids, "weight": emb.weight, "out": y, "grad_out": g, "grad_weight": emb.weight.grad},
+                     meta("embedding", module="Embedding(11,6)", loss="(out*grad_out).sum()"))
+
+    # The attention core alone: c_attn and c_proj are identities, so the op sees qkv (B, T, 3C) and returns y (B, T, C).
+    torch.manual_seed(23)
+    attn = CausalSelfAttention(8, 2)
+    qkv = torch.randn(2, 5, 24).requires_grad_(True)
+    B, T, C, H = 2, 5, 8, 2
+    q, k, v = qkv.split(C, dim=2)
+    q, k, v = (t.view(B, T, H, C // H).transpose(1, 2) for t in (q, k, v))
+    att = (q @ k.transpose(-2, -1)) * (1.0 / (C // H) ** 0.5)
+    att = att.masked_fill(~torch.tril(torch.ones(T, T, dtype=torch.bool)), float("-inf")).softmax(dim=-1)
+    y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
+    g = torch.randn(y.shape)
+    (y * g).sum().backward()
+    save_safetensors(os.path.join(out, "causal_attention.safetensors"),
+                     {"qkv": qkv, "out": y, "grad_out": g, "grad_qkv": qkv.grad},
+                     meta("causal_attention", heads=H, loss="(out*grad_out).sum()",
+                          op="softmax(mask(q@k^T/sqrt(d)))@v per head, heads merged"))
+    del attn
+
+    torch.manual_seed(24)
+    vocab, block, n_layer, n_head, n_embd = 257, 8, 2, 2, 16
+    model = GPT(vocab, block, n_layer, n_head, n_embd)
+    ids = torch.randint(0, vocab, (2, 8), dtype=torch.int64)
+    targets = torch.randint(0, vocab, (2, 8), dtype=torch.int64)
+    d = {"ids": ids, "targets": targets}
+    d.update({"param." + n: p.detach().clone() for n, p in model.named_parameters()})
+    opt = torch.optim.AdamW(model.param_groups(0.1), lr=1e-2, betas=(0.9, 0.95), eps=1e-8)
+    max_norm = 0.5
+    for step in (1, 2):
+        opt.zero_grad()
+        logits = model(ids)
+        loss = F.cross_entropy(logits.view(-1, vocab), targets.view(-1))
+        loss.backward()
+        if step == 1:
+            d["logits"], d["loss"] = logits.detach().clone(), loss.detach().clone()
+            d.update({"grad." + n: p.grad.detach().clone() for n, p in model.named_parameters()})
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+        d["total_norm%d" % step] = norm.detach().clone()
+        opt.step()
+        d.update({"adamw%d.%s" % (step, n): p.detach().clone() for n, p in model.named_parameters()})
+    save_safetensors(os.path.join(out, "gpt.safetensors"), d,
+                     meta("gpt", vocab_size=vocab, block_size=block, n_layer=n_layer, n_head=n_head, n_embd=n_embd,
+                          loss="F.cross_entropy(logits.view(-1,V), targets.view(-1))", max_grad_norm=max_norm,
+                          optimizer="AdamW(groups: decay 0.1 on attn/mlp weights, 0 otherwise; lr=1e-2, betas=(0.9,0.95))",
+                          steps="forward, backward, clip_grad_norm_, step; twice on the same batch"))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(here, "..", "..", "tests", "TrainSwarm.Nn.Tests", "golden"))
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    ap.add_argument("--only", choices=["layers", "losses", "ppo", "models"], action="append",
+    ap.add_argument("--only", choices=["layers", "losses", "ppo", "models", "gpt"], action="append",
                     help="write only these groups of cases (repeatable); default: all")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(1)  # single-threaded reductions: the same bits on every run
-    groups = a.only or ["layers", "losses", "ppo", "models"]
+    groups = a.only or ["layers", "losses", "ppo", "models", "gpt"]
     if "layers" in groups:
         layers(a.out)
     if "losses" in groups:
@@ -280,6 +354,8 @@ def main():
         ppo(a.out)
     if "models" in groups:
         models(a.out, a.data)
+    if "gpt" in groups:
+        gpt(a.out)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,13 @@ public static class Initializers
                 s[r * cols + c] = (float)(gain * (rows >= cols ? a[c * tall + r] : a[r * tall + c]));
     }
 
+    /// <summary>N(0, std²), element by element in row-major order (torch.nn.init.normal_(t, 0, std)).</summary>
+    public static void Normal(Tensor t, float std, Rng rng)
+    {
+        var s = t.Span;
+        for (int i = 0; i < s.Length; i++) s[i] = std * rng.Normal();
+    }
+
     /// <summary>Sets every element to <paramref name="value"/> (torch.nn.init.constant_).</summary>
     public static void Constant(Tensor t, float value) => t.Span.Fill(value);
 }

@@ -10,6 +10,7 @@ namespace TrainSwarm.Nn.Optimizers;
 public class Adam : Optimizer
 {
     private readonly Tensor[] _m, _v;
+    private readonly float[] _decay;
     private readonly bool _decoupled;
 
     public Adam(IReadOnlyList<Tensor> parameters, float lr = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f, float weightDecay = 0f)
@@ -18,8 +19,18 @@ public class Adam : Optimizer
     }
 
     protected Adam(IReadOnlyList<Tensor> parameters, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled)
+        : this(parameters, parameters.Select(_ => weightDecay).ToArray(), lr, beta1, beta2, eps, weightDecay, decoupled)
+    {
+    }
+
+    /// <summary>With one weight decay per parameter (PyTorch's parameter groups: e.g. none on biases and norms).</summary>
+    protected Adam(IReadOnlyList<Tensor> parameters, IReadOnlyList<float> decayPerParameter, float lr, float beta1, float beta2, float eps,
+        float weightDecay, bool decoupled)
         : base(parameters)
     {
+        if (decayPerParameter.Count != parameters.Count) throw new ArgumentException("one weight decay per parameter is needed");
+        if (decayPerParameter.Any(d => d < 0)) throw new ArgumentException("weight decay must be non-negative");
+        _decay = [.. decayPerParameter];
         if (lr < 0 || eps < 0 || weightDecay < 0) throw new ArgumentException("lr, eps and weight decay must be non-negative");
         if (beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1) throw new ArgumentException("betas must be in [0, 1)");
         LearningRate = lr;
@@ -61,15 +72,15 @@ public class Adam : Optimizer
         {
             var p = Parameters[i];
             if (p.Grad is null) continue;
-            Update(p.Span, p.Grad.Span, _m[i].Span, _v[i].Span, stepSize, bc2Sqrt);
+            Update(p.Span, p.Grad.Span, _m[i].Span, _v[i].Span, stepSize, bc2Sqrt, _decay[i]);
         }
     }
 
-    private void Update(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float stepSize, float bc2Sqrt)
+    private void Update(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, float stepSize, float bc2Sqrt, float weightDecay)
     {
         float b1 = Beta1, b2 = Beta2, omb1 = 1 - Beta1, omb2 = 1 - Beta2, eps = Eps, lr = LearningRate;
-        float l2 = _decoupled ? 0 : WeightDecay;
-        float shrink = _decoupled ? 1 - lr * WeightDecay : 1;
+        float l2 = _decoupled ? 0 : weightDecay;
+        float shrink = _decoupled ? 1 - lr * weightDecay : 1;
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
         {

@@ -20,6 +20,18 @@ public static partial class Ops
             if (multiply) TensorPrimitives.Multiply(a.Span, b.Span, y.Span);
             else TensorPrimitives.Add(a.Span, b.Span, y.Span);
         }
+        else if (IsRowSuffix(b.Shape, a.Shape))
+        {
+            // b repeats along a's leading dimensions (a bias or positional row): one vector op per repeat.
+            int n = b.Length;
+            for (int r = 0; r < a.Length / Math.Max(1, n); r++)
+            {
+                var ar = a.Span.Slice(r * n, n);
+                var yr = y.Span.Slice(r * n, n);
+                if (multiply) TensorPrimitives.Multiply(ar, b.Span, yr);
+                else TensorPrimitives.Add(ar, b.Span, yr);
+            }
+        }
         else
         {
             var ia = new BroadcastIndex(a.Shape, shape);
@@ -57,6 +69,12 @@ public static partial class Ops
             if (GradSlot(target, out bool acc) is not { } grad) return;
             var dy = output.Grad!.Span;
             var g = grad.Span;
+            if (factor is null && ShapeUtil.SameShape(target.Shape, output.Shape))
+            {
+                // Residual connections: the gradient passes through unchanged.
+                Store(dy, g, acc);
+                return;
+            }
             if (!acc) g.Clear();
             var it = new BroadcastIndex(target.Shape, output.Shape);
             var fi = factor is null ? default : new BroadcastIndex(factor.Shape, output.Shape);
@@ -65,6 +83,10 @@ public static partial class Ops
                 g[it.SourceOffset(i)] += factor is null ? dy[i] : dy[i] * f[fi.SourceOffset(i)];
         }
     }
+
+    /// <summary>Whether <paramref name="b"/> equals the trailing dimensions of <paramref name="a"/> (so it repeats whole rows).</summary>
+    private static bool IsRowSuffix(ReadOnlySpan<int> b, ReadOnlySpan<int> a) =>
+        b.Length > 0 && b.Length < a.Length && a[^b.Length..].SequenceEqual(b);
 
     /// <summary>Maps an output element's linear index to the broadcast source element's offset.</summary>
     private readonly struct BroadcastIndex

@@ -7,12 +7,14 @@ public static partial class Ops
 {
     /// <summary>
     /// Mean cross-entropy of logits (B, C) against class indices, fused with log-softmax like
-    /// PyTorch's F.cross_entropy. Returns a scalar.
+    /// PyTorch's F.cross_entropy. Logits of more dimensions, e.g. a language model's (B, T, V), take the last one as the
+    /// classes and every other position as a row (targets B·T, row-major), as F.cross_entropy(logits.view(-1, V), targets.view(-1)).
+    /// Returns a scalar.
     /// </summary>
     public static Tensor CrossEntropy(Tensor logits, ReadOnlySpan<int> targets)
     {
-        if (logits.Rank != 2) throw new ArgumentException($"cross_entropy needs logits (B, C); got {logits.ShapeText}");
-        int rows = logits.Size(0), cols = logits.Size(1);
+        if (logits.Rank < 2 || logits.Size(-1) == 0) throw new ArgumentException($"cross_entropy needs logits (B, C) or (B, T, C); got {logits.ShapeText}");
+        int cols = logits.Size(-1), rows = logits.Length / cols;
         if (targets.Length != rows) throw new ArgumentException($"cross_entropy got {targets.Length} targets for {rows} rows");
         if (rows == 0) throw new ArgumentException("cross_entropy of an empty batch is undefined");
         for (int r = 0; r < rows; r++)
@@ -55,7 +57,7 @@ public static partial class Ops
         public override void Backward(Tensor output)
         {
             if (GradSlot(Input0, out bool acc) is not { } dx) return;
-            float scale = output.Grad!.Span[0] / Input0!.Size(0);
+            float scale = output.Grad!.Span[0] / (Input0!.Length / Input0.Size(-1));
             var src = SoftmaxMinusOneHot.AsSpan(0, dx.Length);
             if (acc)
                 for (int i = 0; i < src.Length; i++) dx.Span[i] += src[i] * scale;

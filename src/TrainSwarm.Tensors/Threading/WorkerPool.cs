@@ -10,11 +10,15 @@ public static class WorkerPool
     private static readonly Lock s_gate = new();
     private static Worker[] s_workers = [];
 
+    // Set while this thread runs a chunk of a parallel loop: a kernel called from inside one (a GEMM per attention head)
+    // then runs inline instead of re-entering the pool, whose lock is reentrant and whose workers are busy.
+    [ThreadStatic] private static bool t_insideJob;
+
     /// <summary>Runs <paramref name="job"/> over [0, <paramref name="count"/>) using up to <see cref="Engine.Threads"/> threads.</summary>
     public static void Run(RangeJob job, int count, int minChunk = 1)
     {
         int threads = Math.Min(Engine.Threads, Math.Max(1, count / Math.Max(1, minChunk)));
-        if (threads <= 1 || !s_gate.TryEnter())
+        if (threads <= 1 || t_insideJob || !s_gate.TryEnter())
         {
             if (count > 0) job.Execute(0, count);
             return;
@@ -29,10 +33,12 @@ public static class WorkerPool
                 s_workers[i - 1].Post(job, Split(count, threads, i), Split(count, threads, i + 1));
             try
             {
+                t_insideJob = true;
                 job.Execute(0, Split(count, threads, 1));
             }
             finally
             {
+                t_insideJob = false;
                 job.Done.Wait();
             }
             if (job.Error is { } e) throw new AggregateException("a parallel kernel failed", e);
@@ -76,6 +82,7 @@ public static class WorkerPool
 
         private void Loop()
         {
+            t_insideJob = true;
             while (true)
             {
                 // Spin briefly before sleeping: training posts a loop every few hundred microseconds.
