@@ -9,7 +9,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # safetensors files independently), tmux (a real terminal for the interactive `swarm node setup` test), chromium
 # (the dashboard's browser tests; Playwright never downloads a browser).
 # PostgreSQL is set up further down.
-apt_packages=(libopenblas0-pthread dataset-fashion-mnist python3 tmux chromium)
+apt_packages=(libopenblas0-pthread dataset-fashion-mnist python3 tmux chromium fortunes python3-torch)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -33,6 +33,7 @@ public static class SwarmApp
             "exit codes: 0 success, 1 failure, 2 bad usage.")
         {
             Commands.Train.TrainCommand.Create(context),
+            Commands.Generate.GenerateCommand.Create(context),
             BenchCommand.Create(context),
             Commands.Ledger.LedgerCommand.Create(context),
             NodeCommand.Create(context),

@@ -32,19 +32,33 @@ public static class TrainCommand
         var threads = CommonOptions.Positive("--threads", "Compute threads", Environment.ProcessorCount);
         var limit = CommonOptions.Positive("--limit", "Train on the first N samples only", 60000);
         var output = new Option<string?>("--out") { Description = "Where to save the trained weights (safetensors)" };
-        var preset = new Option<string?>("--preset") { Description = "Train a reinforcement-learning preset instead: cartpole (PPO on CartPole-v1)" };
-        preset.AcceptOnlyFromAmong(RlPresetTraining.Presets);
+        var preset = new Option<string?>("--preset")
+        {
+            Description = "Train a preset instead: cartpole (PPO on CartPole-v1), gpt-tiny or gpt-small (next-token prediction on the fortunes corpus)",
+        };
+        preset.AcceptOnlyFromAmong([.. RlPresetTraining.Presets, .. LmPresetTraining.Presets]);
         var timesteps = new Option<long>("--timesteps") { Description = "Environment steps budget for --preset", DefaultValueFactory = _ => 100_000 };
         timesteps.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) r.AddError("--timesteps must be at least 1"); });
 
+        var steps = CommonOptions.Positive("--steps", "Optimizer steps for a gpt preset", 2000);
+        var seqLen = new Option<int?>("--seq-len") { Description = "Sequence length for a gpt preset (default: the model's context)" };
+        var evalEvery = CommonOptions.Positive("--eval-every", "Held-out evaluation every N steps for a gpt preset", 100);
+        var corpusDir = new Option<string?>("--corpus-dir") { Description = "Directory of fortune files for a gpt preset (default: /usr/share/games/fortunes)" };
         var command = new Command("train", "Train a reference model on this machine.\nExample: swarm train --model cnn --epochs 1 --out cnn.safetensors\n" +
-            "Example: swarm train --preset cartpole --seed 0")
+            "Example: swarm train --preset cartpole --seed 0\nExample: swarm train --preset gpt-tiny --steps 2000 --out tiny.safetensors")
         {
-            model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output, preset, timesteps,
+            model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output, preset, timesteps, steps, seqLen, evalEvery, corpusDir,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             Engine.Threads = parse.GetValue(threads);
+            if (parse.GetValue(preset) is { } lmPreset && LmPresetTraining.Presets.Contains(lmPreset))
+            {
+                var given = parse.GetResult(batch) is { Implicit: false } ? parse.GetValue(batch) : (int?)null;
+                var givenLr = parse.GetResult(lr) is { Implicit: false } ? (double)parse.GetValue(lr) : (double?)null;
+                return LmPresetTraining.Run(console, new LmPresetTraining.Options(lmPreset, parse.GetValue(seed), parse.GetValue(steps), given,
+                    parse.GetValue(seqLen), givenLr, parse.GetValue(evalEvery), parse.GetValue(output), parse.GetValue(corpusDir)), cancellation);
+            }
             if (parse.GetValue(preset) is { } rlPreset)
                 return RlPresetTraining.Run(console, rlPreset, parse.GetValue(seed), parse.GetValue(timesteps), parse.GetValue(output), cancellation);
             string modelName = parse.GetValue(model)!;
