@@ -7,7 +7,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Debian packages the tests use: OpenBLAS (fast GEMM path), Fashion-MNIST (real data), python3 (reads our
 # safetensors files independently), tmux (a real terminal for the interactive `swarm node setup` test), chromium
-# (the dashboard's browser tests; Playwright never downloads a browser).
+# (the dashboard's browser tests; Playwright never downloads a browser), fortunes (the language-model corpus),
+# python3-torch (our saved GPT weights load into a plain PyTorch module and give our logits).
 # PostgreSQL is set up further down.
 apt_packages=(libopenblas0-pthread dataset-fashion-mnist python3 tmux chromium fortunes python3-torch)
 missing=()
