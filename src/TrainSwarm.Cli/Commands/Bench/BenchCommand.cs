@@ -16,5 +16,6 @@ public static class BenchCommand
         ByzantineCommand.Create(context),
         VerificationCommand.Create(context),
         RlCommand.Create(context),
+        LmCommand.Create(context),
     };
 }

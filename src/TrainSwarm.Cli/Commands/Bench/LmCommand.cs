@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json;
+using TrainSwarm.Bench;
+using TrainSwarm.Learning.Text;
+using TrainSwarm.Tensors;
+
+namespace TrainSwarm.Cli.Commands.Bench;
+
+/// <summary>
+/// `swarm bench lm`: training tokens per second of gpt-tiny and gpt-small, ours and PyTorch's (same model, batch, sequence length,
+/// threads, optimizer step), side by side, one JSON line per preset.
+/// </summary>
+public static class LmCommand
+{
+    public static Command Create(CommandContext context)
+    {
+        var console = context.Console;
+        var presets = new Option<string[]>("--presets") { Description = "Presets to measure", DefaultValueFactory = _ => ["gpt-tiny", "gpt-small"],
+            AllowMultipleArgumentsPerToken = true };
+        presets.AcceptOnlyFromAmong([.. Learning.Models.GptConfig.PresetNames]);
+        var batch = CommonOptions.Positive("--batch", "Sequences per step", 8);
+        var seqLen = CommonOptions.Positive("--seq-len", "Tokens per sequence", 128);
+        var steps = CommonOptions.Positive("--steps", "Timed steps per side", 10);
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 2 };
+        var threads = CommonOptions.Positive("--threads", "Compute threads (both sides)", 2);
+        var noTorch = new Option<bool>("--no-torch") { Description = "Skip PyTorch (tools/bench/gpt_torch.py)" };
+        var python = new Option<string>("--python") { Description = "Interpreter with torch", DefaultValueFactory = _ => PyTorchReference.DefaultPython };
+        var command = new Command("lm", "GPT training tokens/s, ours beside PyTorch's.\nExample: swarm bench lm --presets gpt-tiny --steps 20")
+        {
+            presets, batch, seqLen, steps, warmup, threads, noTorch, python,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            string? script = null;
+            if (!parse.GetValue(noTorch))
+                script = LmBenchmark.FindScript() ?? throw new CliException("tools/bench/gpt_torch.py not found (run from the checkout, or pass --no-torch)");
+            int[] tokens;
+            try
+            {
+                tokens = FortunesCorpus.Load().Train;
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new CliException(e.Message);
+            }
+            foreach (string preset in parse.GetValue(presets)!)
+            {
+                var o = new LmBenchmark.Options(preset, parse.GetValue(batch), parse.GetValue(seqLen), parse.GetValue(steps), parse.GetValue(warmup),
+                    parse.GetValue(threads));
+                // PyTorch first, then ours, so neither warms the caches for the other in a way that favours us.
+                JsonElement? torch = script is null ? null : await LmBenchmark.TorchAsync(parse.GetValue(python)!, script, o, cancellation);
+                var ours = LmBenchmark.Measure(o, tokens);
+                var line = new Dictionary<string, object?>
+                {
+                    ["figure"] = "lm_train_tokens_per_s", ["preset"] = preset, ["parameters"] = ours.Parameters, ["batch"] = o.Batch,
+                    ["seq_len"] = o.SeqLen, ["steps"] = o.Steps, ["threads"] = o.Threads, ["blas"] = Engine.BlasName,
+                    ["trainswarm"] = Math.Round(ours.TokensPerSecond, 1),
+                };
+                if (torch is { } t)
+                {
+                    double theirs = t.GetProperty("tokens_per_s").GetDouble();
+                    line["pytorch"] = theirs;
+                    line["pytorch_version"] = t.GetProperty("framework").GetString();
+                    line["ratio_vs_pytorch"] = Math.Round(ours.TokensPerSecond / theirs, 3);
+                }
+                CommonOptions.WriteLine(console, JsonSerializer.Serialize(line));
+            }
+            return SwarmApp.Success;
+        });
+        return command;
+    }
+}
