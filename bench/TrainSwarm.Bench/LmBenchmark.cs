@@ -40,6 +40,8 @@ public static class LmBenchmark
     public static async Task<JsonElement> TorchAsync(string python, string script, Options o, CancellationToken cancellation)
     {
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The same OpenBLAS kernels as ours: the engine may have chosen them for this CPU (see Engine.OpenBlasCoreType).
+        if (TrainSwarm.Tensors.Engine.OpenBlasCoreType is { } core) psi.Environment["OPENBLAS_CORETYPE"] = core;
         foreach (var arg in new[] { script, "--preset", o.Preset, "--batch", $"{o.Batch}", "--seq-len", $"{o.SeqLen}", "--steps", $"{o.Steps}",
                      "--warmup", $"{o.Warmup}", "--threads", $"{o.Threads}" })
             psi.ArgumentList.Add(arg);

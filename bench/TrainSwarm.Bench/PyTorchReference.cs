@@ -33,6 +33,8 @@ public static class PyTorchReference
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The same OpenBLAS kernels as ours: the engine may have chosen them for this CPU (see Engine.OpenBlasCoreType).
+        if (TrainSwarm.Tensors.Engine.OpenBlasCoreType is { } core) psi.Environment["OPENBLAS_CORETYPE"] = core;
         foreach (var arg in new[] { script, "--threads", o.Threads.ToString(), "--epochs", o.Epochs.ToString(), "--batch", o.Batch.ToString(),
                                     "--limit", o.Limit.ToString(), "--only", o.Model })
             psi.ArgumentList.Add(arg);

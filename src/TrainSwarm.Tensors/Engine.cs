@@ -21,6 +21,19 @@ public static class Engine
     /// <summary>Where the engine writes its few log lines (default: standard error).</summary>
     public static Action<string> Log { get; set; } = static line => Console.Error.WriteLine(line);
 
+    /// <summary>
+    /// The OPENBLAS_CORETYPE the engine set because OpenBLAS would otherwise fall back to slow generic kernels on this CPU, or null.
+    /// A benchmark that runs another OpenBLAS user (PyTorch) passes it on, so both sides use the same kernels.
+    /// </summary>
+    public static string? OpenBlasCoreType
+    {
+        get
+        {
+            _ = Gemm.Backend;
+            return Interop.NativeMethods.RequestedCoreType;
+        }
+    }
+
     /// <summary>Name of the GEMM path in use: "openblas" or "managed".</summary>
     public static string BlasName => Gemm.Backend.Name;
 }
