@@ -22,8 +22,20 @@ public static class Engine
     public static Action<string> Log { get; set; } = static line => Console.Error.WriteLine(line);
 
     /// <summary>
-    /// The OPENBLAS_CORETYPE the engine set because OpenBLAS would otherwise fall back to slow generic kernels on this CPU, or null.
-    /// A benchmark that runs another OpenBLAS user (PyTorch) passes it on, so both sides use the same kernels.
+    /// Asks for OpenBLAS's kernels for this CPU's vector units (SkylakeX, Haswell) instead of what OpenBLAS 0.3.21 detects, which on
+    /// newer Xeons is its SSE3 fallback. Must run before the first GEMM; returns the core type set, or null (already loaded, not
+    /// x86-64 Linux, or OPENBLAS_CORETYPE given by the user). Results stay bitwise identical for any thread count, but differ from
+    /// runs with the detected kernels, so training that is replayed elsewhere should not call it.
+    /// </summary>
+    public static string? UseFastestOpenBlasKernels()
+    {
+        Interop.NativeMethods.CoreTypeRequested = true;
+        return OpenBlasCoreType;
+    }
+
+    /// <summary>
+    /// The OPENBLAS_CORETYPE the engine set (see <see cref="UseFastestOpenBlasKernels"/>), or null. A benchmark that runs another
+    /// OpenBLAS user (PyTorch) passes it on, so both sides use the same kernels.
     /// </summary>
     public static string? OpenBlasCoreType
     {

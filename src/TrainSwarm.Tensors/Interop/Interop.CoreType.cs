@@ -9,11 +9,16 @@ internal static partial class NativeMethods
     /// <summary>
     /// The OpenBLAS core type the engine asked for, or null when it left OpenBLAS's own detection alone. OpenBLAS 0.3.21 (Debian 12)
     /// does not know newer Xeons (Sapphire Rapids reports as plain "Intel Xeon Processor" in VMs) and falls back to its Prescott
-    /// kernels, SSE3 only, which made a GPT step 3 to 6 times slower here. When the user has not set OPENBLAS_CORETYPE, we name
-    /// the kernels the CPU can run: SkylakeX with AVX-512, Haswell with AVX2 and FMA. The choice depends on the CPU alone, so
-    /// results stay bitwise identical run to run and for any thread count on a machine.
+    /// kernels, SSE3 only, which made a GPT step 3 to 6 times slower here. When asked (<see cref="Engine.UseFastestOpenBlasKernels"/>
+    /// or TRAINSWARM_OPENBLAS_CORETYPE=auto) and the user has not set OPENBLAS_CORETYPE, we name the kernels the CPU can run:
+    /// SkylakeX with AVX-512, Haswell with AVX2 and FMA. Not the default: other kernels change the bits of every GEMM, and a run
+    /// (or a validator's replay of it) must use the same kernels as the run it is compared with.
     /// </summary>
     internal static string? RequestedCoreType { get; private set; }
+
+    /// <summary>Set before OpenBLAS loads to have <see cref="ChooseCoreType"/> run.</summary>
+    internal static bool CoreTypeRequested { get; set; } =
+        string.Equals(Environment.GetEnvironmentVariable("TRAINSWARM_OPENBLAS_CORETYPE"), "auto", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Sets OPENBLAS_CORETYPE in the native environment before the library loads (it reads it once, at load).</summary>
     internal static void ChooseCoreType()

@@ -43,7 +43,7 @@ internal static partial class NativeMethods
     {
         handle = IntPtr.Zero;
         if (ManagedRequested) return false;
-        if (LoadedOpenBlasPath is null) ChooseCoreType();
+        if (LoadedOpenBlasPath is null && CoreTypeRequested) ChooseCoreType();
         var custom = Environment.GetEnvironmentVariable("TRAINSWARM_OPENBLAS");
         foreach (var candidate in custom is { Length: > 0 } ? [custom] : OpenBlasCandidates)
         {

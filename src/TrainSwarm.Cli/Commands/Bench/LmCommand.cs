@@ -23,14 +23,19 @@ public static class LmCommand
         var steps = CommonOptions.Positive("--steps", "Timed steps per side", 10);
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 2 };
         var threads = CommonOptions.Positive("--threads", "Compute threads (both sides)", 2);
+        var detected = new Option<bool>("--detected-kernels")
+        {
+            Description = "Keep the OpenBLAS kernels OpenBLAS detects (default: name the CPU's AVX-512/AVX2 kernels, for both sides)",
+        };
         var noTorch = new Option<bool>("--no-torch") { Description = "Skip PyTorch (tools/bench/gpt_torch.py)" };
         var python = new Option<string>("--python") { Description = "Interpreter with torch", DefaultValueFactory = _ => PyTorchReference.DefaultPython };
         var command = new Command("lm", "GPT training tokens/s, ours beside PyTorch's.\nExample: swarm bench lm --presets gpt-tiny --steps 20")
         {
-            presets, batch, seqLen, steps, warmup, threads, noTorch, python,
+            presets, batch, seqLen, steps, warmup, threads, detected, noTorch, python,
         };
         command.SetAction(async (parse, cancellation) =>
         {
+            if (!parse.GetValue(detected)) Engine.UseFastestOpenBlasKernels();
             string? script = null;
             if (!parse.GetValue(noTorch))
                 script = LmBenchmark.FindScript() ?? throw new CliException("tools/bench/gpt_torch.py not found (run from the checkout, or pass --no-torch)");
