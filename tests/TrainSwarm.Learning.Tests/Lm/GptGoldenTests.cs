@@ -24,7 +24,8 @@ public class GptGoldenTests(ITestOutputHelper log)
     {
         var config = new GptConfig(Meta("vocab_size"), Meta("block_size"), Meta("n_layer"), Meta("n_head"), Meta("n_embd"));
         var model = new GptModel(config, seed: 0);
-        var file = SafeTensorsWriter.ToBytes(model.NamedParameters().Select(p => NamedArray.F32(p.Name, Golden["param." + p.Name].AsF32(), p.Value.Shape.ToArray())).ToList());
+        var file = SafeTensorsWriter.ToBytes(model.NamedParameters()
+            .Select(p => NamedArray.F32(p.Name, Golden["param." + p.Name].AsF32(), p.Value.Shape.ToArray())).ToList());
         ModuleWeights.Import(model, SafeTensorsReader.Read(file));
         return model;
     }
@@ -52,7 +53,8 @@ public class GptGoldenTests(ITestOutputHelper log)
         var torchNames = Golden.Names.Where(n => n.StartsWith("param.", StringComparison.Ordinal)).Select(n => n[6..]).Order(StringComparer.Ordinal);
         Assert.Equal(torchNames, model.NamedParameters().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(model.Config.ParameterCount, model.ParameterCount);
-        Assert.Equal(["wte.weight", "wpe.weight", "h.0.ln_1.weight", "h.0.ln_1.bias", "h.0.attn.c_attn.weight"], model.NamedParameters().Take(5).Select(p => p.Name));
+        Assert.Equal(["wte.weight", "wpe.weight", "h.0.ln_1.weight", "h.0.ln_1.bias", "h.0.attn.c_attn.weight"],
+            model.NamedParameters().Take(5).Select(p => p.Name));
     }
 
     [Fact]

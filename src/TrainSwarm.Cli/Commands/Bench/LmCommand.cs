@@ -58,7 +58,8 @@ public static class LmCommand
                 var line = new Dictionary<string, object?>
                 {
                     ["figure"] = "lm_train_tokens_per_s", ["preset"] = preset, ["parameters"] = ours.Parameters, ["batch"] = o.Batch,
-                    ["seq_len"] = o.SeqLen, ["steps"] = o.Steps, ["threads"] = o.Threads, ["blas"] = Engine.BlasName, ["openblas_coretype"] = Engine.OpenBlasCoreType,
+                    ["seq_len"] = o.SeqLen, ["steps"] = o.Steps, ["threads"] = o.Threads, ["blas"] = Engine.BlasName,
+                    ["openblas_coretype"] = Engine.OpenBlasCoreType,
                     ["trainswarm"] = Math.Round(ours.TokensPerSecond, 1),
                 };
                 if (torch is { } t)

@@ -23,7 +23,8 @@ public static class GenerateCommand
         var topK = new Option<int>("--top-k") { Description = "Sample among the k most likely tokens only (0: all)", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "Sampling seed", DefaultValueFactory = _ => 0 };
         var threads = CommonOptions.Positive("--threads", "Compute threads", Environment.ProcessorCount);
-        var command = new Command("generate", "Sample text from a trained language model.\nExample: swarm generate --model tiny.safetensors --prompt \"The \" --seed 1")
+        var command = new Command("generate",
+            "Sample text from a trained language model.\nExample: swarm generate --model tiny.safetensors --prompt \"The \" --seed 1")
         {
             model, prompt, tokens, temperature, topK, seed, threads,
         };

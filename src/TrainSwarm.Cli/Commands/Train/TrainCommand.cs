@@ -43,11 +43,15 @@ public static class TrainCommand
         var steps = CommonOptions.Positive("--steps", "Optimizer steps for a gpt preset", 2000);
         var seqLen = new Option<int?>("--seq-len") { Description = "Sequence length for a gpt preset (default: the model's context)" };
         var evalEvery = CommonOptions.Positive("--eval-every", "Held-out evaluation every N steps for a gpt preset", 100);
-        var corpusDir = new Option<string?>("--corpus-dir") { Description = "Directory of fortune files for a gpt preset (default: /usr/share/games/fortunes)" };
+        var corpusDir = new Option<string?>("--corpus-dir")
+        {
+            Description = "Directory of fortune files for a gpt preset (default: /usr/share/games/fortunes)",
+        };
         var command = new Command("train", "Train a reference model on this machine.\nExample: swarm train --model cnn --epochs 1 --out cnn.safetensors\n" +
             "Example: swarm train --preset cartpole --seed 0\nExample: swarm train --preset gpt-tiny --steps 2000 --out tiny.safetensors")
         {
-            model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output, preset, timesteps, steps, seqLen, evalEvery, corpusDir,
+            model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output, preset, timesteps,
+            steps, seqLen, evalEvery, corpusDir,
         };
         command.SetAction(async (parse, cancellation) =>
         {
