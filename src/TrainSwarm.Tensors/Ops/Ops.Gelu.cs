@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using TrainSwarm.Tensors.Autograd;
 
 namespace TrainSwarm.Tensors;
@@ -56,7 +57,25 @@ public static partial class Ops
             var x = Input0!.Span;
             var dy = output.Grad!.Span;
             var d = dx.Span;
-            for (int i = 0; i < x.Length; i++)
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var half = Vector256.Create(0.5f);
+                var one = Vector256<float>.One;
+                var k = Vector256.Create(GeluK);
+                var a3 = Vector256.Create(3f * GeluA);
+                for (; i <= x.Length - 8; i += 8)
+                {
+                    var xi = Vector256.Create(x.Slice(i, 8));
+                    var t = Vector256.Create(TanhInner.AsSpan(i, 8));
+                    // Same operations in the same order as the scalar tail below, so every element rounds alike.
+                    var grad = half * (one + t) + half * xi * (one - t * t) * k * (one + a3 * xi * xi);
+                    var v = Vector256.Create(dy.Slice(i, 8)) * grad;
+                    if (acc) v += Vector256.Create(d.Slice(i, 8));
+                    v.CopyTo(d.Slice(i, 8));
+                }
+            }
+            for (; i < x.Length; i++)
             {
                 float xi = x[i], t = TanhInner[i];
                 float grad = 0.5f * (1f + t) + 0.5f * xi * (1f - t * t) * GeluK * (1f + 3f * GeluA * xi * xi);
