@@ -15,6 +15,7 @@ public class AttentionTwinTests(ITestOutputHelper log)
     [InlineData(2, 5, 2, 8)]
     [InlineData(3, 17, 4, 32)]
     [InlineData(2, 64, 4, 144)]
+    [InlineData(1, 100, 2, 16)]
     public void Fast_attention_matches_the_loop_twin(int batch, int time, int heads, int channels)
     {
         var s = new AttentionShape(batch, time, heads, channels);

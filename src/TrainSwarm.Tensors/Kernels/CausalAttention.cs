@@ -50,17 +50,24 @@ public static class CausalAttention
         }
     }
 
-    /// <summary>Row i keeps columns 0..i: exp(s - max) / Σ exp(s - max) there, 0 beyond (the causal mask).</summary>
-    internal static void MaskedSoftmax(Span<float> scores, int time)
+    // Query rows per block of the causal products: 32 keeps OpenBLAS's tiles whole and skips most of the masked triangle.
+    private const int RowBlock = 32;
+
+    /// <summary>
+    /// Rows i0..i1-1 of <paramref name="rows"/> (row i0 first, stride <paramref name="time"/>): row i keeps columns 0..i as
+    /// exp(s - max) / Σ exp(s - max), 0 beyond (the causal mask).
+    /// </summary>
+    internal static void MaskedSoftmax(Span<float> rows, int time, int i0, int i1)
     {
-        for (int i = 0; i < time; i++)
+        for (int i = i0; i < i1; i++)
         {
-            var row = scores.Slice(i * time, i + 1);
+            var scores = rows.Slice((i - i0) * time);
+            var row = scores.Slice(0, i + 1);
             float max = TensorPrimitives.Max(row);
             TensorPrimitives.Subtract(row, max, row);
             TensorPrimitives.Exp(row, row);
             TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
-            scores.Slice(i * time + i + 1, time - i - 1).Clear();
+            scores.Slice(i + 1, time - i - 1).Clear();
         }
     }
 
@@ -80,12 +87,19 @@ public static class CausalAttention
                 var qs = new ReadOnlySpan<float>(q, (t - 1) * ld + d);
                 var ks = new ReadOnlySpan<float>(q + c, (t - 1) * ld + d);
                 var vs = new ReadOnlySpan<float>(q + 2 * c, (t - 1) * ld + d);
-                // S = Q·Kᵀ / √d, then the masked softmax in place.
-                Gemm.Sgemm(false, true, t, t, d, S.Scale, qs, ld, ks, ld, 0f, probs, t);
-                MaskedSoftmax(probs, t);
-                // Y = P·V into this head's columns of y.
                 var ys = new Span<float>((float*)Y + (long)b * t * c + h * d, (t - 1) * c + d);
-                Gemm.Sgemm(false, false, t, d, t, 1f, probs, t, vs, ld, 0f, ys, c);
+                // By blocks of query rows [i0, i1): only keys 0..i1-1 can be seen (the causal mask), so the products skip the
+                // upper triangle's blocks. The blocks depend on the shape alone, so the sums do not depend on the thread count.
+                for (int i0 = 0; i0 < t; i0 += RowBlock)
+                {
+                    int i1 = Math.Min(t, i0 + RowBlock), m = i1 - i0;
+                    var rows = probs.Slice(i0 * t);
+                    // S = Q·Kᵀ / √d, then the masked softmax in place (it zeroes every column past the diagonal).
+                    Gemm.Sgemm(false, true, m, i1, d, S.Scale, qs.Slice(i0 * ld), ld, ks, ld, 0f, rows, t);
+                    MaskedSoftmax(rows, t, i0, i1);
+                    // Y = P·V into this head's columns of y.
+                    Gemm.Sgemm(false, false, m, d, i1, 1f, rows, t, vs, ld, 0f, ys.Slice(i0 * c), c);
+                }
             }
         }
     }
@@ -112,22 +126,34 @@ public static class CausalAttention
                 var qs = new ReadOnlySpan<float>(q, span3);
                 var ks = new ReadOnlySpan<float>(q + c, span3);
                 var vs = new ReadOnlySpan<float>(q + 2 * c, span3);
-                // dV = Pᵀ·dY; dP = dY·Vᵀ.
-                Gemm.Sgemm(true, false, t, d, t, 1f, probs, t, dy, c, Beta, new Span<float>(dq + 2 * c, span3), ld);
-                Gemm.Sgemm(false, true, t, t, d, 1f, dy, c, vs, ld, 0f, ds, t);
-                // dS = P ⊙ (dP - Σ_j P·dP) on the kept entries (masked ones have P = 0, so they get 0).
-                for (int i = 0; i < t; i++)
+                var dqs = new Span<float>(dq, span3);
+                var dks = new Span<float>(dq + c, span3);
+                var dvs = new Span<float>(dq + 2 * c, span3);
+                for (int i0 = 0; i0 < t; i0 += RowBlock)
                 {
-                    var pr = probs.Slice(i * t, i + 1);
-                    var dr = ds.Slice(i * t, i + 1);
-                    float dot = TensorPrimitives.Dot(pr, dr);
-                    TensorPrimitives.Subtract(dr, dot, dr);
-                    TensorPrimitives.Multiply(dr, pr, dr);
-                    ds.Slice(i * t + i + 1, t - i - 1).Clear();
+                    int i1 = Math.Min(t, i0 + RowBlock), m = i1 - i0;
+                    // dP = dY·Vᵀ for query rows [i0, i1) and the keys they see.
+                    Gemm.Sgemm(false, true, m, i1, d, 1f, dy.Slice(i0 * c), c, vs, ld, 0f, ds.Slice(i0 * t), t);
+                    // dS = P ⊙ (dP - Σ_j P·dP) on the kept entries; zero past the diagonal.
+                    for (int i = i0; i < i1; i++)
+                    {
+                        var pr = probs.Slice(i * t, i + 1);
+                        var dr = ds.Slice(i * t, i + 1);
+                        float dot = TensorPrimitives.Dot(pr, dr);
+                        TensorPrimitives.Subtract(dr, dot, dr);
+                        TensorPrimitives.Multiply(dr, pr, dr);
+                        ds.Slice(i * t + i + 1, t - i - 1).Clear();
+                    }
+                    // dQ = dS·K / √d.
+                    Gemm.Sgemm(false, false, m, d, i1, S.Scale, ds.Slice(i0 * t), t, ks, ld, Beta, dqs.Slice(i0 * ld), ld);
                 }
-                // dQ = dS·K / √d; dK = dSᵀ·Q / √d.
-                Gemm.Sgemm(false, false, t, d, t, S.Scale, ds, t, ks, ld, Beta, new Span<float>(dq, span3), ld);
-                Gemm.Sgemm(true, false, t, d, t, S.Scale, ds, t, qs, ld, Beta, new Span<float>(dq + c, span3), ld);
+                // By blocks of key rows [j0, j1): only queries j0..t-1 saw them. dV = Pᵀ·dY; dK = dSᵀ·Q / √d.
+                for (int j0 = 0; j0 < t; j0 += RowBlock)
+                {
+                    int j1 = Math.Min(t, j0 + RowBlock), n = j1 - j0, k = t - j0;
+                    Gemm.Sgemm(true, false, n, d, k, 1f, probs.Slice(j0 * t + j0), t, dy.Slice(j0 * c), c, Beta, dvs.Slice(j0 * ld), ld);
+                    Gemm.Sgemm(true, false, n, d, k, S.Scale, ds.Slice(j0 * t + j0), t, qs.Slice(j0 * ld), ld, Beta, dks.Slice(j0 * ld), ld);
+                }
             }
         }
     }
