@@ -20,6 +20,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     // holdout evaluation per round on the critical path.
     private (string Model, (double, int?, ulong) Split, EvalResult Holdout)? _lastScored;
 
+    // A job's shards are the same every round: gathered once, replayed on many times.
+    private readonly ShardCache _shards = new();
+
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
@@ -127,7 +130,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var secret = ReplayPicks.Opens(task.AuditSecret, round.AuditCommitment) ? task.AuditSecret : null;
         if (secret is null)
             observer.Error($"round {round.Id}: the audit secret does not open the round's commitment; no segments replayed", null);
-        var check = new ReplayCheck(task.Spec, baseBytes, train);
+        var check = new ReplayCheck(task.Spec, baseBytes, train, _shards);
         var result = new List<ScoredUpdate>(scored.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
