@@ -27,7 +27,7 @@ public sealed class CheatingNodeTests(ITestOutputHelper output)
     {
         Name = "cheaters", Model = "mlp", Dataset = "fashion-mnist", Rounds = 3, MinNodes = 3, MaxNodes = 8, InnerSteps = 100,
         BatchSize = 32, LearningRate = 0.05, Optimizer = "sgd", Momentum = 0.9, Strategy = "fedavg", TrainSamples = 12_000,
-        OpenSeconds = 180, TrainSeconds = 300, Seed = 13, TargetAccuracy = 0.60, ReplayShareBps = 10_000,
+        OpenSeconds = 180, TrainSeconds = 300, Seed = 13, TargetAccuracy = 0.60, ReplayShareBps = 10_000, CommitEvery = 25,
     };
 
     [Fact]
