@@ -119,6 +119,14 @@ public sealed class CheatingNodeTests(ITestOutputHelper output)
         }
         Assert.Equal(1.0, honest.Sum(h => verdicts[h].Weight), 9);
 
+        // States on demand: the nodes uploaded only their last state; the validator requested every segment start
+        // (steps 25, 50, 75: the first segment starts from the base) and each node's daemon answered in its window.
+        var requests = await net.Creator.StateRequestsAsync(roundId);
+        foreach (var h in honest)
+            Assert.Equal([25, 50, 75], requests.Where(r => r.Node == h).Select(r => r.Step).Order());
+        Assert.All(requests, r => Assert.Equal(StateRequestStatus.Answered, r.Status));
+        output.WriteLine($"state requests: {requests.Count}, answered within {requests.Max(r => (r.AnsweredAt!.Value - r.RequestedAt).TotalSeconds):F2} s");
+
         // Money: cheaters earn exactly 0; each fraud is slashed exactly once, its whole stake, to the protocol's fees account.
         var info = await net.Creator.InfoAsync();
         var stake = info.StakePerRound;
