@@ -11,7 +11,8 @@ namespace TrainSwarm.Bench.Verification;
 /// <param name="Optimizers">Optimizers the honest updates cycle through.</param>
 /// <param name="Threads">Engine thread counts; each honest update is trained with one and replayed with the next.</param>
 public sealed record VerificationOptions(
-    int CommitEvery = JobSpec.DefaultCommitEvery, int ShareBps = JobSpec.DefaultReplayShareBps, int InnerSteps = 100, int BatchSize = 64, int Trials = 10_000, int Honest = 1000,
+    int CommitEvery = JobSpec.DefaultCommitEvery, int ShareBps = JobSpec.DefaultReplayShareBps, int InnerSteps = 100, int BatchSize = 64,
+    int Trials = 10_000, int Honest = 1000,
     int Cheaters = 4, int Nodes = 8, int Rounds = 20, IReadOnlyList<double>? SkipShares = null, IReadOnlyList<string>? Optimizers = null,
     IReadOnlyList<int>? Threads = null, int? TrainSamples = null, ulong Seed = 0, string? DataDir = null)
 {

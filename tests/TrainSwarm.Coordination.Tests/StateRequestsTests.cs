@@ -26,7 +26,10 @@ public class StateRequestsTests
     private static RoundRecord Validating() => new(
         "r", RoundMachineTests.JobId, 0, 1, RoundStatus.Validating, 1, "model0", "fashion-mnist", "mlp", 2, 3, 10, 32, T0, T0, T0, null,
         T0.AddSeconds(300), null, "v", null,
-        [new ParticipantRecord("a", 0, 0, ParticipantStatus.Submitted, T0, "x", T0), new ParticipantRecord("b", 1, 1, ParticipantStatus.Submitted, T0, "y", T0)]);
+        [
+            new ParticipantRecord("a", 0, 0, ParticipantStatus.Submitted, T0, "x", T0),
+            new ParticipantRecord("b", 1, 1, ParticipantStatus.Submitted, T0, "y", T0),
+        ]);
 
     private static readonly Dictionary<(string, string), StateRequestRecord> None = [];
 

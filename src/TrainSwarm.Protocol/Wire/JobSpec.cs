@@ -133,7 +133,10 @@ public sealed record JobSpec
     /// </summary>
     public int? StateWindowSeconds { get; init; }
 
-    /// <summary>The window in effect: <see cref="StateWindowSeconds"/>, or <see cref="DefaultStateWindowSeconds"/> capped at a third of <see cref="ValidateSeconds"/>.</summary>
+    /// <summary>
+    /// The window in effect: <see cref="StateWindowSeconds"/>, or <see cref="DefaultStateWindowSeconds"/> capped at a third of
+    /// <see cref="ValidateSeconds"/> (the validator waits inside its lease).
+    /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int StateWindow => StateWindowSeconds ?? Math.Clamp(ValidateSeconds / 3, 1, DefaultStateWindowSeconds);
 
