@@ -130,7 +130,9 @@ public sealed class VerificationBench
         var checks = optimizers.ToDictionary(o => o, o => new ReplayCheck(Spec(o), _base, _train, _shards), StringComparer.Ordinal);
         var counts = cells.Select(_ => (Updates: 0, Segments: 0L, Fraud: 0, Rejected: 0)).ToArray();
         long trainedSteps = 0, replayedSteps = 0, stateBytes = 0, uploadBefore = 0, uploadAfter = 0, requested = 0;
-        double trainSeconds = 0, replaySeconds = 0, checkSeconds = 0;
+        double trainSeconds = 0, replaySeconds = 0, checkSeconds = 0, keepSeconds = 0, answerSeconds = 0;
+        var storeDir = Path.Combine(Path.GetTempPath(), "ts-bench-states-" + Guid.NewGuid().ToString("N"));
+        var store = new Node.CheckpointStore(storeDir, "ts1bench");
         for (var u = 0; u < _o.Honest; u++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -159,6 +161,16 @@ public sealed class VerificationBench
             requested += asked.Count;
             uploadBefore += update.Update.Length + update.Blobs.Values.Sum(b => (long)b.Length);
             uploadAfter += update.Update.Length + update.Blobs[update.Receipt.Commitments[^1].State!].Length + asked.Sum(id => (long)update.Blobs[id].Length);
+            // The node's side of states on demand, with its own store: keeping every state on disk, then reading back
+            // (and hash-checking) the requested ones; the HTTP round trip itself is measured end to end (README).
+            clock.Restart();
+            store.Save("jbench-r0", u + 1, update.Blobs.Values);
+            keepSeconds += clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            foreach (var id in asked)
+                _ = store.Load("jbench-r0", u + 1, id) ?? throw new InvalidOperationException($"state {id} was not kept");
+            answerSeconds += clock.Elapsed.TotalSeconds;
+            store.Forget("jbench-r0", u + 1);
             replaySeconds += spot.ReplaySeconds;
             replayedSteps += spot.ReplayedSteps;
 
@@ -180,7 +192,10 @@ public sealed class VerificationBench
         figures.Add(new ReplayComputeFigure("replay_compute", _o.CommitEvery, _o.ShareBps, _o.Honest, trainedSteps, replayedSteps,
             trainedSteps == 0 ? 0 : (double)replayedSteps / trainedSteps, trainSeconds, replaySeconds, trainSeconds == 0 ? 0 : replaySeconds / trainSeconds,
             checkSeconds, trainSeconds == 0 ? 0 : checkSeconds / trainSeconds,
-            ReplayPicks.Schedule(Spec("sgd"), _o.InnerSteps).Count, stateBytes / h, uploadBefore / h, uploadAfter / h, (double)requested / h));
+            ReplayPicks.Schedule(Spec("sgd"), _o.InnerSteps).Count, stateBytes / h, uploadBefore / h, uploadAfter / h, (double)requested / h,
+            keepSeconds / h, answerSeconds / h));
+        if (Directory.Exists(storeDir))
+            Directory.Delete(storeDir, recursive: true);
         return figures;
     }
 

@@ -66,6 +66,8 @@ public sealed record FalsePositiveFigure(
 /// <param name="WallShare">Wall time of the replayed steps / the nodes' training wall time (their checkpoints included).</param>
 /// <param name="UploadBytesAllStates">What a node uploaded per update when it sent every committed state (delta + states).</param>
 /// <param name="UploadBytesOnDemand">With states on demand: the delta, the last state (the chain-end check) and the states the picks request.</param>
+/// <param name="NodeKeepSeconds">The node writing every state of an update to its <c>CheckpointStore</c> (disk).</param>
+/// <param name="NodeAnswerSeconds">The node reading back and hash-checking the requested states (before uploading them).</param>
 /// <param name="CheckWallShare">Wall time of the validator's whole check (picks, static and chain-end checks, loading the shard and the
 /// states, the replays) / the nodes' training wall time.</param>
 public sealed record ReplayComputeFigure(
@@ -85,4 +87,6 @@ public sealed record ReplayComputeFigure(
     [property: JsonPropertyName("state_bytes_per_update")] long StateBytesPerUpdate,
     [property: JsonPropertyName("upload_bytes_per_update_all_states")] long UploadBytesAllStates,
     [property: JsonPropertyName("upload_bytes_per_update_on_demand")] long UploadBytesOnDemand,
-    [property: JsonPropertyName("requested_states_per_update")] double RequestedStatesPerUpdate);
+    [property: JsonPropertyName("requested_states_per_update")] double RequestedStatesPerUpdate,
+    [property: JsonPropertyName("node_keep_seconds_per_update")] double NodeKeepSeconds,
+    [property: JsonPropertyName("node_answer_read_seconds_per_update")] double NodeAnswerSeconds);
