@@ -33,6 +33,7 @@ public sealed class VerificationBench
     private readonly byte[] _base;
     private readonly IReadOnlyList<NamedArray> _baseTensors;
     private readonly Random _random;
+    private readonly ShardCache _shards = new();
 
     private VerificationBench(VerificationOptions options, LabeledImages train)
     {
@@ -75,7 +76,7 @@ public sealed class VerificationBench
     {
         var spec = Spec("sgd");
         Engine.Threads = _o.ThreadCounts[0];
-        var check = new ReplayCheck(spec, _base, _train);
+        var check = new ReplayCheck(spec, _base, _train, _shards);
         var segments = ReplayPicks.Schedule(spec, spec.InnerSteps).Count;
         double caughtOne = 0, caughtRounds = 0, exposed = 0;
         for (var c = 0; c < _o.Cheaters; c++)
@@ -126,10 +127,12 @@ public sealed class VerificationBench
         var threads = _o.ThreadCounts;
         var pairs = Enumerable.Range(0, threads.Count).Select(k => (Node: threads[k], Validator: threads[(k + 1) % threads.Count])).ToList();
         var cells = optimizers.SelectMany(o => pairs.Select(p => (Optimizer: o, p.Node, p.Validator))).ToList();
-        var checks = optimizers.ToDictionary(o => o, o => new ReplayCheck(Spec(o), _base, _train), StringComparer.Ordinal);
+        var checks = optimizers.ToDictionary(o => o, o => new ReplayCheck(Spec(o), _base, _train, _shards), StringComparer.Ordinal);
         var counts = cells.Select(_ => (Updates: 0, Segments: 0L, Fraud: 0, Rejected: 0)).ToArray();
-        long trainedSteps = 0, replayedSteps = 0, stateBytes = 0;
-        double trainSeconds = 0, replaySeconds = 0, checkSeconds = 0;
+        long trainedSteps = 0, replayedSteps = 0, stateBytes = 0, uploadBefore = 0, uploadAfter = 0, requested = 0;
+        double trainSeconds = 0, replaySeconds = 0, checkSeconds = 0, keepSeconds = 0, answerSeconds = 0;
+        var storeDir = Path.Combine(Path.GetTempPath(), "ts-bench-states-" + Guid.NewGuid().ToString("N"));
+        var store = new Node.CheckpointStore(storeDir, "ts1bench");
         for (var u = 0; u < _o.Honest; u++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -153,6 +156,21 @@ public sealed class VerificationBench
             var picks = ReplayPicks.Pick(Secret(), node, update.Receipt.UpdateBlob, segments, spec.ReplayShare);
             var spot = checks[optimizer].Check(update.Receipt, update.Update, slot, slot, _o.Nodes, roundSeed, picks, update.Blobs, cancellation);
             checkSeconds += clock.Elapsed.TotalSeconds;
+            // Upload: before states on demand the delta and every state; now the delta, the last state and the requested ones.
+            var asked = ReplayCheck.Requested(update.Receipt, picks);
+            requested += asked.Count;
+            uploadBefore += update.Update.Length + update.Blobs.Values.Sum(b => (long)b.Length);
+            uploadAfter += update.Update.Length + update.Blobs[update.Receipt.Commitments[^1].State!].Length + asked.Sum(id => (long)update.Blobs[id].Length);
+            // The node's side of states on demand, with its own store: keeping every state on disk, then reading back
+            // (and hash-checking) the requested ones; the HTTP round trip itself is measured end to end (README).
+            clock.Restart();
+            store.Save("jbench-r0", u + 1, update.Blobs.Values);
+            keepSeconds += clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            foreach (var id in asked)
+                _ = store.Load("jbench-r0", u + 1, id) ?? throw new InvalidOperationException($"state {id} was not kept");
+            answerSeconds += clock.Elapsed.TotalSeconds;
+            store.Forget("jbench-r0", u + 1);
             replaySeconds += spot.ReplaySeconds;
             replayedSteps += spot.ReplayedSteps;
 
@@ -174,7 +192,10 @@ public sealed class VerificationBench
         figures.Add(new ReplayComputeFigure("replay_compute", _o.CommitEvery, _o.ShareBps, _o.Honest, trainedSteps, replayedSteps,
             trainedSteps == 0 ? 0 : (double)replayedSteps / trainedSteps, trainSeconds, replaySeconds, trainSeconds == 0 ? 0 : replaySeconds / trainSeconds,
             checkSeconds, trainSeconds == 0 ? 0 : checkSeconds / trainSeconds,
-            ReplayPicks.Schedule(Spec("sgd"), _o.InnerSteps).Count, stateBytes / h));
+            ReplayPicks.Schedule(Spec("sgd"), _o.InnerSteps).Count, stateBytes / h, uploadBefore / h, uploadAfter / h, (double)requested / h,
+            keepSeconds / h, answerSeconds / h));
+        if (Directory.Exists(storeDir))
+            Directory.Delete(storeDir, recursive: true);
         return figures;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Bench.Verification;
 
@@ -10,7 +11,8 @@ namespace TrainSwarm.Bench.Verification;
 /// <param name="Optimizers">Optimizers the honest updates cycle through.</param>
 /// <param name="Threads">Engine thread counts; each honest update is trained with one and replayed with the next.</param>
 public sealed record VerificationOptions(
-    int CommitEvery = 25, int ShareBps = 2500, int InnerSteps = 100, int BatchSize = 64, int Trials = 10_000, int Honest = 1000,
+    int CommitEvery = JobSpec.DefaultCommitEvery, int ShareBps = JobSpec.DefaultReplayShareBps, int InnerSteps = 100, int BatchSize = 64,
+    int Trials = 10_000, int Honest = 1000,
     int Cheaters = 4, int Nodes = 8, int Rounds = 20, IReadOnlyList<double>? SkipShares = null, IReadOnlyList<string>? Optimizers = null,
     IReadOnlyList<int>? Threads = null, int? TrainSamples = null, ulong Seed = 0, string? DataDir = null)
 {
@@ -62,6 +64,10 @@ public sealed record FalsePositiveFigure(
 /// <summary>The validator's replay work at the checked share against the nodes' training work, over the honest updates.</summary>
 /// <param name="StepsShare">Replayed steps / trained steps.</param>
 /// <param name="WallShare">Wall time of the replayed steps / the nodes' training wall time (their checkpoints included).</param>
+/// <param name="UploadBytesAllStates">What a node uploaded per update when it sent every committed state (delta + states).</param>
+/// <param name="UploadBytesOnDemand">With states on demand: the delta, the last state (the chain-end check) and the states the picks request.</param>
+/// <param name="NodeKeepSeconds">The node writing every state of an update to its <c>CheckpointStore</c> (disk).</param>
+/// <param name="NodeAnswerSeconds">The node reading back and hash-checking the requested states (before uploading them).</param>
 /// <param name="CheckWallShare">Wall time of the validator's whole check (picks, static and chain-end checks, loading the shard and the
 /// states, the replays) / the nodes' training wall time.</param>
 public sealed record ReplayComputeFigure(
@@ -78,4 +84,9 @@ public sealed record ReplayComputeFigure(
     [property: JsonPropertyName("check_seconds")] double CheckSeconds,
     [property: JsonPropertyName("check_wall_share")] double CheckWallShare,
     [property: JsonPropertyName("states_per_update")] int StatesPerUpdate,
-    [property: JsonPropertyName("state_bytes_per_update")] long StateBytesPerUpdate);
+    [property: JsonPropertyName("state_bytes_per_update")] long StateBytesPerUpdate,
+    [property: JsonPropertyName("upload_bytes_per_update_all_states")] long UploadBytesAllStates,
+    [property: JsonPropertyName("upload_bytes_per_update_on_demand")] long UploadBytesOnDemand,
+    [property: JsonPropertyName("requested_states_per_update")] double RequestedStatesPerUpdate,
+    [property: JsonPropertyName("node_keep_seconds_per_update")] double NodeKeepSeconds,
+    [property: JsonPropertyName("node_answer_read_seconds_per_update")] double NodeAnswerSeconds);

@@ -23,7 +23,7 @@ public static class RoundTrainingSpecs
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         return new RoundTrainingSpec(spec.Model, spec.Layers, spec.Optimizer, spec.LearningRate, spec.Momentum,
-            spec.BatchSize, steps, spec.CommitEvery);
+            spec.BatchSize, steps, spec.CommitInterval);
     }
 
     /// <summary>

@@ -19,7 +19,10 @@ public sealed record LocalUpdate(string Dataset, int ShardSamples, RoundTraining
 
 /// <summary>An update ready to deliver: the encoded delta, the training states its receipt commits to, and the receipt itself.</summary>
 /// <param name="Update">The encoded delta; the receipt's <c>UpdateBlob</c> must be its blob id.</param>
-/// <param name="Checkpoints">The <see cref="RoundCheckpoint"/> blobs the receipt's commitments name, uploaded before the receipt.</param>
+/// <param name="Checkpoints">
+/// The <see cref="RoundCheckpoint"/> blobs the receipt's commitments name, in commitment order: the last is uploaded before
+/// the receipt, the others are kept for validators' requests (see <see cref="NodeOptions.StateDirectory"/>).
+/// </param>
 public sealed record PreparedUpdate(byte[] Update, IReadOnlyList<byte[]> Checkpoints, TrainingReceipt Receipt);
 
 /// <summary>An update the coordinator acknowledged: the signed receipt, the ack and the size of the uploaded delta.</summary>
@@ -73,9 +76,17 @@ public class AssignmentTrainer
             .ConfigureAwait(false);
         var prepared = await PrepareAsync(client, key.Address, assignment, baseModel, choice.Local!, cancellation).ConfigureAwait(false);
 
-        // The training state at every commitment goes up first: a validator resumes a replayed segment from the one
-        // before it and checks the chain's end against the last one, and the receipt's state hashes are their ids.
-        foreach (var checkpoint in prepared.Checkpoints)
+        // A validator resumes a replayed segment from the state committed before it and checks the chain's end against
+        // the last one; the receipt's state hashes are their blob ids. The last state goes up with the update. The others
+        // are kept on disk and uploaded only when a validator requests them (StateServer), unless no daemon will be
+        // there to answer (a round trained by hand): then all go up now.
+        var checkpoints = prepared.Checkpoints;
+        if (_options.StateDirectory is { } directory && checkpoints.Count > 0)
+        {
+            new CheckpointStore(directory, key.Address).Save(roundId, assignment.Attempt, checkpoints);
+            checkpoints = [checkpoints[^1]];
+        }
+        foreach (var checkpoint in checkpoints)
             await RetryAsync(c => client.PutBlobAsync(checkpoint, c), "upload a checkpoint", assignment, cancellation).ConfigureAwait(false);
 
         var update = prepared.Update;

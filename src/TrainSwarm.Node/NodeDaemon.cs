@@ -36,6 +36,10 @@ public sealed class NodeDaemon
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(observer);
+        // A daemon answers validators' state requests, so it keeps its states instead of uploading them all.
+        options = options.StateDirectory is null && !string.IsNullOrWhiteSpace(options.KeyPath)
+            ? options with { StateDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.KeyPath)) ?? ".", "states") }
+            : options;
         _options = options;
         _observer = observer;
         _http = http;
@@ -55,7 +59,8 @@ public sealed class NodeDaemon
 
     /// <summary>
     /// Runs until <paramref name="cancellation"/> fires, then stops every training task and returns normally. The
-    /// node keeps no local state: a round interrupted here is still assigned to it, and the next start resumes it.
+    /// node keeps no local state but its committed training states until their rounds settle: a round interrupted here is
+    /// still assigned to it, the next start resumes it and still answers requests for states of rounds delivered before.
     /// Throws only for what retrying cannot fix: an unreadable key, bad options, a registration the coordinator refuses.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellation)
@@ -67,6 +72,7 @@ public sealed class NodeDaemon
         if (_options.Threads is { } threads)
             Engine.Threads = threads;
         using var client = new SwarmClient(_options.Coordinator, key, _http, _clock);
+        var states = new StateServer(new CheckpointStore(_options.StateDirectory!, key.Address), _observer);
         // Fires when the daemon stops; every training and payout task watches it.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         try
@@ -80,7 +86,7 @@ public sealed class NodeDaemon
             var failures = 0;
             while (true)
             {
-                failures = await PollAsync(registration, key, failures, stopping.Token).ConfigureAwait(false);
+                failures = await PollAsync(registration, key, states, failures, stopping.Token).ConfigureAwait(false);
                 // After a failed poll, back off like any retry so a coordinator that is down is not hammered.
                 var delay = failures == 0
                     ? _options.PollInterval
@@ -120,11 +126,13 @@ public sealed class NodeDaemon
     }
 
     /// <summary>One poll; returns the number of consecutive failed polls (0 after a good one).</summary>
-    private async Task<int> PollAsync(Registration registration, ActorKey key, int failures, CancellationToken cancellation)
+    private async Task<int> PollAsync(Registration registration, ActorKey key, StateServer states, int failures, CancellationToken cancellation)
     {
         try
         {
             await HeartbeatAsync(registration, cancellation).ConfigureAwait(false);
+            // First: a requested state has a deadline, joining a new round has none.
+            await states.ServeAsync(registration.Client, cancellation).ConfigureAwait(false);
             await _joiner.ResumeAssignmentsAsync(registration.Client, key, cancellation).ConfigureAwait(false);
             await _joiner.JoinOpenRoundsAsync(registration.Client, key, cancellation).ConfigureAwait(false);
             if (failures > 0)

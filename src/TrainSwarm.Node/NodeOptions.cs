@@ -80,6 +80,13 @@ public sealed record NodeOptions
     /// </summary>
     public int Epochs { get; init; } = 1;
 
+    /// <summary>
+    /// Where the node keeps the training states its receipts commit to until their rounds are settled, answering
+    /// validators' requests for them (states on demand; the daemon defaults it to <c>states/</c> beside the key file).
+    /// Null: every state is uploaded with the update, for a round trained by hand with no daemon left to answer.
+    /// </summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>At most this many local steps (batches) per update, below the round's H; null: no cap. For quick tests.</summary>
     public int? MaxBatches { get; init; }
 

@@ -23,6 +23,14 @@ public sealed record ReplayOutcome(string? Reason, bool Fraud, string? Segment, 
     /// <summary>Rejected without fault proven (something missing): the node earns nothing but keeps its stake.</summary>
     public static ReplayOutcome Unverifiable(string reason, int steps = 0) => new(reason, false, null, null, null, steps);
 
+    /// <summary>
+    /// Fraud by silence: the node did not supply a state a replay needs within the job's window. Treated as a failed replay
+    /// because otherwise a cheater would withhold exactly the states that expose it and lose nothing (README "Trust").
+    /// </summary>
+    public static ReplayOutcome Withheld(string segment, string state, int window, int steps) =>
+        new($"replay failed: the node did not supply the state committed at the start of {segment} within {window} s ({state})", true, segment,
+            state, "not supplied", steps);
+
     internal static ReplayOutcome Caught(string segment, string expected, string found, int steps, string what) =>
         new($"replay failed: {what} ({segment}: expected {expected}, found {found})", true, segment, expected, found, steps);
 }
@@ -37,8 +45,26 @@ public sealed record ReplayOutcome(string? Reason, bool Fraud, string? Segment, 
 /// of those, or a count the node itself signed that contradicts itself, is fraud. Anything the validator could not
 /// get (a missing blob, no audit secret) rejects the update as unverifiable, which costs the node its pay, never its stake.
 /// </summary>
-public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages train)
+public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages train, ShardCache? shards = null)
 {
+    // Read once per check object (one per round): every update's chain end compares against the same base.
+    private readonly List<NamedArray> _baseWeights = SafeTensorsReader.Read(baseModel).Tensors.ToList();
+    private readonly ShardCache _shards = shards ?? new ShardCache();
+
+    // The model's own parameter layout (names, order, shapes), taken once: a committed state must hold exactly these.
+    private readonly List<NamedArray> _layout = ModuleWeights.Export(ModelBuilder.Build(spec.Model, spec.Layers, 0)).ToList();
+
+    /// <summary>
+    /// The blob ids a validator must request from the node for <paramref name="receipt"/>: the states committed at the
+    /// starts of the picked segments (the first segment starts from the base model, the last state is uploaded with the update).
+    /// </summary>
+    public static IReadOnlyList<string> Requested(TrainingReceipt receipt, IReadOnlyList<int> picks)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        var last = receipt.Commitments.Count > 0 ? receipt.Commitments[^1].State : null;
+        return Needs(receipt, picks).Where(id => id != last).ToList();
+    }
+
     /// <summary>The blob ids the check of <paramref name="receipt"/> needs: every state it commits to at picked segment starts and the end.</summary>
     public static IReadOnlyList<string> Needs(TrainingReceipt receipt, IReadOnlyList<int> picks)
     {
@@ -57,24 +83,25 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
     /// <paramref name="shardCount"/>, round seed <paramref name="roundSeed"/>. <paramref name="blobs"/> holds the
     /// fetched states (absent: could not be downloaded).
     /// </summary>
+    /// <param name="withheld">States the node was asked for and did not supply within the window: a pick that needs one is fraud.</param>
     public ReplayOutcome Check(
         TrainingReceipt receipt, byte[] update, int slot, int shard, int shardCount, ulong roundSeed, IReadOnlyList<int> picks,
-        IReadOnlyDictionary<string, byte[]> blobs, CancellationToken cancellation = default)
+        IReadOnlyDictionary<string, byte[]> blobs, CancellationToken cancellation = default, IReadOnlySet<string>? withheld = null)
     {
         var replayClock = new System.Diagnostics.Stopwatch();
-        var outcome = Check(receipt, update, slot, shard, shardCount, roundSeed, picks, blobs, replayClock, cancellation);
+        var outcome = Check(receipt, update, slot, shard, shardCount, roundSeed, picks, blobs, withheld ?? new HashSet<string>(), replayClock, cancellation);
         return outcome with { ReplaySeconds = replayClock.Elapsed.TotalSeconds };
     }
 
     private ReplayOutcome Check(
         TrainingReceipt receipt, byte[] update, int slot, int shard, int shardCount, ulong roundSeed, IReadOnlyList<int> picks,
-        IReadOnlyDictionary<string, byte[]> blobs, System.Diagnostics.Stopwatch replayClock, CancellationToken cancellation)
+        IReadOnlyDictionary<string, byte[]> blobs, IReadOnlySet<string> withheld, System.Diagnostics.Stopwatch replayClock,
+        CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(blobs);
-        var split = new DataSplit(train.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
-        var data = train.Gather(split.Shard(shard, shardCount));
+        var data = _shards.Get(train, spec, shard, shardCount);
         if (data.Count == 0)
             return ReplayOutcome.Unverifiable($"shard {shard + 1}/{shardCount} holds no samples here");
         // The node signed these numbers; an honest engine run always states them consistently.
@@ -112,6 +139,8 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
             else
             {
                 var start = receipt.Commitments[i - 1];
+                if (withheld.Contains(start.State!))
+                    return ReplayOutcome.Withheld(segment, start.State!, spec.StateWindow, replayed);
                 if (!blobs.TryGetValue(start.State!, out var state))
                     return ReplayOutcome.Unverifiable($"the state committed at step {from} could not be downloaded", replayed);
                 var bad = StartState(state, start, segment, replayed);
@@ -141,8 +170,7 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
         if (bad is not null)
             return bad;
         var weights = WeightsOf(state)!;
-        var baseWeights = SafeTensorsReader.Read(baseModel).Tensors;
-        var expected = DeltaCodec.Encode(DeltaCodec.Difference(weights, baseWeights), receipt.Encoding);
+        var expected = DeltaCodec.Encode(DeltaCodec.Difference(weights, _baseWeights), receipt.Encoding);
         if (!expected.AsSpan().SequenceEqual(update))
             return ReplayOutcome.Caught("delta", BlobId.Of(expected), receipt.UpdateBlob, 0,
                 "the uploaded delta is not the last committed weights minus the base");
@@ -155,19 +183,33 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
         var weights = WeightsOf(state);
         if (weights is null)
             return ReplayOutcome.Caught(segment, "a checkpoint of this model", "unreadable bytes", replayed, "the committed state is not a checkpoint");
-        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
-        try
-        {
-            ModuleWeights.Import(model, SafeTensorsReader.Read(SafeTensorsWriter.ToBytes(weights)));
-        }
-        catch (SafeTensorsFormatException)
-        {
+        if (InLayout(weights) is not { } ordered)
             return ReplayOutcome.Caught(segment, "this model's weights", "other tensors", replayed, "the committed state does not fit the model");
-        }
-        var hash = RoundTrainer.Hash(model);
+        // In the model's own order these are the safetensors bytes RoundTrainer.Hash writes for a model holding them, so
+        // no model is built and loaded per state.
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(SafeTensorsWriter.ToBytes(ordered)));
         return hash == commitment.Sha256
             ? null
             : ReplayOutcome.Caught(segment, commitment.Sha256, hash, replayed, "the committed state holds other weights than committed");
+    }
+
+    // The state's weights in the model's export order, or null unless they are exactly the model's tensors (names, dtypes, shapes).
+    private List<NamedArray>? InLayout(List<NamedArray> weights)
+    {
+        if (weights.Count != _layout.Count)
+            return null;
+        var byName = new Dictionary<string, NamedArray>(StringComparer.Ordinal);
+        foreach (var w in weights)
+            if (!byName.TryAdd(w.Name, w))
+                return null;
+        var ordered = new List<NamedArray>(_layout.Count);
+        foreach (var l in _layout)
+        {
+            if (!byName.TryGetValue(l.Name, out var w) || w.Dtype != l.Dtype || !w.Shape.SequenceEqual(l.Shape))
+                return null;
+            ordered.Add(w);
+        }
+        return ordered;
     }
 
     private static List<NamedArray>? WeightsOf(byte[] state)

@@ -54,7 +54,7 @@ public static class ReplayPicks
     {
         ArgumentNullException.ThrowIfNull(spec);
         var schedule = new List<int>();
-        for (var s = spec.CommitEvery; s < steps; s += spec.CommitEvery)
+        for (var s = spec.CommitInterval; s < steps; s += spec.CommitInterval)
             schedule.Add(s);
         schedule.Add(steps);
         return schedule;

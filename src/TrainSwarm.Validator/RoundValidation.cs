@@ -20,6 +20,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     // holdout evaluation per round on the critical path.
     private (string Model, (double, int?, ulong) Split, EvalResult Holdout)? _lastScored;
 
+    // A job's shards are the same every round: gathered once, replayed on many times.
+    private readonly ShardCache _shards = new();
+
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
@@ -127,8 +130,10 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var secret = ReplayPicks.Opens(task.AuditSecret, round.AuditCommitment) ? task.AuditSecret : null;
         if (secret is null)
             observer.Error($"round {round.Id}: the audit secret does not open the round's commitment; no segments replayed", null);
-        var check = new ReplayCheck(task.Spec, baseBytes, train);
-        var result = new List<ScoredUpdate>(scored.Count);
+        var check = new ReplayCheck(task.Spec, baseBytes, train, _shards);
+        // First every update's picks, then one batch of state requests for all of them, so the nodes answer in parallel.
+        var plans = new (TrainingReceipt Receipt, ParticipantView Participant, IReadOnlyList<int> Picks)?[candidates.Count];
+        var needs = new List<(string Node, string State, bool Requestable)>();
         for (var i = 0; i < candidates.Count; i++)
         {
             var (candidate, item) = (candidates[i], scored[i]);
@@ -136,20 +141,32 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             // An update the scorer already refused earns nothing, so there is no pay to protect by replaying it, and
             // its refusal (a wrong shape, a NaN, no contribution) is the clearer reason to report.
             if (candidate.Bytes is null || candidate.Reason is not null || participant is null || !item.Verdict.Accepted)
-            {
-                result.Add(item);
                 continue;
-            }
             var receipt = candidate.Receipt;
             var picks = secret is null || receipt.Commitments.Count == 0
                 ? []
                 : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShare);
-            var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var id in ReplayCheck.Needs(receipt, picks))
-                if ((await UpdateBytesAsync(id, cancellation)).Bytes is { } bytes)
-                    blobs[id] = bytes;
-            var outcome = await Task.Run(() => check.Check(receipt, candidate.Bytes, participant.Slot, participant.Shard, round.MaxNodes,
-                round.Seed, picks, blobs, cancellation), cancellation);
+            plans[i] = (receipt, participant, picks);
+            var requestable = ReplayCheck.Requested(receipt, picks).ToHashSet(StringComparer.Ordinal);
+            needs.AddRange(ReplayCheck.Needs(receipt, picks).Select(id => (receipt.Node, id, requestable.Contains(id))));
+        }
+        var fetched = await new StateFetcher(client, retry, observer).FetchAsync(round, needs, async (id, c) => (await UpdateBytesAsync(id, c)).Bytes,
+            cancellation);
+
+        var result = new List<ScoredUpdate>(scored.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var item = scored[i];
+            if (plans[i] is not { } plan)
+            {
+                result.Add(item);
+                continue;
+            }
+            var (receipt, participant, picks) = plan;
+            var withheld = fetched.Withheld.Where(w => w.Node == receipt.Node).Select(w => w.State).ToHashSet(StringComparer.Ordinal);
+            var bytes = candidates[i].Bytes!;
+            var outcome = await Task.Run(() => check.Check(receipt, bytes, participant.Slot, participant.Shard, round.MaxNodes,
+                round.Seed, picks, fetched.Blobs, cancellation, withheld), cancellation);
             var verdict = item.Verdict with
             {
                 // Unset fields stay null, so verdicts of updates that were not replayed store exactly as before.

@@ -133,7 +133,7 @@ public sealed class CheatingTrainer(Cheat cheat, NodeOptions options, DatasetCac
     private static List<int> ReplaySchedule(JobSpec spec, int steps)
     {
         var schedule = new List<int>();
-        for (var s = spec.CommitEvery; s < steps; s += spec.CommitEvery)
+        for (var s = spec.CommitInterval; s < steps; s += spec.CommitInterval)
             schedule.Add(s);
         schedule.Add(steps);
         return schedule;

@@ -27,7 +27,7 @@ public sealed class CheatingNodeTests(ITestOutputHelper output)
     {
         Name = "cheaters", Model = "mlp", Dataset = "fashion-mnist", Rounds = 3, MinNodes = 3, MaxNodes = 8, InnerSteps = 100,
         BatchSize = 32, LearningRate = 0.05, Optimizer = "sgd", Momentum = 0.9, Strategy = "fedavg", TrainSamples = 12_000,
-        OpenSeconds = 180, TrainSeconds = 300, Seed = 13, TargetAccuracy = 0.60, ReplayShareBps = 10_000,
+        OpenSeconds = 180, TrainSeconds = 300, Seed = 13, TargetAccuracy = 0.60, ReplayShareBps = 10_000, CommitEvery = 25,
     };
 
     [Fact]
@@ -118,6 +118,14 @@ public sealed class CheatingNodeTests(ITestOutputHelper output)
             Assert.Equal(Spec.InnerSteps, v.ReplayedSteps);
         }
         Assert.Equal(1.0, honest.Sum(h => verdicts[h].Weight), 9);
+
+        // States on demand: the nodes uploaded only their last state; the validator requested every segment start
+        // (steps 25, 50, 75: the first segment starts from the base) and each node's daemon answered in its window.
+        var requests = await net.Creator.StateRequestsAsync(roundId);
+        foreach (var h in honest)
+            Assert.Equal([25, 50, 75], requests.Where(r => r.Node == h).Select(r => r.Step).Order());
+        Assert.All(requests, r => Assert.Equal(StateRequestStatus.Answered, r.Status));
+        output.WriteLine($"state requests: {requests.Count}, answered within {requests.Max(r => (r.AnsweredAt!.Value - r.RequestedAt).TotalSeconds):F2} s");
 
         // Money: cheaters earn exactly 0; each fraud is slashed exactly once, its whole stake, to the protocol's fees account.
         var info = await net.Creator.InfoAsync();

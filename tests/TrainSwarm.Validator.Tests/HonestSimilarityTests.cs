@@ -63,7 +63,7 @@ public class HonestSimilarityTests(ITestOutputHelper log)
         var holdout = train.Gather(split.Holdout());
         var shards = Enumerable.Range(0, nodes).Select(i => train.Gather(split.Shard(i, nodes))).ToArray();
         var trainingSpec = new RoundTrainingSpec(
-            spec.Model, spec.Layers, spec.Optimizer, spec.LearningRate, spec.Momentum, spec.BatchSize, spec.InnerSteps, spec.CommitEvery);
+            spec.Model, spec.Layers, spec.Optimizer, spec.LearningRate, spec.Momentum, spec.BatchSize, spec.InnerSteps, spec.CommitInterval);
         var module = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
         var baseWeights = WeightConversion.FromModule(module);
         var figures = new Figures(0, 0, 0, double.MaxValue, 0, double.MaxValue, 0, 0, 0);

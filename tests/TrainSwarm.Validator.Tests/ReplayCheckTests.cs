@@ -49,6 +49,32 @@ public class ReplayCheckTests
     }
 
     [Fact]
+    public void A_state_the_node_withheld_past_its_window_is_fraud_naming_the_segment_and_the_state()
+    {
+        var (receipt, update, blobs) = Run(shard: 0);
+        var start = receipt.Commitments[0].State!;
+        blobs.Remove(start);
+        var outcome = new ReplayCheck(Spec, Synthetic.BaseModel(), Train)
+            .Check(receipt, update, 0, 0, 2, RoundSeed, [1], blobs, withheld: new HashSet<string> { start });
+
+        Assert.True(outcome.Fraud);
+        Assert.Equal(("steps 2-4", start, "not supplied"), (outcome.Segment, outcome.Expected, outcome.Found));
+        Assert.Contains($"within {Spec.StateWindow} s", outcome.Reason, StringComparison.Ordinal);
+        // A segment from the base needs no state: withholding cannot hurt an update whose picks do not need it.
+        Assert.Null(new ReplayCheck(Spec, Synthetic.BaseModel(), Train)
+            .Check(receipt, update, 0, 0, 2, RoundSeed, [0], blobs, withheld: new HashSet<string> { start }).Reason);
+    }
+
+    [Fact]
+    public void Only_picked_segment_starts_are_requested_the_first_segment_and_the_last_state_never_are()
+    {
+        var (receipt, _, _) = Run(shard: 0);
+        Assert.Equal([receipt.Commitments[0].State!, receipt.Commitments[1].State!], ReplayCheck.Requested(receipt, [0, 1, 2]));
+        Assert.Empty(ReplayCheck.Requested(receipt, [0]));
+        Assert.Contains(receipt.Commitments[^1].State!, ReplayCheck.Needs(receipt, [0]));
+    }
+
+    [Fact]
     public void Training_on_another_shard_fails_the_replay_with_the_segment_and_both_hashes()
     {
         var (receipt, update, blobs) = Run(shard: 1);

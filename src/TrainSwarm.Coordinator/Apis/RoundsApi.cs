@@ -33,7 +33,20 @@ public static class RoundsApi
         app.MapGet(Routes.Rounds + "/{id}/rewards", async (string id, InvoiceQuery invoices, CancellationToken ct) =>
             TypedResults.Ok(await invoices.RoundRewardsAsync(Ids.Round(id), ct) ?? throw Refuse.NotFound($"round {id} has not been paid (yet)")))
             .WithSummary("The round's reward receipt: each update's pay with its quality weight and inputs, the fees, the ledger transfers");
+        app.MapGet(Routes.Rounds + "/{id}/state-requests", async (string id, string? node, RoundStates states, CancellationToken ct) =>
+            TypedResults.Ok(await states.ListAsync(Ids.Round(id), node is null ? null : Ids.Address(node), ct)))
+            .WithSummary("Validators' requests for nodes' training states in the round's current attempt, with each one's deadline and status");
         var signed = app.MapGroup(Routes.Rounds).AddEndpointFilter(new SignatureFilter());
+        signed.MapPost("/{id}/state-requests", async (string id, HttpContext http, RoundStates states, CancellationToken ct) =>
+        {
+            var request = SignedRequest.From(http);
+            return TypedResults.Ok(await states.RequestAsync(request.Actor, Ids.Round(id), request.Read<StateRequestBatch>(), ct));
+        }).WithSummary("Request training states a receipt commits to, for replay (validators holding the round)");
+        signed.MapPost("/{id}/state-requests/answer", async (string id, HttpContext http, RoundStates states, CancellationToken ct) =>
+        {
+            var request = SignedRequest.From(http);
+            return TypedResults.Ok(await states.AnswerAsync(request.Actor, Ids.Round(id), request.Read<StateAnswer>(), ct));
+        }).WithSummary("Answer state requests after uploading the states (nodes; refused after the window)");
         signed.MapPost("/{id}/join", async (string id, HttpContext http, JoinRound join, CancellationToken ct) =>
             TypedResults.Ok(await join.JoinAsync(SignedRequest.From(http).Actor, Ids.Round(id), ct)))
             .WithSummary("Join an open round (nodes)");

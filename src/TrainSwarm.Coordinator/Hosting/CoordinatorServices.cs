@@ -26,6 +26,7 @@ public static class CoordinatorServices
         services.AddSingleton<AcceptUpdate>();
         services.AddSingleton<TakeValidation>();
         services.AddSingleton<AcceptResult>();
+        services.AddSingleton<RoundStates>();
         services.AddSingleton<ApplyDeadlines>();
         services.AddSingleton<MintFromFaucet>();
         services.AddSingleton<ActorTransfer>();

@@ -21,10 +21,12 @@ internal static class Kinds
     public const string Quote = "quote";
     public const string Escrow = "escrow";
     public const string Outbox = "outbox";
+    public const string StateRequest = "state-request";
 
     public static string RoundKey(string roundId, int attempt) => $"{roundId}#{attempt:D3}";
     public static string OutboxKey(long seq) => seq.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
     public static string UpdateKey(string roundId, int attempt, string node) => $"{roundId}#{attempt:D3}#{node}";
+    public static string StateRequestKey(string roundId, int attempt, string node, string state) => $"{roundId}#{attempt:D3}#{node}#{state}";
 }
 
 /// <summary>

@@ -29,6 +29,9 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
     internal Dictionary<string, RoundResultSubmission> Votes { get; } = new(StringComparer.Ordinal);
     internal Dictionary<string, Quote> Quotes { get; } = new(StringComparer.Ordinal);
 
+    // Validators' requests for nodes' training states, by (round id, attempt, node, state).
+    internal Dictionary<string, StateRequestRecord> StateRequests { get; } = new(StringComparer.Ordinal);
+
     // Liveness is memory only: it need not survive a restart.
     internal Dictionary<string, DateTimeOffset> LastSeen { get; } = new(StringComparer.Ordinal);
     internal Dictionary<string, EscrowRecord> Escrows { get; } = new(StringComparer.Ordinal);
@@ -57,6 +60,8 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
             Results[Kinds.RoundKey(r.Result.RoundId, r.Result.Attempt)] = r;
         foreach (var v in await LoadAsync<RoundResultSubmission>(Kinds.Vote, cancellation))
             Votes[Kinds.UpdateKey(v.Result.RoundId, v.Result.Attempt, v.Result.Validator)] = v;
+        foreach (var r in await LoadAsync<StateRequestRecord>(Kinds.StateRequest, cancellation))
+            StateRequests[Kinds.StateRequestKey(r.RoundId, r.Attempt, r.Node, r.State)] = r;
         foreach (var q in await LoadAsync<Quote>(Kinds.Quote, cancellation))
             Quotes[q.Id] = q;
         foreach (var e in await LoadAsync<EscrowRecord>(Kinds.Escrow, cancellation))
@@ -125,6 +130,16 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
             Nodes[node.Address] = node;
             LastSeen[node.Address] = node.LastSeenAt;
         });
+
+    internal void PutStateRequest(Changes changes, StateRequestRecord request)
+    {
+        var key = Kinds.StateRequestKey(request.RoundId, request.Attempt, request.Node, request.State);
+        changes.Put(Kinds.StateRequest, key, request, () => StateRequests[key] = request);
+    }
+
+    /// <summary>The state requests of one round attempt, by (node, state).</summary>
+    internal Dictionary<(string Node, string State), StateRequestRecord> StateRequestsOf(string roundId, int attempt) =>
+        StateRequests.Values.Where(r => r.RoundId == roundId && r.Attempt == attempt).ToDictionary(r => (r.Node, r.State));
 
     internal void PutQuote(Changes changes, Quote quote) => changes.Put(Kinds.Quote, quote.Id, quote, () => Quotes[quote.Id] = quote);
 

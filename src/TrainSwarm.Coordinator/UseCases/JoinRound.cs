@@ -23,6 +23,11 @@ public sealed class JoinRound(SwarmState state, StateCommitter committer, Ledger
                 ?? throw Refuse.Forbidden($"{node} is not a registered node; register with POST {Routes.Nodes}");
             if (!record.Registration.Datasets.Contains(job.Spec.Dataset))
                 throw Refuse.Forbidden($"node {node} does not serve dataset {job.Spec.Dataset}, which round {roundId} trains on");
+            // A proven fraudster is out of the job: otherwise it could cheat again every round and lose one stake per round.
+            if (SlashedIn(job.Id, node) is { } caught)
+                throw Refuse.With(RefusalKind.Forbidden, "Barred for fraud",
+                    $"node {node} was caught by a replay in round {caught.RoundId} (attempt {caught.Attempt}) of job {job.Id} and slashed; "
+                    + "it may not join the job's later rounds");
             var joined = Refuse.Unless(RoundMachine.Join(round, node, state.Now));
             await StakeAsync(node, job, round, cancellation);
             var next = RoundMachine.StartTrainingIfFull(joined, job.Spec, state.Now);
@@ -36,6 +41,12 @@ public sealed class JoinRound(SwarmState state, StateCommitter committer, Ledger
             state.LastSeen[node] = state.Now;
             return RecordViews.AssignmentOf(job, next, participant) with { AuditCommitment = identity.AuditCommitment(next.Id, next.Attempt) };
         }, cancellation);
+
+    /// <summary>The first stored result of <paramref name="jobId"/> that calls <paramref name="node"/>'s update fraud, or null.</summary>
+    private RoundResult? SlashedIn(string jobId, string node) =>
+        state.Results.Values.Select(r => r.Result)
+            .Where(r => state.Rounds.GetValueOrDefault(Kinds.RoundKey(r.RoundId, r.Attempt))?.JobId == jobId)
+            .FirstOrDefault(r => r.Verdicts.Any(v => v.Node == node && v.Fraud == true));
 
     /// <summary>Locks the node's stake for a round attempt before it joins; a node that cannot pay it is refused.</summary>
     private async Task StakeAsync(string node, JobRecord job, RoundRecord round, CancellationToken cancellation)

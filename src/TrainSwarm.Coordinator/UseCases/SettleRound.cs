@@ -31,7 +31,8 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
         var paid = closed.Retry ? null : result;
         var (charge, budgetSpent) = Charge(job, paid);
         var (nextJob, nextRound, ended) = JobMachine.AfterRound(job, closed.Round, result, closed.Retry, state.Now, budgetSpent);
-        nextJob = PlanMoney(changes, nextJob, closed.Round, paid, charge, agreeing, dissenting);
+        // Fraud is slashed whether or not the attempt made the round: a retry must not wipe out a proven lie.
+        nextJob = PlanMoney(changes, nextJob, closed.Round, paid, charge, agreeing, dissenting, result);
         state.PutJob(changes, nextJob);
         if (nextRound is not null)
         {
@@ -66,11 +67,12 @@ public sealed class SettleRound(SwarmState state, CoordinatorOptions options, Co
     /// Plans the money side of a closed round attempt and of a job's end. Returns the job with its billing updated.
     /// </summary>
     /// <param name="closed">The round attempt that closed now (null when none did: its stakes were released before).</param>
+    /// <param name="judged">The accepted result of the attempt, paid or not (a retried attempt's frauds are slashed too).</param>
     private JobRecord PlanMoney(Changes changes, JobRecord job, RoundRecord? closed, RoundResult? result, RoundCharge? charge,
-        IReadOnlyList<string>? agreeing = null, IReadOnlyList<string>? dissenting = null)
+        IReadOnlyList<string>? agreeing = null, IReadOnlyList<string>? dissenting = null, RoundResult? judged = null)
     {
         // Only a validator's fraud verdict (a replay mismatch) slashes; a dropped, late or rejected node gets its stake back.
-        var frauds = result?.Verdicts.Where(v => v.Fraud == true).Select(v => v.Node).ToHashSet(StringComparer.Ordinal) ?? [];
+        var frauds = (judged ?? result)?.Verdicts.Where(v => v.Fraud == true).Select(v => v.Node).ToHashSet(StringComparer.Ordinal) ?? [];
         if (closed is not null && options.StakePerRound > 0)
         {
             foreach (var transfer in TransferPlans.SettleStakes(closed, frauds, options.StakePerRound, identity.Address))

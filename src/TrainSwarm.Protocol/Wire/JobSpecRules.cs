@@ -56,7 +56,9 @@ public static class JobSpecRules
         Check(spec.TargetAccuracy is null || (double.IsFinite(spec.TargetAccuracy.Value) && spec.TargetAccuracy is > 0 and <= 1),
             "targetAccuracy", "must be above 0 and at most 1");
         Check(spec.TrainSamples is null || spec.TrainSamples >= spec.MaxNodes, "trainSamples", "must be at least maxNodes (one sample per shard)");
-        Check(spec.CommitEvery is >= 1 and <= 1_000_000, "commitEvery", "must be between 1 and 1000000");
+        Check(spec.CommitEvery is null or (>= 1 and <= 1_000_000), "commitEvery", "must be between 1 and 1000000");
+        Check(spec.StateWindowSeconds is null || (spec.StateWindowSeconds >= 1 && spec.StateWindowSeconds < spec.ValidateSeconds), "stateWindowSeconds",
+            "must be at least 1 and below validateSeconds (the validator waits for the states inside its lease)");
         Check(spec.ReplayShareBps is null or (>= 0 and <= 10_000), "replayShareBps", "must be between 0 and 10000 (basis points)");
         Check(spec.Validators is null or (>= 1 and <= JobSpec.MaxValidators), "validators", $"must be between 1 and {JobSpec.MaxValidators}");
         Check(spec.Quorum is null || (spec.Quorum >= JobSpec.Majority(spec.ValidatorCount) && spec.Quorum <= spec.ValidatorCount), "quorum",

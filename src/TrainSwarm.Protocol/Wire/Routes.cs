@@ -31,6 +31,8 @@ public static class Routes
     public static string RoundUpdates(string id) => $"{Rounds}/{id}/updates";
     public static string RoundValidation(string id) => $"{Rounds}/{id}/validation";
     public static string RoundResult(string id) => $"{Rounds}/{id}/result";
+    public static string RoundStateRequests(string id) => $"{Rounds}/{id}/state-requests";
+    public static string RoundStateAnswers(string id) => $"{Rounds}/{id}/state-requests/answer";
     public static string Blob(string id) => $"{Blobs}/{id}";
     public static string Quote(string id) => $"{Quotes}/{id}";
     public static string JobInvoice(string id) => $"{Jobs}/{id}/invoice";

@@ -18,7 +18,7 @@ public static class VerificationCommand
     {
         var console = context.Console;
         var defaults = new JobSpec();
-        var commitEvery = CommonOptions.Positive("--commit-every", "Steps between weight commitments (the job's commitEvery)", defaults.CommitEvery);
+        var commitEvery = CommonOptions.Positive("--commit-every", "Steps between weight commitments (the job's commitEvery)", JobSpec.DefaultCommitEvery);
         var shareBps = new Option<int>("--share-bps")
         {
             Description = "Checked share in basis points: each segment is replayed with this probability (the job's replayShareBps)",
