@@ -22,8 +22,11 @@ public static class RoundMachine
     /// <summary>A fresh attempt of a round, open for joining.</summary>
     public static RoundRecord Open(JobRecord job, int index, int attempt, string baseModel, DateTimeOffset now) => new(
         RoundId(job.Id, index), job.Id, index, attempt, RoundStatus.Open, RoundSeed(job.Spec.Seed, index, attempt), baseModel,
-        job.Spec.Dataset, job.Spec.Layers is null ? job.Spec.Model : "custom", job.Spec.MinNodes, job.Spec.MaxNodes,
-        job.Spec.InnerSteps, job.Spec.BatchSize, now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
+        // An rl round names its environment and preset where an image round names dataset and model, and rollouts × transitions
+        // where it names H × batch, so listings and filters read the same for both kinds.
+        job.Spec.IsRl ? job.Spec.RlSettings.Environment : job.Spec.Dataset,
+        job.Spec.IsRl ? job.Spec.RlSettings.Preset : job.Spec.Layers is null ? job.Spec.Model : "custom", job.Spec.MinNodes, job.Spec.MaxNodes,
+        job.Spec.IsRl ? job.Spec.RlSettings.RolloutsPerRound : job.Spec.InnerSteps, job.Spec.IsRl ? job.Spec.RlSettings.RolloutSize : job.Spec.BatchSize, now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
         null, null, null, []);
 
     /// <summary>Each (round, attempt) gets its own seed, mixed from the job's (SplitMix64 finalizer), so retries train on new batches.</summary>
@@ -162,7 +165,9 @@ public static class RoundMachine
         var done = round with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now, Metrics = accepted >= round.MinNodes ? result.Metrics : null,
             NewModel = accepted >= round.MinNodes ? result.NewModel : null };
         var happened = result.Verdicts.Select(v => new Happening(EventTypes.UpdateScored, v.Node,
-            v.Accepted
+            v.Accepted && v.UpdatedReturn is { } updatedReturn
+                ? $"round {round.Index}: accepted, mean return {v.BaseReturn:F1} → {updatedReturn:F1}"
+                : v.Accepted
                 ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}"
                 : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();
         if (accepted < round.MinNodes)
