@@ -175,8 +175,9 @@ public static class RoundMachine
             happened.Add(new(EventTypes.RoundRetried, null, $"round {round.Index}: only {accepted} of at least {round.MinNodes} updates accepted"));
             return new TickResult(done, happened, Retry: true);
         }
-        happened.Add(new(EventTypes.RoundDone, null,
-            $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, "
+        happened.Add(new(EventTypes.RoundDone, null, result.Metrics.MeanReturn is { } meanReturn
+            ? $"round {round.Index} done: mean return {result.Metrics.BaseMeanReturn:F1} → {meanReturn:F1} over {result.Metrics.EvalEpisodes} episodes"
+            : $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, "
             + $"test {result.Metrics.TestAccuracy:P2}",
             result.Metrics));
         return new TickResult(done, happened, Retry: false);
