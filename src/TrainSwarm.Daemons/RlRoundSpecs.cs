@@ -40,7 +40,7 @@ public static class RlRoundSpecs
 
     /// <summary>
     /// The seed of a node's round: the round's seed plus its slot, as the image rounds derive theirs, so no two nodes of a round
-    /// collect the same episodes.
+    /// collect the same episodes. A node's assignment carries this seed already; a validator derives it from the round's view.
     /// </summary>
     public static ulong NodeSeed(ulong roundSeed, int slot) => roundSeed + (ulong)slot;
 

@@ -40,7 +40,8 @@ public static class RlUpdates
     {
         ArgumentNullException.ThrowIfNull(assignment);
         var spec = assignment.Spec;
-        return RlRoundTrainer.Train(baseModel, RlRoundSpecs.From(spec), RlRoundSpecs.NodeSeed(assignment.Seed, assignment.Slot),
+        // The assignment's seed is already the node's own: the round's seed plus its slot (RlRoundSpecs.NodeSeed).
+        return RlRoundTrainer.Train(baseModel, RlRoundSpecs.From(spec), assignment.Seed,
             RlRoundSpecs.TimestepsBefore(spec, assignment.Index), stopAfter, cancellation);
     }
 
