@@ -17,7 +17,7 @@ public static class ReturnQuality
     /// <summary>Milli-return units per unit of return.</summary>
     public const long MilliPerReturn = 1000;
 
-    /// <summary>The quality weight (0 to 10000) of an update that took the mean return from <paramref name="baseReturn"/> to <paramref name="updatedReturn"/>.</summary>
+    /// <summary>The quality weight (0 to 10000) of an update that took the mean return from base to updated.</summary>
     public static int Bps(double baseReturn, double updatedReturn)
     {
         if (!double.IsFinite(baseReturn) || !double.IsFinite(updatedReturn) || Math.Abs(baseReturn) > 1e12 || Math.Abs(updatedReturn) > 1e12)

@@ -26,7 +26,8 @@ public static class RoundMachine
         // where it names H × batch, so listings and filters read the same for both kinds.
         job.Spec.IsRl ? job.Spec.RlSettings.Environment : job.Spec.Dataset,
         job.Spec.IsRl ? job.Spec.RlSettings.Preset : job.Spec.Layers is null ? job.Spec.Model : "custom", job.Spec.MinNodes, job.Spec.MaxNodes,
-        job.Spec.IsRl ? job.Spec.RlSettings.RolloutsPerRound : job.Spec.InnerSteps, job.Spec.IsRl ? job.Spec.RlSettings.RolloutSize : job.Spec.BatchSize, now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
+        job.Spec.IsRl ? job.Spec.RlSettings.RolloutsPerRound : job.Spec.InnerSteps, job.Spec.IsRl ? job.Spec.RlSettings.RolloutSize : job.Spec.BatchSize,
+        now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
         null, null, null, []);
 
     /// <summary>Each (round, attempt) gets its own seed, mixed from the job's (SplitMix64 finalizer), so retries train on new batches.</summary>

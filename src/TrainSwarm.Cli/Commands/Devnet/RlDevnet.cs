@@ -20,7 +20,8 @@ internal static class RlDevnet
         var job = await creator.SubmitJobAsync(spec, cancellation: cancellation);
         var rl = spec.RlSettings;
         console.MarkupLine($"job [bold]{job.Id}[/] submitted: rl {rl.Preset} on {rl.Environment}, up to {spec.Rounds} rounds × {nodes} nodes × " +
-            $"{rl.RolloutsPerRound} rollouts of {rl.RolloutSize} env steps, {spec.Strategy}, target mean return {rl.TargetReturn:0.#} over {rl.EvalEpisodes} episodes");
+            $"{rl.RolloutsPerRound} rollouts of {rl.RolloutSize} env steps, {spec.Strategy}, " +
+            $"target mean return {rl.TargetReturn:0.#} over {rl.EvalEpisodes} episodes");
         job = await JobProgress.FollowAsync(console, creator, job, cancellation);
         var wall = clock.Elapsed.TotalSeconds;
         var roundsDone = await creator.JobRoundsAsync(job.Id, cancellation);
@@ -34,7 +35,8 @@ internal static class RlDevnet
             .Sum(r => (long)r.Participants.Count(p => p.Status == ParticipantStatus.Submitted) * r.InnerSteps * r.BatchSize);
         console.MarkupLine($"job {job.Status.ToString().ToLowerInvariant()}: {Markup.Escape(job.StatusReason ?? "")}");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"final policy: mean return [bold]{eval.MeanReturn:F1}[/] ± {eval.StdReturn:F1} over 100 episodes (seeds 1000000…, evaluated here by the engine)"));
+            $"final policy: mean return [bold]{eval.MeanReturn:F1}[/] ± {eval.StdReturn:F1} over 100 episodes " +
+            $"(seeds 1000000…, evaluated here by the engine)"));
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{job.RoundsDone} rounds, {envSteps:N0} env steps over all nodes, {wall:F1} s from submission to the end of the job"));
         console.MarkupLine($"policy: {Markup.Escape(modelPath)}");
