@@ -66,15 +66,12 @@ public class AssignmentTrainer
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(assignment);
         var roundId = assignment.RoundId;
-        var choice = DatasetResolution.Resolve(assignment.Spec.Dataset, _options, _datasets);
-        if (!choice.Trainable)
-            throw new UntrainableAssignmentException(choice.Reason!);
-        if (choice.Mapped)
-            _observer.DatasetMapped(roundId, choice.Requested, choice.Local!);
+        // An rl round needs no dataset: the node collects its own experience in the job's environment.
+        var local = assignment.Spec.IsRl ? assignment.Spec.RlSettings.Environment : ResolveDataset(assignment);
 
         var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation)
             .ConfigureAwait(false);
-        var prepared = await PrepareAsync(client, key.Address, assignment, baseModel, choice.Local!, cancellation).ConfigureAwait(false);
+        var prepared = await PrepareAsync(client, key.Address, assignment, baseModel, local, cancellation).ConfigureAwait(false);
 
         // A validator resumes a replayed segment from the state committed before it and checks the chain's end against
         // the last one; the receipt's state hashes are their blob ids. The last state goes up with the update. The others
@@ -102,6 +99,17 @@ public class AssignmentTrainer
         return new DeliveredUpdate(receipt, ack, update.Length);
     }
 
+    // The local dataset that serves the assignment's (following a mapping), or the reason none does.
+    private string ResolveDataset(Assignment assignment)
+    {
+        var choice = DatasetResolution.Resolve(assignment.Spec.Dataset, _options, _datasets);
+        if (!choice.Trainable)
+            throw new UntrainableAssignmentException(choice.Reason!);
+        if (choice.Mapped)
+            _observer.DatasetMapped(assignment.RoundId, choice.Requested, choice.Local!);
+        return choice.Local!;
+    }
+
     /// <summary>
     /// The update <paramref name="node"/> delivers for <paramref name="assignment"/>, trained from <paramref name="baseModel"/>
     /// on <paramref name="dataset"/> (a local name): an honest node trains its shard (<see cref="TrainAsync"/>), encodes the
@@ -110,6 +118,9 @@ public class AssignmentTrainer
     protected virtual async Task<PreparedUpdate> PrepareAsync(
         SwarmClient client, string node, Assignment assignment, byte[] baseModel, string dataset, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(assignment);
+        if (assignment.Spec.IsRl)
+            return (await RlUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, cancellation).ConfigureAwait(false)).Update;
         var local = await TrainAsync(baseModel, assignment, dataset, cancellation).ConfigureAwait(false);
         var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);
         return new PreparedUpdate(update, local.Result.Checkpoints ?? [], Receipt(assignment, node, local, BlobId.Of(update), _options.Encoding));

@@ -69,7 +69,9 @@ public interface INodeObserver
 
     /// <summary>The validator judged this node's update in a done round (accepted or not, its holdout losses and weight).</summary>
     void Scored(string roundId, UpdateVerdict verdict) =>
-        Info(roundId, verdict.Accepted
+        Info(roundId, verdict.Accepted && verdict.UpdatedReturn is { } updated
+            ? $"accepted by the validator (mean return {verdict.BaseReturn:F1} → {updated:F1})"
+            : verdict.Accepted
             ? $"accepted by the validator (holdout loss {verdict.BaseLoss:F4} → {verdict.UpdatedLoss:F4})"
             : $"rejected by the validator: {verdict.Reason}");
 

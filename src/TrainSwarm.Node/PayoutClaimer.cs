@@ -50,6 +50,7 @@ internal sealed class PayoutClaimer(NodeOptions options, INodeObserver observer,
     /// <summary>Why a judged update earned nothing.</summary>
     internal static string WhyNothing(RoundRewards rewards, RewardLine line) =>
         !line.Accepted ? $"rejected: {(string.IsNullOrWhiteSpace(line.Reason) ? "no reason given" : line.Reason)}"
+        : line.QualityBps == 0 && line.UpdatedReturn is { } updated ? $"accepted with quality weight 0 (mean return {F(line.BaseReturn ?? 0)} → {F(updated)})"
         : line.QualityBps == 0 ? $"accepted with quality weight 0 (holdout loss {F(line.BaseLoss)} → {F(line.UpdatedLoss)})"
         : rewards.BudgetScaleBps == 0 ? "the job's budget was spent"
         : "the payout rounds down to 0";

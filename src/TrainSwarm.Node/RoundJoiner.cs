@@ -70,7 +70,10 @@ internal sealed class RoundJoiner(
             // Joined before (this process or an earlier one): the assignment listing resumes it.
             if (round.Participants.Any(p => p.Node == client.Address))
                 continue;
-            var choice = DatasetResolution.Resolve(round.Dataset, options, datasets);
+            // An rl round names its environment where an image round names its dataset; every node can step it.
+            var choice = RlJobSpecRules.Environments.Contains(round.Dataset)
+                ? new DatasetChoice(round.Dataset, round.Dataset, null)
+                : DatasetResolution.Resolve(round.Dataset, options, datasets);
             if (!choice.Trainable)
             {
                 PassOver(id, round.Id, choice.Reason!);

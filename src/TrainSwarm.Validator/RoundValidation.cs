@@ -26,6 +26,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
+        if (task.Spec.IsRl)
+            return await new RlRoundValidation(client, key, retry, observer, this).RunAsync(task, cancellation);
         var (round, spec) = (task.Round, task.Spec);
         var (train, test) = await datasets.GetAsync(spec.Dataset, cancellation);
         var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
@@ -73,7 +75,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     }
 
     /// <summary>Checks each receipt and downloads its update; what fails here is rejected with the reason, not retried.</summary>
-    private async Task<List<CandidateUpdate>> FetchAsync(ValidationTask task, CancellationToken cancellation)
+    internal async Task<List<CandidateUpdate>> FetchAsync(ValidationTask task, CancellationToken cancellation)
     {
         var keys = new Dictionary<string, string?>(StringComparer.Ordinal);
         var nodesSeen = new HashSet<string>(StringComparer.Ordinal);
@@ -193,7 +195,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         }
     }
 
-    private async Task<(byte[]? Bytes, string? Reason)> UpdateBytesAsync(string blob, CancellationToken cancellation)
+    internal async Task<(byte[]? Bytes, string? Reason)> UpdateBytesAsync(string blob, CancellationToken cancellation)
     {
         try
         {
@@ -213,7 +215,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     /// The previous round's strategy state. A state that cannot be read or does not fit the model is reported and
     /// dropped (momentum restarts from zero) rather than blocking the job forever.
     /// </summary>
-    private async Task<IReadOnlyList<WeightTensor>?> LoadStateAsync(
+    internal async Task<IReadOnlyList<WeightTensor>?> LoadStateAsync(
         ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation)
     {
         if (task.StrategyStateBlob is not { } blob)

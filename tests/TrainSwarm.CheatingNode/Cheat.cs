@@ -17,6 +17,13 @@ public enum Cheat
 
     /// <summary>Trains honestly but claims twice the samples it trained on.</summary>
     LieSamples,
+
+    /// <summary>
+    /// An rl job's sign-flip: trains its PPO round honestly, then delivers the opposite delta (global − Δ), which lowers the
+    /// policy's return, with a receipt whose last commitment and final weights match what it uploads. Only a replay of that last
+    /// segment can tell; otherwise the quality rule must make it earn less.
+    /// </summary>
+    LowerReturn,
 }
 
 /// <summary>The command-line names of <see cref="Cheat"/>.</summary>
@@ -26,5 +33,6 @@ public static class Cheats
     public static readonly IReadOnlyDictionary<string, Cheat> ByName = new Dictionary<string, Cheat>(StringComparer.Ordinal)
     {
         ["zero"] = Cheat.Zero, ["copy"] = Cheat.Copy, ["skip"] = Cheat.Skip, ["wrong-shard"] = Cheat.WrongShard, ["lie-samples"] = Cheat.LieSamples,
+        ["lower-return"] = Cheat.LowerReturn,
     };
 }

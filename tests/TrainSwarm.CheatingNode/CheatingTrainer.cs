@@ -48,6 +48,8 @@ public sealed class CheatingTrainer(Cheat cheat, NodeOptions options, DatasetCac
                 var local = await TrainAsync(baseModel, assignment, dataset, cancellation).ConfigureAwait(false);
                 return Honest(assignment, node, local, receipt => receipt with { Samples = receipt.Samples * 2 });
             }
+            case Cheat.LowerReturn:
+                return await LowerReturnAsync(node, assignment, baseModel, cancellation).ConfigureAwait(false);
             default:
                 throw new InvalidOperationException($"unknown cheat {cheat}");
         }
@@ -128,6 +130,32 @@ public sealed class CheatingTrainer(Cheat cheat, NodeOptions options, DatasetCac
             Options.Encoding, dataset);
         return new PreparedUpdate(update, result.Checkpoints ?? [], receipt);
     }
+
+    // The honest rl round, delivered as base − Δ: the final weights, the last commitment and the uploaded delta all agree with that.
+    private async Task<PreparedUpdate> LowerReturnAsync(string node, Assignment assignment, byte[] baseModel, CancellationToken cancellation)
+    {
+        if (!assignment.Spec.IsRl)
+            throw new UntrainableAssignmentException("lower-return cheats on rl jobs only");
+        var (_, result) = await RlUpdates.PrepareAsync(assignment, node, baseModel, Options.Encoding, new NullObserver(), cancellation).ConfigureAwait(false);
+        var baseWeights = SafeTensorsReader.Read(baseModel).Tensors;
+        var delta = result.Delta.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        var flipped = baseWeights.Select(b =>
+        {
+            var values = b.AsF32().ToArray();
+            var d = delta[b.Name].AsF32();
+            for (var i = 0; i < values.Length; i++)
+                values[i] -= d[i];
+            return NamedArray.F32(b.Name, values, [.. b.Shape]);
+        }).ToList();
+        var final = SafeTensorsWriter.ToBytes(flipped);
+        var update = DeltaCodec.Encode(DeltaCodec.Difference(flipped, baseWeights), Options.Encoding);
+        var commitments = result.Commitments.Take(result.Commitments.Count - 1).Append(new WeightCommitment(result.Commitments[^1].Step, BlobId.Of(final)))
+            .ToList();
+        var receipt = RlUpdates.Receipt(assignment, node, result with { Commitments = commitments }, BlobId.Of(update), Options.Encoding, BlobId.Of(final));
+        return new PreparedUpdate(update, [final], receipt);
+    }
+
+    private sealed class NullObserver : INodeObserver;
 
     // The commitment steps an honest run of `steps` makes (the validator checks the schedule first).
     private static List<int> ReplaySchedule(JobSpec spec, int steps)

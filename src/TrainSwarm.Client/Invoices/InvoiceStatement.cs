@@ -25,7 +25,8 @@ public sealed record InvoiceStatement(
         var rounds = invoice.Rounds.Select(r => new StatementRound(
             r.RoundId, r.Index, r.Attempt, r.BudgetScaleBps,
             [.. r.Lines.Select(l => new StatementLine(
-                l.Node, l.Accepted, l.Reason, l.Samples, l.Flops, l.QualityBps, l.Payout, new StatementEntry(l.TransferId, l.Sequence)))],
+                l.Node, l.Accepted, l.Reason, l.Samples, l.Flops, l.QualityBps, l.Payout, new StatementEntry(l.TransferId, l.Sequence),
+                l.BaseReturn, l.UpdatedReturn))],
             Fee(r.ValidatorFee), Fee(r.ProtocolFee),
             new StatementAmount(r.Total, new StatementEntry(r.PostTransferId, r.PostSequence)),
             r.ValidatorShares?.Select(Fee).ToList(), r.Dissenters)).ToList();
@@ -43,6 +44,17 @@ public sealed record InvoiceStatement(
 
     /// <summary>True when the invoice is final and adds up: billed + refund = reserved.</summary>
     public bool Balanced => Settled && Totals.Billed + (Refund.Amount ?? 0) == Reserved.Amount;
+
+    /// <summary>True for an rl job's invoice: its lines' samples are environment steps and quality follows evaluation returns.</summary>
+    public bool EnvSteps => Rounds.Any(r => r.Lines.Any(l => l.BaseReturn is not null));
+
+    /// <summary>What a line's samples are: "env steps" for an rl job, else "samples".</summary>
+    public string SamplesLabel => EnvSteps ? "env steps" : "samples";
+
+    /// <summary>What the quality weight follows, for the legend under the rounds.</summary>
+    public string QualityBasis => EnvSteps
+        ? "the update's pay weight from the mean evaluation return of global + delta against the global's (full when not lower, else updated / base)"
+        : "the update's pay weight from its holdout loss";
 
     /// <summary>True when any round was scaled down to fit the rest of the budget.</summary>
     public bool AnyScaled => Rounds.Any(r => r.Scaled);
@@ -103,9 +115,13 @@ public sealed record StatementAmount(long Amount, StatementEntry Ledger);
 /// <summary>A fee of a round: who was paid, how much, and its transfer.</summary>
 public sealed record StatementFee(string Payee, StatementAmount Amount);
 
-/// <summary>One node's update in a round: the samples and FLOPs paid for, its quality weight, its payout.</summary>
+/// <summary>
+/// One node's update in a round: the samples (an rl job's environment steps) and FLOPs paid for, its quality weight, its payout,
+/// and for an rl job the mean returns the weight came from.
+/// </summary>
 public sealed record StatementLine(
-    string Node, bool Accepted, string? Reason, long Samples, long Flops, int QualityBps, long Payout, StatementEntry Ledger);
+    string Node, bool Accepted, string? Reason, long Samples, long Flops, int QualityBps, long Payout, StatementEntry Ledger,
+    double? BaseReturn = null, double? UpdatedReturn = null);
 
 /// <summary>One paid round attempt: its node lines, its two fees, and its total (the post out of the reservation).</summary>
 /// <param name="ValidatorShares">For a round judged by a quorum: each agreeing validator's share of the validator fee (null for one validator).</param>

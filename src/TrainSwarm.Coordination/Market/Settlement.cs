@@ -19,15 +19,18 @@ public static class Settlement
 
     /// <summary>The terms a job's rounds are paid by, fixed from its quote.</summary>
     public static RewardTerms TermsFor(Quote quote, JobSpec spec) =>
-        new(quote.PricePerUnit, quote.TrainingFlopsPerSample, (long)spec.InnerSteps * spec.BatchSize, quote.ValidatorFeeBps, quote.ProtocolFeeBps);
+        new(quote.PricePerUnit, quote.TrainingFlopsPerSample, spec.SamplesPerUpdate, quote.ValidatorFeeBps, quote.ProtocolFeeBps);
 
     /// <summary>
     /// An update's quality weight in basis points: full when it kept or lowered the holdout loss of the global model,
-    /// base loss / updated loss when it raised it (twice the loss, half the pay), 0 when it was rejected.
+    /// base loss / updated loss when it raised it (twice the loss, half the pay), 0 when it was rejected. An rl verdict (it
+    /// carries returns) is weighted by <see cref="ReturnQuality"/> instead.
     /// </summary>
     public static int QualityBps(UpdateVerdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
+        if (verdict.BaseReturn is { } baseReturn && verdict.UpdatedReturn is { } updatedReturn)
+            return verdict.Accepted ? ReturnQuality.Bps(baseReturn, updatedReturn) : 0;
         if (!verdict.Accepted || !double.IsFinite(verdict.BaseLoss) || !double.IsFinite(verdict.UpdatedLoss) || verdict.BaseLoss < 0)
             return 0;
         if (verdict.UpdatedLoss <= verdict.BaseLoss)
@@ -94,7 +97,7 @@ public static class Settlement
             var payout = Pay(terms, samples, quality, scaleBps);
             compute = checked(compute + payout);
             lines.Add(new RewardLine(v.Node, v.Accepted, v.Reason, samples, checked(samples * terms.TrainingFlopsPerSample),
-                v.BaseLoss, v.UpdatedLoss, quality, payout, null, 0, v.Contribution, v.Fraud == true ? true : null));
+                v.BaseLoss, v.UpdatedLoss, quality, payout, null, 0, v.Contribution, v.Fraud == true ? true : null, v.BaseReturn, v.UpdatedReturn));
         }
         var validatorFee = Fee(compute, terms.ValidatorFeeBps);
         var protocolFee = Fee(compute, terms.ProtocolFeeBps);

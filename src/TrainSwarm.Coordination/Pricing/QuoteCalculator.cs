@@ -16,7 +16,7 @@ public static class QuoteCalculator
     /// </summary>
     /// <param name="trainingFlopsPerSample">Forward + backward FLOPs of one sample of the spec's model.</param>
     /// <param name="evalFlopsPerSample">Forward FLOPs of one sample (what validation costs).</param>
-    /// <param name="holdoutSamples">Samples the validator scores each model on.</param>
+    /// <param name="holdoutSamples">Samples the validator scores each model on (rl: evaluation steps, episodes × the longest episode).</param>
     /// <param name="nodeModelSamplesPerSecond">Each registered node's training throughput for THIS model, in samples/s.</param>
     /// <exception cref="OverflowException">The job is too large to price in 64-bit micro-tokens.</exception>
     public static Quote Quote(JobSpec spec, long trainingFlopsPerSample, long evalFlopsPerSample, int holdoutSamples,
@@ -29,7 +29,8 @@ public static class QuoteCalculator
         ArgumentOutOfRangeException.ThrowIfNegative(holdoutSamples);
         prices.Check();
 
-        var samples = checked((long)spec.Rounds * spec.MaxNodes * spec.InnerSteps * spec.BatchSize);
+        // An rl job's samples are environment steps, and its FLOPs per sample those of one step (acting + PPO epochs).
+        var samples = checked((long)spec.Rounds * spec.MaxNodes * spec.SamplesPerUpdate);
         var units = checked((long)CeilDiv((Int128)samples * trainingFlopsPerSample, PriceTable.FlopsPerUnit));
         var cost = checked(units * prices.PricePerUnit);
         var validationFlops = checked((long)((Int128)spec.Rounds * (spec.MaxNodes + 2) * holdoutSamples * evalFlopsPerSample));
@@ -54,7 +55,7 @@ public static class QuoteCalculator
         if (fastest.Count == 0)
             return (null, null, 0);
         var slowest = fastest[^1];
-        var low = spec.Rounds * ((double)spec.InnerSteps * spec.BatchSize / slowest + RoundOverheadSeconds);
+        var low = spec.Rounds * ((double)spec.SamplesPerUpdate / slowest + RoundOverheadSeconds);
         // Why 2 × low + 3 s a round: a benchmark is a node's best case on an idle machine, while in a round a node shares
         // its cores with other jobs, loads its shard and may be dropped and replaced after a deadline; and each round also
         // waits for its join window to fill, for uploads of every delta and for the validator's scoring and aggregation,

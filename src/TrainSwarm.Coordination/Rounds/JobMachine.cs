@@ -30,6 +30,10 @@ public static class JobMachine
         }
         var metrics = result!.Metrics;
         job = job with { RoundsDone = job.RoundsDone + 1, ModelBlob = result.NewModel, StrategyStateBlob = result.StrategyStateBlob, LastMetrics = metrics };
+        if (job.Spec.IsRl && metrics.MeanReturn is { } meanReturn && meanReturn >= job.Spec.RlSettings.TargetReturn)
+            return End(job, JobStatus.Completed, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"target mean return {job.Spec.RlSettings.TargetReturn:0.#} reached ({meanReturn:0.0} over {metrics.EvalEpisodes} episodes) " +
+                $"after {job.RoundsDone} rounds"), now);
         if (job.Spec.TargetAccuracy is { } target && metrics.HoldoutAccuracy >= target)
             return End(job, JobStatus.Completed,
                 $"target holdout accuracy {target:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);

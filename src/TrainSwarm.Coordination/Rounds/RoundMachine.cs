@@ -22,8 +22,12 @@ public static class RoundMachine
     /// <summary>A fresh attempt of a round, open for joining.</summary>
     public static RoundRecord Open(JobRecord job, int index, int attempt, string baseModel, DateTimeOffset now) => new(
         RoundId(job.Id, index), job.Id, index, attempt, RoundStatus.Open, RoundSeed(job.Spec.Seed, index, attempt), baseModel,
-        job.Spec.Dataset, job.Spec.Layers is null ? job.Spec.Model : "custom", job.Spec.MinNodes, job.Spec.MaxNodes,
-        job.Spec.InnerSteps, job.Spec.BatchSize, now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
+        // An rl round names its environment and preset where an image round names dataset and model, and rollouts × transitions
+        // where it names H × batch, so listings and filters read the same for both kinds.
+        job.Spec.IsRl ? job.Spec.RlSettings.Environment : job.Spec.Dataset,
+        job.Spec.IsRl ? job.Spec.RlSettings.Preset : job.Spec.Layers is null ? job.Spec.Model : "custom", job.Spec.MinNodes, job.Spec.MaxNodes,
+        job.Spec.IsRl ? job.Spec.RlSettings.RolloutsPerRound : job.Spec.InnerSteps, job.Spec.IsRl ? job.Spec.RlSettings.RolloutSize : job.Spec.BatchSize,
+        now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
         null, null, null, []);
 
     /// <summary>Each (round, attempt) gets its own seed, mixed from the job's (SplitMix64 finalizer), so retries train on new batches.</summary>
@@ -162,7 +166,9 @@ public static class RoundMachine
         var done = round with { Status = RoundStatus.Done, DoneAt = now, PhaseDeadline = now, Metrics = accepted >= round.MinNodes ? result.Metrics : null,
             NewModel = accepted >= round.MinNodes ? result.NewModel : null };
         var happened = result.Verdicts.Select(v => new Happening(EventTypes.UpdateScored, v.Node,
-            v.Accepted
+            v.Accepted && v.UpdatedReturn is { } updatedReturn
+                ? $"round {round.Index}: accepted, mean return {v.BaseReturn:F1} → {updatedReturn:F1}"
+                : v.Accepted
                 ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}"
                 : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();
         if (accepted < round.MinNodes)
@@ -170,8 +176,9 @@ public static class RoundMachine
             happened.Add(new(EventTypes.RoundRetried, null, $"round {round.Index}: only {accepted} of at least {round.MinNodes} updates accepted"));
             return new TickResult(done, happened, Retry: true);
         }
-        happened.Add(new(EventTypes.RoundDone, null,
-            $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, "
+        happened.Add(new(EventTypes.RoundDone, null, result.Metrics.MeanReturn is { } meanReturn
+            ? $"round {round.Index} done: mean return {result.Metrics.BaseMeanReturn:F1} → {meanReturn:F1} over {result.Metrics.EvalEpisodes} episodes"
+            : $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, "
             + $"test {result.Metrics.TestAccuracy:P2}",
             result.Metrics));
         return new TickResult(done, happened, Retry: false);

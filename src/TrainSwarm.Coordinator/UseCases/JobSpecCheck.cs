@@ -36,6 +36,27 @@ public static class JobSpecCheck
         throw Invalid(errors);
     }
 
+    /// <summary>
+    /// Checks <paramref name="spec"/> as <see cref="Check"/> does and returns its initial global model as safetensors bytes: the
+    /// image model from the spec's seed, or for an rl job the PPO policy and value networks from it (SB3's initialization).
+    /// </summary>
+    public static byte[] InitialModel(JobSpec spec)
+    {
+        if (spec is not { IsRl: true })
+            return Nn.Serialization.ModuleWeights.ToBytes(Check(spec));
+        CheckRl(spec);
+        var rl = spec.RlSettings;
+        return Learning.Rl.RlRoundTrainer.InitialPolicy(rl.Environment, new Learning.Rl.PpoConfig { Hidden = rl.Hidden }, spec.Seed);
+    }
+
+    /// <summary>An rl spec has no model to build or dataset to fit: its field rules are the whole check.</summary>
+    public static void CheckRl(JobSpec spec)
+    {
+        var errors = JobSpecRules.Validate(spec);
+        if (errors.Count > 0)
+            throw Invalid(errors);
+    }
+
     /// <summary>The catalogue entry of the spec's dataset (the field rules admit catalogue datasets only).</summary>
     public static DatasetEntry DatasetOf(JobSpec spec) => DatasetCatalog.Get(spec.Dataset);
 

@@ -13,21 +13,41 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
     /// <summary>Checks <paramref name="spec"/> like a submission, prices it with <see cref="CoordinatorOptions.Prices"/> and stores the quote.</summary>
     public Task<Quote> QuoteAsync(JobSpec spec, CancellationToken cancellation)
     {
+        if (spec is { IsRl: true })
+            return QuoteRlAsync(spec, cancellation);
         JobSpecCheck.Check(spec);
         var data = JobSpecCheck.DatasetOf(spec);
         int[] inputShape = [.. data.InputShape];
         var flops = FlopCounter.Count(spec.Model, spec.Layers, inputShape);
         // The holdout is taken from the training split, as DataSplit does.
         var holdout = Math.Clamp((int)Math.Round(data.TrainSamples * spec.HoldoutFraction), 1, data.TrainSamples - 1);
-        return committer.MutateAsync(changes =>
+        return StoreAsync(spec, flops.Training, flops.Forward, holdout, now => NodeSpeeds(spec, flops.Training, inputShape, now), cancellation);
+    }
+
+    /// <summary>
+    /// An rl job's quote: its samples are environment steps, each priced at the FLOPs of acting on it and training on it in every
+    /// PPO epoch (<see cref="Learning.Rl.RlFlops"/>); validation is priced as the evaluation episodes at their longest.
+    /// </summary>
+    private Task<Quote> QuoteRlAsync(JobSpec spec, CancellationToken cancellation)
+    {
+        JobSpecCheck.CheckRl(spec);
+        var rl = spec.RlSettings;
+        var perStep = Learning.Rl.RlFlops.PerEnvStep(rl.Environment, rl.Hidden, rl.Epochs);
+        var evalForward = Learning.Rl.RlFlops.PolicyForward(rl.Environment, rl.Hidden);
+        var evalSteps = checked(rl.EvalEpisodes * rl.MaxEpisodeSteps);
+        return StoreAsync(spec, perStep, evalForward, evalSteps, now => RlNodeSpeeds(perStep, now), cancellation);
+    }
+
+    private Task<Quote> StoreAsync(JobSpec spec, long trainingFlops, long forwardFlops, int holdout, Func<DateTimeOffset, List<double>> speeds,
+        CancellationToken cancellation) =>
+        committer.MutateAsync(changes =>
         {
             var now = state.Now;
             var id = "q" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
             Quote quote;
             try
             {
-                quote = QuoteCalculator.Quote(spec, flops.Training, flops.Forward, holdout, NodeSpeeds(spec, flops.Training, inputShape, now),
-                    options.Prices, now, id);
+                quote = QuoteCalculator.Quote(spec, trainingFlops, forwardFlops, holdout, speeds(now), options.Prices, now, id);
             }
             catch (OverflowException)
             {
@@ -36,6 +56,24 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
             state.PutQuote(changes, quote);
             return quote;
         }, cancellation);
+
+    /// <summary>
+    /// Each online node's speed in environment steps/s: its benchmark's FLOP/s (samples/s × the preset's training FLOPs on
+    /// Fashion-MNIST's shape) over the FLOPs of one PPO step. Small MLPs run below a benchmark's FLOP/s, so this is the optimistic end.
+    /// </summary>
+    private List<double> RlNodeSpeeds(long flopsPerStep, DateTimeOffset now)
+    {
+        var speeds = new List<double>();
+        foreach (var node in state.Nodes.Values)
+        {
+            var seen = state.LastSeen.GetValueOrDefault(node.Address, node.LastSeenAt);
+            var benchmark = node.Registration.Benchmark;
+            if (now - seen > options.OnlineWindow || !ModelPresets.Names.Contains(benchmark.Model))
+                continue;
+            var benchmarkFlops = FlopCounter.Count(benchmark.Model, null, [1, 28, 28]).Training;
+            speeds.Add(benchmark.SamplesPerSecond * benchmarkFlops / Math.Max(1, flopsPerStep));
+        }
+        return speeds;
     }
 
     /// <summary>

@@ -3,7 +3,6 @@ using TrainSwarm.Coordination.Records;
 using TrainSwarm.Coordination.Rounds;
 using TrainSwarm.Coordinator.State;
 using TrainSwarm.Ledger;
-using TrainSwarm.Nn.Serialization;
 using TrainSwarm.Protocol.Blobs;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Blobs;
@@ -22,7 +21,7 @@ public sealed class SubmitJob(
     public async Task<JobRecord> SubmitAsync(string creator, JobSubmission submission, CancellationToken cancellation)
     {
         var spec = submission?.Spec ?? throw Refuse.Invalid("spec is required");
-        var initial = ModuleWeights.ToBytes(JobSpecCheck.Check(spec));
+        var initial = JobSpecCheck.InitialModel(spec);
         var modelId = BlobId.Of(initial);
         await blobs.PutAsync(modelId, initial, cancellation);
         return await committer.MutateWithLedgerAsync(async changes =>
@@ -106,7 +105,9 @@ public sealed class SubmitJob(
         billing.Deadline.AddSeconds(MarketTerms.EscrowGraceSeconds), billing.PartialBudget,
         billing.EscrowTransferId, billing.Budget, 0, [], null, null, null);
 
-    private static string Describe(JobSpec spec) =>
-        $"{(spec.Layers is null ? spec.Model : "custom model")} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MinNodes}–{spec.MaxNodes} nodes "
+    private static string Describe(JobSpec spec) => spec.IsRl
+        ? $"{spec.RlSettings.Preset} on {spec.RlSettings.Environment}, {spec.Rounds} rounds × {spec.MinNodes}–{spec.MaxNodes} nodes "
+          + $"× {spec.RlSettings.RolloutsPerRound} rollouts of {spec.RlSettings.RolloutSize} steps, {spec.Strategy}"
+        : $"{(spec.Layers is null ? spec.Model : "custom model")} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MinNodes}–{spec.MaxNodes} nodes "
         + $"× H={spec.InnerSteps}, {spec.Strategy}";
 }

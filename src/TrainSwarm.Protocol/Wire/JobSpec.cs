@@ -9,6 +9,27 @@ public sealed record JobSpec
     /// <summary>A label for people; not unique.</summary>
     public string Name { get; init; } = "";
 
+    /// <summary>
+    /// The job kind: null (image classification, as every spec stored before kinds existed, so their bytes stay the same) or
+    /// <c>rl</c> (<see cref="JobKinds"/>). An <c>rl</c> job ignores the model, dataset and inner-loop fields and reads <see cref="Rl"/>.
+    /// </summary>
+    public string? Kind { get; init; }
+
+    /// <summary>The settings of an <c>rl</c> job (null: the <c>cartpole-ppo</c> preset's defaults).</summary>
+    public RlJobSpec? Rl { get; init; }
+
+    /// <summary>True for a reinforcement-learning job.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRl => Kind == JobKinds.Rl;
+
+    /// <summary>The RL settings in effect: <see cref="Rl"/> or the preset's defaults.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public RlJobSpec RlSettings => Rl ?? new RlJobSpec();
+
+    /// <summary>Environment steps (rl) or samples (image) one full update trains, the most a node is paid for.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long SamplesPerUpdate => IsRl ? RlSettings.EnvStepsPerUpdate : (long)InnerSteps * BatchSize;
+
     /// <summary>A model preset (<c>mlp</c>, <c>cnn</c>); ignored when <see cref="Layers"/> is given.</summary>
     public string Model { get; init; } = "mlp";
 

@@ -17,9 +17,11 @@ public sealed record JobView(
 public enum RoundStatus { Open, Training, Validating, Done }
 
 /// <summary>Holdout (and test) figures of a round's base and new global models.</summary>
+/// <param name="BaseMeanReturn">For an rl job: the base policy's mean evaluation return (the loss and accuracy fields are 0 then).</param>
+/// <param name="MeanReturn">For an rl job: the new global policy's mean return over <paramref name="EvalEpisodes"/> evaluation episodes.</param>
 public sealed record RoundMetrics(
     double BaseHoldoutLoss, double BaseHoldoutAccuracy, double HoldoutLoss, double HoldoutAccuracy, int HoldoutSamples,
-    double TestLoss, double TestAccuracy, int TestSamples);
+    double TestLoss, double TestAccuracy, int TestSamples, double? BaseMeanReturn = null, double? MeanReturn = null, int? EvalEpisodes = null);
 
 /// <summary>A node's place in a round.</summary>
 public enum ParticipantStatus { Joined, Submitted, Dropped }

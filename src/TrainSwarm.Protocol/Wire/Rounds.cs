@@ -21,11 +21,16 @@ public sealed record Commitment(int Step, string Sha256, string? State = null);
 /// same weights, so a validator can check any committed segment.
 /// </summary>
 /// <param name="Encoding"><c>f32</c> or <c>int8</c> (per-tensor scale).</param>
-/// <param name="DatasetUsed">The local dataset trained on (differs from the job's when a mapping was applied).</param>
+/// <param name="DatasetUsed">The local dataset trained on (differs from the job's when a mapping was applied); an rl job's environment.</param>
+/// <param name="Episodes">
+/// For an rl job: episodes that ended in the node's rollouts. An rl receipt's Steps are rollouts, its Samples environment steps
+/// and its commitments are taken every commitEvery rollouts.
+/// </param>
+/// <param name="MeanReturn">For an rl job: the mean return of those episodes (the node's own, unverified training figure).</param>
 public sealed record TrainingReceipt(
     string JobId, string RoundId, int Attempt, string Node, string BaseModel, int ShardIndex, int ShardCount, ulong Seed,
     int Steps, long Samples, IReadOnlyList<float> LossCurve, double ComputeSeconds, IReadOnlyList<Commitment> Commitments,
-    string UpdateBlob, string Encoding, string DatasetUsed);
+    string UpdateBlob, string Encoding, string DatasetUsed, long? Episodes = null, double? MeanReturn = null);
 
 /// <summary>An update upload: the delta is already in the blob store; the receipt names it and is signed by the node.</summary>
 public sealed record UpdateSubmission(TrainingReceipt Receipt, string ReceiptSignature);
@@ -53,10 +58,13 @@ public sealed record ValidationTask(
 /// <param name="ReplayExpected">The hash (or count) the receipt committed to.</param>
 /// <param name="ReplayFound">The hash (or count) the replay produced.</param>
 /// <param name="ReplayedSteps">Optimizer steps the validator replayed for this update.</param>
+/// <param name="BaseReturn">For an rl job: the global policy's mean evaluation return (then the losses are unused, 0).</param>
+/// <param name="UpdatedReturn">For an rl job: the mean evaluation return of global + this delta on the same episodes.</param>
 public sealed record UpdateVerdict(
     string Node, string UpdateBlob, bool Accepted, string? Reason, long Samples, int Steps, double Norm,
     double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight, Contribution? Contribution = null,
-    bool? Fraud = null, string? ReplaySegment = null, string? ReplayExpected = null, string? ReplayFound = null, int? ReplayedSteps = null);
+    bool? Fraud = null, string? ReplaySegment = null, string? ReplayExpected = null, string? ReplayFound = null, int? ReplayedSteps = null,
+    double? BaseReturn = null, double? UpdatedReturn = null);
 
 /// <summary>
 /// The inputs of an update's contribution check: an update is paid only when its delta is not near zero, not a (scaled)

@@ -30,7 +30,8 @@ public static class RlCommand
         var noNumPy = new Option<bool>("--no-numpy") { Description = "Skip the NumPy reference (tools/bench/cartpole_numpy.py)" };
         var fedAvgNodes = new Option<int>("--fedavg-nodes")
         {
-            Description = "Also simulate a swarm job in this process: N nodes, 4 rollouts each per round, FedAvg (0 skips)", DefaultValueFactory = _ => 3,
+            Description = "Also simulate a swarm job in this process: N nodes × 16 rollouts per round (cartpole-ppo), FedAvg (0 skips)",
+            DefaultValueFactory = _ => 3,
         };
         var python = new Option<string>("--python") { Description = "Interpreter with NumPy", DefaultValueFactory = _ => PyTorchReference.DefaultPython };
         var command = new Command("rl", "CartPole env steps/s beside NumPy, and PPO steps to solved.\nExample: swarm bench rl --envs 8 1024 --seeds 0 1 2")
@@ -90,10 +91,10 @@ public static class RlCommand
             }
             if (parse.GetValue(fedAvgNodes) is var nodes and > 0)
             {
-                var f = RlBenchmark.FedAvgToSolved(nodes, rollouts: 4, maxRounds: 40, seed: 0);
+                var f = RlBenchmark.FedAvgToSolved(nodes, rollouts: 16, maxRounds: 20, seed: 0);
                 Write(new Dictionary<string, object?>
                 {
-                    ["figure"] = "ppo_cartpole_fedavg_in_process", ["nodes"] = nodes, ["rollouts_per_node_round"] = 4, ["solved"] = f.Solved,
+                    ["figure"] = "ppo_cartpole_fedavg_in_process", ["nodes"] = nodes, ["rollouts_per_node_round"] = 16, ["solved"] = f.Solved,
                     ["rounds"] = f.Rounds, ["env_steps_all_nodes"] = f.EnvSteps, ["eval_mean_return"] = f.MeanReturn,
                     ["parallel_wall_s"] = Math.Round(f.ParallelSeconds, 2),
                     ["note"] = "simulation: nodes trained in turn in one process, no network or validator; wall = sum over rounds of the slowest node",

@@ -31,8 +31,12 @@ public static class DevnetCommand
             if (r.GetValueOrDefault<int>() > JobSpec.MaxValidators)
                 r.AddError($"--validators must be at most {JobSpec.MaxValidators}");
         });
-        var preset = new Option<string>("--preset") { Description = "Model preset: cnn or mlp", DefaultValueFactory = _ => "cnn" };
-        preset.AcceptOnlyFromAmong([.. ModelPresets.Names]);
+        var preset = new Option<string>("--preset")
+        {
+            Description = "Model preset: cnn or mlp, or cartpole (an rl job: PPO on CartPole-v1 until a mean return of 475; 20 rounds unless --rounds)",
+            DefaultValueFactory = _ => "cnn",
+        };
+        preset.AcceptOnlyFromAmong([.. ModelPresets.Names, RlDemoJob.Preset]);
         var innerSteps = CommonOptions.Positive("--inner-steps", "H: steps each node trains per round", 100);
         var encoding = new Option<string>("--encoding") { Description = "Update encoding the nodes upload: f32 or int8", DefaultValueFactory = _ => "f32" };
         encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
@@ -48,7 +52,9 @@ public static class DevnetCommand
         };
         command.SetAction(async (parse, cancellation) =>
         {
-            var dataset = await DatasetSetup.FashionMnistAsync(console, parse.GetValue(datasetDir), cancellation);
+            var rl = parse.GetValue(preset) == RlDemoJob.Preset;
+            // An rl job needs no dataset.
+            var dataset = rl ? null : await DatasetSetup.FashionMnistAsync(console, parse.GetValue(datasetDir), cancellation);
             var folder = Path.GetFullPath(parse.GetValue(dataDir) ?? Path.Combine(
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".trainswarm", "devnet", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss",
                     CultureInfo.InvariantCulture)));
@@ -63,6 +69,9 @@ public static class DevnetCommand
             console.MarkupLine($"coordinator at {devnet.Url} (dashboard in a browser: {devnet.Url}), {nodeCount} nodes registered");
 
             using var creator = devnet.CreatorClient();
+            if (rl)
+                return await RlDevnet.RunAsync(console, devnet, creator, parse.GetResult(rounds) is { Implicit: false } ? parse.GetValue(rounds) : 20,
+                    nodeCount, validatorCount, folder, parse.GetValue(keep), cancellation);
             var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps)) with
             {
                 Validators = validatorCount > 1 ? validatorCount : null,
@@ -80,7 +89,7 @@ public static class DevnetCommand
             await File.WriteAllBytesAsync(modelPath, bytes, cancellation);
             var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
             ModuleWeights.Import(model, SafeTensorsReader.Read(bytes));
-            var test = FashionMnist.LoadTest(dataset);
+            var test = FashionMnist.LoadTest(dataset!);
             var accuracy = Evaluator.Evaluate(model, test).Accuracy;
             console.MarkupLine($"job {job.Status.ToString().ToLowerInvariant()}: {Markup.Escape(job.StatusReason ?? "")}");
             console.MarkupLine($"final test accuracy [bold]{accuracy:P2}[/] ({test.Count:N0} test images, evaluated here by the engine)");

@@ -40,19 +40,25 @@ internal static class StatusCommand
         var (job, stage, rows, links) = (report.Job, report.Stage, report.Rounds, report.Links);
         var w = console.Profile.Out.Writer;
         var s = job.Spec;
-        w.WriteLine($"job {job.Id}{(s.Name.Length > 0 ? $" \"{s.Name}\"" : "")}: {JobText.ModelName(s)} on {s.Dataset}, {s.Rounds} rounds × up to " +
-            $"{s.MaxNodes} nodes × H={s.InnerSteps} × batch {s.BatchSize}, {s.Strategy}");
+        w.WriteLine($"job {job.Id}{(s.Name.Length > 0 ? $" \"{s.Name}\"" : "")}: " + (s.IsRl
+            ? $"rl {s.RlSettings.Preset} on {s.RlSettings.Environment}, {s.Rounds} rounds × up to {s.MaxNodes} nodes × " +
+              $"{s.RlSettings.RolloutsPerRound} rollouts of {s.RlSettings.RolloutSize} env steps, {s.Strategy}"
+            : $"{JobText.ModelName(s)} on {s.Dataset}, {s.Rounds} rounds × up to {s.MaxNodes} nodes × H={s.InnerSteps} × batch {s.BatchSize}, " +
+              $"{s.Strategy}"));
         w.WriteLine($"creator: {job.Creator}");
         w.WriteLine($"status: {job.Status.ToString().ToLowerInvariant()}; {job.RoundsDone} of {s.Rounds} rounds done");
         w.WriteLine($"stage: {stage}");
         w.WriteLine($"created: {JobText.Time(job.CreatedAt)} UTC" + (job.FinishedAt is { } f ? $"; finished: {JobText.Time(f)} UTC" : ""));
-        if (job.LastMetrics is { } m)
+        if (job.LastMetrics is { MeanReturn: { } lastReturn } rm)
+            w.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"mean return: {lastReturn:F1} over {rm.EvalEpisodes} evaluation episodes (target {s.RlSettings.TargetReturn:0.#})"));
+        else if (job.LastMetrics is { } m)
             w.WriteLine($"accuracy: holdout {JobText.Accuracy(m.HoldoutAccuracy)}, test {JobText.Accuracy(m.TestAccuracy)}" +
                 (s.TargetAccuracy is { } t ? $" (target {JobText.Accuracy(t)})" : ""));
         if (rows.Count == 0)
             w.WriteLine("rounds: none yet");
         else
-            console.Write(JobReport.RoundsTable(rows));
+            console.Write(JobReport.RoundsTable(rows, s.IsRl));
         if (job.Billing is { } b)
         {
             w.WriteLine($"escrow: {Asset.Format(b.Budget)} tokens reserved (transfer {b.EscrowTransferId}); quoted {Asset.Format(b.Quoted)}"

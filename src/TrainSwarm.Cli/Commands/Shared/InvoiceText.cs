@@ -59,7 +59,7 @@ public static class InvoiceText
         // Narrow enough for an 80-column terminal: short addresses, the attempt only when a round was retried.
         var table = new Table().Title("rounds paid")
             .AddColumn("round").AddColumn("node")
-            .AddColumn(new TableColumn("samples").RightAligned()).AddColumn(new TableColumn("units").RightAligned())
+            .AddColumn(new TableColumn(s.SamplesLabel).RightAligned()).AddColumn(new TableColumn("units").RightAligned())
             .AddColumn(new TableColumn("quality").RightAligned()).AddColumn(new TableColumn("tokens").RightAligned())
             .AddColumn(new TableColumn("ledger").RightAligned());
         foreach (var r in s.Rounds)
@@ -84,7 +84,7 @@ public static class InvoiceText
         }
         console.Write(table);
         var w = console.Profile.Out.Writer;
-        w.WriteLine("units: compute units of 10^9 training FLOPs; quality: the update's pay weight from its holdout loss; "
+        w.WriteLine($"units: compute units of 10^9 training FLOPs; quality: {s.QualityBasis}; "
             + "ledger: the entry that committed the transfer"
             + (s.AnyScaled ? "; ×N% on a round total: every line of that round was scaled to fit the budget" : ""));
         foreach (var (payee, rounds) in s.ValidatorPayees)

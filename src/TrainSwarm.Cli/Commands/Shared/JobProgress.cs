@@ -82,6 +82,11 @@ internal static class JobProgress
     /// <summary>One row per completed round: nodes, updates accepted, holdout loss and accuracy, test accuracy, duration.</summary>
     public static void RenderSummary(IAnsiConsole console, IReadOnlyList<RoundView> rounds)
     {
+        if (rounds.Any(r => r.Metrics?.MeanReturn is not null))
+        {
+            RenderReturns(console, rounds);
+            return;
+        }
         var table = new Table().AddColumns("round", "try", "nodes", "updates", "holdout loss", "holdout acc", "test acc", "seconds");
         foreach (var r in rounds.Where(r => r.Status == RoundStatus.Done))
         {
@@ -92,6 +97,25 @@ internal static class JobProgress
                 r.Participants.Count(p => p.Status == ParticipantStatus.Submitted).ToString(CultureInfo.InvariantCulture),
                 m is null ? "retried" : $"{m.BaseHoldoutLoss:F4} → {m.HoldoutLoss:F4}",
                 m is null ? "" : $"{m.HoldoutAccuracy:P2}", m is null ? "" : $"{m.TestAccuracy:P2}",
+                r.DoneAt is { } done ? (done - r.OpenedAt).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "");
+        }
+        console.Write(table);
+    }
+
+    /// <summary>An rl job's rounds: nodes, updates, the global's mean evaluation return before → after, environment steps, duration.</summary>
+    private static void RenderReturns(IAnsiConsole console, IReadOnlyList<RoundView> rounds)
+    {
+        var table = new Table().AddColumns("round", "try", "nodes", "updates", "mean return", "episodes", "env steps", "seconds");
+        foreach (var r in rounds.Where(r => r.Status == RoundStatus.Done))
+        {
+            var m = r.Metrics;
+            var submitted = r.Participants.Count(p => p.Status == ParticipantStatus.Submitted);
+            table.AddRow(
+                r.Index.ToString(CultureInfo.InvariantCulture), r.Attempt.ToString(CultureInfo.InvariantCulture),
+                r.Participants.Count.ToString(CultureInfo.InvariantCulture), submitted.ToString(CultureInfo.InvariantCulture),
+                m?.MeanReturn is { } mean ? string.Create(CultureInfo.InvariantCulture, $"{m.BaseMeanReturn:F1} → {mean:F1}") : "retried",
+                m?.EvalEpisodes?.ToString(CultureInfo.InvariantCulture) ?? "",
+                ((long)submitted * r.InnerSteps * r.BatchSize).ToString("N0", CultureInfo.InvariantCulture),
                 r.DoneAt is { } done ? (done - r.OpenedAt).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "");
         }
         console.Write(table);

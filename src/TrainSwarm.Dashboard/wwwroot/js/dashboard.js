@@ -105,10 +105,11 @@
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  // One Chart.js line chart per canvas: holdout loss (left axis) and accuracy (right axis) per round.
+  // One Chart.js line chart per canvas: holdout loss (left axis) and accuracy (right axis) per round. For an rl job
+  // (`returns` set) the right axis is the mean evaluation return (0 to `returns`, the longest episode) and there is no loss.
   const charts = new Map();
   const chartsApi = {
-    metrics: (canvas, labels, loss, accuracy) => {
+    metrics: (canvas, labels, loss, accuracy, returns) => {
       // Charts whose canvas Blazor replaced are dropped; a detached canvas cannot be measured.
       for (const [c, old] of charts) if (!c.isConnected) { old.destroy(); charts.delete(c); }
       if (!canvas || !canvas.isConnected || typeof Chart === "undefined") return;
@@ -120,7 +121,8 @@
             labels: [],
             datasets: [
               { label: "holdout loss", data: [], yAxisID: "loss", borderColor: "#d9480f", backgroundColor: "#d9480f", tension: 0.2 },
-              { label: "holdout accuracy (%)", data: [], yAxisID: "accuracy", borderColor: "#1c7ed6", backgroundColor: "#1c7ed6", tension: 0.2 },
+              { label: returns ? "mean return" : "holdout accuracy (%)", data: [], yAxisID: "accuracy", borderColor: "#1c7ed6",
+                backgroundColor: "#1c7ed6", tension: 0.2 },
             ],
           },
           options: {
@@ -129,15 +131,16 @@
             interaction: { mode: "index", intersect: false },
             scales: {
               x: { title: { display: true, text: "round" } },
-              loss: { type: "linear", position: "left", title: { display: true, text: "loss" } },
-              accuracy: { type: "linear", position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: "accuracy %" } },
+              loss: { type: "linear", position: "left", display: !returns, title: { display: true, text: "loss" } },
+              accuracy: { type: "linear", position: "right", min: 0, max: returns || 100, grid: { drawOnChartArea: !!returns },
+                title: { display: true, text: returns ? "mean return" : "accuracy %" } },
             },
           },
         });
         charts.set(canvas, chart);
       }
       chart.data.labels = labels;
-      chart.data.datasets[0].data = loss;
+      chart.data.datasets[0].data = returns ? [] : loss;
       chart.data.datasets[1].data = accuracy;
       chart.update();
       canvas.dataset.points = String(labels.length);

@@ -70,8 +70,10 @@ internal static class JobReport
     }
 
     /// <summary>One row per round attempt: status, nodes, updates accepted of delivered, holdout loss and accuracy, test accuracy.</summary>
-    internal static Table RoundsTable(IEnumerable<RoundRow> rows)
+    internal static Table RoundsTable(IEnumerable<RoundRow> rows, bool rl = false)
     {
+        if (rl)
+            return ReturnsTable(rows);
         var table = new Table().AddColumns("round", "try", "status")
             .AddColumn(new TableColumn("nodes").RightAligned()).AddColumn(new TableColumn("accepted").RightAligned())
             .AddColumn(new TableColumn("holdout loss").RightAligned()).AddColumn(new TableColumn("holdout acc").RightAligned())
@@ -83,6 +85,22 @@ internal static class JobReport
                 r.Accepted is { } a ? $"{a}/{r.Updates}" : $"-/{r.Updates}",
                 r.Metrics is { } m ? string.Create(CultureInfo.InvariantCulture, $"{m.BaseHoldoutLoss:F4} → {m.HoldoutLoss:F4}") : "-",
                 JobText.Accuracy(r.Metrics?.HoldoutAccuracy), JobText.Accuracy(r.Metrics?.TestAccuracy));
+        return table;
+    }
+
+    /// <summary>An rl job's rounds: the global's mean evaluation return before → after each round, over its evaluation episodes.</summary>
+    private static Table ReturnsTable(IEnumerable<RoundRow> rows)
+    {
+        var table = new Table().AddColumns("round", "try", "status")
+            .AddColumn(new TableColumn("nodes").RightAligned()).AddColumn(new TableColumn("accepted").RightAligned())
+            .AddColumn(new TableColumn("mean return").RightAligned()).AddColumn(new TableColumn("episodes").RightAligned());
+        foreach (var r in rows)
+            table.AddRow(
+                r.Index.ToString(CultureInfo.InvariantCulture), r.Attempt.ToString(CultureInfo.InvariantCulture), r.Status,
+                r.Nodes.ToString(CultureInfo.InvariantCulture),
+                r.Accepted is { } a ? $"{a}/{r.Updates}" : $"-/{r.Updates}",
+                r.Metrics?.MeanReturn is { } mean ? string.Create(CultureInfo.InvariantCulture, $"{r.Metrics.BaseMeanReturn:F1} → {mean:F1}") : "-",
+                r.Metrics?.EvalEpisodes?.ToString(CultureInfo.InvariantCulture) ?? "-");
         return table;
     }
 }

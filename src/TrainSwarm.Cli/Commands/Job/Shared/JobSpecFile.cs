@@ -25,6 +25,9 @@ internal static class JobSpecFile
         .Where(p => p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is null)
         .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
+    // The fields only a job of another kind sets: an image spec's unknown-field message lists its own kind's fields, an rl spec's all.
+    private static readonly string[] KindFields = ["kind", "rl"];
+
     /// <summary>Reads and parses the spec at <paramref name="path"/> ("-": <paramref name="stdin"/>); fields are checked later, after flags.</summary>
     public static ParsedSpec Read(string path, TextReader stdin)
     {
@@ -85,10 +88,11 @@ internal static class JobSpecFile
     {
         if (tree is not JsonObject fields)
             throw new CliException($"the spec file {name} is not a valid job spec: it must be a mapping of fields such as rounds: 5", SwarmApp.BadUsage);
+        var listed = fields.ContainsKey("kind") ? Fields : Fields.Except(KindFields, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, _) in fields)
             if (!Fields.Contains(key))
                 throw new CliException($"the spec file {name} has an unknown field '{key}'{At(where($"$.{key}"))}; the fields are " +
-                    $"{string.Join(", ", Fields.Order(StringComparer.Ordinal))}",
+                    $"{string.Join(", ", listed.Order(StringComparer.Ordinal))}",
                     SwarmApp.BadUsage);
         try
         {

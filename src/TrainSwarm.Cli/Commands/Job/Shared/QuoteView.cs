@@ -13,10 +13,16 @@ internal static class QuoteView
     {
         var w = console.Profile.Out.Writer;
         var model = spec.Layers is null ? spec.Model : $"custom model ({spec.Layers.Count} layers)";
-        w.WriteLine($"Quote {q.Id}: {model} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × H={spec.InnerSteps} "
-            + $"× batch {spec.BatchSize}");
-        w.WriteLine(Invariant($"training: {q.TrainingSamples:N0} samples × {q.TrainingFlopsPerSample:N0} FLOPs each (forward + backward) = ")
-            + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP"));
+        var rl = spec.RlSettings;
+        w.WriteLine(spec.IsRl
+            ? $"Quote {q.Id}: rl {rl.Preset} on {rl.Environment}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × {rl.RolloutsPerRound} rollouts "
+              + $"of {rl.RolloutSize} env steps"
+            : $"Quote {q.Id}: {model} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × H={spec.InnerSteps} × batch {spec.BatchSize}");
+        w.WriteLine(spec.IsRl
+            ? Invariant($"training: {q.TrainingSamples:N0} env steps × {q.TrainingFlopsPerSample:N0} FLOPs each (acting + {rl.Epochs} PPO epochs) = ")
+              + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP")
+            : Invariant($"training: {q.TrainingSamples:N0} samples × {q.TrainingFlopsPerSample:N0} FLOPs each (forward + backward) = ")
+              + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP"));
         var table = new Table().AddColumn("part").AddColumn(new TableColumn("tokens").RightAligned()).AddColumn("how");
         table.AddRow("compute", Asset.Format(q.ComputeCost), Markup.Escape(Invariant(
             $"{q.ComputeUnits:N0} units × {Asset.Format(q.PricePerUnit)}")));

@@ -15,10 +15,14 @@ internal sealed class ValidatorConsoleObserver(IAnsiConsole console) : IValidato
 
     public void RoundTaken(ValidationTask task) =>
         Line(task.Round.Id, $"taken: job {task.Round.JobId} round {task.Round.Index + 1} attempt {task.Round.Attempt}, " +
-                            $"{task.Updates.Count} update(s), {task.Failures.Count} dropped, {task.Spec.Strategy} on {task.Spec.Dataset}");
+                            $"{task.Updates.Count} update(s), {task.Failures.Count} dropped, {task.Spec.Strategy} on " +
+                            (task.Spec.IsRl ? task.Spec.RlSettings.Environment : task.Spec.Dataset));
 
     public void UpdateScored(string roundId, UpdateVerdict verdict) =>
-        Line(roundId, verdict.Accepted
+        Line(roundId, verdict.Accepted && verdict.UpdatedReturn is { } updated
+            ? $"accepted {verdict.Node}: mean return {F(verdict.BaseReturn ?? 0, 1)} → {F(updated, 1)}, norm {F(verdict.Norm, 4)}, " +
+              $"{verdict.Samples.ToString("N0", CultureInfo.InvariantCulture)} env steps, weight {F(verdict.Weight, 3)}"
+            : verdict.Accepted
             ? $"accepted {verdict.Node}: holdout loss {F(verdict.BaseLoss, 4)} → {F(verdict.UpdatedLoss, 4)}, " +
               $"accuracy {P(verdict.BaseAccuracy)} → {P(verdict.UpdatedAccuracy)}, norm {F(verdict.Norm, 4)}, " +
               $"{verdict.Samples.ToString("N0", CultureInfo.InvariantCulture)} samples, weight {F(verdict.Weight, 3)}"

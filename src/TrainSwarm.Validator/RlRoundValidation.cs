@@ -1,0 +1,99 @@
+using TrainSwarm.Client;
+using TrainSwarm.Coordination.Aggregation;
+using TrainSwarm.Daemons;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Signing;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Validator;
+
+/// <summary>
+/// Validates one round of an rl job: the same receipt checks, downloads and aggregation as an image round (<see cref="RoundValidation"/>
+/// fetches), scoring by evaluation returns (<see cref="RlUpdateScoring"/>) on episodes seeded after the uploads are in, and the rl replay
+/// check (<see cref="RlReplayCheck"/>). The metrics carry the base and new global's mean returns, which end the job at its target.
+/// </summary>
+internal sealed class RlRoundValidation(SwarmClient client, ActorKey key, ValidatorRetry retry, IValidatorObserver observer, RoundValidation fetcher)
+{
+    /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
+    public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
+    {
+        var (round, spec) = (task.Round, task.Spec);
+        var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
+        var secret = ReplayPicks.Opens(task.AuditSecret, round.AuditCommitment) ? task.AuditSecret : null;
+        if (secret is null)
+            observer.Error($"round {round.Id}: the audit secret does not open the round's commitment; evaluating on the round seed, no replays", null);
+        var scoring = new RlUpdateScoring(spec, baseBytes, RlRoundSpecs.EvalSeed(secret, round.Seed));
+
+        var candidates = await fetcher.FetchAsync(task, cancellation);
+        var previous = await new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, scoring.BaseWeights, cancellation);
+        var scored = await ReplayAsync(task, baseBytes, secret, candidates, scoring.Score(candidates, previous, cancellation), cancellation);
+        var state = await fetcher.LoadStateAsync(task, scoring.BaseWeights, cancellation);
+        var aggregated = RoundAggregation.Run(
+            Strategies.Create(spec.Strategy, spec), scoring.BaseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
+        foreach (var verdict in aggregated.Verdicts)
+            observer.UpdateScored(round.Id, verdict);
+
+        string newModel = round.BaseModel;
+        string? stateBlob = task.StrategyStateBlob;
+        var newWeights = scoring.BaseWeights;
+        if (aggregated.Outcome is { } outcome)
+        {
+            newWeights = outcome.Weights;
+            WeightConversion.Load(scoring.Policy, newWeights);
+            var modelBytes = ModuleWeights.ToBytes(scoring.Policy);
+            newModel = await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
+            stateBlob = null;
+            if (outcome.State is { } newState)
+            {
+                var stateBytes = SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState));
+                stateBlob = await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation);
+            }
+        }
+        var meanReturn = aggregated.Outcome is null ? scoring.BaseReturn : scoring.MeanReturn(newWeights);
+        var metrics = new RoundMetrics(0, 0, 0, 0, 0, 0, 0, 0, scoring.BaseReturn, meanReturn, scoring.Episodes);
+        var result = new RoundResult(
+            round.Id, round.Attempt, key.Address, round.BaseModel, newModel, spec.Strategy, stateBlob, aggregated.Verdicts, metrics);
+        var submission = new RoundResultSubmission(result, DocumentSignature.Sign(key, result));
+        await retry.RunAsync("posting the round result", c => client.SubmitResultAsync(round.Id, submission, c), cancellation);
+        return result;
+    }
+
+    /// <summary>Replays the picked commitments of every accepted update and folds the outcome into its verdict, as image rounds do.</summary>
+    private async Task<IReadOnlyList<ScoredUpdate>> ReplayAsync(ValidationTask task, byte[] baseBytes, string? secret,
+        List<CandidateUpdate> candidates, IReadOnlyList<ScoredUpdate> scored, CancellationToken cancellation)
+    {
+        var round = task.Round;
+        var check = new RlReplayCheck(task.Spec, baseBytes);
+        var result = new List<ScoredUpdate>(scored.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var (candidate, item) = (candidates[i], scored[i]);
+            var participant = round.Participants.FirstOrDefault(p => p.Node == candidate.Receipt.Node);
+            if (candidate.Bytes is null || candidate.Reason is not null || participant is null || !item.Verdict.Accepted)
+            {
+                result.Add(item);
+                continue;
+            }
+            var receipt = candidate.Receipt;
+            var picks = secret is null || receipt.Commitments.Count == 0
+                ? []
+                : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShare);
+            var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var id in RlReplayCheck.Needs(receipt))
+                if ((await fetcher.UpdateBytesAsync(id, cancellation)).Bytes is { } bytes)
+                    blobs[id] = bytes;
+            var outcome = await Task.Run(() => check.Check(receipt, candidate.Bytes, participant.Slot, round.Index, round.Seed, picks, blobs,
+                cancellation), cancellation);
+            var verdict = item.Verdict with
+            {
+                Fraud = outcome.Fraud ? true : null, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
+                ReplayedSteps = outcome.ReplayedSteps > 0 ? outcome.ReplayedSteps : null,
+            };
+            result.Add(outcome.Reason is null
+                ? item with { Verdict = verdict }
+                : new ScoredUpdate(verdict with { Accepted = false, Reason = outcome.Reason, Weight = 0 }, null));
+        }
+        return result;
+    }
+}

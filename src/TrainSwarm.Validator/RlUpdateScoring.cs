@@ -1,0 +1,130 @@
+using TrainSwarm.Coordination.Aggregation;
+using TrainSwarm.Daemons;
+using TrainSwarm.Learning.Rl;
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Validator;
+
+/// <summary>
+/// The rl counterpart of <see cref="UpdateScorer"/>: the same decoding, well-formedness and contribution checks, then each update is
+/// scored by the mean return of global + delta over the round's evaluation episodes against the global's own on the same episodes
+/// (<see cref="PolicyEvaluator"/>: deterministic argmax policy). The episodes are seeded from the round's audit secret, which the
+/// nodes cannot know while they train (<see cref="RlRoundSpecs.EvalSeed"/>).
+/// </summary>
+public sealed class RlUpdateScoring
+{
+    private readonly IEnvironment _env;
+    private readonly int _episodes;
+    private readonly ulong _evalSeed;
+
+    /// <summary>A scorer of updates to <paramref name="baseModel"/> (safetensors bytes) for <paramref name="spec"/>'s rl settings.</summary>
+    public RlUpdateScoring(JobSpec spec, byte[] baseModel, ulong evalSeed)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        _env = Environments.Create(spec.RlSettings.Environment);
+        _episodes = spec.RlSettings.EvalEpisodes;
+        _evalSeed = evalSeed;
+        Policy = RlRoundTrainer.LoadPolicy(baseModel, _env, RlRoundSpecs.Ppo(spec));
+        BaseWeights = WeightConversion.FromModule(Policy);
+        BaseReturn = MeanReturn(BaseWeights);
+    }
+
+    /// <summary>The policy the scorer evaluates with; it holds whatever weights were evaluated last.</summary>
+    public ActorCritic Policy { get; }
+
+    /// <summary>The base policy's weights, in parameter order.</summary>
+    public IReadOnlyList<WeightTensor> BaseWeights { get; }
+
+    /// <summary>The base policy's mean return over the evaluation episodes.</summary>
+    public double BaseReturn { get; }
+
+    /// <summary>Evaluation episodes per policy.</summary>
+    public int Episodes => _episodes;
+
+    /// <summary>The mean return of <paramref name="weights"/> over the round's evaluation episodes.</summary>
+    public double MeanReturn(IReadOnlyList<WeightTensor> weights)
+    {
+        WeightConversion.Load(Policy, weights);
+        return PolicyEvaluator.Evaluate(Policy, _env, _episodes, _evalSeed).MeanReturn;
+    }
+
+    /// <summary>One scored update per candidate, in order; <paramref name="previous"/> are the previous round's deltas.</summary>
+    public IReadOnlyList<ScoredUpdate> Score(
+        IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(previous);
+        var reasons = new string?[candidates.Count];
+        var deltas = new List<WeightTensor>?[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+            (deltas[i], reasons[i]) = candidates[i].Reason is { } reason ? (null, reason) : Decode(candidates[i]);
+        var decoded = Enumerable.Range(0, candidates.Count).Where(i => deltas[i] is not null).ToList();
+        var checks = UpdateChecks.CheckRound(decoded.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), BaseWeights);
+        var norms = new double[candidates.Count];
+        for (var j = 0; j < decoded.Count; j++)
+            (reasons[decoded[j]], norms[decoded[j]]) = (checks[j].Reason, checks[j].Norm);
+        var contributions = Contributions(candidates, deltas, reasons, previous);
+
+        var scored = new List<ScoredUpdate>(candidates.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var receipt = candidates[i].Receipt;
+            double? updated = null;
+            if (reasons[i] is null)
+            {
+                var weights = WeightSet.Clone(BaseWeights);
+                WeightSet.AddScaled(weights, deltas[i]!, 1f);
+                updated = MeanReturn(weights);
+            }
+            // Losses and accuracies are not what an rl update is judged by: 0, and the returns carry the score.
+            var verdict = new UpdateVerdict(receipt.Node, receipt.UpdateBlob, reasons[i] is null, reasons[i], receipt.Samples, receipt.Steps, norms[i],
+                0, 0, 0, 0, 0, contributions[i], BaseReturn: BaseReturn, UpdatedReturn: updated);
+            scored.Add(new ScoredUpdate(verdict, reasons[i] is null ? deltas[i] : null));
+        }
+        return scored;
+    }
+
+    // The contribution check over the well-formed updates, in the order the coordinator received them (as UpdateScorer runs it).
+    private Contribution?[] Contributions(
+        IReadOnlyList<CandidateUpdate> candidates, List<WeightTensor>?[] deltas, string?[] reasons, IReadOnlyList<PreviousDelta> previous)
+    {
+        var sound = Enumerable.Range(0, candidates.Count).Where(i => reasons[i] is null && deltas[i] is not null)
+            .OrderBy(i => candidates[i].ReceivedAt ?? DateTimeOffset.MaxValue).ThenBy(i => i).ToList();
+        var usable = previous.Where(p => WeightSet.SameLayout(BaseWeights, p.Delta)).ToList();
+        var checks = ContributionChecks.CheckRound(
+            sound.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), BaseWeights, usable.Select(p => p.Delta).ToList(),
+            sound.Select(i => $"node {candidates[i].Receipt.Node}'s update").ToList(), usable.Select(p => p.Source).ToList());
+        var evidence = new Contribution?[candidates.Count];
+        for (var j = 0; j < sound.Count; j++)
+        {
+            var c = checks[j];
+            reasons[sound[j]] = c.Reason;
+            evidence[sound[j]] = new Contribution(
+                c.RelativeNorm, c.BaseRelativeNorm, c.MaxSimilarity, c.SimilarTo >= 0 ? candidates[sound[c.SimilarTo]].Receipt.Node : null,
+                c.NormRatio, c.PreviousSimilarity, c.PreviousTo >= 0 ? usable[c.PreviousTo].Source : null);
+        }
+        return evidence;
+    }
+
+    private (List<WeightTensor>? Delta, string? Reason) Decode(CandidateUpdate candidate)
+    {
+        if (candidate.Bytes is null)
+            return (null, "the update has no bytes");
+        List<NamedArray> arrays;
+        string encoding;
+        try
+        {
+            arrays = DeltaCodec.Decode(candidate.Bytes, out encoding);
+        }
+        catch (Exception e) when (e is SafeTensorsFormatException or InvalidDataException or ArgumentException or OverflowException)
+        {
+            return (null, $"the update does not decode: {e.Message}");
+        }
+        if (encoding != candidate.Receipt.Encoding)
+            return (null, $"the update is {encoding}-encoded, its receipt says {candidate.Receipt.Encoding}");
+        return (WeightConversion.AlignTo(BaseWeights, WeightConversion.FromNamedArrays(arrays)), null);
+    }
+}
