@@ -24,7 +24,7 @@ public static class RlRoundSpecs
     public static RlRoundSpec From(JobSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new RlRoundSpec(spec.RlSettings.Environment, Ppo(spec), spec.RlSettings.RolloutsPerRound, spec.CommitEvery);
+        return new RlRoundSpec(spec.RlSettings.Environment, Ppo(spec), spec.RlSettings.RolloutsPerRound, spec.CommitInterval);
     }
 
     /// <summary>
