@@ -187,7 +187,7 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
             return ReplayOutcome.Caught(segment, "this model's weights", "other tensors", replayed, "the committed state does not fit the model");
         // In the model's own order these are the safetensors bytes RoundTrainer.Hash writes for a model holding them, so
         // no model is built and loaded per state.
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(SafeTensorsWriter.ToBytes(ordered)));
+        var hash = SafeTensorsWriter.Sha256Hex(ordered);
         return hash == commitment.Sha256
             ? null
             : ReplayOutcome.Caught(segment, commitment.Sha256, hash, replayed, "the committed state holds other weights than committed");

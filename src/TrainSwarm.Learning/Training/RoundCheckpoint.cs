@@ -19,8 +19,15 @@ public static class RoundCheckpoint
     public static byte[] ToBytes(Module model, Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return ToBytes(ModuleWeights.Export(model), optimizer);
+    }
+
+    /// <summary>The checkpoint of <paramref name="weights"/> (a model's export) and <paramref name="optimizer"/>'s state.</summary>
+    public static byte[] ToBytes(IReadOnlyList<NamedArray> weights, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(optimizer);
-        var arrays = ModuleWeights.Export(model).ToList();
+        var arrays = weights.ToList();
         var state = optimizer.State;
         for (var i = 0; i < state.Count; i++)
             arrays.Add(NamedArray.F32($"{OptimizerPrefix}{i}", state[i].ToArray(), state[i].Shape.ToArray()));

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Nn;
@@ -159,8 +158,10 @@ public static class RoundTrainer
                 // partial replay produces exactly the commitments the full run made up to that point.
                 if (step % spec.CommitEvery == 0 || step == spec.InnerSteps)
                 {
-                    var state = RoundCheckpoint.ToBytes(model, optimizer);
-                    commitments.Add(new WeightCommitment(step, Hash(model), RoundCheckpoint.Hash(state)));
+                    // One export serves both hashes; the weight hash streams into SHA-256 without a file in memory.
+                    var weights = ModuleWeights.Export(model);
+                    var state = RoundCheckpoint.ToBytes(weights, optimizer);
+                    commitments.Add(new WeightCommitment(step, SafeTensorsWriter.Sha256Hex(weights), RoundCheckpoint.Hash(state)));
                     checkpoints.Add(state);
                 }
                 onStep?.Invoke(new RoundStep(step, toStep, losses[step - fromStep - 1], (long)step * batch, clock.Elapsed));
@@ -174,7 +175,7 @@ public static class RoundTrainer
     }
 
     /// <summary>The commitment hash of <paramref name="model"/>'s current weights.</summary>
-    public static string Hash(Module model) => Convert.ToHexStringLower(SHA256.HashData(ModuleWeights.ToBytes(model)));
+    public static string Hash(Module model) => SafeTensorsWriter.Sha256Hex(ModuleWeights.Export(model));
 
     /// <summary>The inner optimizer the spec names, over <paramref name="parameters"/>.</summary>
     public static Optimizer CreateOptimizer(RoundTrainingSpec spec, IReadOnlyList<Tensor> parameters)

@@ -28,11 +28,34 @@ public static class SafeTensorsWriter
     }
 
     /// <summary>The file's bytes in memory.</summary>
+    /// <remarks>
+    /// Written into one array of the exact size: a growing MemoryStream would copy a 1 MB training state several
+    /// times per call, and training commits one every few steps.
+    /// </remarks>
     public static byte[] ToBytes(IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        using var ms = new MemoryStream();
+        ArgumentNullException.ThrowIfNull(tensors);
+        var bytes = new byte[checked((int)ByteLength(tensors, metadata))];
+        using var ms = new MemoryStream(bytes, writable: true);
         Write(ms, tensors, metadata);
-        return ms.ToArray();
+        if (ms.Position != bytes.Length) throw new InvalidOperationException("safetensors size mismatch");
+        return bytes;
+    }
+
+    /// <summary>Lowercase hex SHA-256 of the file's bytes, computed without holding them in memory.</summary>
+    public static string Sha256Hex(IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var hash = new HashingStream();
+        Write(hash, tensors, metadata);
+        return Convert.ToHexStringLower(hash.Finish());
+    }
+
+    /// <summary>The size of the file <see cref="Write"/> produces.</summary>
+    public static long ByteLength(IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        NamedArray[] ordered = Order(tensors);
+        return 8L + Header(ordered, metadata).Length + ordered.Sum(t => t.ByteLength);
     }
 
     /// <summary>

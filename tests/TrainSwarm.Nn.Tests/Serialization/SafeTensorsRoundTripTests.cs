@@ -52,6 +52,21 @@ public class SafeTensorsRoundTripTests
     }
 
     [Fact]
+    public void The_streamed_hash_and_length_are_those_of_the_bytes_and_the_stream_write_matches_them()
+    {
+        var meta = new Dictionary<string, string> { ["format"] = "pt" };
+        foreach (var metadata in new[] { null, meta })
+        {
+            byte[] bytes = SafeTensorsWriter.ToBytes(Sample(), metadata);
+            using var stream = new MemoryStream();
+            SafeTensorsWriter.Write(stream, Sample(), metadata);
+            Assert.Equal(stream.ToArray(), bytes);
+            Assert.Equal(bytes.LongLength, SafeTensorsWriter.ByteLength(Sample(), metadata));
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), SafeTensorsWriter.Sha256Hex(Sample(), metadata));
+        }
+    }
+
+    [Fact]
     public void Bytes_are_deterministic_aligned_and_ordered_by_element_size_then_name()
     {
         byte[] a = SafeTensorsWriter.ToBytes(Sample());
