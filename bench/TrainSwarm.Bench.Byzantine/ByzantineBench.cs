@@ -14,7 +14,7 @@ namespace TrainSwarm.Bench.Byzantine;
 public sealed record ByzantineOptions(
     IReadOnlyList<string> Aggregators, IReadOnlyList<string> Attacks, IReadOnlyList<int> Byzantine,
     int Workers = 16, int Rounds = 10, int InnerSteps = 20, int BatchSize = 64, double LearningRate = 0.05, ulong Seed = 0,
-    int Threads = 2, string? DataDir = null);
+    int Threads = 2, string? DataDir = null, bool ContributionChecks = false);
 
 /// <summary>One cell of the grid, one JSON line.</summary>
 public sealed record ByzantineCell(
@@ -30,15 +30,21 @@ public sealed record ByzantineCell(
     [property: JsonPropertyName("drop_vs_clean")] double DropVsClean,
     [property: JsonPropertyName("byzantine_weight")] double ByzantineWeight,
     [property: JsonPropertyName("seconds")] double Seconds,
-    [property: JsonPropertyName("simulation")] string Simulation = "in-process");
+    [property: JsonPropertyName("simulation")] string Simulation = "in-process",
+    [property: JsonPropertyName("checks")] string Checks = "none",
+    [property: JsonPropertyName("rejected_honest")] int RejectedHonest = 0,
+    [property: JsonPropertyName("rejected_byzantine")] int RejectedByzantine = 0);
 
 /// <summary>
 /// The Byzantine grid as an in-process simulation: no coordinator, network or validator checks, only the round's
 /// arithmetic. Every worker trains the <c>mlp</c> preset with the real <see cref="RoundTrainer"/> on its own
 /// Fashion-MNIST shard; the last b workers then replace their update by an attack's; the aggregator under test
 /// combines all n; the final model is scored on the 10,000 test images. Everything is seeded, so a cell is the same on
-/// every run. The update checks (norm bound) are off on purpose: the grid measures what the aggregation rule alone
-/// withstands.
+/// every run. By default the validator's checks are off on purpose: the grid measures what the aggregation rule alone
+/// withstands. With <see cref="ByzantineOptions.ContributionChecks"/> the round first drops what the validator's
+/// <see cref="ContributionChecks"/> refuse (zero and near-zero deltas, copies of an update received earlier, replays of
+/// the previous round's accepted deltas), in the order a coordinator would have received them (honest workers first:
+/// a copier can only copy what was uploaded), so the grid shows what the product's pipeline withstands.
 /// </summary>
 public sealed class ByzantineBench
 {
@@ -107,6 +113,8 @@ public sealed class ByzantineBench
         IReadOnlyList<WeightTensor>? state = null;
         int n = _o.Workers, honestCount = n - byzantine;
         double byzantineWeight = 0;
+        int rejectedHonest = 0, rejectedByzantine = 0;
+        IReadOnlyList<IReadOnlyList<WeightTensor>> previous = [];
         for (var round = 0; round < _o.Rounds; round++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -128,16 +136,28 @@ public sealed class ByzantineBench
                 }
                 replies.Add(new AggregationReply($"w{w}", delta, _shards[w].Count, 0));
             }
-            var outcome = strategy.Aggregate(new AggregationInput(weights, replies, [], state, outer));
+            var kept = Enumerable.Range(0, n).ToList();
+            if (_o.ContributionChecks)
+            {
+                var checks = ContributionChecks.CheckRound(replies.Select(r => (IReadOnlyList<WeightTensor>)r.Delta).ToList(), weights, previous);
+                kept = kept.Where(i => checks[i].Passed).ToList();
+                rejectedHonest += Enumerable.Range(0, honestCount).Count(i => !checks[i].Passed);
+                rejectedByzantine += Enumerable.Range(honestCount, byzantine).Count(i => !checks[i].Passed);
+                previous = kept.Select(i => (IReadOnlyList<WeightTensor>)replies[i].Delta).ToList();
+            }
+            if (kept.Count == 0)
+                continue; // nothing accepted: the round leaves the model as it was, as a validator would
+            var outcome = strategy.Aggregate(new AggregationInput(weights, kept.Select(i => replies[i]).ToList(), [], state, outer));
             weights = outcome.Weights.ToList();
             state = outcome.State;
-            byzantineWeight += outcome.ReplyWeights.Skip(honestCount).Sum() / _o.Rounds;
+            byzantineWeight += kept.Select((i, k) => i >= honestCount ? outcome.ReplyWeights[k] : 0).Sum() / _o.Rounds;
         }
         var model = ModelPresets.Create("mlp", 0);
         ModuleWeights.Import(model, SafeTensorsReader.Read(SafeTensorsWriter.ToBytes(ToArrays(weights))));
         var accuracy = Math.Round(Evaluator.Evaluate(model, _test).Accuracy, 4);
         return new ByzantineCell("byzantine", aggregator, attack, byzantine, n, _o.Rounds, _o.InnerSteps, accuracy, accuracy, 0,
-            Math.Round(byzantineWeight, 4), Math.Round(clock.Elapsed.TotalSeconds, 1));
+            Math.Round(byzantineWeight, 4), Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Checks: _o.ContributionChecks ? "contribution" : "none", RejectedHonest: rejectedHonest, RejectedByzantine: rejectedByzantine);
     }
 
     /// <summary>

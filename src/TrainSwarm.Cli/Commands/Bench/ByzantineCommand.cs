@@ -35,10 +35,14 @@ public static class ByzantineCommand
         };
         var seed = new Option<ulong>("--seed") { Description = "Seeds shards, model, training and attacks" };
         var dataDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files" };
+        var checks = new Option<bool>("--contribution-checks")
+        {
+            Description = "Drop what the validator's contribution checks refuse (zero, copies, replays) before aggregating",
+        };
         var command = new Command("byzantine", "Robust aggregation under attack, simulated in-process: one JSON line per cell.\nExample: " +
             "swarm bench byzantine --rounds 5 --byzantine 0,3 --attacks sign-flip,alie --aggregators fedavg,median")
         {
-            rounds, workers, innerSteps, threads, byzantine, attacks, aggregators, seed, dataDir,
+            rounds, workers, innerSteps, threads, byzantine, attacks, aggregators, seed, dataDir, checks,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -47,7 +51,7 @@ public static class ByzantineCommand
                 List(parse.GetValue(byzantine)!).Select(b => int.TryParse(b, CultureInfo.InvariantCulture, out var v) ? v
                     : throw new CliException($"--byzantine: '{b}' is not a whole number")).ToList(),
                 parse.GetValue(workers), parse.GetValue(rounds), parse.GetValue(innerSteps), Seed: parse.GetValue(seed),
-                Threads: parse.GetValue(threads), DataDir: parse.GetValue(dataDir));
+                Threads: parse.GetValue(threads), DataDir: parse.GetValue(dataDir), ContributionChecks: parse.GetValue(checks));
             ByzantineBench bench;
             try
             {
