@@ -82,14 +82,14 @@ public sealed class UpdateScorer
         var reasons = new string?[candidates.Count];
         var deltas = new List<WeightTensor>?[candidates.Count];
         for (var i = 0; i < candidates.Count; i++)
-            (deltas[i], reasons[i]) = candidates[i].Reason is { } reason ? (null, reason) : Decode(candidates[i]);
+            (deltas[i], reasons[i]) = candidates[i].Reason is { } reason ? (null, reason) : CandidateChecks.Decode(candidates[i], BaseWeights);
 
         var decoded = Enumerable.Range(0, candidates.Count).Where(i => deltas[i] is not null).ToList();
         var checks = UpdateChecks.CheckRound(decoded.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), BaseWeights);
         var norms = new double[candidates.Count];
         for (var j = 0; j < decoded.Count; j++)
             (reasons[decoded[j]], norms[decoded[j]]) = (checks[j].Reason, checks[j].Norm);
-        var contributions = CheckContributions(candidates, deltas, reasons, previous ?? []);
+        var contributions = CandidateChecks.Contributions(candidates, deltas, reasons, previous ?? [], BaseWeights);
 
         var scored = new List<ScoredUpdate>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
@@ -112,50 +112,5 @@ public sealed class UpdateScorer
             scored.Add(new ScoredUpdate(verdict, reasons[i] is null ? deltas[i] : null));
         }
         return scored;
-    }
-
-    /// <summary>
-    /// Runs <see cref="ContributionChecks"/> over the well-formed updates in the order the coordinator received them
-    /// (unknown times last, then the task's order), writes each rejection into <paramref name="reasons"/> and returns
-    /// each checked update's evidence (null for one rejected before the check).
-    /// </summary>
-    private Contribution?[] CheckContributions(
-        IReadOnlyList<CandidateUpdate> candidates, List<WeightTensor>?[] deltas, string?[] reasons, IReadOnlyList<PreviousDelta> previous)
-    {
-        var sound = Enumerable.Range(0, candidates.Count).Where(i => reasons[i] is null && deltas[i] is not null)
-            .OrderBy(i => candidates[i].ReceivedAt ?? DateTimeOffset.MaxValue).ThenBy(i => i).ToList();
-        var usable = previous.Where(p => WeightSet.SameLayout(BaseWeights, p.Delta)).ToList();
-        var checks = ContributionChecks.CheckRound(
-            sound.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), BaseWeights, usable.Select(p => p.Delta).ToList(),
-            sound.Select(i => $"node {candidates[i].Receipt.Node}'s update").ToList(), usable.Select(p => p.Source).ToList());
-        var evidence = new Contribution?[candidates.Count];
-        for (var j = 0; j < sound.Count; j++)
-        {
-            var c = checks[j];
-            reasons[sound[j]] = c.Reason;
-            evidence[sound[j]] = new Contribution(
-                c.RelativeNorm, c.BaseRelativeNorm, c.MaxSimilarity, c.SimilarTo >= 0 ? candidates[sound[c.SimilarTo]].Receipt.Node : null,
-                c.NormRatio, c.PreviousSimilarity, c.PreviousTo >= 0 ? usable[c.PreviousTo].Source : null);
-        }
-        return evidence;
-    }
-
-    private (List<WeightTensor>? Delta, string? Reason) Decode(CandidateUpdate candidate)
-    {
-        if (candidate.Bytes is null)
-            return (null, "the update has no bytes");
-        List<NamedArray> arrays;
-        string encoding;
-        try
-        {
-            arrays = DeltaCodec.Decode(candidate.Bytes, out encoding);
-        }
-        catch (Exception e) when (e is SafeTensorsFormatException or InvalidDataException or ArgumentException or OverflowException)
-        {
-            return (null, $"the update does not decode: {e.Message}");
-        }
-        if (encoding != candidate.Receipt.Encoding)
-            return (null, $"the update is {encoding}-encoded, its receipt says {candidate.Receipt.Encoding}");
-        return (WeightConversion.AlignTo(BaseWeights, WeightConversion.FromNamedArrays(arrays)), null);
     }
 }
