@@ -34,22 +34,8 @@ internal sealed class RlRoundValidation(SwarmClient client, ActorKey key, Valida
         foreach (var verdict in aggregated.Verdicts)
             observer.UpdateScored(round.Id, verdict);
 
-        string newModel = round.BaseModel;
-        string? stateBlob = task.StrategyStateBlob;
-        var newWeights = scoring.BaseWeights;
-        if (aggregated.Outcome is { } outcome)
-        {
-            newWeights = outcome.Weights;
-            WeightConversion.Load(scoring.Policy, newWeights);
-            var modelBytes = ModuleWeights.ToBytes(scoring.Policy);
-            newModel = await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
-            stateBlob = null;
-            if (outcome.State is { } newState)
-            {
-                var stateBytes = SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState));
-                stateBlob = await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation);
-            }
-        }
+        var (newModel, stateBlob) = await fetcher.PublishAsync(task, aggregated.Outcome, scoring.Policy, cancellation);
+        var newWeights = aggregated.Outcome?.Weights ?? scoring.BaseWeights;
         var meanReturn = aggregated.Outcome is null ? scoring.BaseReturn : scoring.MeanReturn(newWeights);
         var metrics = new RoundMetrics(0, 0, 0, 0, 0, 0, 0, 0, scoring.BaseReturn, meanReturn, scoring.Episodes);
         var result = new RoundResult(

@@ -44,22 +44,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         foreach (var verdict in aggregated.Verdicts)
             observer.UpdateScored(round.Id, verdict);
 
-        string newModel = round.BaseModel;
-        string? stateBlob = task.StrategyStateBlob;
-        var newWeights = scorer.BaseWeights;
-        if (aggregated.Outcome is { } outcome)
-        {
-            newWeights = outcome.Weights;
-            WeightConversion.Load(scorer.Model, newWeights);
-            var modelBytes = ModuleWeights.ToBytes(scorer.Model);
-            newModel = await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
-            stateBlob = null;
-            if (outcome.State is { } newState)
-            {
-                var stateBytes = SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState));
-                stateBlob = await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation);
-            }
-        }
+        var (newModel, stateBlob) = await PublishAsync(task, aggregated.Outcome, scorer.Model, cancellation);
+        var newWeights = aggregated.Outcome?.Weights ?? scorer.BaseWeights;
         // With nothing accepted the base stays the global model, and the coordinator retries the round.
         var holdout = aggregated.Outcome is null ? scorer.Base : scorer.Evaluate(newWeights);
         _lastScored = (newModel, split, holdout);
@@ -211,6 +197,24 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         }
     }
 
+
+    /// <summary>
+    /// Uploads the aggregate's model (loaded into <paramref name="model"/>) and strategy state, and returns their blob ids.
+    /// With nothing accepted the base model and the old state stay the round's.
+    /// </summary>
+    internal async Task<(string Model, string? State)> PublishAsync(
+        ValidationTask task, AggregationOutcome? outcome, TrainSwarm.Nn.Module model, CancellationToken cancellation)
+    {
+        if (outcome is null)
+            return (task.Round.BaseModel, task.StrategyStateBlob);
+        WeightConversion.Load(model, outcome.Weights);
+        var modelBytes = ModuleWeights.ToBytes(model);
+        var newModel = await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
+        if (outcome.State is not { } newState)
+            return (newModel, null);
+        var stateBytes = SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState));
+        return (newModel, await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation));
+    }
     /// <summary>
     /// The previous round's strategy state. A state that cannot be read or does not fit the model is reported and
     /// dropped (momentum restarts from zero) rather than blocking the job forever.
