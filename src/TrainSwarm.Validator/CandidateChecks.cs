@@ -9,6 +9,25 @@ namespace TrainSwarm.Validator;
 internal static class CandidateChecks
 {
     /// <summary>
+    /// Everything a scorer decides before scoring: each candidate decoded (or why not), the round's update checks (norm,
+    /// shape, finiteness, against the round's median) and its contribution checks. A non-null reason rejects the update.
+    /// </summary>
+    public static (List<WeightTensor>?[] Deltas, string?[] Reasons, double[] Norms, Contribution?[] Contributions) Prepare(
+        IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous, IReadOnlyList<WeightTensor> baseWeights)
+    {
+        var reasons = new string?[candidates.Count];
+        var deltas = new List<WeightTensor>?[candidates.Count];
+        for (var i = 0; i < candidates.Count; i++)
+            (deltas[i], reasons[i]) = candidates[i].Reason is { } reason ? (null, reason) : Decode(candidates[i], baseWeights);
+        var decoded = Enumerable.Range(0, candidates.Count).Where(i => deltas[i] is not null).ToList();
+        var checks = UpdateChecks.CheckRound(decoded.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), baseWeights);
+        var norms = new double[candidates.Count];
+        for (var j = 0; j < decoded.Count; j++)
+            (reasons[decoded[j]], norms[decoded[j]]) = (checks[j].Reason, checks[j].Norm);
+        return (deltas, reasons, norms, Contributions(candidates, deltas, reasons, previous, baseWeights));
+    }
+
+    /// <summary>
     /// Runs <see cref="ContributionChecks"/> over the well-formed updates in the order the coordinator received them
     /// (unknown times last, then the task's order), writes each rejection into <paramref name="reasons"/> and returns
     /// each checked update's evidence (null for one rejected before the check).

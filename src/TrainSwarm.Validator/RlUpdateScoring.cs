@@ -56,16 +56,7 @@ public sealed class RlUpdateScoring
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(previous);
-        var reasons = new string?[candidates.Count];
-        var deltas = new List<WeightTensor>?[candidates.Count];
-        for (var i = 0; i < candidates.Count; i++)
-            (deltas[i], reasons[i]) = candidates[i].Reason is { } reason ? (null, reason) : CandidateChecks.Decode(candidates[i], BaseWeights);
-        var decoded = Enumerable.Range(0, candidates.Count).Where(i => deltas[i] is not null).ToList();
-        var checks = UpdateChecks.CheckRound(decoded.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), BaseWeights);
-        var norms = new double[candidates.Count];
-        for (var j = 0; j < decoded.Count; j++)
-            (reasons[decoded[j]], norms[decoded[j]]) = (checks[j].Reason, checks[j].Norm);
-        var contributions = CandidateChecks.Contributions(candidates, deltas, reasons, previous, BaseWeights);
+        var (deltas, reasons, norms, contributions) = CandidateChecks.Prepare(candidates, previous, BaseWeights);
 
         var scored = new List<ScoredUpdate>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
