@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using TrainSwarm.Coordinator.Auth;
 using TrainSwarm.Coordinator.State;
+using TrainSwarm.Coordinator.Telemetry;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Blobs;
 
@@ -13,7 +14,7 @@ public static class BlobsApi
 {
     public static IEndpointRouteBuilder MapBlobsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPut(Routes.Blobs + "/{id}", async (string id, HttpContext http, BlobStore blobs, CancellationToken ct) =>
+        app.MapPut(Routes.Blobs + "/{id}", async (string id, HttpContext http, BlobStore blobs, CoordinatorMetrics metrics, CancellationToken ct) =>
         {
             var request = SignedRequest.From(http);
             try
@@ -24,11 +25,15 @@ public static class BlobsApi
             {
                 throw Refuse.Invalid($"blob {id} refused: {e.Message}");
             }
+            metrics.BlobBytes("in", request.Body.Length);
             return TypedResults.Created(Routes.Blob(id), new BlobInfo(id, request.Body.Length));
         }).AddEndpointFilter(new SignatureFilter()).WithSummary("Store bytes under their SHA-256 (signed; size-limited)");
-        app.MapGet(Routes.Blobs + "/{id}", (string id, BlobStore blobs) =>
-            TypedResults.File(blobs.OpenRead(Ids.Blob(id)) ?? throw Refuse.NotFound($"no blob {id}"), "application/octet-stream"))
-            .WithSummary("Fetch a blob");
+        app.MapGet(Routes.Blobs + "/{id}", (string id, BlobStore blobs, CoordinatorMetrics metrics) =>
+        {
+            var stream = blobs.OpenRead(Ids.Blob(id)) ?? throw Refuse.NotFound($"no blob {id}");
+            metrics.BlobBytes("out", stream.Length);
+            return TypedResults.File(stream, "application/octet-stream");
+        }).WithSummary("Fetch a blob");
         return app;
     }
 }

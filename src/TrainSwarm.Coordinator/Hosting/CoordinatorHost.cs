@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using TrainSwarm.Coordinator.Apis;
 using TrainSwarm.Coordinator.Events;
 using TrainSwarm.Coordinator.State;
+using TrainSwarm.Coordinator.Telemetry;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Storage.Blobs;
 using TrainSwarm.Storage.Crypto;
@@ -47,6 +48,8 @@ public static class CoordinatorHost
         builder.Logging.ClearProviders();
         if (logging is not null)
             logging(builder.Logging);
+        builder.AddCoordinatorTelemetry(options.Telemetry);
+        builder.Services.AddCoordinatorHealthChecks();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Clock);
         builder.Services.AddSingleton(identity);
@@ -72,6 +75,8 @@ public static class CoordinatorHost
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapCoordinatorHealth();
+        app.MapCoordinatorMetrics();
         app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapEventsApi().MapLedgerApi();
         configureApp?.Invoke(app);
         return app;

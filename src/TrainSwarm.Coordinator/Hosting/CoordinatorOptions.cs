@@ -1,4 +1,5 @@
 using TrainSwarm.Coordination.Pricing;
+using TrainSwarm.Coordinator.Telemetry;
 
 namespace TrainSwarm.Coordinator.Hosting;
 
@@ -40,6 +41,9 @@ public sealed record CoordinatorOptions
 
     /// <summary>The coordinator's clock (deadlines, quotes, signature windows, ledger timestamps); tests shift it.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Where traces, metrics and logs go besides <c>/metrics</c>: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
 
     /// <summary>The database connection actually used.</summary>
     public string ConnectionString => Database ?? Path.Combine(DataDirectory, "swarm.db");

@@ -1,3 +1,4 @@
+using TrainSwarm.Coordination.Records;
 using TrainSwarm.Coordination.Rounds;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Swarm;
@@ -13,6 +14,9 @@ internal sealed class Changes
     public List<StoredDocument> Documents { get; } = [];
     public List<Action> Apply { get; } = [];
     public List<(string? JobId, string? RoundId, Happening What)> Events { get; } = [];
+
+    /// <summary>The round attempts written, so the commit can tell telemetry which opened and which closed.</summary>
+    public List<RoundRecord> Rounds { get; } = [];
 
     public void Put<T>(string kind, string id, T value, Action apply)
     {

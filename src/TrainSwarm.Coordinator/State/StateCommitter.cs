@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TrainSwarm.Coordinator.Events;
+using TrainSwarm.Coordinator.Telemetry;
 using TrainSwarm.Coordinator.UseCases;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Swarm;
@@ -12,7 +13,8 @@ namespace TrainSwarm.Coordinator.State;
 /// transaction, and only then applied to memory and published; so whatever a client was told is stored, and a restart
 /// loads it all back. Ledger transfers the change planned go to the ledger from the outbox right after.
 /// </summary>
-public sealed class StateCommitter(SwarmState state, SwarmStore store, EventHub hub, DrainOutbox outbox, ILogger<StateCommitter> log)
+public sealed class StateCommitter(
+    SwarmState state, SwarmStore store, EventHub hub, DrainOutbox outbox, CommitTelemetry telemetry, ILogger<StateCommitter> log)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _lastSequence;
@@ -117,9 +119,11 @@ public sealed class StateCommitter(SwarmState state, SwarmStore store, EventHub 
         var stored = events.Select(e => new StoredEvent(e.Sequence, e.JobId, SwarmJson.Serialize(e))).ToList();
         await store.SaveAsync(changes.Documents, stored, CancellationToken.None);
         _lastSequence = sequence;
+        var rounds = changes.Rounds.Select(r => new RoundWrite(state.Rounds.GetValueOrDefault(Kinds.RoundKey(r.Id, r.Attempt)), r)).ToList();
         foreach (var apply in changes.Apply)
             apply();
         hub.Publish(events);
+        telemetry.Committed(rounds, changes.Events);
         foreach (var e in events)
             log.LogInformation("{Type} {Job} {Message}", e.Type, e.JobId, e.Message);
     }

@@ -112,6 +112,7 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
     {
         var key = Kinds.RoundKey(round.Id, round.Attempt);
         changes.Put(Kinds.Round, key, round, () => Rounds[key] = round);
+        changes.Rounds.Add(round);
     }
 
     internal void PutEscrow(Changes changes, EscrowRecord escrow) =>

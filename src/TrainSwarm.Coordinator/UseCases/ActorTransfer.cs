@@ -3,6 +3,7 @@ using TrainSwarm.Coordinator.State;
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Ledger;
+using TrainSwarm.Coordinator.Telemetry;
 
 namespace TrainSwarm.Coordinator.UseCases;
 
@@ -10,7 +11,7 @@ namespace TrainSwarm.Coordinator.UseCases;
 /// An actor's own signed transfer between accounts (a claim, a payment to another wallet). Actors move tokens with
 /// reason "transfer" only: escrows, stakes, payouts and fees are the market's, so no one can fake or pre-empt them.
 /// </summary>
-public sealed class ActorTransfer(SwarmState state, LedgerStore ledger)
+public sealed class ActorTransfer(SwarmState state, MeteredLedger metered)
 {
     /// <summary>Commits the signed transfer <paramref name="signer"/> sent; the ledger's refusal is refused by its kind.</summary>
     public async Task<TransferOutcome> SubmitAsync(string signer, SignedTransferWire wire, CancellationToken cancellation)
@@ -31,7 +32,7 @@ public sealed class ActorTransfer(SwarmState state, LedgerStore ledger)
         if (signed.Request.Kind != TransferKind.Single || signed.Request.Reason != Reason.Transfer)
             throw Refuse.Invalid(
                 "actors may submit single transfers with reason transfer only; escrows, stakes, payouts and fees are made by the market");
-        var result = (await ledger.SubmitAsync([signed], state.Now, CancellationToken.None))[0];
+        var result = (await metered.SubmitAsync([signed], state.Now, CancellationToken.None))[0];
         if (!result.Succeeded)
         {
             var kind = result.Status switch

@@ -4,6 +4,7 @@ using TrainSwarm.Coordinator.State;
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Ledger;
+using TrainSwarm.Coordinator.Telemetry;
 
 namespace TrainSwarm.Coordinator.UseCases;
 
@@ -11,7 +12,7 @@ namespace TrainSwarm.Coordinator.UseCases;
 /// Commits the ledger transfers state changes planned (the outbox) and records each answer, announcing the rounds and
 /// jobs whose last transfer went through. Runs under the <see cref="StateCommitter"/>'s gate, which commits what this returns.
 /// </summary>
-public sealed class DrainOutbox(SwarmState state, LedgerStore ledger, ILogger<DrainOutbox> log)
+public sealed class DrainOutbox(SwarmState state, MeteredLedger metered, ILogger<DrainOutbox> log)
 {
     /// <summary>Submits every waiting transfer; returns the answers to record, or null when nothing was due or the ledger failed.</summary>
     internal async Task<Changes?> SubmitDueAsync()
@@ -22,7 +23,7 @@ public sealed class DrainOutbox(SwarmState state, LedgerStore ledger, ILogger<Dr
         IReadOnlyList<TransferResult> results;
         try
         {
-            results = await ledger.SubmitAsync(due.Select(i => new SignedTransfer(i.Transfer.ToRequest())).ToList(), state.Now, CancellationToken.None);
+            results = await metered.SubmitAsync(due.Select(i => new SignedTransfer(i.Transfer.ToRequest())).ToList(), state.Now, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

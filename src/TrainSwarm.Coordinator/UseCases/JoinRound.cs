@@ -7,12 +7,13 @@ using TrainSwarm.Coordinator.State;
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Ledger;
+using TrainSwarm.Coordinator.Telemetry;
 
 namespace TrainSwarm.Coordinator.UseCases;
 
 /// <summary>A registered node joins an open round of a running job whose dataset it serves, locking its stake first.</summary>
-public sealed class JoinRound(SwarmState state, StateCommitter committer, LedgerStore ledger, LedgerAccounts accounts, CoordinatorOptions options,
-    CoordinatorIdentity identity)
+public sealed class JoinRound(SwarmState state, StateCommitter committer, LedgerStore ledger, MeteredLedger metered, LedgerAccounts accounts,
+    CoordinatorOptions options, CoordinatorIdentity identity)
 {
     /// <summary>Joins the round and returns the node's assignment; training starts once the round is full.</summary>
     public Task<Assignment> JoinAsync(string node, string roundId, CancellationToken cancellation) =>
@@ -56,7 +57,7 @@ public sealed class JoinRound(SwarmState state, StateCommitter committer, Ledger
             return;
         var stake = TransferPlans.Stake(node, round, job.Spec, options.StakePerRound);
         await accounts.OpenAsync(LedgerAccounts.Node(node), cancellation);
-        var result = (await ledger.SubmitAsync([stake], state.Now, CancellationToken.None))[0];
+        var result = (await metered.SubmitAsync([stake], state.Now, CancellationToken.None))[0];
         if (result.Status == TransferStatus.InsufficientFunds)
         {
             var wallet = await ledger.GetAccountAsync(MarketIds.Wallet(node), cancellation);

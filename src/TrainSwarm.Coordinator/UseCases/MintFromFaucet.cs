@@ -3,11 +3,12 @@ using TrainSwarm.Coordinator.State;
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Ledger;
+using TrainSwarm.Coordinator.Telemetry;
 
 namespace TrainSwarm.Coordinator.UseCases;
 
 /// <summary>The devnet faucet: mints tokens into a registered actor's wallet.</summary>
-public sealed class MintFromFaucet(SwarmState state, LedgerStore ledger, LedgerAccounts accounts)
+public sealed class MintFromFaucet(SwarmState state, LedgerStore ledger, MeteredLedger metered, LedgerAccounts accounts)
 {
     /// <summary>The most one faucet call mints: a million tokens.</summary>
     public const long MaxAmount = 1_000_000 * Asset.UnitsPerToken;
@@ -24,7 +25,7 @@ public sealed class MintFromFaucet(SwarmState state, LedgerStore ledger, LedgerA
         await accounts.OpenAsync(LedgerAccounts.For(actor, role), cancellation);
         var id = BitConverter.ToUInt128(RandomNumberGenerator.GetBytes(16));
         var mint = TransferRequest.Single(id == 0 ? 1 : id, accounts.MintAccount, MarketIds.Wallet(actor), amount, Reason.Mint);
-        var result = (await ledger.SubmitAsync([mint], state.Now, CancellationToken.None))[0];
+        var result = (await metered.SubmitAsync([mint], state.Now, CancellationToken.None))[0];
         if (!result.Succeeded)
             throw Refuse.Invalid($"the ledger refused the mint: {WireText.Kebab(result.Status)}");
         return new TransferOutcome(TransferWire.Hex(mint.Id), WireText.Kebab(result.Status), result.Sequence);

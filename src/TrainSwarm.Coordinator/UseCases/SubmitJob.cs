@@ -7,6 +7,7 @@ using TrainSwarm.Protocol.Blobs;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Blobs;
 using TrainSwarm.Storage.Ledger;
+using TrainSwarm.Coordinator.Telemetry;
 
 namespace TrainSwarm.Coordinator.UseCases;
 
@@ -15,7 +16,7 @@ namespace TrainSwarm.Coordinator.UseCases;
 /// ledger, the initial model is stored and round 0 opens.
 /// </summary>
 public sealed class SubmitJob(
-    SwarmState state, StateCommitter committer, BlobStore blobs, LedgerStore ledger, LedgerAccounts accounts, CoordinatorIdentity identity)
+    SwarmState state, StateCommitter committer, BlobStore blobs, LedgerStore ledger, MeteredLedger metered, LedgerAccounts accounts, CoordinatorIdentity identity)
 {
     /// <summary>Submits the job. The creator must be a registered actor. Submitting the same quote again returns its job.</summary>
     public async Task<JobRecord> SubmitAsync(string creator, JobSubmission submission, CancellationToken cancellation)
@@ -85,7 +86,7 @@ public sealed class SubmitJob(
 
         await accounts.OpenAsync([new NewAccount(MarketIds.Wallet(creator), creator, AccountKind.Wallet),
             new NewAccount(MarketIds.EscrowAccount(identity.Address, quote.JobId), identity.Address, AccountKind.Escrow)], cancellation);
-        var result = (await ledger.SubmitAsync([escrow], state.Now, CancellationToken.None))[0];
+        var result = (await metered.SubmitAsync([escrow], state.Now, CancellationToken.None))[0];
         if (result.Status == TransferStatus.InsufficientFunds)
         {
             var wallet = await ledger.GetAccountAsync(MarketIds.Wallet(creator), cancellation);

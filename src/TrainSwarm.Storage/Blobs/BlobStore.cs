@@ -59,6 +59,27 @@ public sealed class BlobStore
         }
     }
 
+    /// <summary>
+    /// Proves the store is usable now: writes, reads back and deletes a small probe file in its root (the readiness check).
+    /// Throws the I/O error when the folder is gone, read-only or full.
+    /// </summary>
+    public async Task ProbeAsync(CancellationToken cancellation = default)
+    {
+        var probe = Path.Combine(_root, ".probe-" + Guid.NewGuid().ToString("N"));
+        byte[] expected = [0x54, 0x53];
+        try
+        {
+            await File.WriteAllBytesAsync(probe, expected, cancellation);
+            if (!(await File.ReadAllBytesAsync(probe, cancellation)).AsSpan().SequenceEqual(expected))
+                throw new IOException($"the blob store at {_root} did not read back what was written");
+        }
+        finally
+        {
+            if (File.Exists(probe))
+                File.Delete(probe);
+        }
+    }
+
     /// <summary>Opens a stored blob for reading, or null when absent.</summary>
     public Stream? OpenRead(string id)
     {
