@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TrainSwarm.Client;
 using TrainSwarm.Daemons;
 using TrainSwarm.Learning.Data;
@@ -5,6 +6,7 @@ using TrainSwarm.Learning.Training;
 using TrainSwarm.Protocol.Blobs;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Signing;
+using TrainSwarm.Protocol.Tracing;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Node;
@@ -66,12 +68,20 @@ public class AssignmentTrainer
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(assignment);
         var roundId = assignment.RoundId;
+        // One span per assignment in the round's trace; the requests below carry it (traceparent) to the coordinator.
+        using var span = RoundTrace.Start(NodeTelemetry.Source, "node round", roundId, assignment.JobId, assignment.Attempt);
+        span?.SetTag(RoundTrace.NodeTag, key.Address);
         // An rl round needs no dataset: the node collects its own experience in the job's environment.
         var local = assignment.Spec.IsRl ? assignment.Spec.RlSettings.Environment : ResolveDataset(assignment);
 
         var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation)
             .ConfigureAwait(false);
-        var prepared = await PrepareAsync(client, key.Address, assignment, baseModel, local, cancellation).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        PreparedUpdate prepared;
+        using (NodeTelemetry.Source.StartActivity("node train"))
+            prepared = await PrepareAsync(client, key.Address, assignment, baseModel, local, cancellation).ConfigureAwait(false);
+        NodeTelemetry.Trained(Stopwatch.GetElapsedTime(started));
+        using var upload = NodeTelemetry.Source.StartActivity("node upload");
 
         // A validator resumes a replayed segment from the state committed before it and checks the chain's end against
         // the last one; the receipt's state hashes are their blob ids. The last state goes up with the update. The others
@@ -96,6 +106,7 @@ public class AssignmentTrainer
         var submission = new UpdateSubmission(receipt, DocumentSignature.Sign(key, receipt));
         var ack = await RetryAsync(c => client.SubmitUpdateAsync(roundId, submission, c), "submit the update", assignment, cancellation).ConfigureAwait(false);
         _observer.Submitted(receipt, ack);
+        NodeTelemetry.Uploaded(update.Length);
         return new DeliveredUpdate(receipt, ack, update.Length);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using TrainSwarm.Client;
 using TrainSwarm.Daemons;
 using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Tracing;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Node;
@@ -93,6 +94,7 @@ internal sealed class RoundJoiner(
             Assignment assignment;
             try
             {
+                using var span = RoundTrace.Start(NodeTelemetry.Source, "node join", round.Id, round.JobId, round.Attempt);
                 assignment = await client.JoinAsync(round.Id, cancellation).ConfigureAwait(false);
             }
             catch (SwarmApiException e) when (e.Status == HttpStatusCode.PaymentRequired)

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using TrainSwarm.Coordination.Aggregation;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Learning.Training;
 using TrainSwarm.Nn;
 using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Protocol.Tracing;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Validator;
@@ -86,6 +88,11 @@ public sealed class UpdateScorer
         {
             cancellation.ThrowIfCancellationRequested();
             var receipt = candidates[i].Receipt;
+            var started = Stopwatch.GetTimestamp();
+            using var span = ValidatorTelemetry.Source.StartActivity("score update");
+            span?.SetTag(RoundTrace.NodeTag, receipt.Node);
+            span?.SetTag(RoundTrace.RoundIdTag, receipt.RoundId);
+            span?.SetTag(RoundTrace.JobIdTag, receipt.JobId);
             EvalResult? updated = null;
             if (reasons[i] is null)
             {
@@ -100,6 +107,8 @@ public sealed class UpdateScorer
                 receipt.Node, receipt.UpdateBlob, reasons[i] is null, reasons[i], receipt.Samples, receipt.Steps, norms[i],
                 Base.Loss, Base.Accuracy, updated?.Loss ?? 0, updated?.Accuracy ?? 0, 0, contributions[i]);
             scored.Add(new ScoredUpdate(verdict, reasons[i] is null ? deltas[i] : null));
+            span?.SetTag("trainswarm.update.accepted", verdict.Accepted);
+            ValidatorTelemetry.UpdateScored(Stopwatch.GetElapsedTime(started), verdict.Accepted);
         }
         return scored;
     }

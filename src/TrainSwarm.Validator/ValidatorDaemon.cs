@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using TrainSwarm.Client;
 using TrainSwarm.Daemons;
 using TrainSwarm.Protocol.Identity;
+using TrainSwarm.Protocol.Tracing;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Tensors;
 
@@ -66,6 +68,9 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
         var now = DateTimeOffset.UtcNow;
         if (_skipUntil.TryGetValue(attempt, out var until) && until > now)
             return;
+        // One span per round attempt in the round's trace: taking it, fetching, scoring, replaying, posting the result.
+        using var span = RoundTrace.Start(ValidatorTelemetry.Source, "validator round", round.Id, round.JobId, round.Attempt);
+        var started = Stopwatch.GetTimestamp();
         ValidationTask task;
         try
         {
@@ -73,7 +78,10 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
         }
         catch (SwarmApiException e) when (e.Status == HttpStatusCode.Conflict)
         {
-            return; // another validator holds it
+            // Another validator holds it: this poll did nothing worth a span, so it is not exported.
+            if (span is not null)
+                span.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            return;
         }
         catch (SwarmApiException e)
         {
@@ -85,6 +93,7 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
         try
         {
             _observer.ResultPosted(await validation.RunAsync(task, cancellation));
+            ValidatorTelemetry.RoundValidated(Stopwatch.GetElapsedTime(started));
             _skipUntil.Remove(attempt);
         }
         catch (UnsupportedDatasetException e)

@@ -3,7 +3,6 @@ using TrainSwarm.Coordination.Rounds;
 using TrainSwarm.Coordinator.State;
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Wire;
-using TrainSwarm.Storage.Ledger;
 using TrainSwarm.Coordinator.Telemetry;
 
 namespace TrainSwarm.Coordinator.UseCases;

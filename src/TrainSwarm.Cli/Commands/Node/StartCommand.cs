@@ -111,6 +111,7 @@ internal static class StartCommand
             foreach (var line in NodeStartHeader.Lines(settings, keyFile.Address, configPath))
                 w.WriteLine(line);
             var daemon = new NodeDaemon(settings.Options with { KeyPath = keyFile.Path }, new NodeConsoleObserver(console));
+            using var telemetry = DaemonTelemetry.StartIfConfigured("trainswarm-node", NodeTelemetry.Name);
             try
             {
                 // Returns normally once Ctrl+C (or SIGTERM) fired and every training task has stopped.

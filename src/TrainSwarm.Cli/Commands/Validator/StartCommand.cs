@@ -41,6 +41,7 @@ internal static class StartCommand
                 Threads = parse.GetValue(threads),
                 PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(pollMs)),
             };
+            using var telemetry = DaemonTelemetry.StartIfConfigured("trainswarm-validator", ValidatorTelemetry.Name);
             try
             {
                 // Returns normally once Ctrl+C (or SIGTERM) fired.
