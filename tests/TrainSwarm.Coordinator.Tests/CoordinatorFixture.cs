@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using TrainSwarm.Client;
 using TrainSwarm.Coordinator.Hosting;
+using TrainSwarm.Coordinator.Telemetry;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Signing;
 using TrainSwarm.Protocol.Wire;
@@ -31,6 +32,9 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     /// <summary>A PostgreSQL connection string for the coordinator's state; null keeps it in SQLite under <see cref="DataDirectory"/>.</summary>
     public string? Database { get; init; }
 
+    /// <summary>The coordinator's telemetry setup (tests of traces and logs add in-memory exporters).</summary>
+    public TelemetryOptions Telemetry { get; init; } = new();
+
     /// <summary>The running coordinator's root address.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
@@ -50,6 +54,7 @@ public sealed class CoordinatorFixture : IAsyncLifetime
             Devnet = true,
             MaxBlobBytes = MaxBlobBytes,
             Clock = Clock ?? TimeProvider.System,
+            Telemetry = Telemetry,
         });
         await _app.StartAsync();
         BaseAddress = new Uri(CoordinatorHost.ListeningAddress(_app));

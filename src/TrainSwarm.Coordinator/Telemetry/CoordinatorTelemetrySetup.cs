@@ -23,9 +23,9 @@ public static class CoordinatorTelemetrySetup
     /// </summary>
     public static void AddCoordinatorTelemetry(this WebApplicationBuilder builder, TelemetryOptions options)
     {
-        // Each host's meter carries its own scope, and the host's provider drops the coordinator instruments of any other
-        // scope: a MeterListener hears every meter of the process by name, and two coordinators in one process (tests) must
-        // not report each other's counts.
+        // A MeterListener hears every meter of the process by name, and two coordinators in one process (tests) must not
+        // report each other's counts: the coordinator's meter carries this host's scope, ASP.NET Core's carry the host's
+        // IMeterFactory, and the view drops instruments of any other host.
         var scope = new CoordinatorMeterScope();
         builder.Services.AddSingleton(scope);
         builder.Services.AddSingleton<CoordinatorMetrics>();
@@ -38,9 +38,7 @@ public static class CoordinatorTelemetrySetup
         telemetry.WithMetrics(metrics =>
         {
             metrics.AddMeter(CoordinatorMetrics.MeterName)
-                .AddView(instrument => instrument.Meter.Name == CoordinatorMetrics.MeterName && !ReferenceEquals(instrument.Meter.Scope, scope)
-                    ? MetricStreamConfiguration.Drop
-                    : null)
+                .AddView(instrument => scope.IsOtherHosts(instrument.Meter) ? MetricStreamConfiguration.Drop : null)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 // No response cache: a scrape right after a change shows it (the scrape is cheap at this size).
@@ -68,12 +66,29 @@ public static class CoordinatorTelemetrySetup
             }, o => o.IncludeScopes = true);
     }
 
-    /// <summary>Maps <c>/metrics</c> (Prometheus text format).</summary>
-    public static void MapCoordinatorMetrics(this WebApplication app) => app.MapPrometheusScrapingEndpoint(MetricsPath);
+    /// <summary>Maps <c>/metrics</c> (Prometheus text format); call before the app starts.</summary>
+    public static void MapCoordinatorMetrics(this WebApplication app)
+    {
+        app.Services.GetRequiredService<CoordinatorMeterScope>().HostMeters = app.Services.GetRequiredService<IMeterFactory>();
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+    }
 
     // Scrapes and health probes come every few seconds and say nothing about rounds: no span for them.
     private static bool IsProbe(PathString path) => path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
 }
 
-/// <summary>The identity of one coordinator host's meter (see <see cref="CoordinatorTelemetrySetup.AddCoordinatorTelemetry"/>).</summary>
-public sealed class CoordinatorMeterScope;
+/// <summary>Which meters belong to one coordinator host (see <see cref="CoordinatorTelemetrySetup.AddCoordinatorTelemetry"/>).</summary>
+public sealed class CoordinatorMeterScope
+{
+    /// <summary>The host's meter factory, which ASP.NET Core's meters name as their scope; set once the host is built.</summary>
+    public IMeterFactory? HostMeters { get; set; }
+
+    /// <summary>True for a meter of another host in this process: a coordinator meter of another scope, or another factory's meter.</summary>
+    public bool IsOtherHosts(Meter meter)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        if (meter.Name == CoordinatorMetrics.MeterName)
+            return !ReferenceEquals(meter.Scope, this);
+        return meter.Scope is IMeterFactory factory && HostMeters is not null && !ReferenceEquals(factory, HostMeters);
+    }
+}

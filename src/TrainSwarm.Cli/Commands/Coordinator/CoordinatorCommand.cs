@@ -45,7 +45,8 @@ public static class CoordinatorCommand
                 MaxBlobBytes = (long)parse.GetValue(maxBlob) << 20,
             };
             await using var app = await Hosting.SwarmCoordinator.BuildAsync(options, logging => logging
-                .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; o.UseUtcTimestamp = true; })
+                // Scopes on: a line written inside a request or a round span carries its TraceId and SpanId.
+                .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; o.UseUtcTimestamp = true; o.IncludeScopes = true; })
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddFilter("TrainSwarm", LogLevel.Information), cancellation);
             await app.StartAsync(cancellation);
