@@ -36,7 +36,9 @@ public sealed class CoordinatorMetrics : IDisposable
         _updatesAccepted = meter.CreateCounter<long>("trainswarm.updates.accepted", "{update}", "Updates a round result accepted");
         _updatesRejected = meter.CreateCounter<long>("trainswarm.updates.rejected", "{update}", "Updates a round result rejected");
         _blobBytes = meter.CreateCounter<long>("trainswarm.blob.transferred", "By", "Blob bytes stored (direction=in) and served (direction=out)");
-        _phaseDuration = meter.CreateHistogram<double>("trainswarm.round.phase.duration", "s", "Time a round attempt spent in a phase (open, training, validating)",
+        _phaseDuration = meter.CreateHistogram<double>("trainswarm.round.phase.duration", "s",
+            "Time a round attempt spent in a phase (open, training, validating)",
+            // Phases last from a fraction of a second (a devnet's validation) to an hour (a training deadline).
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] });
         _payouts = meter.CreateCounter<long>("trainswarm.payouts", "{payout}", "Payout transfers the ledger committed");
         _payoutMicroTokens = meter.CreateCounter<long>("trainswarm.payouts.amount", "{micro-token}", "Micro-tokens the committed payouts moved");

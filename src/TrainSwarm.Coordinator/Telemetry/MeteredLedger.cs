@@ -6,7 +6,7 @@ namespace TrainSwarm.Coordinator.Telemetry;
 /// <summary>The coordinator's one way into the ledger's writer: every committed transfer is counted on the way back.</summary>
 public sealed class MeteredLedger(LedgerStore ledger, CoordinatorMetrics metrics)
 {
-    /// <summary>Commits <paramref name="transfers"/> (one result per item, as <see cref="LedgerStore.SubmitAsync(IReadOnlyList{SignedTransfer}, DateTimeOffset, CancellationToken)"/>).</summary>
+    /// <summary>Commits <paramref name="transfers"/>, one result per item, as the ledger store does.</summary>
     public async Task<IReadOnlyList<TransferResult>> SubmitAsync(IReadOnlyList<SignedTransfer> transfers, DateTimeOffset now, CancellationToken cancellation)
     {
         var results = await ledger.SubmitAsync(transfers, now, cancellation);

@@ -16,7 +16,8 @@ namespace TrainSwarm.Coordinator.UseCases;
 /// ledger, the initial model is stored and round 0 opens.
 /// </summary>
 public sealed class SubmitJob(
-    SwarmState state, StateCommitter committer, BlobStore blobs, LedgerStore ledger, MeteredLedger metered, LedgerAccounts accounts, CoordinatorIdentity identity)
+    SwarmState state, StateCommitter committer, BlobStore blobs, LedgerStore ledger, MeteredLedger metered, LedgerAccounts accounts,
+    CoordinatorIdentity identity)
 {
     /// <summary>Submits the job. The creator must be a registered actor. Submitting the same quote again returns its job.</summary>
     public async Task<JobRecord> SubmitAsync(string creator, JobSubmission submission, CancellationToken cancellation)
