@@ -6,7 +6,10 @@ namespace TrainSwarm.Validator.Tests;
 /// <summary>Scoring a round makes one <c>score update</c> span per update, under the validator's round span, naming the node and the verdict.</summary>
 public class ScoringSpanTests
 {
-    private static readonly ActivitySource RoundSource = new("TrainSwarm.Validator.Tests.Round");
+    // A constant name: the listener is asked about the source while the source is being constructed.
+    private const string RoundSourceName = "TrainSwarm.Validator.Tests.Round";
+
+    private static readonly ActivitySource RoundSource = new(RoundSourceName);
 
     [Fact]
     public void Each_scored_update_gets_a_span_under_the_round_span_with_its_node_and_verdict()
@@ -14,7 +17,7 @@ public class ScoringSpanTests
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == ValidatorTelemetry.Name || s.Name == RoundSource.Name,
+            ShouldListenTo = s => s.Name == ValidatorTelemetry.Name || s.Name == RoundSourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a =>
             {
