@@ -38,6 +38,10 @@ public static class RoundTrace
     public static Activity? Start(ActivitySource source, string name, string roundId, string jobId, int attempt,
         ActivityKind kind = ActivityKind.Internal, DateTimeOffset startTime = default)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        // Nobody listening (telemetry off): no span, and no hash of the round id either.
+        if (!source.HasListeners())
+            return null;
         var activity = source.StartActivity(name, kind, ParentOf(roundId), startTime: startTime);
         activity?.SetTag(RoundIdTag, roundId);
         activity?.SetTag(JobIdTag, jobId);
