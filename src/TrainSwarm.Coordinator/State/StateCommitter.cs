@@ -119,7 +119,9 @@ public sealed class StateCommitter(
         var stored = events.Select(e => new StoredEvent(e.Sequence, e.JobId, SwarmJson.Serialize(e))).ToList();
         await store.SaveAsync(changes.Documents, stored, CancellationToken.None);
         _lastSequence = sequence;
-        var rounds = changes.Rounds.Select(r => new RoundWrite(state.Rounds.GetValueOrDefault(Kinds.RoundKey(r.Id, r.Attempt)), r)).ToList();
+        // Each attempt once, as last written, beside what memory held before this change (telemetry counts transitions).
+        var rounds = changes.Rounds.GroupBy(r => Kinds.RoundKey(r.Id, r.Attempt), StringComparer.Ordinal)
+            .Select(g => new RoundWrite(state.Rounds.GetValueOrDefault(g.Key), g.Last())).ToList();
         foreach (var apply in changes.Apply)
             apply();
         hub.Publish(events);
