@@ -26,9 +26,13 @@ public static class BlobsApi
             }
             return TypedResults.Created(Routes.Blob(id), new BlobInfo(id, request.Body.Length));
         }).AddEndpointFilter(new SignatureFilter()).WithSummary("Store bytes under their SHA-256 (signed; size-limited)");
-        app.MapGet(Routes.Blobs + "/{id}", (string id, BlobStore blobs) =>
-            TypedResults.File(blobs.OpenRead(Ids.Blob(id)) ?? throw Refuse.NotFound($"no blob {id}"), "application/octet-stream"))
-            .WithSummary("Fetch a blob");
+        app.MapGet(Routes.Blobs + "/{id}", (string id, BlobStore blobs, SwarmState state) =>
+        {
+            // A holdout is what validators score on: a node that could read it could fit the score, so it is never served here.
+            if (state.IsHoldoutBlob(Ids.Blob(id)))
+                throw Refuse.Forbidden($"blob {id} is a dataset holdout: only validators receive it, from {Routes.Datasets}/ID/holdout");
+            return TypedResults.File(blobs.OpenRead(id) ?? throw Refuse.NotFound($"no blob {id}"), "application/octet-stream");
+        }).WithSummary("Fetch a blob (never a dataset's holdout)");
         return app;
     }
 }

@@ -72,7 +72,7 @@ public static class CoordinatorHost
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
-        app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapEventsApi().MapLedgerApi();
+        app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapDatasetsApi().MapEventsApi().MapLedgerApi();
         configureApp?.Invoke(app);
         return app;
     }
