@@ -44,7 +44,10 @@ public sealed class NodeDaemon
         _observer = observer;
         _http = http;
         _clock = clock ?? TimeProvider.System;
-        _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line), options.DatasetPaths);
+        // Uploaded datasets' shards are public blobs: an unsigned client fetches them, cached beside the named datasets.
+        var uploaded = new UploadedShards(new SwarmClient(options.Coordinator, null, http, _clock),
+            options.DataDirectory is null ? UploadedShards.DefaultCacheDirectory : Path.Combine(options.DataDirectory, DatasetIds.UploadedName));
+        _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line), options.DatasetPaths, uploaded);
         _payouts = new PayoutWatcher(options, observer, _clock);
         var factory = trainer ?? ((o, d, w, c) => new AssignmentTrainer(o, d, w, c));
         _work = new RoundWork(factory(options, _datasets, observer, _clock), _payouts, observer);

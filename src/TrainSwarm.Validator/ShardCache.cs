@@ -14,6 +14,23 @@ public sealed class ShardCache(int capacity = 32)
     private readonly Queue<(LabeledImages, double, int?, ulong, int, int)> _order = new();
     private readonly Lock _lock = new();
 
+    /// <summary>
+    /// Stores the data of slot <paramref name="shard"/> of <paramref name="shardCount"/> as given: for an uploaded dataset, whose
+    /// shards were cut at upload and are downloaded, not derived from a split (<paramref name="train"/> then only keys the dataset).
+    /// </summary>
+    public void Preload(LabeledImages train, JobSpec spec, int shard, int shardCount, LabeledImages data)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var key = (train, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, shard, shardCount);
+        lock (_lock)
+        {
+            if (_shards.TryAdd(key, data))
+                _order.Enqueue(key);
+            while (_order.Count > capacity)
+                _shards.Remove(_order.Dequeue());
+        }
+    }
+
     /// <summary>Shard <paramref name="shard"/> of <paramref name="shardCount"/> of <paramref name="spec"/>'s split of <paramref name="train"/>.</summary>
     public LabeledImages Get(LabeledImages train, JobSpec spec, int shard, int shardCount)
     {
