@@ -12,12 +12,19 @@ namespace TrainSwarm.Daemons;
 /// (<c>cache/&lt;blob&gt;</c>): a node downloads only the shards of its slot, never the holdout or another slot's, and a
 /// validator the same shards to replay on. A cached file is used only while it still hashes to its id.
 /// </summary>
-public sealed class UploadedShards(SwarmClient client, string cacheDirectory)
+/// <param name="cacheDirectory">Where shards are kept by blob id; null keeps nothing on disk (each process downloads once).</param>
+public sealed class UploadedShards(SwarmClient client, string? cacheDirectory)
 {
     private readonly ConcurrentDictionary<string, DatasetManifest> _manifests = new(StringComparer.Ordinal);
 
     /// <summary>The default cache: ~/.trainswarm/datasets/uploaded.</summary>
     public static string DefaultCacheDirectory => Path.Combine(DatasetLocator.DefaultCacheRoot, DatasetIds.UploadedName);
+
+    /// <summary>The shard blobs this process holds on disk (empty without a cache directory).</summary>
+    public IReadOnlyList<string> CachedBlobs() =>
+        cacheDirectory is not null && Directory.Exists(cacheDirectory)
+            ? Directory.GetFiles(cacheDirectory).Select(f => Path.GetFileName(f)).Where(BlobId.IsValid).Order(StringComparer.Ordinal).ToList()
+            : [];
 
     /// <summary>Bytes downloaded from the coordinator so far (cache hits cost none): what the traffic figures count.</summary>
     public long DownloadedBytes => Interlocked.Read(ref _downloaded);
@@ -74,6 +81,12 @@ public sealed class UploadedShards(SwarmClient client, string cacheDirectory)
 
     private async Task<byte[]> BlobAsync(string blob, CancellationToken cancellation)
     {
+        if (cacheDirectory is null)
+        {
+            var fetched = await client.GetBlobAsync(blob, cancellation).ConfigureAwait(false);
+            Interlocked.Add(ref _downloaded, fetched.LongLength);
+            return fetched;
+        }
         var path = Path.Combine(cacheDirectory, blob);
         if (File.Exists(path))
         {

@@ -49,6 +49,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
             try
             {
                 quote = QuoteCalculator.Quote(spec, trainingFlops, forwardFlops, holdout, speeds(now), options.Prices, now, id);
+                if (!spec.IsRl)
+                    quote = quote with { Dataset = spec.Dataset };
             }
             catch (OverflowException)
             {
