@@ -132,9 +132,10 @@ public sealed class DatasetApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         // A chunk at the wrong offset is a conflict; a completed upload whose bytes hash elsewhere is a 422.
         var lie = new DatasetUploadStart("lie", "csv", 10, new string('a', 64));
         var lying = await client.SendSignedAsync<DatasetUploadStatus>(HttpMethod.Post, Routes.DatasetUploads, lie);
-        using (var wrong = await client.SendSignedRawAsync(HttpMethod.Put, $"{Routes.DatasetUpload(lying.UploadId)}?offset=5", new byte[5], "application/octet-stream"))
+        var chunkAt = $"{Routes.DatasetUpload(lying.UploadId)}?offset=";
+        using (var wrong = await client.SendSignedRawAsync(HttpMethod.Put, chunkAt + "5", new byte[5], "application/octet-stream"))
             Assert.Equal(HttpStatusCode.Conflict, wrong.StatusCode);
-        using (var all = await client.SendSignedRawAsync(HttpMethod.Put, $"{Routes.DatasetUpload(lying.UploadId)}?offset=0", new byte[10], "application/octet-stream"))
+        using (var all = await client.SendSignedRawAsync(HttpMethod.Put, chunkAt + "0", new byte[10], "application/octet-stream"))
             Assert.Equal(HttpStatusCode.OK, all.StatusCode);
         var e = await Assert.ThrowsAsync<SwarmApiException>(() =>
             client.SendSignedAsync<DatasetView>(HttpMethod.Post, Routes.DatasetUploadComplete(lying.UploadId), null));

@@ -29,7 +29,8 @@ public static class JobSpecCheck
                 var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
                 var data = DatasetOf(spec, uploaded);
                 if (uploaded is not null && spec.MaxNodes > uploaded.Shards.Count)
-                    errors["maxNodes"] = [$"must be at most {uploaded.Shards.Count}: dataset {uploaded.Id} has {uploaded.Shards.Count} shards, one node's share at least one"];
+                    errors["maxNodes"] =
+                        [$"must be at most {uploaded.Shards.Count}: dataset {uploaded.Id} has {uploaded.Shards.Count} shards, at least one a node"];
                 ModelBuilder.CheckFits(model, [.. data.InputShape], data.Classes);
                 if (errors.Count == 0)
                     return model;

@@ -90,7 +90,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
         {
             var seen = state.LastSeen.GetValueOrDefault(node.Address, node.LastSeenAt);
             var benchmark = node.Registration.Benchmark;
-            if (now - seen > options.OnlineWindow || !DatasetIds.Serves(node.Registration.Datasets, spec.Dataset) || !ModelPresets.Names.Contains(benchmark.Model))
+            if (now - seen > options.OnlineWindow || !DatasetIds.Serves(node.Registration.Datasets, spec.Dataset)
+                || !ModelPresets.Names.Contains(benchmark.Model))
                 continue;
             var benchmarkFlops = FlopCounter.Count(benchmark.Model, null, inputShape).Training;
             speeds.Add(benchmark.SamplesPerSecond * benchmarkFlops / Math.Max(1, modelTrainingFlops));

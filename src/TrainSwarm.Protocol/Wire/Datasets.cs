@@ -24,7 +24,9 @@ public sealed record DatasetView(DatasetManifest Manifest, string Status, IReadO
 /// <param name="Format">An upload format's wire name: idx, csv, npz, tabular, png-zip.</param>
 /// <param name="Shape">For an image CSV, HxW or CxHxW when the pixels per line make no square.</param>
 /// <param name="LabelColumn">For a tabular CSV, the label column's header name (null: label).</param>
-/// <param name="Shards">Training shards to cut (null: <see cref="DatasetIds.DefaultShards"/>); a job of n nodes gives node i every shard j ≡ i (mod n).</param>
+/// <param name="Shards">
+/// Training shards to cut (null: <see cref="DatasetIds.DefaultShards"/>); a job of n nodes gives node i every shard j ≡ i (mod n).
+/// </param>
 public sealed record DatasetUploadStart(string Name, string Format, long Size, string Sha256, string? Shape = null, string? LabelColumn = null,
     int? Shards = null);
 

@@ -74,7 +74,8 @@ public static class CsvImagesUpload
                 throw new UploadRejectedException(source, $"the shape '{declared}' has {c} channels; images are greyscale (1) or RGB (3)");
             ImageChecks.Size(h, w, source);
             if ((long)c * h * w != values)
-                throw new UploadRejectedException(source, $"wrong image size: the shape {declared} needs {(long)c * h * w} pixels a line, the file has {values}");
+                throw new UploadRejectedException(source,
+                    $"wrong image size: the shape {declared} needs {(long)c * h * w} pixels a line, the file has {values}");
             return (c, h, w);
         }
         var side = (int)Math.Round(Math.Sqrt(values));

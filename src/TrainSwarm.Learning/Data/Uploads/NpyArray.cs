@@ -44,7 +44,8 @@ public sealed partial record NpyArray(int[] Shape, string Dtype, double[] Values
             .Select(d => int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
                 : throw new UploadRejectedException(source, $"the shape ({shape.Groups[1].Value}) is not a tuple of sizes"))
             .ToArray();
-        var size = ElementSize(dtype) ?? throw new UploadRejectedException(source, $"the dtype '{dtype}' is not supported (u1, i1, i2, i4, i8, u2, u4, f4, f8)");
+        var size = ElementSize(dtype)
+            ?? throw new UploadRejectedException(source, $"the dtype '{dtype}' is not supported (u1, i1, i2, i4, i8, u2, u4, f4, f8)");
         var count = dims.Aggregate(1L, (a, d) => a * d);
         if (count > Array.MaxLength)
             throw new UploadRejectedException(source, $"the shape ({string.Join(", ", dims)}) is too large");

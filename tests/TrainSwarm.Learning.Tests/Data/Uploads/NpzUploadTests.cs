@@ -45,7 +45,8 @@ public class NpzUploadTests
         Assert.Equal("d.npz entry x.npy: element 3 is NaN: NaN and infinities are refused",
             Refusal(Npy("<f4", [4, 2, 2], [0, 0, 0, double.NaN, .. new double[12]]), Labels4));
         Assert.Equal("d.npz entry y.npy: empty classes: no sample has label 1", Refusal(x, Npy("<i8", [4], [0, 2, 2, 0])));
-        Assert.Equal("d.npz entry x.npy: the shape (4, 2, 2) of |u1 needs 16 data bytes, found 15", Refusal(Npy("|u1", [4, 2, 2], new double[16])[..^1], Labels4));
+        Assert.Equal("d.npz entry x.npy: the shape (4, 2, 2) of |u1 needs 16 data bytes, found 15",
+            Refusal(Npy("|u1", [4, 2, 2], new double[16])[..^1], Labels4));
         var e = Assert.Throws<UploadRejectedException>(() => DatasetUploadParser.Parse(UploadFormat.Npz, Zip(("a.npy", x)), "d.npz"));
         Assert.Equal("d.npz: no image array: expected one of x.npy, images.npy, x_train.npy, found a.npy", e.Message);
     }
