@@ -21,7 +21,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     private (string Model, (double, int?, ulong) Split, EvalResult Holdout)? _lastScored;
 
     // A job's shards are the same every round: gathered once, replayed on many times.
-    private readonly ShardCache _shards = new();
+    // Room for every slot of the widest job (256 nodes): an uploaded dataset's shards are preloaded, one per slot.
+    private readonly ShardCache _shards = new(capacity: 264);
 
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)

@@ -43,6 +43,8 @@ internal static class UploadCommand
                 using var client = context.Client(parse.GetValue(coordinator)!, owner);
                 var settings = new DatasetUploadStart(parse.GetValue(name) ?? Path.GetFileName(paths[0]), UploadFormats.Name(chosen), 0, "",
                     parse.GetValue(shape), parse.GetValue(label), parse.GetValue(shards));
+                // A new creator's key must be known before it can sign an upload, as for job submit.
+                await Registration.EnsureRegisteredAsync(client, "creator", false, cancellation);
                 var what = $"cannot upload {string.Join(" and ", paths)}";
                 var view = context.Console.Profile.Capabilities.Interactive && !parse.GetValue(json)
                     ? await context.Console.Progress().StartAsync(async progress =>
