@@ -42,6 +42,7 @@ public static class SwarmApp
             CoordinatorCommand.Create(context),
             DevnetCommand.Create(context),
             JobCommand.Create(context),
+            Commands.Dataset.DatasetCommand.Create(context),
             RoundCommand.Create(context),
             CompletionCommand.Create(context),
         };

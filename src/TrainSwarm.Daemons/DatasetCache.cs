@@ -13,9 +13,14 @@ namespace TrainSwarm.Daemons;
 /// A root with one folder per dataset, or one dataset's own files; null: install paths, then the cache.
 /// </param>
 /// <param name="paths">Dataset name → directory of its IDX files; wins over <paramref name="dataDirectory"/>.</param>
+/// <param name="uploaded">Where uploaded datasets' shards come from (null: this daemon trains on named datasets only).</param>
 public sealed class DatasetCache(
-    string? dataDirectory, bool allowDownload, Action<string>? log = null, IReadOnlyDictionary<string, string>? paths = null)
+    string? dataDirectory, bool allowDownload, Action<string>? log = null, IReadOnlyDictionary<string, string>? paths = null,
+    UploadedShards? uploaded = null)
 {
+    /// <summary>The source of uploaded datasets' shards, or null when this daemon has none.</summary>
+    public UploadedShards? Uploaded => uploaded;
+
     /// <summary>The training files a dataset directory must hold (gzip-compressed, or raw without the .gz).</summary>
     public static readonly (string Images, string Labels) TrainFiles = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte");
 
@@ -29,7 +34,8 @@ public sealed class DatasetCache(
     public static IReadOnlyList<string> Loadable { get; } = [DatasetCatalog.FashionMnist.Name];
 
     /// <summary>True when <paramref name="name"/> is a catalog dataset any node can find (not whether its files are present).</summary>
-    public static bool CanLoad(string name) => Loadable.Contains(name, StringComparer.Ordinal);
+    public static bool CanLoad(string name) =>
+        Loadable.Contains(name, StringComparer.Ordinal) || string.Equals(name, Protocol.Wire.DatasetIds.UploadedName, StringComparison.Ordinal);
 
     /// <summary>True when <paramref name="name"/> is a catalog dataset or has a directory in <paramref name="paths"/>.</summary>
     public static bool CanLoad(string name, IReadOnlyDictionary<string, string>? paths) =>
@@ -53,7 +59,7 @@ public sealed class DatasetCache(
     /// <exception cref="NotSupportedException"><paramref name="name"/> is not a catalog dataset.</exception>
     public async Task<(LabeledImages Train, LabeledImages Test)> GetCatalogAsync(string name, CancellationToken cancellation)
     {
-        if (!CanLoad(name))
+        if (!Loadable.Contains(name, StringComparer.Ordinal))
             throw new NotSupportedException($"dataset '{name}' is not in the catalog (it knows: {string.Join(", ", Loadable)})");
         var (train, test) = await GetSplitsAsync(name, cancellation).ConfigureAwait(false);
         return (train, test!);

@@ -17,7 +17,8 @@ public sealed class UntrainableAssignmentException(string message, Exception? in
 /// <summary>What local training produced for an assignment, before anything is uploaded.</summary>
 /// <param name="Dataset">The local dataset trained on (the mapped one when a mapping applied).</param>
 /// <param name="ShardSamples">Samples in this node's shard.</param>
-public sealed record LocalUpdate(string Dataset, int ShardSamples, RoundTrainingResult Result);
+/// <param name="ShardBlobs">For an uploaded dataset, the shard blobs trained on (the receipt names them); null for a named dataset.</param>
+public sealed record LocalUpdate(string Dataset, int ShardSamples, RoundTrainingResult Result, IReadOnlyList<string>? ShardBlobs = null);
 
 /// <summary>An update ready to deliver: the encoded delta, the training states its receipt commits to, and the receipt itself.</summary>
 /// <param name="Update">The encoded delta; the receipt's <c>UpdateBlob</c> must be its blob id.</param>
@@ -149,11 +150,32 @@ public class AssignmentTrainer
     {
         ArgumentNullException.ThrowIfNull(baseModel);
         ArgumentNullException.ThrowIfNull(assignment);
-        var shard = await ShardAsync(assignment, dataset, assignment.ShardIndex, cancellation).ConfigureAwait(false);
+        var (shard, blobs) = DatasetIds.IsValid(dataset)
+            ? await UploadedShardAsync(dataset, assignment, cancellation).ConfigureAwait(false)
+            : (await ShardAsync(assignment, dataset, assignment.ShardIndex, cancellation).ConfigureAwait(false), null);
         var steps = RoundTrainingSpecs.LocalSteps(assignment.Spec.InnerSteps, _options.Epochs, _options.MaxBatches);
         _observer.TrainingStarted(assignment, dataset, shard.Count, steps);
         var result = await TrainShardAsync(baseModel, assignment, shard, steps, cancellation).ConfigureAwait(false);
-        return new LocalUpdate(dataset, shard.Count, result);
+        return new LocalUpdate(dataset, shard.Count, result, blobs);
+    }
+
+    /// <summary>
+    /// The slot's shards of an uploaded dataset, downloaded from the coordinator (only these: never the holdout, never another
+    /// slot's), with their blob ids. The split was cut once at upload, so the spec's holdout fraction and sample limit do not apply.
+    /// </summary>
+    private async Task<(LabeledImages, IReadOnlyList<string>?)> UploadedShardAsync(string dataset, Assignment assignment, CancellationToken cancellation)
+    {
+        var uploaded = _datasets.Uploaded ?? throw new UntrainableAssignmentException($"dataset '{dataset}' is an upload, and this node fetches none");
+        try
+        {
+            var (data, blobs) = await RetryAsync(c => uploaded.SlotAsync(dataset, assignment.ShardIndex, assignment.ShardCount, c),
+                "downloading its shards", assignment, cancellation).ConfigureAwait(false);
+            return (data, blobs);
+        }
+        catch (Exception e) when (e is DataFormatException or InvalidDataException)
+        {
+            throw new UntrainableAssignmentException($"dataset '{dataset}': {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -210,7 +232,8 @@ public class AssignmentTrainer
         return new TrainingReceipt(
             assignment.JobId, assignment.RoundId, assignment.Attempt, node, assignment.BaseModel, assignment.ShardIndex, assignment.ShardCount,
             assignment.Seed, r.Steps, r.Samples, r.LossCurve, r.ComputeSeconds,
-            r.Commitments.Select(c => new Commitment(c.Step, c.Sha256, c.State)).ToList(), updateBlob, encoding, local.Dataset);
+            r.Commitments.Select(c => new Commitment(c.Step, c.Sha256, c.State)).ToList(), updateBlob, encoding, local.Dataset,
+            ShardBlobs: local.ShardBlobs);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using TrainSwarm.Daemons;
+using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Node;
 
@@ -33,6 +34,11 @@ public static class DatasetResolution
         ArgumentNullException.ThrowIfNull(served);
         ArgumentNullException.ThrowIfNull(mappings);
         ArgumentNullException.ThrowIfNull(canLoad);
+        // An uploaded dataset comes from the coordinator itself: serving "uploaded" serves all of them.
+        if (DatasetIds.IsValid(requested))
+            return served.Contains(DatasetIds.UploadedName, StringComparer.Ordinal)
+                ? new DatasetChoice(requested, requested, null)
+                : new DatasetChoice(requested, null, $"dataset '{requested}' is an upload, and this node does not serve '{DatasetIds.UploadedName}'");
         var isServed = served.Contains(requested, StringComparer.Ordinal);
         if (isServed && canLoad(requested))
             return new DatasetChoice(requested, requested, null);

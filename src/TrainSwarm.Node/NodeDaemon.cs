@@ -44,7 +44,11 @@ public sealed class NodeDaemon
         _observer = observer;
         _http = http;
         _clock = clock ?? TimeProvider.System;
-        _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line), options.DatasetPaths);
+        // Uploaded datasets' shards are public blobs: an unsigned client fetches them, kept by id beside the node's states (the data
+        // directory may be a read-only system folder such as Debian's dataset install path).
+        var uploaded = new UploadedShards(new SwarmClient(options.Coordinator, null, http, _clock),
+            options.StateDirectory is null ? UploadedShards.DefaultCacheDirectory : Path.Combine(options.StateDirectory, "uploaded-shards"));
+        _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line), options.DatasetPaths, uploaded);
         _payouts = new PayoutWatcher(options, observer, _clock);
         var factory = trainer ?? ((o, d, w, c) => new AssignmentTrainer(o, d, w, c));
         _work = new RoundWork(factory(options, _datasets, observer, _clock), _payouts, observer);

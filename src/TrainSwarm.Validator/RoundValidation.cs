@@ -21,7 +21,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     private (string Model, (double, int?, ulong) Split, EvalResult Holdout)? _lastScored;
 
     // A job's shards are the same every round: gathered once, replayed on many times.
-    private readonly ShardCache _shards = new();
+    // Room for every slot of the widest job (256 nodes): an uploaded dataset's shards are preloaded, one per slot.
+    private readonly ShardCache _shards = new(capacity: 264);
 
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
@@ -29,13 +30,28 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         if (task.Spec.IsRl)
             return await new RlRoundValidation(client, key, retry, observer, this).RunAsync(task, cancellation);
         var (round, spec) = (task.Round, task.Spec);
-        var (train, test) = await datasets.GetAsync(spec.Dataset, cancellation);
+        // An upload has no test split of its own: its holdout stands in, so the "test" metrics repeat the holdout's.
+        Learning.Data.LabeledImages train, test, holdoutData;
+        Dictionary<int, IReadOnlyList<string>>? slotBlobs = null;
+        if (DatasetIds.IsValid(spec.Dataset))
+        {
+            (holdoutData, slotBlobs) = await retry.RunAsync("fetching the uploaded dataset's holdout and shards",
+                c => datasets.UploadedAsync(spec, round, _shards, c), cancellation);
+            (train, test) = (holdoutData, holdoutData);
+        }
+        else
+        {
+            (train, test) = await datasets.GetAsync(spec.Dataset, cancellation);
+            holdoutData = datasets.Holdout(spec, train);
+        }
         var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
         var split = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
         var knownBase = _lastScored is { } last && last.Model == round.BaseModel && last.Split == split ? last.Holdout : (EvalResult?)null;
-        var scorer = UpdateScorer.Create(spec, baseBytes, datasets.Holdout(spec, train), knownBase);
+        var scorer = UpdateScorer.Create(spec, baseBytes, holdoutData, knownBase);
 
         var candidates = await FetchAsync(task, cancellation);
+        if (slotBlobs is not null)
+            candidates = candidates.Select(c => ShardNamed(c, round, slotBlobs)).ToList();
         var previous = await new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, scorer.BaseWeights, cancellation);
         var scored = await ReplayAsync(task, baseBytes, train, candidates, scorer.Score(candidates, cancellation, previous), cancellation);
         var state = await LoadStateAsync(task, scorer.BaseWeights, cancellation);
@@ -166,6 +182,23 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
                 : new ScoredUpdate(verdict with { Accepted = false, Reason = outcome.Reason, Weight = 0 }, null));
         }
         return result;
+    }
+
+    // A receipt for an uploaded dataset must name the shard blobs of its slot: those are what the replay trains on.
+    private static CandidateUpdate ShardNamed(CandidateUpdate candidate, RoundView round, Dictionary<int, IReadOnlyList<string>> slotBlobs)
+    {
+        if (candidate.Reason is not null)
+            return candidate;
+        var shard = round.Participants.FirstOrDefault(p => p.Node == candidate.Receipt.Node)?.Shard;
+        var expected = shard is int s ? slotBlobs.GetValueOrDefault(s) : null;
+        var named = candidate.Receipt.ShardBlobs;
+        return expected is not null && named is not null && named.SequenceEqual(expected, StringComparer.Ordinal)
+            ? candidate
+            : candidate with
+            {
+                Reason = $"the receipt names shards [{string.Join(", ", named ?? [])}], but slot {shard} of dataset {round.Dataset} holds "
+                    + $"[{string.Join(", ", expected ?? [])}]",
+            };
     }
 
     private async Task<string?> NodeKeyAsync(string address, CancellationToken cancellation)

@@ -33,7 +33,9 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
         using var key = ActorKey.Load(_options.KeyPath);
         using var client = new SwarmClient(_options.Coordinator, key, http);
         var retry = new ValidatorRetry(ValidatorRetry.Policy(_options.MaxBackoff), _observer);
-        var datasets = new ValidatorDatasets(new DatasetCache(_options.DataDirectory, _options.AllowDownload, _observer.Info));
+        // A validator keeps uploaded shards and holdouts in memory only (its ShardCache): the holdout must not sit on a shared disk.
+        var uploaded = new UploadedShards(client, null);
+        var datasets = new ValidatorDatasets(new DatasetCache(_options.DataDirectory, _options.AllowDownload, _observer.Info, uploaded: uploaded));
         var validation = new RoundValidation(client, key, datasets, retry, _observer);
         try
         {

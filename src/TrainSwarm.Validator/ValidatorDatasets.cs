@@ -24,6 +24,27 @@ internal sealed class ValidatorDatasets(DatasetCache cache)
         return await cache.GetCatalogAsync(DatasetCatalog.FashionMnist.Name, cancellation);
     }
 
+    /// <summary>
+    /// For an uploaded dataset: its holdout (fetched with the validator's key) and every joined slot's shards, downloaded and put in
+    /// <paramref name="shards"/> under the holdout as the dataset's key, so the replay check finds exactly what each node trained on.
+    /// Returns the holdout and the shard blobs each slot must name.
+    /// </summary>
+    public async Task<(LabeledImages Holdout, Dictionary<int, IReadOnlyList<string>> SlotBlobs)> UploadedAsync(
+        JobSpec spec, RoundView round, ShardCache shards, CancellationToken cancellation)
+    {
+        var uploaded = cache.Uploaded ?? throw new UnsupportedDatasetException(spec.Dataset);
+        var manifest = await uploaded.ManifestAsync(spec.Dataset, cancellation);
+        var holdout = await uploaded.HoldoutAsync(manifest, cancellation);
+        var slotBlobs = new Dictionary<int, IReadOnlyList<string>>();
+        foreach (var shard in round.Participants.Select(p => p.Shard).Distinct())
+        {
+            var (data, blobs) = await uploaded.SlotAsync(spec.Dataset, shard, round.MaxNodes, cancellation);
+            shards.Preload(holdout, spec, shard, round.MaxNodes, data);
+            slotBlobs[shard] = blobs;
+        }
+        return (holdout, slotBlobs);
+    }
+
     /// <summary>The job's holdout: the split every node and validator derives from the spec alone.</summary>
     public LabeledImages Holdout(JobSpec spec, LabeledImages train)
     {

@@ -14,6 +14,7 @@ public class RefusalStatusTests
     [InlineData(RefusalKind.NotFound, 404)]
     [InlineData(RefusalKind.Conflict, 409)]
     [InlineData(RefusalKind.TooLarge, 413)]
+    [InlineData(RefusalKind.Unprocessable, 422)]
     public void Each_kind_maps_to_its_status(RefusalKind kind, int status) => Assert.Equal(status, RefusalStatus.Of(kind));
 
     [Fact]

@@ -11,6 +11,16 @@ public sealed class DatasetResolutionTests
     private static bool CanLoad(string name) => name is "fashion-mnist" or "mnist";
 
     [Fact]
+    public void An_uploaded_dataset_is_trained_by_a_node_serving_uploaded_and_by_no_other()
+    {
+        const string id = "ds0123456789abcdef0123456789abcdef";
+        var choice = DatasetResolution.Resolve(id, ["fashion-mnist", "uploaded"], NoMappings, CanLoad);
+        Assert.Equal(new DatasetChoice(id, id, null), choice);
+        var refused = DatasetResolution.Resolve(id, ["fashion-mnist"], NoMappings, CanLoad);
+        Assert.Equal(new DatasetChoice(id, null, $"dataset '{id}' is an upload, and this node does not serve 'uploaded'"), refused);
+    }
+
+    [Fact]
     public void A_served_loadable_dataset_is_trained_as_itself()
     {
         var choice = DatasetResolution.Resolve("fashion-mnist", ["fashion-mnist"], NoMappings, CanLoad);

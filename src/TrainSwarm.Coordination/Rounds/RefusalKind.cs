@@ -23,4 +23,7 @@ public enum RefusalKind
 
     /// <summary>The request carries more than the coordinator accepts.</summary>
     TooLarge,
+
+    /// <summary>The request is well formed but its content fails a check (an uploaded dataset that does not parse).</summary>
+    Unprocessable,
 }

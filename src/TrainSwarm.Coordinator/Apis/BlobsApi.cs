@@ -28,12 +28,15 @@ public static class BlobsApi
             metrics.BlobBytes("in", request.Body.Length);
             return TypedResults.Created(Routes.Blob(id), new BlobInfo(id, request.Body.Length));
         }).AddEndpointFilter(new SignatureFilter()).WithSummary("Store bytes under their SHA-256 (signed; size-limited)");
-        app.MapGet(Routes.Blobs + "/{id}", (string id, BlobStore blobs, CoordinatorMetrics metrics) =>
+        app.MapGet(Routes.Blobs + "/{id}", (string id, BlobStore blobs, SwarmState state, CoordinatorMetrics metrics) =>
         {
+            // A holdout is what validators score on: a node that could read it could fit the score, so it is never served here.
+            if (state.IsHoldoutBlob(Ids.Blob(id)))
+                throw Refuse.Forbidden($"blob {id} is a dataset holdout: only validators receive it, from {Routes.Datasets}/ID/holdout");
             var stream = blobs.OpenRead(Ids.Blob(id)) ?? throw Refuse.NotFound($"no blob {id}");
             metrics.BlobBytes("out", stream.Length);
             return TypedResults.File(stream, "application/octet-stream");
-        }).WithSummary("Fetch a blob");
+        }).WithSummary("Fetch a blob (never a dataset's holdout)");
         return app;
     }
 }

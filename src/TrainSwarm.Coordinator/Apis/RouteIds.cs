@@ -24,6 +24,9 @@ internal static class Ids
     public static string Round(string value) =>
         JobIds.IsValidRound(value) ? value : throw Refuse.Invalid($"'{value}' is not a round id");
 
+    public static string Dataset(string value) =>
+        DatasetIds.IsValid(value) ? value : throw Refuse.Invalid($"'{value}' is not a dataset id ({DatasetIds.Format})");
+
     public static string Blob(string value) =>
         BlobId.IsValid(value) ? value : throw Refuse.Invalid($"'{value}' is not a blob id (64 lowercase hex characters)");
 }

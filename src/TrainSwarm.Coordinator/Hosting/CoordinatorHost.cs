@@ -77,7 +77,7 @@ public static class CoordinatorHost
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapCoordinatorHealth();
         app.MapCoordinatorMetrics();
-        app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapEventsApi().MapLedgerApi();
+        app.MapActorsApi().MapNodesApi().MapJobsApi().MapRoundsApi().MapBlobsApi().MapDatasetsApi().MapEventsApi().MapLedgerApi();
         configureApp?.Invoke(app);
         return app;
     }

@@ -30,6 +30,10 @@ public static class CoordinatorServices
         services.AddSingleton<ApplyDeadlines>();
         services.AddSingleton<MintFromFaucet>();
         services.AddSingleton<ActorTransfer>();
+        services.AddSingleton<DatasetUploads>();
+        services.AddSingleton<CreateDataset>();
+        services.AddSingleton<DeleteDataset>();
+        services.AddSingleton<DatasetQueries>();
         services.AddSingleton<JobQueries>();
         services.AddSingleton<RoundQueries>();
         services.AddSingleton<NodeQuery>();

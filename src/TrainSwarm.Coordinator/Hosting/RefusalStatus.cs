@@ -15,6 +15,7 @@ public static class RefusalStatus
         RefusalKind.NotFound => 404,
         RefusalKind.Conflict => 409,
         RefusalKind.TooLarge => 413,
+        RefusalKind.Unprocessable => 422,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a refusal kind without an HTTP status"),
     };
 }

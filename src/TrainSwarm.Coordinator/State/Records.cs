@@ -22,6 +22,7 @@ internal static class Kinds
     public const string Escrow = "escrow";
     public const string Outbox = "outbox";
     public const string StateRequest = "state-request";
+    public const string Dataset = "dataset";
 
     public static string RoundKey(string roundId, int attempt) => $"{roundId}#{attempt:D3}";
     public static string OutboxKey(long seq) => seq.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
@@ -48,3 +49,6 @@ public sealed record EscrowRecord(
 /// <param name="Completes">"round:ID" or "job:ID" when this is the last transfer settling that round or job.</param>
 /// <param name="Status">The ledger's answer once submitted (kebab-case status), null while waiting.</param>
 public sealed record OutboxItem(long Seq, TransferWire Transfer, string? Completes, string? Status);
+
+/// <summary>An uploaded dataset as stored: its manifest, and when its owner deleted it (its blobs stay: they are content-addressed).</summary>
+public sealed record DatasetRecord(DatasetManifest Manifest, DateTimeOffset? DeletedAt);

@@ -32,6 +32,12 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
     // Validators' requests for nodes' training states, by (round id, attempt, node, state).
     internal Dictionary<string, StateRequestRecord> StateRequests { get; } = new(StringComparer.Ordinal);
 
+    // Uploaded datasets by id, deleted ones included (a job that named one still needs its manifest).
+    internal Dictionary<string, DatasetRecord> Datasets { get; } = new(StringComparer.Ordinal);
+
+    // The blob GET endpoint runs outside the gate and must refuse every holdout: it reads this copy, swapped on each change.
+    private HashSet<string> _holdoutBlobs = new(StringComparer.Ordinal);
+
     // Liveness is memory only: it need not survive a restart.
     internal Dictionary<string, DateTimeOffset> LastSeen { get; } = new(StringComparer.Ordinal);
     internal Dictionary<string, EscrowRecord> Escrows { get; } = new(StringComparer.Ordinal);
@@ -66,6 +72,9 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
             Quotes[q.Id] = q;
         foreach (var e in await LoadAsync<EscrowRecord>(Kinds.Escrow, cancellation))
             Escrows[e.JobId] = e;
+        foreach (var d in await LoadAsync<DatasetRecord>(Kinds.Dataset, cancellation))
+            Datasets[d.Manifest.Id] = d;
+        RefreshHoldoutBlobs();
         foreach (var o in await LoadAsync<OutboxItem>(Kinds.Outbox, cancellation))
         {
             Outbox[Kinds.OutboxKey(o.Seq)] = o;
@@ -87,6 +96,19 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
     internal ActorRecord? ActorOutsideGate(string address) => Volatile.Read(ref _actorsSnapshot)?.GetValueOrDefault(address);
 
     private void RefreshActorsSnapshot() => Volatile.Write(ref _actorsSnapshot, new Dictionary<string, ActorRecord>(Actors, StringComparer.Ordinal));
+
+    /// <summary>True when <paramref name="blob"/> is the holdout of an uploaded dataset (validators only); safe outside the gate.</summary>
+    public bool IsHoldoutBlob(string blob) => Volatile.Read(ref _holdoutBlobs).Contains(blob);
+
+    private void RefreshHoldoutBlobs() =>
+        Volatile.Write(ref _holdoutBlobs, Datasets.Values.Select(d => d.Manifest.Holdout.Blob).ToHashSet(StringComparer.Ordinal));
+
+    internal void PutDataset(Changes changes, DatasetRecord dataset) =>
+        changes.Put(Kinds.Dataset, dataset.Manifest.Id, dataset, () =>
+        {
+            Datasets[dataset.Manifest.Id] = dataset;
+            RefreshHoldoutBlobs();
+        });
 
     /// <summary>The current attempt of every round.</summary>
     internal IEnumerable<RoundRecord> CurrentRounds() =>

@@ -16,17 +16,24 @@ public static class JobSpecCheck
     /// <summary>
     /// Returns the model, initialized from the spec's seed; a bad spec is refused as invalid, naming every bad field.
     /// </summary>
-    public static Sequential Check(JobSpec spec)
+    /// <param name="uploaded">The manifest of the uploaded dataset the spec names (null for a catalogue dataset).</param>
+    public static Sequential Check(JobSpec spec, DatasetManifest? uploaded = null)
     {
         var errors = JobSpecRules.Validate(spec);
+        if (errors.Count == 0 && DatasetIds.IsValid(spec.Dataset) && uploaded?.Id != spec.Dataset)
+            errors["dataset"] = [$"no uploaded dataset {spec.Dataset} (upload one with swarm dataset upload, or check the id)"];
         if (errors.Count == 0)
         {
             try
             {
                 var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
-                var data = DatasetOf(spec);
+                var data = DatasetOf(spec, uploaded);
+                if (uploaded is not null && spec.MaxNodes > uploaded.Shards.Count)
+                    errors["maxNodes"] =
+                        [$"must be at most {uploaded.Shards.Count}: dataset {uploaded.Id} has {uploaded.Shards.Count} shards, at least one a node"];
                 ModelBuilder.CheckFits(model, [.. data.InputShape], data.Classes);
-                return model;
+                if (errors.Count == 0)
+                    return model;
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
@@ -40,10 +47,10 @@ public static class JobSpecCheck
     /// Checks <paramref name="spec"/> as <see cref="Check"/> does and returns its initial global model as safetensors bytes: the
     /// image model from the spec's seed, or for an rl job the PPO policy and value networks from it (SB3's initialization).
     /// </summary>
-    public static byte[] InitialModel(JobSpec spec)
+    public static byte[] InitialModel(JobSpec spec, DatasetManifest? uploaded = null)
     {
         if (spec is not { IsRl: true })
-            return Nn.Serialization.ModuleWeights.ToBytes(Check(spec));
+            return Nn.Serialization.ModuleWeights.ToBytes(Check(spec, uploaded));
         CheckRl(spec);
         var rl = spec.RlSettings;
         return Learning.Rl.RlRoundTrainer.InitialPolicy(rl.Environment, new Learning.Rl.PpoConfig { Hidden = rl.Hidden }, spec.Seed);
@@ -57,8 +64,21 @@ public static class JobSpecCheck
             throw Invalid(errors);
     }
 
-    /// <summary>The catalogue entry of the spec's dataset (the field rules admit catalogue datasets only).</summary>
-    public static DatasetEntry DatasetOf(JobSpec spec) => DatasetCatalog.Get(spec.Dataset);
+    /// <summary>
+    /// The facts of the spec's dataset the model and the quote are checked against: the catalogue entry, or for an uploaded
+    /// dataset an entry made from its manifest (the real input shape and classes; its samples are all it has).
+    /// </summary>
+    public static DatasetEntry DatasetOf(JobSpec spec, DatasetManifest? uploaded = null)
+    {
+        if (!DatasetIds.IsValid(spec.Dataset))
+            return DatasetCatalog.Get(spec.Dataset);
+        if (uploaded is null || uploaded.Id != spec.Dataset)
+            throw new ArgumentException($"no uploaded dataset {spec.Dataset} (upload it with swarm dataset upload, or check the id)");
+        return new DatasetEntry(uploaded.Id, [], [], null)
+        {
+            InputShape = uploaded.InputShape, Classes = uploaded.Classes, TrainSamples = uploaded.Count, TestSamples = 0,
+        };
+    }
 
     /// <summary>The refusal of a spec with bad fields, each field with its messages.</summary>
     internal static RefusedException Invalid(IDictionary<string, string[]> errors) =>

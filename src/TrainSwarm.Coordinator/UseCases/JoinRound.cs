@@ -23,7 +23,7 @@ public sealed class JoinRound(SwarmState state, StateCommitter committer, Ledger
             var record = state.Nodes.GetValueOrDefault(node)
                 ?? throw Refuse.Forbidden($"{node} is not a registered node; register with POST {Routes.Nodes}");
             // An rl job needs no data: any node can collect its experience.
-            if (!job.Spec.IsRl && !record.Registration.Datasets.Contains(job.Spec.Dataset))
+            if (!job.Spec.IsRl && !DatasetIds.Serves(record.Registration.Datasets, job.Spec.Dataset))
                 throw Refuse.Forbidden($"node {node} does not serve dataset {job.Spec.Dataset}, which round {roundId} trains on");
             // A proven fraudster is out of the job: otherwise it could cheat again every round and lose one stake per round.
             if (SlashedIn(job.Id, node) is { } caught)

@@ -8,20 +8,21 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.Coordinator.UseCases;
 
 /// <summary>Prices a job spec: what it will cost and take, issued before any money moves and stored so the coordinator can hold itself to it.</summary>
-public sealed class QuoteJob(SwarmState state, StateCommitter committer, CoordinatorOptions options)
+public sealed class QuoteJob(SwarmState state, StateCommitter committer, CoordinatorOptions options, Queries.DatasetQueries datasets)
 {
     /// <summary>Checks <paramref name="spec"/> like a submission, prices it with <see cref="CoordinatorOptions.Prices"/> and stores the quote.</summary>
-    public Task<Quote> QuoteAsync(JobSpec spec, CancellationToken cancellation)
+    public async Task<Quote> QuoteAsync(JobSpec spec, CancellationToken cancellation)
     {
         if (spec is { IsRl: true })
-            return QuoteRlAsync(spec, cancellation);
-        JobSpecCheck.Check(spec);
-        var data = JobSpecCheck.DatasetOf(spec);
+            return await QuoteRlAsync(spec, cancellation);
+        var uploaded = spec is null ? null : await committer.ReadAsync(() => datasets.Usable(spec.Dataset), cancellation);
+        JobSpecCheck.Check(spec!, uploaded);
+        var data = JobSpecCheck.DatasetOf(spec!, uploaded);
         int[] inputShape = [.. data.InputShape];
-        var flops = FlopCounter.Count(spec.Model, spec.Layers, inputShape);
-        // The holdout is taken from the training split, as DataSplit does.
-        var holdout = Math.Clamp((int)Math.Round(data.TrainSamples * spec.HoldoutFraction), 1, data.TrainSamples - 1);
-        return StoreAsync(spec, flops.Training, flops.Forward, holdout, now => NodeSpeeds(spec, flops.Training, inputShape, now), cancellation);
+        var flops = FlopCounter.Count(spec!.Model, spec.Layers, inputShape);
+        // The holdout is taken from the training split, as DataSplit does; an uploaded dataset's was cut once, at upload.
+        var holdout = uploaded?.Holdout.Count ?? Math.Clamp((int)Math.Round(data.TrainSamples * spec.HoldoutFraction), 1, data.TrainSamples - 1);
+        return await StoreAsync(spec, flops.Training, flops.Forward, holdout, now => NodeSpeeds(spec, flops.Training, inputShape, now), cancellation);
     }
 
     /// <summary>
@@ -48,6 +49,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
             try
             {
                 quote = QuoteCalculator.Quote(spec, trainingFlops, forwardFlops, holdout, speeds(now), options.Prices, now, id);
+                if (!spec.IsRl)
+                    quote = quote with { Dataset = spec.Dataset };
             }
             catch (OverflowException)
             {
@@ -87,7 +90,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
         {
             var seen = state.LastSeen.GetValueOrDefault(node.Address, node.LastSeenAt);
             var benchmark = node.Registration.Benchmark;
-            if (now - seen > options.OnlineWindow || !node.Registration.Datasets.Contains(spec.Dataset) || !ModelPresets.Names.Contains(benchmark.Model))
+            if (now - seen > options.OnlineWindow || !DatasetIds.Serves(node.Registration.Datasets, spec.Dataset)
+                || !ModelPresets.Names.Contains(benchmark.Model))
                 continue;
             var benchmarkFlops = FlopCounter.Count(benchmark.Model, null, inputShape).Training;
             speeds.Add(benchmark.SamplesPerSecond * benchmarkFlops / Math.Max(1, modelTrainingFlops));

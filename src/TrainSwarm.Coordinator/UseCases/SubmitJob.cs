@@ -17,13 +17,17 @@ namespace TrainSwarm.Coordinator.UseCases;
 /// </summary>
 public sealed class SubmitJob(
     SwarmState state, StateCommitter committer, BlobStore blobs, LedgerStore ledger, MeteredLedger metered, LedgerAccounts accounts,
-    CoordinatorIdentity identity)
+    CoordinatorIdentity identity, Queries.DatasetQueries datasets)
 {
     /// <summary>Submits the job. The creator must be a registered actor. Submitting the same quote again returns its job.</summary>
     public async Task<JobRecord> SubmitAsync(string creator, JobSubmission submission, CancellationToken cancellation)
     {
         var spec = submission?.Spec ?? throw Refuse.Invalid("spec is required");
-        var initial = JobSpecCheck.InitialModel(spec);
+        var uploaded = await committer.ReadAsync(() => datasets.Usable(spec.Dataset), cancellation);
+        // A creator's upload is theirs: another creator cannot spend nodes' work on it, nor learn its labels through a job.
+        if (uploaded is not null && uploaded.Owner != creator)
+            throw Refuse.Forbidden($"dataset {uploaded.Id} belongs to another creator; upload your own copy");
+        var initial = JobSpecCheck.InitialModel(spec, uploaded);
         var modelId = BlobId.Of(initial);
         await blobs.PutAsync(modelId, initial, cancellation);
         return await committer.MutateWithLedgerAsync(async changes =>

@@ -21,6 +21,8 @@ public static class EventTypes
     public const string JobDone = "job-done";
     public const string RoundSettled = "round-settled";
     public const string JobSettled = "job-settled";
+    public const string DatasetCreated = "dataset-created";
+    public const string DatasetDeleted = "dataset-deleted";
 }
 
 /// <summary>One thing that happened, in commit order. <see cref="Sequence"/> is the SSE event id (resume with Last-Event-ID).</summary>

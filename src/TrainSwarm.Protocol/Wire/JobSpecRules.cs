@@ -44,7 +44,8 @@ public static class JobSpecRules
         else
             Check(spec.Layers.Count is > 0 and <= 64 && spec.Layers.All(l => !string.IsNullOrWhiteSpace(l) && l.Length <= 64),
                 "layers", "must list 1 to 64 layers such as \"linear(784,128)\"");
-        Check(spec.IsRl || Datasets.Contains(spec.Dataset), "dataset", $"must be one of {string.Join(", ", Datasets)}");
+        Check(spec.IsRl || Datasets.Contains(spec.Dataset) || DatasetIds.IsValid(spec.Dataset), "dataset",
+            $"must be one of {string.Join(", ", Datasets)} or an uploaded dataset's id ({DatasetIds.Format})");
         Check(spec.Rounds is >= 1 and <= 10_000, "rounds", "must be between 1 and 10000");
         Check(spec.MinNodes is >= 1 and <= 256, "minNodes", "must be between 1 and 256");
         Check(spec.MaxNodes is >= 1 and <= 256 && spec.MaxNodes >= spec.MinNodes, "maxNodes", "must be between minNodes and 256");

@@ -26,11 +26,12 @@ namespace TrainSwarm.Protocol.Wire;
 /// <param name="JobId">The id a job submitted with this quote gets (the creator's escrow names it); one quote, one job.</param>
 /// <param name="ValidatorFeeBps">The validator's fee in basis points of the compute paid.</param>
 /// <param name="ProtocolFeeBps">The protocol's fee in basis points of the compute paid.</param>
+/// <param name="Dataset">The dataset priced: a catalogue name or an uploaded dataset's id (null for rl jobs and quotes stored before it).</param>
 public sealed record Quote(
     string Id, string SpecDigest, long TrainingSamples, long TrainingFlopsPerSample, long ComputeUnits, long PricePerUnit,
     long ComputeCost, long ValidationFlops, long ValidatorFee, long ProtocolFee, long Total, long PricePerGpuHour,
     double? ExpectedSecondsLow, double? ExpectedSecondsHigh, int NodesConsidered, DateTimeOffset IssuedAt, DateTimeOffset ValidUntil,
-    string JobId, int ValidatorFeeBps, int ProtocolFeeBps)
+    string JobId, int ValidatorFeeBps, int ProtocolFeeBps, string? Dataset = null)
 {
     /// <summary>The job id a quote with id <paramref name="quoteId"/> (<c>q</c> + hex) reserves: the same hex after a <c>j</c>.</summary>
     public static string JobIdFor(string quoteId) => "j" + quoteId[1..];

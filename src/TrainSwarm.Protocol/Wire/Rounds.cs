@@ -30,7 +30,8 @@ public sealed record Commitment(int Step, string Sha256, string? State = null);
 public sealed record TrainingReceipt(
     string JobId, string RoundId, int Attempt, string Node, string BaseModel, int ShardIndex, int ShardCount, ulong Seed,
     int Steps, long Samples, IReadOnlyList<float> LossCurve, double ComputeSeconds, IReadOnlyList<Commitment> Commitments,
-    string UpdateBlob, string Encoding, string DatasetUsed, long? Episodes = null, double? MeanReturn = null);
+    string UpdateBlob, string Encoding, string DatasetUsed, long? Episodes = null, double? MeanReturn = null,
+    IReadOnlyList<string>? ShardBlobs = null);
 
 /// <summary>An update upload: the delta is already in the blob store; the receipt names it and is signed by the node.</summary>
 public sealed record UpdateSubmission(TrainingReceipt Receipt, string ReceiptSignature);

@@ -19,6 +19,8 @@ public static class Routes
     public const string LedgerEntries = Ledger + "/entries";
     public const string LedgerVerify = Ledger + "/verify";
     public const string Faucet = Prefix + "/faucet";
+    public const string Datasets = Prefix + "/datasets";
+    public const string DatasetUploads = Datasets + "/uploads";
 
     public static string Node(string address) => $"{Nodes}/{address}";
     public static string NodeAssignments(string address) => $"{Nodes}/{address}/assignments";
@@ -39,4 +41,8 @@ public static class Routes
     public static string RoundRewards(string id) => $"{Rounds}/{id}/rewards";
     public static string Balances(string address) => $"{Ledger}/balances/{address}";
     public static string LedgerTransfer(string id) => $"{LedgerTransfers}/{id}";
+    public static string Dataset(string id) => $"{Datasets}/{id}";
+    public static string DatasetHoldout(string id) => $"{Datasets}/{id}/holdout";
+    public static string DatasetUpload(string id) => $"{DatasetUploads}/{id}";
+    public static string DatasetUploadComplete(string id) => $"{DatasetUploads}/{id}/complete";
 }

@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using TrainSwarm.Coordination.Rounds;
+using TrainSwarm.Coordinator.State;
+using TrainSwarm.Learning.Data.Uploads;
+using TrainSwarm.Protocol.Blobs;
+using TrainSwarm.Protocol.Wire;
+using TrainSwarm.Storage.Blobs;
+
+namespace TrainSwarm.Coordinator.UseCases;
+
+/// <summary>
+/// Turns a completed upload into a dataset: parses and checks it completely (a refusal is a 422 naming the file, line or entry,
+/// and stores nothing), cuts it once into a holdout and training shards, stores each as a blob, and commits the manifest.
+/// The same creator uploading the same file with the same settings gets the same dataset id back.
+/// </summary>
+public sealed class CreateDataset(SwarmState state, StateCommitter committer, DatasetUploads uploads, BlobStore blobs)
+{
+    /// <summary>Completes upload <paramref name="uploadId"/> of <paramref name="owner"/>; returns the manifest and whether it is new.</summary>
+    public async Task<(DatasetManifest Manifest, bool Created)> CompleteAsync(string owner, string uploadId, CancellationToken cancellation)
+    {
+        var (start, bytes) = uploads.Take(owner, uploadId);
+        var format = UploadFormats.Parse(start.Format)!.Value;
+        var shards = start.Shards ?? DatasetIds.DefaultShards;
+        var id = "ds" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join('\n', owner, start.Sha256, UploadFormats.Name(format), start.Shape ?? "", start.LabelColumn ?? "", shards))))[..32];
+        var existing = await committer.ReadAsync(() => state.Datasets.GetValueOrDefault(id), cancellation);
+        if (existing is { DeletedAt: null })
+            return (existing.Manifest, false);
+
+        // Parsing and cutting are CPU work on up to the upload limit: off the request thread, and outside the state gate.
+        var (parsed, holdout, parts) = await Task.Run(() =>
+        {
+            try
+            {
+                var parsed = DatasetUploadParser.Parse(format, bytes, start.Name, new UploadOptions(start.Shape, start.LabelColumn));
+                var (holdout, parts) = DatasetSharding.Split(parsed.Data, start.Sha256, shards, DatasetIds.HoldoutFraction);
+                return (parsed, holdout, parts);
+            }
+            catch (UploadRejectedException e)
+            {
+                throw Refuse.With(RefusalKind.Unprocessable, "Invalid dataset", e.Message);
+            }
+        }, cancellation);
+
+        var holdoutPart = await StoreAsync(holdout, parsed.Data.Count - parts.Sum(CountOf), cancellation);
+        var shardParts = new List<DatasetPart>(parts.Count);
+        foreach (var part in parts)
+            shardParts.Add(await StoreAsync(part, CountOf(part), cancellation));
+        var manifest = new DatasetManifest(id, start.Name, owner, UploadFormats.Name(format), parsed.InputShape, parsed.Data.Classes, parsed.ClassNames,
+            parsed.Data.Count, start.Sha256, bytes.Length, holdoutPart, shardParts, state.Now);
+        await committer.MutateAsync(changes =>
+        {
+            state.PutDataset(changes, new DatasetRecord(manifest, null));
+            changes.Event(null, null, new Happening(EventTypes.DatasetCreated, null,
+                $"dataset {id} ({start.Name}): {manifest.Count} samples, {manifest.Classes} classes, {shards} shards"));
+            return 0;
+        }, cancellation);
+        return (manifest, true);
+    }
+
+    private async Task<DatasetPart> StoreAsync(byte[] bytes, int count, CancellationToken cancellation)
+    {
+        var blob = BlobId.Of(bytes);
+        await blobs.PutAsync(blob, bytes, cancellation);
+        return new DatasetPart(blob, count, bytes.Length);
+    }
+
+    private static int CountOf(byte[] shard) => ShardCodec.SampleCount(shard);
+}

@@ -1,0 +1,37 @@
+using System.Buffers.Binary;
+
+namespace TrainSwarm.Learning.Data.Uploads;
+
+/// <summary>
+/// Cuts a checked upload once into its holdout and its training shards, deterministically from the upload's own digest:
+/// one seeded permutation (<see cref="DataSplit"/>), the first part the holdout, the rest cut into equal contiguous shards.
+/// The same file always gives the same parts, so the same bytes and the same blob ids.
+/// </summary>
+public static class DatasetSharding
+{
+    /// <summary>The holdout and the <paramref name="shards"/> training shards of <paramref name="data"/>, each encoded by <see cref="ShardCodec"/>.</summary>
+    public static (byte[] Holdout, IReadOnlyList<byte[]> Shards) Split(LabeledImages data, string sourceSha256, int shards, double holdoutFraction)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        var split = new DataSplit(data.Count, holdoutFraction, null, Seed(sourceSha256));
+        if (split.PoolCount < shards)
+            throw new UploadRejectedException($"{data.Count} samples leave {split.PoolCount} after the holdout, fewer than the {shards} shards asked for");
+        var holdout = ShardCodec.Encode(data.Gather(split.Holdout()));
+        var parts = new List<byte[]>(shards);
+        for (var i = 0; i < shards; i++)
+            parts.Add(ShardCodec.Encode(data.Gather(split.Shard(i, shards))));
+        return (holdout, parts);
+    }
+
+    // The first 8 bytes of the file's digest: a seed the creator fixes by the file alone.
+    private static ulong Seed(string sha256) => BinaryPrimitives.ReadUInt64BigEndian(Convert.FromHexString(sha256.AsSpan(0, 16)));
+
+    /// <summary>The dataset shards node slot <paramref name="slot"/> of <paramref name="slots"/> trains on: every j with j mod slots = slot.</summary>
+    public static IReadOnlyList<int> ShardsOfSlot(int slot, int slots, int shards)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, slots);
+        return Enumerable.Range(0, shards).Where(j => j % slots == slot).ToList();
+    }
+}
