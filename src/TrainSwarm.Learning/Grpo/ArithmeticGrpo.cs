@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using TrainSwarm.Learning.Models;
+using TrainSwarm.Learning.Text;
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Nn.Serialization;
+
+namespace TrainSwarm.Learning.Grpo;
+
+/// <summary>
+/// The whole arithmetic GRPO run in one process: supervised pre-training on the task's format, then rounds of GRPO steps.
+/// </summary>
+/// <param name="Digits">Difficulty: operands below 10^Digits.</param>
+/// <param name="Model">The GPT to train (context at least a problem line).</param>
+/// <param name="Pretrain">Next-token training on a stream of training lines ("12+34=46\n"); kept short so the model is only partly right.</param>
+/// <param name="PretrainProblems">Training problems in that stream.</param>
+/// <param name="Grpo">GRPO settings; <see cref="GrpoSpec.Steps"/> steps make one round.</param>
+/// <param name="Rounds">GRPO rounds; each starts a fresh optimizer and takes its starting policy as the KL reference, as a swarm round does.</param>
+/// <param name="TrainPrompts">Training prompts GRPO draws from (disjoint from the held-out ones by construction).</param>
+/// <param name="HeldOut">Held-out prompts for the exact-match accuracy.</param>
+public sealed record ArithmeticGrpoSettings(int Digits, GptConfig Model, LmTrainingSpec Pretrain, int PretrainProblems, GrpoSpec Grpo, int Rounds,
+    int TrainPrompts, int HeldOut, ulong Seed)
+{
+    /// <summary>
+    /// The `grpo` preset: 2-digit addition and subtraction, a 2-layer GPT of width 64 (context 32), a short pre-training that
+    /// leaves it partly right, then GRPO rounds.
+    /// </summary>
+    public static ArithmeticGrpoSettings Preset(ulong seed = 0) => new(
+        Digits: 2,
+        Model: new GptConfig(ByteTokenizer.VocabSize, BlockSize: 32, Layers: 2, Heads: 4, Channels: 64),
+        Pretrain: new LmTrainingSpec(BatchSize: 16, SeqLen: 32, Steps: 600, MaxLr: 3e-3, MinLr: 3e-4, WarmupSteps: 30),
+        PretrainProblems: 20_000,
+        Grpo: new GrpoSpec(Steps: 10, PromptsPerStep: 16, GroupSize: 8, MaxNewTokens: 5, Lr: 3e-4),
+        Rounds: 4,
+        TrainPrompts: 5_000,
+        HeldOut: 200,
+        Seed: seed);
+}
+
+/// <summary>One round of GRPO: the steps' figures and the held-out accuracy after it.</summary>
+public sealed record GrpoRoundReport(int Round, IReadOnlyList<GrpoStep> Steps, double MeanReward, double SampledExactRate, ExactMatchResult HeldOut,
+    double Seconds);
+
+/// <summary>What the run measured: held-out exact match before and after GRPO, every round, and where the time went.</summary>
+public sealed record ArithmeticGrpoReport(ExactMatchResult Before, ExactMatchResult After, IReadOnlyList<GrpoRoundReport> Rounds, float PretrainLoss,
+    double PretrainSeconds, double GrpoSeconds, GptModel Model);
+
+/// <summary>Runs <see cref="ArithmeticGrpoSettings"/>: pre-train, measure, GRPO round by round, measure.</summary>
+public static class ArithmeticGrpo
+{
+    /// <summary>Runs it all; <paramref name="onPretrained"/> gets the held-out accuracy before GRPO, <paramref name="onRound"/> each round.</summary>
+    public static ArithmeticGrpoReport Run(ArithmeticGrpoSettings s, Action<ExactMatchResult, float>? onPretrained = null,
+        Action<GrpoStep>? onStep = null, Action<GrpoRoundReport>? onRound = null, CancellationToken cancellation = default)
+    {
+        var tasks = new ArithmeticTasks(s.Digits);
+        // Separate seed streams for the pre-training lines, GRPO's prompts and the held-out set.
+        var heldOut = tasks.HeldOut(s.HeldOut, s.Seed ^ 0x4845_4C44).Select(p => p.ToPrompt()).ToList();
+        var trainPrompts = tasks.Train(s.TrainPrompts, s.Seed ^ 0x4752_504F).Select(p => p.ToPrompt()).ToList();
+        int maxNew = Math.Min(s.Grpo.MaxNewTokens, tasks.MaxCompletionTokens);
+
+        var clock = Stopwatch.StartNew();
+        var model = new GptModel(s.Model, s.Seed);
+        var lines = ByteTokenizer.Encode(string.Concat(tasks.Train(s.PretrainProblems, s.Seed ^ 0x5052_4554).Select(p => p.Line)));
+        var pretrain = LmTrainer.Train(model, s.Pretrain, lines, s.Seed, cancellation: cancellation);
+        double pretrainSeconds = clock.Elapsed.TotalSeconds;
+        var before = ExactMatchEvaluator.Evaluate(model, heldOut, maxNew);
+        onPretrained?.Invoke(before, pretrain.LossCurve[^1]);
+
+        var rounds = new List<GrpoRoundReport>(s.Rounds);
+        var reference = new GptModel(s.Model, seed: 0);
+        var grpoClock = Stopwatch.StartNew();
+        for (int r = 0; r < s.Rounds; r++)
+        {
+            var roundClock = Stopwatch.StartNew();
+            ModuleWeights.Import(reference, SafeTensorsReader.Read(ModuleWeights.ToBytes(model)));
+            var result = GrpoTrainer.Train(model, reference, s.Grpo with { MaxNewTokens = maxNew }, trainPrompts, s.Seed + 1 + (ulong)r, onStep, cancellation);
+            var eval = ExactMatchEvaluator.Evaluate(model, heldOut, maxNew);
+            var report = new GrpoRoundReport(r + 1, result.Steps, result.MeanReward,
+                result.Steps.Sum(x => x.ExactRate * x.Completions) / result.Completions, eval, roundClock.Elapsed.TotalSeconds);
+            rounds.Add(report);
+            onRound?.Invoke(report);
+        }
+        var after = rounds.Count > 0 ? rounds[^1].HeldOut : before;
+        return new ArithmeticGrpoReport(before, after, rounds, pretrain.LossCurve[^1], pretrainSeconds, grpoClock.Elapsed.TotalSeconds, model);
+    }
+}
