@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Learning.Text;
-using TrainSwarm.Learning.Training;
 using TrainSwarm.Nn.Serialization;
 
 namespace TrainSwarm.Learning.Grpo;
@@ -11,13 +10,12 @@ namespace TrainSwarm.Learning.Grpo;
 /// </summary>
 /// <param name="Digits">Difficulty: operands below 10^Digits.</param>
 /// <param name="Model">The GPT to train (context at least a problem line).</param>
-/// <param name="Pretrain">Next-token training on a stream of training lines ("12+34=46\n"); kept short so the model is only partly right.</param>
-/// <param name="PretrainProblems">Training problems in that stream.</param>
+/// <param name="Pretrain">Supervised training on the answers of training problems; kept short so the model is only partly right.</param>
 /// <param name="Grpo">GRPO settings; <see cref="GrpoSpec.Steps"/> steps make one round.</param>
 /// <param name="Rounds">GRPO rounds; each starts a fresh optimizer and takes its starting policy as the KL reference, as a swarm round does.</param>
 /// <param name="TrainPrompts">Training prompts GRPO draws from (disjoint from the held-out ones by construction).</param>
 /// <param name="HeldOut">Held-out prompts for the exact-match accuracy.</param>
-public sealed record ArithmeticGrpoSettings(int Digits, GptConfig Model, LmTrainingSpec Pretrain, int PretrainProblems, GrpoSpec Grpo, int Rounds,
+public sealed record ArithmeticGrpoSettings(int Digits, GptConfig Model, AnswerPretrainSpec Pretrain, GrpoSpec Grpo, int Rounds,
     int TrainPrompts, int HeldOut, ulong Seed)
 {
     /// <summary>
@@ -27,8 +25,7 @@ public sealed record ArithmeticGrpoSettings(int Digits, GptConfig Model, LmTrain
     public static ArithmeticGrpoSettings Preset(ulong seed = 0) => new(
         Digits: 2,
         Model: new GptConfig(ByteTokenizer.VocabSize, BlockSize: 32, Layers: 2, Heads: 4, Channels: 64),
-        Pretrain: new LmTrainingSpec(BatchSize: 16, SeqLen: 32, Steps: 600, MaxLr: 3e-3, MinLr: 3e-4, WarmupSteps: 30),
-        PretrainProblems: 20_000,
+        Pretrain: new AnswerPretrainSpec(Steps: 600, BatchSize: 64),
         Grpo: new GrpoSpec(Steps: 10, PromptsPerStep: 16, GroupSize: 8, MaxNewTokens: 5, Lr: 3e-4),
         Rounds: 4,
         TrainPrompts: 5_000,
@@ -59,11 +56,10 @@ public static class ArithmeticGrpo
 
         var clock = Stopwatch.StartNew();
         var model = new GptModel(s.Model, s.Seed);
-        var lines = ByteTokenizer.Encode(string.Concat(tasks.Train(s.PretrainProblems, s.Seed ^ 0x5052_4554).Select(p => p.Line)));
-        var pretrain = LmTrainer.Train(model, s.Pretrain, lines, s.Seed, cancellation: cancellation);
+        var pretrain = AnswerPretrainer.Train(model, s.Pretrain, trainPrompts, s.Seed, cancellation: cancellation);
         double pretrainSeconds = clock.Elapsed.TotalSeconds;
         var before = ExactMatchEvaluator.Evaluate(model, heldOut, maxNew);
-        onPretrained?.Invoke(before, pretrain.LossCurve[^1]);
+        onPretrained?.Invoke(before, pretrain[^1]);
 
         var rounds = new List<GrpoRoundReport>(s.Rounds);
         var reference = new GptModel(s.Model, seed: 0);
@@ -80,6 +76,6 @@ public static class ArithmeticGrpo
             onRound?.Invoke(report);
         }
         var after = rounds.Count > 0 ? rounds[^1].HeldOut : before;
-        return new ArithmeticGrpoReport(before, after, rounds, pretrain.LossCurve[^1], pretrainSeconds, grpoClock.Elapsed.TotalSeconds, model);
+        return new ArithmeticGrpoReport(before, after, rounds, pretrain[^1], pretrainSeconds, grpoClock.Elapsed.TotalSeconds, model);
     }
 }

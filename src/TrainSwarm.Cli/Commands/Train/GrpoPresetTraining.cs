@@ -35,7 +35,7 @@ internal static class GrpoPresetTraining
         var s = Settings(o);
         var g = s.Grpo;
         console.MarkupLine($"GRPO on {s.Digits}-digit addition and subtraction: GPT of {s.Model.ParameterCount:N0} parameters ({s.Model.Layers} layers, " +
-            $"{s.Model.Heads} heads, width {s.Model.Channels}); pre-training {s.Pretrain.Steps} steps on {s.PretrainProblems:N0} problems, then " +
+            $"{s.Model.Heads} heads, width {s.Model.Channels}); pre-training {s.Pretrain.Steps} steps × {s.Pretrain.BatchSize} of {s.TrainPrompts:N0} training problems, then " +
             $"{s.Rounds} round(s) × {g.Steps} GRPO steps ({g.PromptsPerStep} prompts × {g.GroupSize} completions, T {g.Temperature:G3}, " +
             $"clip {g.Clip:G3}, β {g.KlCoef:G3}, lr {g.Lr:G3}); {s.HeldOut} held-out prompts; seed {s.Seed}, {Engine.Threads} thread(s)");
         var report = ArithmeticGrpo.Run(s,
