@@ -10,7 +10,8 @@ namespace TrainSwarm.Learning.Grpo;
 /// </summary>
 /// <param name="Digits">Difficulty: operands below 10^Digits.</param>
 /// <param name="Model">The GPT to train (context at least a problem line).</param>
-/// <param name="Pretrain">Supervised training on the answers of training problems; kept short so the model is only partly right.</param>
+/// <param name="Pretrain">Supervised training on the answers of fresh training problems (Steps × BatchSize draws from the training
+/// split, not only GRPO's prompts); kept short so the model is only partly right.</param>
 /// <param name="Grpo">GRPO settings; <see cref="GrpoSpec.Steps"/> steps make one round.</param>
 /// <param name="Rounds">GRPO rounds; each starts a fresh optimizer and takes its starting policy as the KL reference, as a swarm round does.</param>
 /// <param name="TrainPrompts">Training prompts GRPO draws from (disjoint from the held-out ones by construction).</param>
@@ -25,8 +26,8 @@ public sealed record ArithmeticGrpoSettings(int Digits, GptConfig Model, AnswerP
     public static ArithmeticGrpoSettings Preset(ulong seed = 0) => new(
         Digits: 2,
         Model: new GptConfig(ByteTokenizer.VocabSize, BlockSize: 32, Layers: 2, Heads: 4, Channels: 64),
-        Pretrain: new AnswerPretrainSpec(Steps: 600, BatchSize: 64),
-        Grpo: new GrpoSpec(Steps: 10, PromptsPerStep: 16, GroupSize: 8, MaxNewTokens: 5, Lr: 3e-4),
+        Pretrain: new AnswerPretrainSpec(Steps: 1500, BatchSize: 64),
+        Grpo: new GrpoSpec(Steps: 25, PromptsPerStep: 16, GroupSize: 8, MaxNewTokens: 5, Temperature: 0.7, Lr: 5e-5),
         Rounds: 4,
         TrainPrompts: 5_000,
         HeldOut: 200,
@@ -56,7 +57,8 @@ public static class ArithmeticGrpo
 
         var clock = Stopwatch.StartNew();
         var model = new GptModel(s.Model, s.Seed);
-        var pretrain = AnswerPretrainer.Train(model, s.Pretrain, trainPrompts, s.Seed, cancellation: cancellation);
+        var lines = tasks.Train(s.Pretrain.Steps * s.Pretrain.BatchSize, s.Seed ^ 0x5052_4554).Select(p => p.ToPrompt()).ToList();
+        var pretrain = AnswerPretrainer.Train(model, s.Pretrain, lines, s.Seed, cancellation: cancellation);
         double pretrainSeconds = clock.Elapsed.TotalSeconds;
         var before = ExactMatchEvaluator.Evaluate(model, heldOut, maxNew);
         onPretrained?.Invoke(before, pretrain[^1]);

@@ -15,7 +15,7 @@ internal static class GrpoPresetTraining
     public const string Preset = "grpo";
 
     /// <summary>Settings from the command line; null ones take the preset's defaults.</summary>
-    public sealed record Options(ulong Seed, int? StepsPerRound, int? Rounds, int? PretrainSteps, int? Digits, double? Lr, string? Output);
+    public sealed record Options(ulong Seed, int? StepsPerRound, int? Rounds, int? PretrainSteps, int? Digits, double? Lr, double? Temperature, string? Output);
 
     /// <summary>The preset with the command line's changes.</summary>
     public static ArithmeticGrpoSettings Settings(Options o)
@@ -26,7 +26,7 @@ internal static class GrpoPresetTraining
             Digits = o.Digits ?? s.Digits,
             Rounds = o.Rounds ?? s.Rounds,
             Pretrain = s.Pretrain with { Steps = o.PretrainSteps ?? s.Pretrain.Steps },
-            Grpo = s.Grpo with { Steps = o.StepsPerRound ?? s.Grpo.Steps, Lr = o.Lr ?? s.Grpo.Lr },
+            Grpo = s.Grpo with { Steps = o.StepsPerRound ?? s.Grpo.Steps, Lr = o.Lr ?? s.Grpo.Lr, Temperature = o.Temperature ?? s.Grpo.Temperature },
         };
     }
 
