@@ -5,7 +5,8 @@ namespace TrainSwarm.Learning.Tests.Grpo;
 /// <summary>GRPO against the model it starts from, on held-out prompts it never trained on.</summary>
 public class GrpoImprovementTests(ITestOutputHelper log)
 {
-    // Held-out prompts GRPO must add, of 200 (TBD from the measured run).
+    // Held-out prompts GRPO must add, of 200: 5 points. Seed 0 measured 41 -> 54 (20.5% -> 27.0%, `swarm bench grpo`); the run is
+    // bitwise deterministic, so this is a fixed number for this engine, and the margin leaves room only for other GEMM kernels.
     private const int Margin = 10;
 
     [Fact]

@@ -48,7 +48,7 @@ public static class TrainCommand
         {
             Description = "Directory of fortune files for a gpt preset (default: /usr/share/games/fortunes)",
         };
-        var rounds = CommonOptions.Positive("--rounds", "GRPO rounds for --preset grpo (default 4; --steps sets the steps per round)", 4);
+        var rounds = CommonOptions.Positive("--rounds", "GRPO rounds for --preset grpo (default 1; --steps sets the steps per round)", 1);
         var pretrainSteps = CommonOptions.Positive("--pretrain-steps", "Supervised pre-training steps for --preset grpo", 1500);
         var digits = CommonOptions.Positive("--digits", "Difficulty for --preset grpo: operands of up to N digits (1 to 6)", 2);
         digits.Validators.Add(r => { if (r.GetValueOrDefault<int>() > 6) r.AddError("--digits must be 1 to 6"); });
