@@ -20,7 +20,8 @@ public sealed class ArithmeticTasks
     public ArithmeticTasks(int digits, int heldOutBps = 1000)
     {
         if (digits is < 1 or > 6) throw new ArgumentOutOfRangeException(nameof(digits), $"digits must be 1 to 6; got {digits}");
-        if (heldOutBps is < 1 or > 5000) throw new ArgumentOutOfRangeException(nameof(heldOutBps), $"the held-out share must be 1 to 5000 bps; got {heldOutBps}");
+        if (heldOutBps is < 1 or > 5000) 
+            throw new ArgumentOutOfRangeException(nameof(heldOutBps), $"the held-out share must be 1 to 5000 bps; got {heldOutBps}");
         Digits = digits;
         HeldOutBps = heldOutBps;
         OperandLimit = (int)Math.Pow(10, digits);

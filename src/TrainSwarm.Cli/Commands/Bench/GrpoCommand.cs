@@ -52,7 +52,8 @@ public static class GrpoCommand
             {
                 ["figure"] = "grpo_exact_match", ["digits"] = s.Digits, ["parameters"] = s.Model.ParameterCount, ["heldout_prompts"] = s.HeldOut,
                 ["pretrain_steps"] = s.Pretrain.Steps, ["rounds"] = s.Rounds, ["steps_per_round"] = s.Grpo.Steps,
-                ["prompts_per_step"] = s.Grpo.PromptsPerStep, ["group_size"] = s.Grpo.GroupSize, ["lr"] = s.Grpo.Lr, ["temperature"] = s.Grpo.Temperature, ["seed"] = s.Seed,
+                ["prompts_per_step"] = s.Grpo.PromptsPerStep, ["group_size"] = s.Grpo.GroupSize, ["lr"] = s.Grpo.Lr,
+                ["temperature"] = s.Grpo.Temperature, ["seed"] = s.Seed,
                 ["threads"] = Engine.Threads, ["before"] = report.Before.Accuracy, ["after"] = report.After.Accuracy,
                 ["pretrain_seconds"] = Math.Round(report.PretrainSeconds, 2), ["grpo_seconds"] = Math.Round(report.GrpoSeconds, 2),
                 ["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 2),

@@ -35,12 +35,14 @@ internal static class GrpoPresetTraining
         var s = Settings(o);
         var g = s.Grpo;
         console.MarkupLine($"GRPO on {s.Digits}-digit addition and subtraction: GPT of {s.Model.ParameterCount:N0} parameters ({s.Model.Layers} layers, " +
-            $"{s.Model.Heads} heads, width {s.Model.Channels}); pre-training {s.Pretrain.Steps} steps × {s.Pretrain.BatchSize} of {s.TrainPrompts:N0} training problems, then " +
+            $"{s.Model.Heads} heads, width {s.Model.Channels}); pre-training {s.Pretrain.Steps} steps × {s.Pretrain.BatchSize} " +
+            $"training problems, then " +
             $"{s.Rounds} round(s) × {g.Steps} GRPO steps ({g.PromptsPerStep} prompts × {g.GroupSize} completions, T {g.Temperature:G3}, " +
             $"clip {g.Clip:G3}, β {g.KlCoef:G3}, lr {g.Lr:G3}); {s.HeldOut} held-out prompts; seed {s.Seed}, {Engine.Threads} thread(s)");
         var report = ArithmeticGrpo.Run(s,
             onPretrained: (before, loss) => console.MarkupLine(
-                $"Pre-trained: loss {loss:F4}; held-out exact match [bold]{before.Accuracy:P1}[/] ({before.Correct}/{before.Total}), format {before.FormatRate:P1}"),
+                $"Pre-trained: loss {loss:F4}; held-out exact match [bold]{before.Accuracy:P1}[/] ({before.Correct}/{before.Total}), " +
+                $"format {before.FormatRate:P1}"),
             onStep: step => console.MarkupLine(
                 $"  step {step.Step,3}/{step.Steps}  reward {step.MeanReward:F3}  sampled exact {step.ExactRate:P1}  loss {step.Loss,8:F4}  " +
                 $"KL {step.Kl:F5}"),
@@ -49,7 +51,8 @@ internal static class GrpoPresetTraining
                 $"[bold]{round.HeldOut.Accuracy:P1}[/] ({round.HeldOut.Correct}/{round.HeldOut.Total}), {round.Seconds:F1} s"),
             cancellation: cancellation);
         console.MarkupLine($"Held-out exact match: [bold]{report.Before.Accuracy:P1} → {report.After.Accuracy:P1}[/] " +
-            $"({report.Before.Correct} → {report.After.Correct} of {report.After.Total}); pre-training {report.PretrainSeconds:F1} s, GRPO {report.GrpoSeconds:F1} s");
+            $"({report.Before.Correct} → {report.After.Correct} of {report.After.Total}); pre-training {report.PretrainSeconds:F1} s, " +
+            $"GRPO {report.GrpoSeconds:F1} s");
         if (o.Output is { } path)
         {
             ModuleWeights.Save(report.Model, path, Metadata(s, report));
