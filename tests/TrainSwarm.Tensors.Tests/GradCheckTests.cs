@@ -120,6 +120,58 @@ public class GradCheckTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public void GrpoObjective()
+    {
+        // Ratios against the sampling policy on both sides of [0.8, 1.2] and inside it, advantages of both signs, reference
+        // log-probabilities above and below the policy's (the k3 term's slope 1 - exp(ref - lp) takes both signs), and one masked
+        // token (weight 0) whose gradient must be 0; none sits within h of a clip edge.
+        var logits = P(35, 7, 3);
+        int[] actions = [0, 1, 2, 0, 1, 2, 1];
+        float[] shift = [0.5f, -0.5f, 0.05f, 0.5f, -0.5f, -0.05f, 0.3f];
+        float[] refShift = [0.4f, -0.3f, 0.2f, -0.6f, 0.1f, -0.2f, 0.5f];
+        float[] advantages = [1.5f, 1.5f, -0.7f, -2f, -2f, 0.9f, 1f];
+        float[] weights = [0.1f, 0.2f, 0.15f, 0.1f, 0.25f, 0.2f, 0f];
+        float[] old = new float[7], reference = new float[7];
+        using (Autograd.GradMode.NoGrad())
+        using (TensorScope.Begin())
+        {
+            var lp = Ops.CategoricalLogProb(logits, actions).Span;
+            for (int i = 0; i < 7; i++) (old[i], reference[i]) = (lp[i] - shift[i], lp[i] + refShift[i]);
+        }
+        Check("grpo_objective", t => Ops.GrpoObjective(Ops.CategoricalLogProb(t[0], actions), old, reference, advantages, weights, 0.2f, 0.5f), logits);
+        Assert.True(logits.Grad!.Span.Slice(6 * 3, 3).ToArray().All(g => g == 0), "the masked token got a gradient");
+    }
+
+    [Fact]
+    public void GrpoObjective_equals_the_formula_on_hand_values()
+    {
+        // lp = old = ref: ratio 1 and KL 0, so the loss is -Σ w·A and the slope -w·A. Then a clipped token and a KL-only token.
+        var logProb = TestData.Param([-1f, -2f, -0.5f, -1f], 4);
+        float[] old = [-1f, -2f, -1f, -1f];          // token 2: r = e^0.5 > 1.2 with A > 0, so the clipped 1.2·A wins (no slope)
+        float[] reference = [-1f, -2f, -0.5f, -1.5f]; // token 3: ref - lp = -0.5, k3 = e^-0.5 + 0.5 - 1
+        float[] advantages = [2f, -1f, 1f, 0f];
+        float[] weights = [0.5f, 0.25f, 0.25f, 1f];
+        const float beta = 0.1f;
+        using var scope = TensorScope.Begin();
+        var loss = Ops.GrpoObjective(logProb, old, reference, advantages, weights, 0.2f, beta);
+        double k3 = Math.Exp(-0.5) + 0.5 - 1;
+        double expected = -(0.5 * 2 + 0.25 * -1 + 0.25 * 1.2 * 1) + 1 * beta * k3;
+        Assert.Equal(expected, loss.Item(), 1e-6);
+        loss.Backward();
+        double[] grad = [-0.5 * 2, -0.25 * -1, 0, beta * (1 - Math.Exp(-0.5))];
+        for (int i = 0; i < 4; i++) Assert.Equal(grad[i], logProb.Grad!.Span[i], 1e-6);
+    }
+
+    [Fact]
+    public void GrpoObjective_rejects_mismatched_lengths()
+    {
+        var logProb = TestData.Param([0f, 0f], 2);
+        var e = Assert.Throws<ArgumentException>(() => Ops.GrpoObjective(logProb, [0f, 0f], [0f], [0f, 0f], [1f, 1f], 0.2f, 0.04f));
+        Assert.Contains("for 2 tokens", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Ops.GrpoObjective(logProb, [0f, 0f], [0f, 0f], [0f, 0f], [1f, 1f], 0.2f, -1f));
+    }
+
+    [Fact]
     public void Categorical_entropy_of_uniform_logits_is_log_c()
     {
         using var scope = TensorScope.Begin();

@@ -34,9 +34,10 @@ public static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Where to save the trained weights (safetensors)" };
         var preset = new Option<string?>("--preset")
         {
-            Description = "Train a preset instead: cartpole (PPO on CartPole-v1), gpt-tiny or gpt-small (next-token prediction on the fortunes corpus)",
+            Description = "Train a preset instead: cartpole (PPO on CartPole-v1), gpt-tiny or gpt-small (next-token prediction on the fortunes " +
+                "corpus), grpo (pre-training on arithmetic, then GRPO with verifiable rewards)",
         };
-        preset.AcceptOnlyFromAmong([.. RlPresetTraining.Presets, .. LmPresetTraining.Presets]);
+        preset.AcceptOnlyFromAmong([.. RlPresetTraining.Presets, .. LmPresetTraining.Presets, GrpoPresetTraining.Preset]);
         var timesteps = new Option<long>("--timesteps") { Description = "Environment steps budget for --preset", DefaultValueFactory = _ => 100_000 };
         timesteps.Validators.Add(r => { if (r.GetValueOrDefault<long>() < 1) r.AddError("--timesteps must be at least 1"); });
 
@@ -47,11 +48,18 @@ public static class TrainCommand
         {
             Description = "Directory of fortune files for a gpt preset (default: /usr/share/games/fortunes)",
         };
+        var rounds = CommonOptions.Positive("--rounds", "GRPO rounds for --preset grpo (default 1; --steps sets the steps per round)", 1);
+        var pretrainSteps = CommonOptions.Positive("--pretrain-steps", "Supervised pre-training steps for --preset grpo", 1500);
+        var digits = CommonOptions.Positive("--digits", "Difficulty for --preset grpo: operands of up to N digits (1 to 6)", 2);
+        digits.Validators.Add(r => { if (r.GetValueOrDefault<int>() > 6) r.AddError("--digits must be 1 to 6"); });
+        var temperature = new Option<double?>("--temperature") { Description = "GRPO sampling temperature for --preset grpo (default 0.7)" };
+        temperature.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } t && !(t > 0)) r.AddError("--temperature must be positive"); });
         var command = new Command("train", "Train a reference model on this machine.\nExample: swarm train --model cnn --epochs 1 --out cnn.safetensors\n" +
-            "Example: swarm train --preset cartpole --seed 0\nExample: swarm train --preset gpt-tiny --steps 2000 --out tiny.safetensors")
+            "Example: swarm train --preset cartpole --seed 0\nExample: swarm train --preset gpt-tiny --steps 2000 --out tiny.safetensors\n" +
+            "Example: swarm train --preset grpo --rounds 4 --steps 10")
         {
             model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output, preset, timesteps,
-            steps, seqLen, evalEvery, corpusDir,
+            steps, seqLen, evalEvery, corpusDir, rounds, pretrainSteps, digits, temperature,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -62,6 +70,13 @@ public static class TrainCommand
                 var givenLr = parse.GetResult(lr) is { Implicit: false } ? (double)parse.GetValue(lr) : (double?)null;
                 return LmPresetTraining.Run(console, new LmPresetTraining.Options(lmPreset, parse.GetValue(seed), parse.GetValue(steps), given,
                     parse.GetValue(seqLen), givenLr, parse.GetValue(evalEvery), parse.GetValue(output), parse.GetValue(corpusDir)), cancellation);
+            }
+            if (parse.GetValue(preset) == GrpoPresetTraining.Preset)
+            {
+                int? Given(System.CommandLine.Option<int> option) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
+                var givenLr = parse.GetResult(lr) is { Implicit: false } ? (double)parse.GetValue(lr) : (double?)null;
+                return GrpoPresetTraining.Run(console, new GrpoPresetTraining.Options(parse.GetValue(seed), Given(steps), Given(rounds),
+                    Given(pretrainSteps), Given(digits), givenLr, parse.GetValue(temperature), parse.GetValue(output)), cancellation);
             }
             if (parse.GetValue(preset) is { } rlPreset)
                 return RlPresetTraining.Run(console, rlPreset, parse.GetValue(seed), parse.GetValue(timesteps), parse.GetValue(output), cancellation);
