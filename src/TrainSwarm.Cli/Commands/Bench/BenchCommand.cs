@@ -17,5 +17,6 @@ public static class BenchCommand
         VerificationCommand.Create(context),
         RlCommand.Create(context),
         LmCommand.Create(context),
+        GpuCommand.Create(context),
     };
 }
