@@ -38,6 +38,7 @@ public static class GpuBenchmark
             foreach (var settings in new[] { GpuOptimizerSettings.Sgd(0.01f, 0.9f), GpuOptimizerSettings.Adam(1e-3f) })
                 emit(CompareWithCpu(context, data, settings, options.Seed));
             emit(RunToRun(context, data, options.Seed));
+            if (options.FashionMnistDir is { } directory) emit(FashionMnistEpoch.Run(context, directory, options.Seed, 64));
         }
         foreach (bool tf32 in new[] { false, true })
         {

@@ -21,12 +21,13 @@ public static class GpuCommand
         });
         var steps = CommonOptions.Positive("--steps", "Timed training steps per batch size (after 50 warm-up steps)", 2000);
         var reference = new Option<bool>("--reference") { Description = "Also time tools/bench/pytorch_gpu_mlp.py (PyTorch eager, same model and batch)" };
+        var dataDir = new Option<string?>("--dataset-dir") { Description = "Fashion-MNIST folder: also train one real epoch on the CPU and the GPU" };
         var python = new Option<string>("--python") { Description = "Interpreter with CUDA torch for --reference", DefaultValueFactory = _ => "python3" };
         var command = new Command("gpu", "Train the mlp preset on the GPU: weights against the CPU engine, two runs compared bitwise, samples/s " +
             "(TF32 off, then on) beside PyTorch, and the GEMM rate; one JSON line per figure. Needs an NVIDIA GPU.\n" +
             "Example: swarm bench gpu --reference --steps 2000")
         {
-            batches, steps, reference, python,
+            batches, steps, reference, python, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -34,7 +35,7 @@ public static class GpuCommand
             if (parse.GetValue(reference))
                 script = PyTorchGpuReference.FindScript() ?? throw new CliException("--reference: tools/bench/pytorch_gpu_mlp.py not found");
             var options = new GpuBenchOptions(ParseBatches(parse.GetValue(batches))!, parse.GetValue(steps), 0, script is not null,
-                parse.GetValue(python)!, script);
+                parse.GetValue(python)!, script, FashionMnistDir: parse.GetValue(dataDir));
             var output = console.Profile.Out.Writer;
             try
             {
