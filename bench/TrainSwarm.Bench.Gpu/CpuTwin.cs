@@ -13,7 +13,7 @@ public static class CpuTwin
     public static float[][] InitialParameters(ulong seed) =>
         [.. ModelPresets.Create("mlp", seed).Parameters().Select(p => p.Span.ToArray())];
 
-    /// <summary>Trains <paramref name="steps"/> steps from <paramref name="seed"/>'s weights on batches in <paramref name="order"/>; returns the weights.</summary>
+    /// <summary>Trains <paramref name="steps"/> steps from the seed's weights on batches in <paramref name="order"/>; returns the weights.</summary>
     public static float[][] Train(ulong seed, SyntheticSet data, ReadOnlySpan<int> order, int batch, int steps, GpuOptimizerSettings settings)
     {
         var model = ModelPresets.Create("mlp", seed);
