@@ -32,7 +32,9 @@ public static class FashionMnistEpoch
                    GpuOptimizerSettings.Adam(1e-3f), batch))
         {
             trainer.UploadDataset(train.Pixels, train.Labels);
-            trainer.StartEpoch(LoaderOrder(loader, train.Count));
+            var order = new int[train.Count];
+            loader.TakeEpochOrder(order);
+            trainer.StartEpoch(order);
             for (int b = 0; b < loader.BatchesPerEpoch; b++) trainer.Step(b);
             var trained = trainer.DownloadParameters();
             for (int i = 0; i < parameters.Count; i++) trained[i].CopyTo(parameters[i].Span);
@@ -45,23 +47,5 @@ public static class FashionMnistEpoch
             ["cpu_test_acc"] = Math.Round(cpuEval.Accuracy, 4), ["gpu_test_acc"] = Math.Round(gpuEval.Accuracy, 4),
             ["cpu_train_s"] = Math.Round(cpu.Elapsed.TotalSeconds, 2), ["gpu_train_s_with_upload"] = Math.Round(gpuSeconds, 3),
         };
-    }
-
-    // The loader's order of one epoch: its batches in turn, then the samples a last partial batch would have held.
-    private static int[] LoaderOrder(MiniBatchLoader loader, int samples)
-    {
-        var order = new int[samples];
-        loader.StartEpoch();
-        int filled = 0;
-        while (loader.TrySkip())
-        {
-            loader.CurrentIndices.CopyTo(order.AsSpan(filled));
-            filled += loader.BatchSize;
-        }
-        var used = new bool[samples];
-        for (int i = 0; i < filled; i++) used[order[i]] = true;
-        for (int s = 0; s < samples && filled < samples; s++)
-            if (!used[s]) order[filled++] = s;
-        return order;
     }
 }

@@ -32,7 +32,7 @@ internal static class GpuMlpTraining
         float loss = float.NaN;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            FillOrder(loader, order);
+            loader.TakeEpochOrder(order);
             trainer.StartEpoch(order);
             for (int batch = 0; batch < loader.BatchesPerEpoch; batch++)
             {
@@ -47,21 +47,5 @@ internal static class GpuMlpTraining
         for (int i = 0; i < parameters.Count; i++) trained[i].CopyTo(parameters[i].Span);
         progress(trainer.Steps, loss);
         return new TrainResult(trainer.Steps, (long)trainer.Steps * loader.BatchSize, clock.Elapsed, loss);
-    }
-
-    // The loader's order for the next epoch: its batches in turn, then the samples a last partial batch would have held.
-    private static void FillOrder(MiniBatchLoader loader, int[] order)
-    {
-        loader.StartEpoch();
-        int filled = 0;
-        while (loader.TrySkip())
-        {
-            loader.CurrentIndices.CopyTo(order.AsSpan(filled));
-            filled += loader.BatchSize;
-        }
-        var used = new bool[order.Length];
-        for (int i = 0; i < filled; i++) used[order[i]] = true;
-        for (int s = 0; s < order.Length && filled < order.Length; s++)
-            if (!used[s]) order[filled++] = s;
     }
 }
