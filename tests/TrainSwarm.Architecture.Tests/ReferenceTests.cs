@@ -24,6 +24,8 @@ public sealed class ReferenceTests
         ["TrainSwarm.Daemons"] = ["TrainSwarm.Client", "TrainSwarm.Learning"],
         ["TrainSwarm.Node"] = ["TrainSwarm.Daemons"],
         ["TrainSwarm.Validator"] = ["TrainSwarm.Daemons", "TrainSwarm.Coordination"],
+        // The CUDA backend stands alone: interop, device memory and kernels; the bench and the CLI join it to the CPU engine.
+        ["TrainSwarm.Cuda"] = [],
     };
 
     public static TheoryData<string> Projects() => new(SourceTree.SourceProjects().Keys.Order(StringComparer.Ordinal));

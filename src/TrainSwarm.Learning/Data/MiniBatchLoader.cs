@@ -55,6 +55,19 @@ public sealed class MiniBatchLoader
     public ReadOnlySpan<int> CurrentIndices =>
         _next <= 0 ? [] : _order.AsSpan((_next - 1) * BatchSize, BatchSize);
 
+    /// <summary>
+    /// Starts the next epoch and copies its whole order (a permutation of the samples) into <paramref name="order"/>,
+    /// leaving the loader at the epoch's end as if every batch had been taken: a GPU that gathers its batches itself
+    /// then trains exactly the batches <see cref="TryNext"/> would have returned, in the same order.
+    /// </summary>
+    public void TakeEpochOrder(Span<int> order)
+    {
+        if (order.Length != _order.Length) throw new ArgumentException($"the order needs {_order.Length} slots, got {order.Length}", nameof(order));
+        StartEpoch();
+        _order.CopyTo(order);
+        _next = BatchesPerEpoch;
+    }
+
     /// <summary>Draws this epoch's order from the stream and rewinds to its first batch.</summary>
     public void StartEpoch()
     {

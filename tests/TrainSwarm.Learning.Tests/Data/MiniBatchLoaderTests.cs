@@ -31,6 +31,25 @@ public class MiniBatchLoaderTests
     }
 
     [Fact]
+    public void An_epoch_order_lists_the_batches_the_loader_would_return_then_the_left_over_samples()
+    {
+        // What a GPU trainer gathers from: it must train exactly the CPU loader's batches.
+        LabeledImages data = Numbered(100);
+        var cpu = new MiniBatchLoader(data, 8, seed: 42);
+        var gpu = new MiniBatchLoader(data, 8, seed: 42);
+        var order = new int[100];
+        for (int e = 0; e < 3; e++)
+        {
+            var batches = Epoch(cpu, data);
+            gpu.TakeEpochOrder(order);
+            Assert.Equal(batches.SelectMany(b => b), order.Take(96));
+            Assert.Equal(Enumerable.Range(0, 100), order.Order());
+            Assert.False(gpu.TrySkip());
+        }
+        Assert.Throws<ArgumentException>(() => gpu.TakeEpochOrder(new int[99]));
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_batches_every_epoch_and_run()
     {
         LabeledImages data = Numbered(100);

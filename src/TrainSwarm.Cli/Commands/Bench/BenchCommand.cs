@@ -18,5 +18,6 @@ public static class BenchCommand
         RlCommand.Create(context),
         LmCommand.Create(context),
         GrpoCommand.Create(context),
+        GpuCommand.Create(context),
     };
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using TrainSwarm.Cuda.Selection;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Learning.Training;
@@ -54,12 +55,21 @@ public static class TrainCommand
         digits.Validators.Add(r => { if (r.GetValueOrDefault<int>() > 6) r.AddError("--digits must be 1 to 6"); });
         var temperature = new Option<double?>("--temperature") { Description = "GRPO sampling temperature for --preset grpo (default 0.7)" };
         temperature.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } t && !(t > 0)) r.AddError("--temperature must be positive"); });
+        var device = new Option<string>("--device")
+        {
+            Description = $"{DeviceRequest.Syntax}: auto trains on the GPU when the NVIDIA driver and a device are found (mlp with adam or sgd)",
+            DefaultValueFactory = _ => "auto",
+        };
+        device.Validators.Add(r =>
+        {
+            if (!DeviceRequest.TryParse(r.GetValueOrDefault<string>(), out _, out var error)) r.AddError(error);
+        });
         var command = new Command("train", "Train a reference model on this machine.\nExample: swarm train --model cnn --epochs 1 --out cnn.safetensors\n" +
             "Example: swarm train --preset cartpole --seed 0\nExample: swarm train --preset gpt-tiny --steps 2000 --out tiny.safetensors\n" +
             "Example: swarm train --preset grpo --rounds 4 --steps 10")
         {
             model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output, preset, timesteps,
-            steps, seqLen, evalEvery, corpusDir, rounds, pretrainSteps, digits, temperature,
+            steps, seqLen, evalEvery, corpusDir, rounds, pretrainSteps, digits, temperature, device,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -100,15 +110,29 @@ public static class TrainCommand
             if (loader.BatchesPerEpoch == 0) throw new CliException($"--batch {parse.GetValue(batch)} is larger than the {train.Count} training samples");
             var trainer = new Trainer(net, opt, loader, train);
             int epochCount = parse.GetValue(epochs);
+            DeviceRequest.TryParse(parse.GetValue(device), out var request, out _);
+            var gpu = ChooseGpu(console, request, modelName, parse.GetValue(optimizer)!);
 
             console.MarkupLine($"Training [bold]{modelName}[/] ({net.ParameterCount:N0} parameters) on {train.Count:N0} samples, " +
-                               $"{epochCount} epoch(s), batch {loader.BatchSize}, {Engine.Threads} thread(s), GEMM: {Engine.BlasName}");
+                               $"{epochCount} epoch(s), batch {loader.BatchSize}, " +
+                               (gpu is null ? $"{Engine.Threads} thread(s), GEMM: {Engine.BlasName}" : $"{Markup.Escape(gpu.Kind)}, GEMM: cuBLAS"));
             TrainResult result = default;
             await console.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .StartAsync(ctx =>
                 {
                     var task = ctx.AddTask("starting", maxValue: (double)epochCount * loader.BatchesPerEpoch);
+                    if (gpu is not null)
+                    {
+                        var clock = System.Diagnostics.Stopwatch.StartNew();
+                        result = GpuMlpTraining.Run(gpu, net, parse.GetValue(optimizer)!, parse.GetValue(lr), loader, train, epochCount, (steps, loss) =>
+                        {
+                            task.Value = steps;
+                            task.Description = $"loss {loss:F4}  {steps * loader.BatchSize / clock.Elapsed.TotalSeconds:N0} samples/s";
+                        }, cancellation);
+                        task.Value = task.MaxValue;
+                        return Task.CompletedTask;
+                    }
                     result = trainer.Run(epochCount, step =>
                     {
                         task.Value = step.Steps;
@@ -135,6 +159,27 @@ public static class TrainCommand
             return SwarmApp.Success;
         });
         return command;
+    }
+
+    /// <summary>The GPU to train on, or null for the CPU engine; `cuda` that cannot be served is a one-line error.</summary>
+    private static GpuInfo? ChooseGpu(IAnsiConsole console, DeviceRequest request, string model, string optimizer)
+    {
+        bool supported = GpuMlpTraining.Supports(model, optimizer);
+        if (request.Kind == DeviceRequestKind.Cuda && !supported)
+            throw new CliException($"--device {request}: the CUDA backend trains the mlp preset with adam or sgd, not {model} with {optimizer}; " +
+                "use --device cpu");
+        DeviceChoice choice;
+        try
+        {
+            choice = DeviceSelector.Select(request, new CudaProbe(), line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+        }
+        catch (DeviceUnavailableException e)
+        {
+            throw new CliException(e.Message);
+        }
+        if (choice.Gpu is null || supported) return choice.Gpu;
+        console.MarkupLine($"[grey]device: cpu ({Markup.Escape(model)} with {Markup.Escape(optimizer)} has no CUDA path yet)[/]");
+        return null;
     }
 
     private static Optimizer CreateOptimizer(string name, IReadOnlyList<Tensor> parameters, float lr) => name switch
