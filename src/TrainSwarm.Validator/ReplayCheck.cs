@@ -47,8 +47,9 @@ public sealed record ReplayOutcome(string? Reason, bool Fraud, string? Segment, 
 /// </summary>
 public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages train, ShardCache? shards = null)
 {
-    // Read once per check object (one per round): every update's chain end compares against the same base.
-    private readonly List<NamedArray> _baseWeights = SafeTensorsReader.Read(baseModel).Tensors.ToList();
+    // Read once per check object (one per round): every update's chain end compares against the same base, and every
+    // first segment is replayed from it.
+    private readonly SafeTensorsFile _base = SafeTensorsReader.Read(baseModel);
     private readonly ShardCache _shards = shards ?? new ShardCache();
 
     // The model's own parameter layout (names, order, shapes), taken once: a committed state must hold exactly these.
@@ -129,29 +130,25 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
             var from = i == 0 ? 0 : receipt.Commitments[i - 1].Step;
             var target = receipt.Commitments[i];
             var segment = $"steps {from}-{target.Step}";
-            RoundTrainingResult result;
-            if (i == 0)
+            var start = _base;
+            if (i > 0)
             {
-                replayClock.Start();
-                result = RoundTrainer.Train(baseModel, trainingSpec, data, seed, stopAfter: target.Step, cancellation: cancellation);
-                replayClock.Stop();
-            }
-            else
-            {
-                var start = receipt.Commitments[i - 1];
-                if (withheld.Contains(start.State!))
-                    return ReplayOutcome.Withheld(segment, start.State!, spec.StateWindow, replayed);
-                if (!blobs.TryGetValue(start.State!, out var state))
+                var committed = receipt.Commitments[i - 1];
+                if (withheld.Contains(committed.State!))
+                    return ReplayOutcome.Withheld(segment, committed.State!, spec.StateWindow, replayed);
+                if (!blobs.TryGetValue(committed.State!, out var state))
                     return ReplayOutcome.Unverifiable($"the state committed at step {from} could not be downloaded", replayed);
-                var bad = StartState(state, start, segment, replayed);
-                if (bad is not null)
-                    return bad;
-                replayClock.Start();
-                result = RoundTrainer.Resume(state, from, trainingSpec, data, seed, target.Step, cancellation);
-                replayClock.Stop();
+                var read = StartState(state, committed, segment, replayed);
+                if (read.Bad is not null)
+                    return read.Bad;
+                start = read.File!;
             }
+            // The state was parsed once, for its weight hash; the replay resumes from that parse.
+            replayClock.Start();
+            var commitments = RoundTrainer.Replay(start, from, trainingSpec, data, seed, target.Step, cancellation);
+            replayClock.Stop();
             replayed += target.Step - from;
-            var found = result.Commitments[^1];
+            var found = commitments[^1];
             if (found.Sha256 != target.Sha256)
                 return ReplayOutcome.Caught(segment, target.Sha256, found.Sha256, replayed, "the replayed weights differ from the commitment");
             if (found.State != target.State)
@@ -166,31 +163,39 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
         var last = receipt.Commitments[^1];
         if (!blobs.TryGetValue(last.State!, out var state))
             return ReplayOutcome.Unverifiable($"the state committed at step {last.Step} could not be downloaded");
-        var bad = StartState(state, last, $"step {last.Step}", 0);
-        if (bad is not null)
-            return bad;
-        var weights = WeightsOf(state)!;
-        var expected = DeltaCodec.Encode(DeltaCodec.Difference(weights, _baseWeights), receipt.Encoding);
+        var read = StartState(state, last, $"step {last.Step}", 0);
+        if (read.Bad is not null)
+            return read.Bad;
+        var expected = DeltaCodec.Encode(DeltaCodec.Difference(read.Weights!, _base.Tensors), receipt.Encoding);
         if (!expected.AsSpan().SequenceEqual(update))
             return ReplayOutcome.Caught("delta", BlobId.Of(expected), receipt.UpdateBlob, 0,
                 "the uploaded delta is not the last committed weights minus the base");
         return null;
     }
 
-    /// <summary>A committed state must read as this model's checkpoint and hold the weights committed beside it.</summary>
-    private ReplayOutcome? StartState(byte[] state, Commitment commitment, string segment, int replayed)
+    /// <summary>A state read once: the parsed file and its weights, or why it fails (then the others are null).</summary>
+    private sealed record ReadState(SafeTensorsFile? File, List<NamedArray>? Weights, ReplayOutcome? Bad);
+
+    /// <summary>
+    /// A committed state must read as this model's checkpoint and hold the weights committed beside it. What was parsed is
+    /// handed on (to the chain-end delta or the replay), so each state is parsed once per check.
+    /// </summary>
+    private ReadState StartState(byte[] state, Commitment commitment, string segment, int replayed)
     {
-        var weights = WeightsOf(state);
-        if (weights is null)
-            return ReplayOutcome.Caught(segment, "a checkpoint of this model", "unreadable bytes", replayed, "the committed state is not a checkpoint");
+        var file = Parse(state);
+        if (file is null)
+            return Bad(ReplayOutcome.Caught(segment, "a checkpoint of this model", "unreadable bytes", replayed, "the committed state is not a checkpoint"));
+        var weights = file.Tensors.Where(t => !t.Name.StartsWith(RoundCheckpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
         if (InLayout(weights) is not { } ordered)
-            return ReplayOutcome.Caught(segment, "this model's weights", "other tensors", replayed, "the committed state does not fit the model");
+            return Bad(ReplayOutcome.Caught(segment, "this model's weights", "other tensors", replayed, "the committed state does not fit the model"));
         // In the model's own order these are the safetensors bytes RoundTrainer.Hash writes for a model holding them, so
         // no model is built and loaded per state.
         var hash = SafeTensorsWriter.Sha256Hex(ordered);
         return hash == commitment.Sha256
-            ? null
-            : ReplayOutcome.Caught(segment, commitment.Sha256, hash, replayed, "the committed state holds other weights than committed");
+            ? new ReadState(file, weights, null)
+            : Bad(ReplayOutcome.Caught(segment, commitment.Sha256, hash, replayed, "the committed state holds other weights than committed"));
+
+        static ReadState Bad(ReplayOutcome outcome) => new(null, null, outcome);
     }
 
     // The state's weights in the model's export order, or null unless they are exactly the model's tensors (names, dtypes, shapes).
@@ -212,11 +217,11 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
         return ordered;
     }
 
-    private static List<NamedArray>? WeightsOf(byte[] state)
+    private static SafeTensorsFile? Parse(byte[] state)
     {
         try
         {
-            return SafeTensorsReader.Read(state).Tensors.Where(t => !t.Name.StartsWith(RoundCheckpoint.OptimizerPrefix, StringComparison.Ordinal)).ToList();
+            return SafeTensorsReader.Read(state);
         }
         catch (Exception e) when (e is SafeTensorsFormatException or InvalidDataException or ArgumentException)
         {

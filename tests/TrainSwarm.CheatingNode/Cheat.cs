@@ -24,6 +24,12 @@ public enum Cheat
     /// segment can tell; otherwise the quality rule must make it earn less.
     /// </summary>
     LowerReturn,
+
+    /// <summary>
+    /// Trains honestly but keeps only its last state (the one uploaded with the update), so it cannot answer a validator's
+    /// request for an earlier one: the silence a skipper would keep about the states that expose it, which is fraud.
+    /// </summary>
+    WithholdState,
 }
 
 /// <summary>The command-line names of <see cref="Cheat"/>.</summary>
@@ -33,6 +39,6 @@ public static class Cheats
     public static readonly IReadOnlyDictionary<string, Cheat> ByName = new Dictionary<string, Cheat>(StringComparer.Ordinal)
     {
         ["zero"] = Cheat.Zero, ["copy"] = Cheat.Copy, ["skip"] = Cheat.Skip, ["wrong-shard"] = Cheat.WrongShard, ["lie-samples"] = Cheat.LieSamples,
-        ["lower-return"] = Cheat.LowerReturn,
+        ["lower-return"] = Cheat.LowerReturn, ["withhold-state"] = Cheat.WithholdState,
     };
 }

@@ -50,6 +50,13 @@ public sealed class CheatingTrainer(Cheat cheat, NodeOptions options, DatasetCac
             }
             case Cheat.LowerReturn:
                 return await LowerReturnAsync(node, assignment, baseModel, cancellation).ConfigureAwait(false);
+            case Cheat.WithholdState:
+            {
+                // The daemon keeps (and answers from) only what it is handed: the last state, which goes up with the update anyway.
+                var local = await TrainAsync(baseModel, assignment, dataset, cancellation).ConfigureAwait(false);
+                var honest = Honest(assignment, node, local, receipt => receipt);
+                return honest with { Checkpoints = honest.Checkpoints.Count == 0 ? [] : [honest.Checkpoints[^1]] };
+            }
             default:
                 throw new InvalidOperationException($"unknown cheat {cheat}");
         }

@@ -5,7 +5,7 @@ using TrainSwarm.CheatingNode;
 using TrainSwarm.Node;
 
 // A real node daemon that cheats one way (a test helper for the end-to-end tests, never shipped):
-//   TrainSwarm.CheatingNode --cheat zero|copy|skip|wrong-shard|lie-samples --coordinator URL --key PEM
+//   TrainSwarm.CheatingNode --cheat zero|copy|skip|wrong-shard|lie-samples|lower-return|withhold-state --coordinator URL --key PEM
 //                           [--name NAME] [--data-dir DIR] [--threads N]
 var flags = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 0; i + 1 < args.Length; i += 2)

@@ -46,6 +46,28 @@ public class RoundResumeTests
         }
     }
 
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("adam")]
+    public void A_replay_of_each_segment_from_the_parsed_base_or_state_makes_exactly_the_full_runs_commitments(string optimizer)
+    {
+        // The validator's replay keeps no weights or state bytes and streams the state hash; its commitments must not move.
+        var spec = new RoundTrainingSpec("mlp", Layers, optimizer, 0.05, 0.9, 4, 11, 3);
+        var data = Data(10);
+        var baseWeights = ModuleWeights.ToBytes(ModelBuilder.Build("", Layers, 7));
+        var full = RoundTrainer.Train(baseWeights, spec, data, seed: 9);
+        for (var i = 0; i < full.Commitments.Count; i++)
+        {
+            var from = i == 0 ? 0 : full.Commitments[i - 1].Step;
+            var start = SafeTensorsReader.Read(i == 0 ? baseWeights : full.Checkpoints![i - 1]);
+            var replayed = RoundTrainer.Replay(start, from, spec, data, 9, full.Commitments[i].Step);
+            Assert.Equal(full.Commitments[i], Assert.Single(replayed));
+            Assert.Equal(RoundCheckpoint.Hash(full.Checkpoints![i]), replayed[0].State);
+        }
+        // Two segments in one replay commit twice, as the full run did.
+        Assert.Equal(full.Commitments.Skip(1).Take(2), RoundTrainer.Replay(SafeTensorsReader.Read(full.Checkpoints![0]), 3, spec, data, 9, 9));
+    }
+
     [Fact]
     public void A_resume_from_a_state_with_another_momentum_buffer_misses_the_next_commitment()
     {

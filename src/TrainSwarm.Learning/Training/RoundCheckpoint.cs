@@ -25,13 +25,25 @@ public static class RoundCheckpoint
     /// <summary>The checkpoint of <paramref name="weights"/> (a model's export) and <paramref name="optimizer"/>'s state.</summary>
     public static byte[] ToBytes(IReadOnlyList<NamedArray> weights, Optimizer optimizer)
     {
+        return SafeTensorsWriter.ToBytes(Arrays(weights, optimizer));
+    }
+
+    /// <summary>
+    /// The state commitment of <paramref name="weights"/> and <paramref name="optimizer"/>'s state: the same hash as
+    /// <see cref="Hash"/> of <see cref="ToBytes(IReadOnlyList{NamedArray}, Optimizer)"/>, streamed into SHA-256, for a
+    /// replay that needs the hash and not the 1 MB of bytes.
+    /// </summary>
+    public static string Sha256Hex(IReadOnlyList<NamedArray> weights, Optimizer optimizer) => SafeTensorsWriter.Sha256Hex(Arrays(weights, optimizer));
+
+    private static List<NamedArray> Arrays(IReadOnlyList<NamedArray> weights, Optimizer optimizer)
+    {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(optimizer);
         var arrays = weights.ToList();
         var state = optimizer.State;
         for (var i = 0; i < state.Count; i++)
             arrays.Add(NamedArray.F32($"{OptimizerPrefix}{i}", state[i].ToArray(), state[i].Shape.ToArray()));
-        return SafeTensorsWriter.ToBytes(arrays);
+        return arrays;
     }
 
     /// <summary>
@@ -42,9 +54,16 @@ public static class RoundCheckpoint
     public static void Load(byte[] checkpoint, Module model, Optimizer optimizer, int stepsTaken)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        Load(SafeTensorsReader.Read(checkpoint), model, optimizer, stepsTaken);
+    }
+
+    /// <summary>Loads an already parsed checkpoint (a validator has read it once to check its weight hash).</summary>
+    /// <exception cref="SafeTensorsFormatException">The checkpoint does not fit this model and optimizer.</exception>
+    public static void Load(SafeTensorsFile file, Module model, Optimizer optimizer, int stepsTaken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
-        var file = SafeTensorsReader.Read(checkpoint);
         var state = optimizer.State;
         var sources = new float[state.Count][];
         for (var i = 0; i < state.Count; i++)

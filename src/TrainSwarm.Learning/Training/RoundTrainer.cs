@@ -110,12 +110,44 @@ public static class RoundTrainer
         return Run(model, optimizer, spec, shard, seed, fromStep, stopAfter, null, cancellation);
     }
 
+    /// <summary>
+    /// A validator's replay of one committed segment, steps <paramref name="fromStep"/>+1 … <paramref name="stopAfter"/>:
+    /// from <paramref name="start"/>, the base model when <paramref name="fromStep"/> is 0 and otherwise the
+    /// <see cref="RoundCheckpoint"/> committed at <paramref name="fromStep"/>, both already parsed. The commitments are
+    /// bitwise those of <see cref="Train"/> and <see cref="Resume"/>, but only they are produced: a replay that computed no
+    /// weights, delta or checkpoint bytes costs little more than its steps (its state hash streams into SHA-256).
+    /// </summary>
+    /// <exception cref="TrainSwarm.Nn.Serialization.SafeTensorsFormatException">The start does not fit the spec.</exception>
+    public static IReadOnlyList<WeightCommitment> Replay(
+        SafeTensorsFile start, int fromStep, RoundTrainingSpec spec, LabeledImages shard, ulong seed, int stopAfter,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(shard);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromStep);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stopAfter, fromStep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stopAfter, spec.InnerSteps);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.BatchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.CommitEvery);
+        if (shard.Count == 0)
+            throw new ArgumentException("the shard holds no samples", nameof(shard));
+        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
+        var optimizer = CreateOptimizer(spec, model.Parameters());
+        if (fromStep == 0)
+            ModuleWeights.Import(model, start);
+        else
+            RoundCheckpoint.Load(start, model, optimizer, fromStep);
+        return Run(model, optimizer, spec, shard, seed, fromStep, stopAfter, null, cancellation, replay: true).Commitments;
+    }
+
     /// <summary>Trains steps <paramref name="fromStep"/>+1 … <paramref name="toStep"/> of <paramref name="spec"/>'s run.</summary>
     private static RoundTrainingResult Run(
         Module model, Optimizer optimizer, RoundTrainingSpec spec, LabeledImages shard, ulong seed, int fromStep, int toStep,
-        Action<RoundStep>? onStep, CancellationToken cancellation)
+        Action<RoundStep>? onStep, CancellationToken cancellation, bool replay = false)
     {
-        var before = ModuleWeights.Export(model);
+        // A replay keeps only its commitments: no weights before and after, no delta, no checkpoint bytes.
+        var before = replay ? [] : ModuleWeights.Export(model);
         int batch = Math.Min(spec.BatchSize, shard.Count);
         var loader = new MiniBatchLoader(shard, batch, seed);
         var input = Tensor.Persistent(batch, shard.Channels, shard.Height, shard.Width);
@@ -160,17 +192,24 @@ public static class RoundTrainer
                 {
                     // One export serves both hashes; the weight hash streams into SHA-256 without a file in memory.
                     var weights = ModuleWeights.Export(model);
-                    var state = RoundCheckpoint.ToBytes(weights, optimizer);
-                    commitments.Add(new WeightCommitment(step, SafeTensorsWriter.Sha256Hex(weights), RoundCheckpoint.Hash(state)));
-                    checkpoints.Add(state);
+                    if (replay)
+                    {
+                        commitments.Add(new WeightCommitment(step, SafeTensorsWriter.Sha256Hex(weights), RoundCheckpoint.Sha256Hex(weights, optimizer)));
+                    }
+                    else
+                    {
+                        var state = RoundCheckpoint.ToBytes(weights, optimizer);
+                        commitments.Add(new WeightCommitment(step, SafeTensorsWriter.Sha256Hex(weights), RoundCheckpoint.Hash(state)));
+                        checkpoints.Add(state);
+                    }
                 }
                 onStep?.Invoke(new RoundStep(step, toStep, losses[step - fromStep - 1], (long)step * batch, clock.Elapsed));
             }
         }
         clock.Stop();
 
-        var after = ModuleWeights.Export(model);
-        return new RoundTrainingResult(after, DeltaCodec.Difference(after, before), losses, steps, batch,
+        var after = replay ? [] : ModuleWeights.Export(model);
+        return new RoundTrainingResult(after, replay ? [] : DeltaCodec.Difference(after, before), losses, steps, batch,
             (long)steps * batch, clock.Elapsed.TotalSeconds, commitments, checkpoints);
     }
 

@@ -32,12 +32,25 @@ internal sealed class JobSpecFlags
     private readonly Option<int?> _validators = new("--validators") { Description = "Validators scoring each round independently (validators)" };
     private readonly Option<int?> _quorum = new("--quorum") { Description = "Validators that must agree on a round's result (quorum; default a majority)" };
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Seed of the initial weights, the holdout split and the rounds (seed)" };
+    private readonly Option<string?> _kind = new("--kind") { Description = "Job kind (kind): image, or rl for reinforcement learning (PPO on CartPole)" };
+
+    // An rl job's settings (the spec's rl block); each needs --kind rl or a spec file of kind rl.
+    private readonly Option<string?> _rlPreset = new("--rl-preset") { Description = "rl: the algorithm and environment preset (rl.preset)" };
+    private readonly Option<double?> _targetReturn = new("--target-return") { Description = "rl: mean evaluation return that ends the job early " +
+        "(rl.targetReturn), e.g. 475" };
+    private readonly Option<int?> _evalEpisodes = new("--eval-episodes") { Description = "rl: seeded episodes a policy is evaluated on (rl.evalEpisodes)" };
+    private readonly Option<int?> _rollouts = new("--rollouts") { Description = "rl: rollouts each node collects and trains on per round " +
+        "(rl.rolloutsPerRound)" };
+    private readonly Option<long?> _scheduleTimesteps = new("--schedule-timesteps") { Description = "rl: env steps of the learning-rate and " +
+        "clip-range schedule (rl.scheduleTimesteps)" };
 
     public JobSpecFlags()
     {
         _model.AcceptOnlyFromAmong([.. JobSpecRules.Models]);
         _strategy.AcceptOnlyFromAmong([.. JobSpecRules.Strategies]);
         _dataset.AcceptOnlyFromAmong([.. JobSpecRules.Datasets]);
+        _kind.AcceptOnlyFromAmong([.. JobKinds.All]);
+        _rlPreset.AcceptOnlyFromAmong([.. RlJobSpecRules.Presets]);
     }
 
     /// <summary>Every field flag with the JobSpec field it sets, for "--rounds: must be …" messages.</summary>
@@ -46,7 +59,15 @@ internal sealed class JobSpecFlags
         (_name, "name"), (_model, "model"), (_dataset, "dataset"), (_rounds, "rounds"), (_nodes, "maxNodes"), (_minNodes, "minNodes"),
         (_innerSteps, "innerSteps"), (_batchSize, "batchSize"), (_learningRate, "learningRate"), (_strategy, "strategy"),
         (_targetAccuracy, "targetAccuracy"), (_trainSamples, "trainSamples"), (_seed, "seed"),
-        (_validators, "validators"), (_quorum, "quorum"),
+        (_validators, "validators"), (_quorum, "quorum"), (_kind, "kind"),
+        .. RlOptions,
+    ];
+
+    /// <summary>The flags that set a field of the rl block, with the field's wire name.</summary>
+    private IEnumerable<(Option Option, string Field)> RlOptions =>
+    [
+        (_rlPreset, "rl.preset"), (_targetReturn, "rl.targetReturn"), (_evalEpisodes, "rl.evalEpisodes"), (_rollouts, "rl.rolloutsPerRound"),
+        (_scheduleTimesteps, "rl.scheduleTimesteps"),
     ];
 
     /// <summary>Adds the argument and the flags to <paramref name="command"/>.</summary>
@@ -86,7 +107,9 @@ internal sealed class JobSpecFlags
             Seed = parse.GetValue(_seed) ?? spec.Seed,
             Validators = parse.GetValue(_validators) ?? spec.Validators,
             Quorum = parse.GetValue(_quorum) ?? spec.Quorum,
+            Kind = parse.GetValue(_kind) ?? spec.Kind,
         };
+        spec = WithRl(parse, spec, given);
         var errors = JobSpecRules.Validate(spec);
         if (errors.Count == 0)
             return spec;
@@ -96,5 +119,28 @@ internal sealed class JobSpecFlags
             : file?.Where($"$.{e.Key}") is { } at ? $"{e.Key} (at {at}): {e.Value[0]}" : $"{e.Key}: {e.Value[0]}");
         var what = file is null ? "the job spec has invalid fields: " : $"the spec file {file.Name} has invalid fields: ";
         throw new CliException(what + string.Join("; ", problems), SwarmApp.BadUsage);
+    }
+
+    // The rl flags over the file's rl block (or the preset's defaults). On a job of another kind they would be dropped
+    // without a word, so they are refused instead, naming the flag.
+    private JobSpec WithRl(ParseResult parse, JobSpec spec, List<(Option Option, string Field)> given)
+    {
+        var rlFlags = given.Where(g => g.Field.StartsWith("rl.", StringComparison.Ordinal)).Select(g => g.Option.Name).ToList();
+        if (rlFlags.Count == 0)
+            return spec;
+        if (!spec.IsRl)
+            throw new CliException($"{rlFlags[0]} sets an rl job's settings; add --kind rl (or use a spec file of kind rl)", SwarmApp.BadUsage);
+        var rl = spec.RlSettings;
+        return spec with
+        {
+            Rl = rl with
+            {
+                Preset = parse.GetValue(_rlPreset) ?? rl.Preset,
+                TargetReturn = parse.GetValue(_targetReturn) ?? rl.TargetReturn,
+                EvalEpisodes = parse.GetValue(_evalEpisodes) ?? rl.EvalEpisodes,
+                RolloutsPerRound = parse.GetValue(_rollouts) ?? rl.RolloutsPerRound,
+                ScheduleTimesteps = parse.GetValue(_scheduleTimesteps) ?? rl.ScheduleTimesteps,
+            },
+        };
     }
 }
