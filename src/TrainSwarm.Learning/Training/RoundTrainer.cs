@@ -95,15 +95,7 @@ public static class RoundTrainer
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(shard);
-        ArgumentOutOfRangeException.ThrowIfNegative(fromStep);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stopAfter, fromStep);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(stopAfter, spec.InnerSteps);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.BatchSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.CommitEvery);
-        if (shard.Count == 0)
-            throw new ArgumentException("the shard holds no samples", nameof(shard));
+        CheckSegment(spec, shard, fromStep, stopAfter);
         var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
         var optimizer = CreateOptimizer(spec, model.Parameters());
         RoundCheckpoint.Load(checkpoint, model, optimizer, fromStep);
@@ -123,15 +115,7 @@ public static class RoundTrainer
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(start);
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(shard);
-        ArgumentOutOfRangeException.ThrowIfNegative(fromStep);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stopAfter, fromStep);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(stopAfter, spec.InnerSteps);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.BatchSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.CommitEvery);
-        if (shard.Count == 0)
-            throw new ArgumentException("the shard holds no samples", nameof(shard));
+        CheckSegment(spec, shard, fromStep, stopAfter);
         var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
         var optimizer = CreateOptimizer(spec, model.Parameters());
         if (fromStep == 0)
@@ -228,5 +212,19 @@ public static class RoundTrainer
             "adamw" => new AdamW(parameters, lr),
             _ => throw new ArgumentException($"unknown optimizer '{spec.Optimizer}'; choose one of: sgd, adam, adamw", nameof(spec)),
         };
+    }
+
+    /// <summary>The argument checks <see cref="Resume"/> and <see cref="Replay"/> share: a segment inside the round.</summary>
+    private static void CheckSegment(RoundTrainingSpec spec, LabeledImages shard, int fromStep, int stopAfter)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(shard);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromStep);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(stopAfter, fromStep);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stopAfter, spec.InnerSteps);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.BatchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spec.CommitEvery);
+        if (shard.Count == 0)
+            throw new ArgumentException("the shard holds no samples", nameof(shard));
     }
 }
