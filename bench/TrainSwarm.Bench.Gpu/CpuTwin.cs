@@ -6,18 +6,18 @@ using TrainSwarm.Cuda.Training;
 
 namespace TrainSwarm.Bench.Gpu;
 
-/// <summary>The CPU engine training the mlp preset on the same batches as the GPU, to compare their weights.</summary>
+/// <summary>The CPU engine training a preset (mlp, cnn) on the same batches as the GPU, to compare their weights.</summary>
 public static class CpuTwin
 {
-    /// <summary>The mlp preset's parameters for <paramref name="seed"/> (weight, bias per Linear, PyTorch order).</summary>
-    public static float[][] InitialParameters(ulong seed) =>
-        [.. ModelPresets.Create("mlp", seed).Parameters().Select(p => p.Span.ToArray())];
+    /// <summary>The preset's parameters for <paramref name="seed"/> (weight, bias per layer, PyTorch order).</summary>
+    public static float[][] InitialParameters(string model, ulong seed) =>
+        [.. ModelPresets.Create(model, seed).Parameters().Select(p => p.Span.ToArray())];
 
     /// <summary>Trains <paramref name="steps"/> steps from the seed's weights on batches in <paramref name="order"/>; returns the weights.</summary>
-    public static float[][] Train(ulong seed, SyntheticSet data, ReadOnlySpan<int> order, int batch, int steps, GpuOptimizerSettings settings)
+    public static float[][] Train(string model, ulong seed, SyntheticSet data, ReadOnlySpan<int> order, int batch, int steps, GpuOptimizerSettings settings)
     {
-        var model = ModelPresets.Create("mlp", seed);
-        var parameters = model.Parameters();
+        var net = ModelPresets.Create(model, seed);
+        var parameters = net.Parameters();
         Optimizer optimizer = settings.Name == "adam"
             ? new Adam(parameters, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Eps)
             : new Sgd(parameters, settings.LearningRate, settings.Momentum);
@@ -33,7 +33,7 @@ public static class CpuTwin
                 labels[r] = data.Labels[sample];
             }
             optimizer.ZeroGrad();
-            var loss = Ops.CrossEntropy(model.Forward(input), labels);
+            var loss = Ops.CrossEntropy(net.Forward(input), labels);
             loss.Backward();
             using (GradMode.NoGrad()) optimizer.Step();
             scope.Reset();

@@ -9,26 +9,26 @@ using TrainSwarm.Nn.Optimizers;
 namespace TrainSwarm.Bench.Gpu;
 
 /// <summary>
-/// One epoch of the mlp preset on the real Fashion-MNIST, on the CPU engine and on the GPU, from the same seed and over
+/// One epoch of a preset (mlp, cnn) on the real Fashion-MNIST, on the CPU engine and on the GPU, from the same seed and over
 /// the same batches (the loader's seeded order); both evaluated on the 10,000 test images by the CPU evaluator.
 /// </summary>
 public static class FashionMnistEpoch
 {
-    public static Dictionary<string, object> Run(CudaContext context, string directory, ulong seed, int batch)
+    public static Dictionary<string, object> Run(CudaContext context, string model, string directory, ulong seed, int batch)
     {
         var train = FashionMnist.LoadTrain(directory);
         var test = FashionMnist.LoadTest(directory);
 
-        var cpuNet = ModelPresets.Create("mlp", seed);
+        var cpuNet = ModelPresets.Create(model, seed);
         var cpuLoader = new MiniBatchLoader(train, batch, seed);
         var cpu = new Trainer(cpuNet, new Adam(cpuNet.Parameters(), 1e-3f), cpuLoader, train).Run(1);
         var cpuEval = Evaluator.Evaluate(cpuNet, test);
 
-        var gpuNet = ModelPresets.Create("mlp", seed);
+        var gpuNet = ModelPresets.Create(model, seed);
         var parameters = gpuNet.Parameters();
         var loader = new MiniBatchLoader(train, batch, seed);
         var clock = Stopwatch.StartNew();
-        using (var trainer = new GpuMlpTrainer(context, [784, 128, 10], [.. parameters.Select(p => p.Span.ToArray())],
+        using (var trainer = GpuTrainers.Create(model, context, [.. parameters.Select(p => p.Span.ToArray())],
                    GpuOptimizerSettings.Adam(1e-3f), batch))
         {
             trainer.UploadDataset(train.Pixels, train.Labels);
@@ -43,7 +43,7 @@ public static class FashionMnistEpoch
         var gpuEval = Evaluator.Evaluate(gpuNet, test);
         return new Dictionary<string, object>
         {
-            ["figure"] = "gpu_fmnist_epoch", ["model"] = "mlp", ["batch"] = batch, ["steps"] = cpu.Steps,
+            ["figure"] = "gpu_fmnist_epoch", ["model"] = model, ["batch"] = batch, ["steps"] = cpu.Steps,
             ["cpu_test_acc"] = Math.Round(cpuEval.Accuracy, 4), ["gpu_test_acc"] = Math.Round(gpuEval.Accuracy, 4),
             ["cpu_train_s"] = Math.Round(cpu.Elapsed.TotalSeconds, 2), ["gpu_train_s_with_upload"] = Math.Round(gpuSeconds, 3),
         };

@@ -9,8 +9,9 @@ using TrainSwarm.Tensors;
 namespace TrainSwarm.Bench.Gpu;
 
 /// <summary>
-/// The figures of `swarm bench gpu`, one dictionary per JSON line: the device; the GPU mlp against the CPU engine on the
-/// same batches; two GPU runs compared bitwise; training samples/s beside PyTorch (TF32 off, then on); the GEMM rate.
+/// The figures of `swarm bench gpu`, one dictionary per JSON line: the device; per preset (mlp, cnn) the GPU against the
+/// CPU engine on the same batches and two GPU runs compared bitwise; training samples/s beside PyTorch (TF32 off, then on);
+/// the GEMM rate.
 /// </summary>
 public static class GpuBenchmark
 {
@@ -35,25 +36,29 @@ public static class GpuBenchmark
                 ["multiprocessors"] = gpu.Multiprocessors, ["driver"] = gpu.DriverVersion,
                 ["libraries"] = string.Join(", ", TrainSwarm.Cuda.Diagnostics.LoadedLibraries()),
             });
-            foreach (var settings in new[] { GpuOptimizerSettings.Sgd(0.01f, 0.9f), GpuOptimizerSettings.Adam(1e-3f) })
-                emit(CompareWithCpu(context, data, settings, options.Seed));
-            emit(RunToRun(context, data, options.Seed));
-            if (options.FashionMnistDir is { } directory) emit(FashionMnistEpoch.Run(context, directory, options.Seed, 64));
+            foreach (var model in options.ModelList)
+            {
+                foreach (var settings in new[] { GpuOptimizerSettings.Sgd(0.01f, 0.9f), GpuOptimizerSettings.Adam(1e-3f) })
+                    emit(CompareWithCpu(context, model, data, settings, options.Seed));
+                emit(RunToRun(context, model, data, options.Seed));
+                if (options.FashionMnistDir is { } directory) emit(FashionMnistEpoch.Run(context, model, directory, options.Seed, 64));
+            }
         }
         foreach (bool tf32 in new[] { false, true })
         {
             using var context = new CudaContext(gpu, tf32);
+            foreach (var model in options.ModelList)
             foreach (int batch in options.Batches)
             {
-                double ours = SamplesPerSecond(context, data, batch, options.Steps, options.Seed);
+                double ours = SamplesPerSecond(context, model, data, batch, options.Steps, options.Seed);
                 var line = new Dictionary<string, object>
                 {
-                    ["figure"] = "gpu_mlp_train_samples_per_s", ["batch"] = batch, ["tf32"] = tf32, ["steps"] = options.Steps,
+                    ["figure"] = "gpu_train_samples_per_s", ["model"] = model, ["batch"] = batch, ["tf32"] = tf32, ["steps"] = options.Steps,
                     ["ours"] = Math.Round(ours),
                 };
                 if (options.Reference)
                 {
-                    var theirs = PyTorchGpuReference.Run(options.Python, options.Script!, batch, options.Steps, tf32, options.Seed);
+                    var theirs = PyTorchGpuReference.Run(options.Python, options.Script!, model, batch, options.Steps, tf32, options.Seed);
                     double pytorch = theirs.GetProperty("train_samples_per_s").GetDouble();
                     line["pytorch"] = Math.Round(pytorch);
                     line["pytorch_version"] = theirs.GetProperty("torch").GetString()!;
@@ -72,13 +77,13 @@ public static class GpuBenchmark
         return order;
     }
 
-    private static Dictionary<string, object> CompareWithCpu(CudaContext context, SyntheticSet data, GpuOptimizerSettings settings, ulong seed)
+    private static Dictionary<string, object> CompareWithCpu(CudaContext context, string model, SyntheticSet data, GpuOptimizerSettings settings, ulong seed)
     {
         const int batch = 64;
         var order = Order(data.Samples, seed, 0);
-        var initial = CpuTwin.InitialParameters(seed);
-        var cpu = CpuTwin.Train(seed, data, order, batch, CompareSteps, settings);
-        using var trainer = new GpuMlpTrainer(context, [784, 128, 10], initial, settings, batch);
+        var initial = CpuTwin.InitialParameters(model, seed);
+        var cpu = CpuTwin.Train(model, seed, data, order, batch, CompareSteps, settings);
+        using var trainer = GpuTrainers.Create(model, context, initial, settings, batch);
         trainer.UploadDataset(data.Images, data.Labels);
         trainer.StartEpoch(order);
         for (int step = 0; step < CompareSteps; step++) trainer.Step(step);
@@ -96,16 +101,16 @@ public static class GpuBenchmark
         double tolerance = settings.Name == "adam" ? AdamTolerance : SgdTolerance;
         return new Dictionary<string, object>
         {
-            ["figure"] = "gpu_vs_cpu_weights", ["optimizer"] = settings.Name, ["steps"] = CompareSteps, ["batch"] = batch,
+            ["figure"] = "gpu_vs_cpu_weights", ["model"] = model, ["optimizer"] = settings.Name, ["steps"] = CompareSteps, ["batch"] = batch,
             ["delta_rel_err"] = relative, ["max_abs_weight_diff"] = maxAbs, ["tolerance"] = tolerance, ["pass"] = relative <= tolerance,
         };
     }
 
-    private static Dictionary<string, object> RunToRun(CudaContext context, SyntheticSet data, ulong seed)
+    private static Dictionary<string, object> RunToRun(CudaContext context, string model, SyntheticSet data, ulong seed)
     {
         string Once()
         {
-            using var trainer = new GpuMlpTrainer(context, [784, 128, 10], CpuTwin.InitialParameters(seed), GpuOptimizerSettings.Adam(1e-3f), 64);
+            using var trainer = GpuTrainers.Create(model, context, CpuTwin.InitialParameters(model, seed), GpuOptimizerSettings.Adam(1e-3f), 64);
             trainer.UploadDataset(data.Images, data.Labels);
             TrainSteps(trainer, data.Samples, seed, DeterminismSteps);
             var bytes = trainer.DownloadParameters().SelectMany(p => MemoryMarshal.AsBytes(p.AsSpan()).ToArray()).ToArray();
@@ -114,12 +119,12 @@ public static class GpuBenchmark
         string a = Once(), b = Once();
         return new Dictionary<string, object>
         {
-            ["figure"] = "gpu_run_to_run", ["steps"] = DeterminismSteps, ["sha256_first"] = a, ["sha256_second"] = b, ["bitwise_equal"] = a == b,
+            ["figure"] = "gpu_run_to_run", ["model"] = model, ["steps"] = DeterminismSteps, ["sha256_first"] = a, ["sha256_second"] = b, ["bitwise_equal"] = a == b,
         };
     }
 
     // Steps over as many epochs as it takes, each with its own seeded order.
-    private static void TrainSteps(GpuMlpTrainer trainer, int samples, ulong seed, int steps)
+    private static void TrainSteps(IGpuTrainer trainer, int samples, ulong seed, int steps)
     {
         for (int step = 0; step < steps; step++)
         {
@@ -129,9 +134,9 @@ public static class GpuBenchmark
         }
     }
 
-    private static double SamplesPerSecond(CudaContext context, SyntheticSet data, int batch, int steps, ulong seed)
+    private static double SamplesPerSecond(CudaContext context, string model, SyntheticSet data, int batch, int steps, ulong seed)
     {
-        using var trainer = new GpuMlpTrainer(context, [784, 128, 10], CpuTwin.InitialParameters(seed), GpuOptimizerSettings.Adam(1e-3f), batch);
+        using var trainer = GpuTrainers.Create(model, context, CpuTwin.InitialParameters(model, seed), GpuOptimizerSettings.Adam(1e-3f), batch);
         trainer.UploadDataset(data.Images, data.Labels);
         TrainSteps(trainer, data.Samples, seed, WarmupSteps);
         float loss = trainer.LastLoss();

@@ -31,9 +31,9 @@ public sealed class TrainDeviceTests
     [Fact]
     public async Task Cuda_for_a_model_without_a_cuda_path_is_refused_before_training()
     {
-        var (code, output) = await CliRunner.Run("train", "--model", "cnn", "--limit", "640", "--device", "cuda:0");
+        var (code, output) = await CliRunner.Run("train", "--model", "cnn", "--optimizer", "adamw", "--limit", "640", "--device", "cuda:0");
         Assert.Equal(1, code);
-        Assert.Equal("error: --device cuda:0: the CUDA backend trains the mlp preset with adam or sgd, not cnn with adam; use --device cpu",
+        Assert.Equal("error: --device cuda:0: the CUDA backend trains the mlp and cnn presets with adam or sgd, not cnn with adamw; use --device cpu",
             Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 

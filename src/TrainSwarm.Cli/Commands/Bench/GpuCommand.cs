@@ -4,6 +4,7 @@ using System.Text.Json;
 using Spectre.Console;
 using TrainSwarm.Bench.Gpu;
 using TrainSwarm.Cuda.Selection;
+using TrainSwarm.Cuda.Training;
 
 namespace TrainSwarm.Cli.Commands.Bench;
 
@@ -20,22 +21,27 @@ public static class GpuCommand
             if (ParseBatches(r.GetValueOrDefault<string>()) is null) r.AddError("--batches must be positive integers separated by commas, e.g. 64,512");
         });
         var steps = CommonOptions.Positive("--steps", "Timed training steps per batch size (after 50 warm-up steps)", 2000);
-        var reference = new Option<bool>("--reference") { Description = "Also time tools/bench/pytorch_gpu_mlp.py (PyTorch eager, same model and batch)" };
+        var reference = new Option<bool>("--reference") { Description = "Also time tools/bench/pytorch_gpu_train.py (PyTorch eager, same model and batch)" };
         var dataDir = new Option<string?>("--dataset-dir") { Description = "Fashion-MNIST folder: also train one real epoch on the CPU and the GPU" };
+        var models = new Option<string>("--models") { Description = "Presets to measure, comma-separated: mlp, cnn", DefaultValueFactory = _ => "mlp,cnn" };
+        models.Validators.Add(r =>
+        {
+            if (ParseModels(r.GetValueOrDefault<string>()) is null) r.AddError($"--models must list presets of {string.Join(", ", GpuTrainers.Models)}, e.g. mlp,cnn");
+        });
         var python = new Option<string>("--python") { Description = "Interpreter with CUDA torch for --reference", DefaultValueFactory = _ => "python3" };
-        var command = new Command("gpu", "Train the mlp preset on the GPU: weights against the CPU engine, two runs compared bitwise, samples/s " +
+        var command = new Command("gpu", "Train the mlp and cnn presets on the GPU: weights against the CPU engine, two runs compared bitwise, samples/s " +
             "(TF32 off, then on) beside PyTorch, and the GEMM rate; one JSON line per figure. Needs an NVIDIA GPU.\n" +
             "Example: swarm bench gpu --reference --steps 2000")
         {
-            batches, steps, reference, python, dataDir,
+            batches, models, steps, reference, python, dataDir,
         };
         command.SetAction(parse =>
         {
             string? script = null;
             if (parse.GetValue(reference))
-                script = PyTorchGpuReference.FindScript() ?? throw new CliException("--reference: tools/bench/pytorch_gpu_mlp.py not found");
+                script = PyTorchGpuReference.FindScript() ?? throw new CliException("--reference: tools/bench/pytorch_gpu_train.py not found");
             var options = new GpuBenchOptions(ParseBatches(parse.GetValue(batches))!, parse.GetValue(steps), 0, script is not null,
-                parse.GetValue(python)!, script, FashionMnistDir: parse.GetValue(dataDir));
+                parse.GetValue(python)!, script, FashionMnistDir: parse.GetValue(dataDir), Models: ParseModels(parse.GetValue(models)));
             var output = console.Profile.Out.Writer;
             try
             {
@@ -48,6 +54,12 @@ public static class GpuCommand
             return SwarmApp.Success;
         });
         return command;
+    }
+
+    private static string[]? ParseModels(string? text)
+    {
+        var names = (text ?? "").Split(',', StringSplitOptions.TrimEntries);
+        return names.All(GpuTrainers.Models.Contains) ? names : null;
     }
 
     private static int[]? ParseBatches(string? text)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using TrainSwarm.Cuda.Selection;
+using TrainSwarm.Cuda.Training;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Learning.Training;
@@ -57,7 +58,7 @@ public static class TrainCommand
         temperature.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } t && !(t > 0)) r.AddError("--temperature must be positive"); });
         var device = new Option<string>("--device")
         {
-            Description = $"{DeviceRequest.Syntax}: auto trains on the GPU when the NVIDIA driver and a device are found (mlp with adam or sgd)",
+            Description = $"{DeviceRequest.Syntax}: auto trains on the GPU when the NVIDIA driver and a device are found (mlp or cnn with adam or sgd)",
             DefaultValueFactory = _ => "auto",
         };
         device.Validators.Add(r =>
@@ -125,7 +126,7 @@ public static class TrainCommand
                     if (gpu is not null)
                     {
                         var clock = System.Diagnostics.Stopwatch.StartNew();
-                        result = GpuMlpTraining.Run(gpu, net, parse.GetValue(optimizer)!, parse.GetValue(lr), loader, train, epochCount, (steps, loss) =>
+                        result = GpuPresetTraining.Run(gpu, modelName, net, parse.GetValue(optimizer)!, parse.GetValue(lr), loader, train, epochCount, (steps, loss) =>
                         {
                             task.Value = steps;
                             task.Description = $"loss {loss:F4}  {steps * loader.BatchSize / clock.Elapsed.TotalSeconds:N0} samples/s";
@@ -164,9 +165,9 @@ public static class TrainCommand
     /// <summary>The GPU to train on, or null for the CPU engine; `cuda` that cannot be served is a one-line error.</summary>
     private static GpuInfo? ChooseGpu(IAnsiConsole console, DeviceRequest request, string model, string optimizer)
     {
-        bool supported = GpuMlpTraining.Supports(model, optimizer);
+        bool supported = GpuTrainers.Supports(model, optimizer);
         if (request.Kind == DeviceRequestKind.Cuda && !supported)
-            throw new CliException($"--device {request}: the CUDA backend trains the mlp preset with adam or sgd, not {model} with {optimizer}; " +
+            throw new CliException($"--device {request}: the CUDA backend trains the mlp and cnn presets with adam or sgd, not {model} with {optimizer}; " +
                 "use --device cpu");
         DeviceChoice choice;
         try

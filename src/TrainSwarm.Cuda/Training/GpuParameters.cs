@@ -1,0 +1,95 @@
+using TrainSwarm.Cuda.Kernels;
+using TrainSwarm.Cuda.Memory;
+
+namespace TrainSwarm.Cuda.Training;
+
+/// <summary>
+/// A model's parameters on the device, in PyTorch's order, packed into one buffer, with their gradients and optimizer
+/// state packed the same way, so one optimizer kernel updates all of them. Tensor i starts at the same offset in all four.
+/// </summary>
+internal sealed class GpuParameters : IDisposable
+{
+    private readonly CudaContext _gpu;
+    private readonly GpuOptimizerSettings _optimizer;
+    private readonly long[] _offset;
+    private readonly int[] _length;
+    private readonly DeviceBuffer _values, _gradients, _state1, _state2;
+
+    public GpuParameters(CudaContext gpu, IReadOnlyList<float[]> initial, GpuOptimizerSettings optimizer)
+    {
+        if (optimizer.Name is not ("adam" or "sgd")) throw new ArgumentException($"unknown optimizer '{optimizer.Name}'");
+        if (initial.Count == 0 || initial.Any(p => p.Length == 0)) throw new ArgumentException("every parameter tensor needs at least one value");
+        _gpu = gpu;
+        _optimizer = optimizer;
+        _offset = new long[initial.Count];
+        _length = [.. initial.Select(p => p.Length)];
+        long total = 0;
+        for (int i = 0; i < initial.Count; i++)
+        {
+            _offset[i] = total;
+            total += initial[i].Length;
+        }
+        Count = total;
+        _values = gpu.Allocate(total);
+        for (int i = 0; i < initial.Count; i++) _values.Upload<float>(initial[i], _offset[i]);
+        _gradients = gpu.Allocate(total);
+        _state1 = gpu.Allocate(total);
+        _state2 = gpu.Allocate(total);
+        _state1.Clear();
+        _state2.Clear();
+    }
+
+    /// <summary>Scalar parameters in all.</summary>
+    public long Count { get; }
+
+    /// <summary>Values in tensor <paramref name="tensor"/>.</summary>
+    public int Length(int tensor) => _length[tensor];
+
+    /// <summary>The device address of tensor <paramref name="tensor"/>'s values.</summary>
+    public ulong Value(int tensor) => _values.At(_offset[tensor]);
+
+    /// <summary>The device address of tensor <paramref name="tensor"/>'s gradient (every step overwrites it whole).</summary>
+    public ulong Gradient(int tensor) => _gradients.At(_offset[tensor]);
+
+    /// <summary>Queues optimizer step <paramref name="step"/> (1-based) over every parameter.</summary>
+    public void Update(int step)
+    {
+        var k = _gpu.Kernels;
+        var o = _optimizer;
+        uint grid = KernelModule.GridFor(Count);
+        if (o.Name == "adam")
+        {
+            // Bias corrections in double, then rounded, exactly as the CPU engine's Adam computes them.
+            float stepSize = (float)(o.LearningRate / (1 - Math.Pow(o.Beta1, step)));
+            float bc2Sqrt = (float)Math.Sqrt(1 - Math.Pow(o.Beta2, step));
+            k.Launch("adam", grid, [_values.Address, _gradients.Address, _state1.Address, _state2.Address, KernelArg.Float(o.Beta1),
+                KernelArg.Float(o.Beta2), KernelArg.Float(stepSize), KernelArg.Float(bc2Sqrt), KernelArg.Float(o.Eps), KernelArg.Long(Count)]);
+        }
+        else
+        {
+            k.Launch("sgd", grid, [_values.Address, _gradients.Address, _state1.Address, KernelArg.Float(o.LearningRate),
+                KernelArg.Float(o.Momentum), KernelArg.Int(step > 1 ? 1 : 0), KernelArg.Long(Count)]);
+        }
+    }
+
+    /// <summary>Every tensor copied to the host (waits for the GPU).</summary>
+    public float[][] Download()
+    {
+        _gpu.Synchronize();
+        var result = new float[_offset.Length][];
+        for (int i = 0; i < _offset.Length; i++)
+        {
+            result[i] = new float[_length[i]];
+            _values.Download<float>(result[i], _offset[i]);
+        }
+        return result;
+    }
+
+    public void Dispose()
+    {
+        _values.Dispose();
+        _gradients.Dispose();
+        _state1.Dispose();
+        _state2.Dispose();
+    }
+}
