@@ -17,6 +17,9 @@ public static class ByteTokenizer
     /// <summary>Number of ids: 256 bytes plus one special.</summary>
     public const int VocabSize = 257;
 
+    /// <summary>This tokenizer where an <see cref="ITokenizer"/> is asked for.</summary>
+    public static ITokenizer Instance { get; } = new AsInterface();
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as ids; the literal text &lt;|endoftext|&gt; becomes the special id.</summary>
     public static int[] Encode(string text)
     {
@@ -52,5 +55,16 @@ public static class ByteTokenizer
         }
         sb.Append(Encoding.UTF8.GetString([.. bytes]));
         return sb.ToString();
+    }
+
+    private sealed class AsInterface : ITokenizer
+    {
+        public string Kind => "byte";
+
+        public int VocabSize => ByteTokenizer.VocabSize;
+
+        public int[] Encode(string text) => ByteTokenizer.Encode(text);
+
+        public string Decode(ReadOnlySpan<int> ids) => ByteTokenizer.Decode(ids);
     }
 }

@@ -14,8 +14,27 @@ public static class FortunesCorpus
     /// <summary>One fortune in this many goes to the held-out split.</summary>
     public const int HoldoutEvery = 20;
 
-    /// <summary>Reads and tokenizes the corpus; throws <see cref="FileNotFoundException"/> with an install hint if it is missing.</summary>
-    public static TokenCorpus Load(string? directory = null)
+    /// <summary>
+    /// Reads and tokenizes the corpus (byte-level unless <paramref name="tokenizer"/> says otherwise); throws
+    /// <see cref="FileNotFoundException"/> with an install hint if it is missing.
+    /// </summary>
+    public static TokenCorpus Load(string? directory = null, ITokenizer? tokenizer = null)
+    {
+        tokenizer ??= ByteTokenizer.Instance;
+        var train = new List<int>();
+        var heldOut = new List<int>();
+        int index = 0;
+        foreach (var fortune in Documents(directory))
+        {
+            var target = index++ % HoldoutEvery == HoldoutEvery - 1 ? heldOut : train;
+            target.AddRange(tokenizer.Encode(fortune));
+            target.Add(tokenizer.EndOfText);
+        }
+        return new TokenCorpus("fortunes", [.. train], [.. heldOut], index);
+    }
+
+    /// <summary>Every fortune as text, in file-name order, then file order (the order <see cref="Load"/> splits by).</summary>
+    public static IEnumerable<string> Documents(string? directory = null)
     {
         string dir = directory ?? DefaultDirectory;
         if (!Directory.Exists(dir))
@@ -26,18 +45,12 @@ public static class FortunesCorpus
             .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
             .ToList();
         if (files.Count == 0) throw new FileNotFoundException($"no fortune files in {dir}");
-        var train = new List<int>();
-        var heldOut = new List<int>();
-        int index = 0;
-        foreach (var file in files)
-            foreach (var fortune in Split(File.ReadAllText(file)))
-            {
-                var target = index++ % HoldoutEvery == HoldoutEvery - 1 ? heldOut : train;
-                target.AddRange(ByteTokenizer.Encode(fortune));
-                target.Add(ByteTokenizer.EndOfText);
-            }
-        return new TokenCorpus("fortunes", [.. train], [.. heldOut], index);
+        return files.SelectMany(file => Split(File.ReadAllText(file)));
     }
+
+    /// <summary>The fortunes <see cref="Load"/> trains on (all but every 20th): what a BPE vocabulary is trained on, never the held-out ones.</summary>
+    public static IEnumerable<string> TrainingDocuments(string? directory = null) =>
+        Documents(directory).Where((_, i) => i % HoldoutEvery != HoldoutEvery - 1);
 
     /// <summary>The fortunes of one file: blocks between "%" lines, trailing whitespace trimmed, empty ones dropped.</summary>
     public static IEnumerable<string> Split(string text)

@@ -37,6 +37,56 @@ public class LmTrainCommandTests
     }
 
     [Fact]
+    public async Task A_bpe_tokenizer_trains_on_the_fortunes_and_travels_in_the_saved_file_to_generate()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"swarm-gpt-bpe-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var (code, output) = await CliRunner.Run("train", "--preset", "gpt-tiny", "--tokenizer", "bpe", "--vocab", "300", "--steps", "2",
+                "--batch", "2", "--seq-len", "32", "--eval-every", "2", "--seed", "3", "--threads", "1", "--out", path);
+            Assert.True(code == 0, output);
+            // 43 more ids than the byte vocabulary, each a 144-wide row of the tied embedding: 1,058,544 + 43 × 144.
+            Assert.Contains("Training gpt-tiny (1,064,736 parameters: 4 layers, 4 heads, width 144) on fortunes", output);
+            Assert.Contains("(byte-level BPE, 300 ids trained on the training fortunes,", output);
+            var file = SafeTensorsReader.Read(path);
+            Assert.Equal("bpe", file.Metadata["tokenizer"]);
+            Assert.Equal("300", file.Metadata["vocab_size"]);
+            Assert.StartsWith("#version: 0.2\n", file.Metadata["bpe_merges"]);
+
+            var first = await CliRunner.Run("generate", "--model", path, "--prompt", "The ", "--tokens", "8", "--seed", "5", "--threads", "1");
+            var again = await CliRunner.Run("generate", "--model", path, "--prompt", "The ", "--tokens", "8", "--seed", "5", "--threads", "1");
+            Assert.True(first.ExitCode == 0, first.Output);
+            Assert.StartsWith("The ", first.Output.TrimStart());
+            Assert.Equal(first.Output, again.Output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Generate_with_a_bpe_tokenizer_but_no_merges_is_a_one_line_error()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"swarm-gpt-nomerges-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var model = new TrainSwarm.Learning.Models.GptModel(new TrainSwarm.Learning.Models.GptConfig(257, 16, 1, 1, 8), seed: 0);
+            ModuleWeights.Save(model, path, new Dictionary<string, string>
+            {
+                ["tokenizer"] = "bpe", ["vocab_size"] = "257", ["block_size"] = "16", ["n_layer"] = "1", ["n_head"] = "1", ["n_embd"] = "8",
+            });
+            var (code, output) = await CliRunner.Run("generate", "--model", path, "--prompt", "x");
+            Assert.Equal(1, code);
+            Assert.Contains("tokenizer 'bpe' is not byte, or bpe with its merges in the metadata", output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Generate_without_model_metadata_is_a_one_line_error()
     {
         var path = Path.Combine(Path.GetTempPath(), $"swarm-notgpt-{Guid.NewGuid():N}.safetensors");

@@ -50,16 +50,34 @@ public static class GenerateCommand
             {
                 throw new CliException($"{path} does not fit a GPT of its stated sizes: {e.Message}");
             }
+            var tokenizer = TokenizerOf(file, path);
             string text = parse.GetValue(prompt)!;
             // An empty prompt starts a new document, as GPT-2 samples unconditionally from <|endoftext|>.
-            int[] ids = text.Length == 0 ? [ByteTokenizer.EndOfText] : ByteTokenizer.Encode(text);
+            int[] ids = text.Length == 0 ? [tokenizer.EndOfText] : tokenizer.Encode(text);
             var output = LmSampler.Generate(gpt, ids, parse.GetValue(tokens), parse.GetValue(seed), parse.GetValue(temperature), parse.GetValue(topK),
-                stopAt: ByteTokenizer.EndOfText);
-            if (output.Length > 0 && output[^1] == ByteTokenizer.EndOfText) output = output[..^1];
-            console.Profile.Out.Writer.Write(text + ByteTokenizer.Decode(output) + "\n");
+                stopAt: tokenizer.EndOfText);
+            if (output.Length > 0 && output[^1] == tokenizer.EndOfText) output = output[..^1];
+            console.Profile.Out.Writer.Write(text + tokenizer.Decode(output) + "\n");
             return Task.FromResult(SwarmApp.Success);
         });
         return command;
+    }
+
+    /// <summary>The tokenizer the file was trained with: byte-level (also for files saved before the key existed) or its BPE merges.</summary>
+    private static ITokenizer TokenizerOf(SafeTensorsFile file, string path)
+    {
+        string kind = file.Metadata.GetValueOrDefault("tokenizer", "byte");
+        if (kind == "byte") return ByteTokenizer.Instance;
+        if (kind != "bpe" || !file.Metadata.TryGetValue("bpe_merges", out var merges))
+            throw new CliException($"{path}: tokenizer '{kind}' is not byte, or bpe with its merges in the metadata");
+        try
+        {
+            return new BpeTokenizer(BpeVocabulary.FromMergesText(merges));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new CliException($"{path}: its BPE merges do not read: {e.Message}");
+        }
     }
 
     private static GptConfig ConfigOf(SafeTensorsFile file, string path)

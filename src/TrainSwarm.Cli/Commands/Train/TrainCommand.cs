@@ -50,6 +50,14 @@ public static class TrainCommand
         {
             Description = "Directory of fortune files for a gpt preset (default: /usr/share/games/fortunes)",
         };
+        var tokenizer = new Option<string>("--tokenizer")
+        {
+            Description = "Tokenizer for a gpt preset: byte (256 bytes + <|endoftext|>) or bpe (byte-level BPE trained on the training fortunes)",
+            DefaultValueFactory = _ => "byte",
+        };
+        tokenizer.AcceptOnlyFromAmong("byte", "bpe");
+        var vocab = CommonOptions.Positive("--vocab", "Vocabulary size for --tokenizer bpe (at least 257)", 512);
+        vocab.Validators.Add(r => { if (r.GetValueOrDefault<int>() < Learning.Text.ByteTokenizer.VocabSize) r.AddError("--vocab must be at least 257"); });
         var rounds = CommonOptions.Positive("--rounds", "GRPO rounds for --preset grpo (default 1; --steps sets the steps per round)", 1);
         var pretrainSteps = CommonOptions.Positive("--pretrain-steps", "Supervised pre-training steps for --preset grpo", 1500);
         var digits = CommonOptions.Positive("--digits", "Difficulty for --preset grpo: operands of up to N digits (1 to 6)", 2);
@@ -70,7 +78,7 @@ public static class TrainCommand
             "Example: swarm train --preset grpo --rounds 4 --steps 10")
         {
             model, dataset, dataDir, download, epochs, batch, lr, optimizer, seed, threads, limit, output, preset, timesteps,
-            steps, seqLen, evalEvery, corpusDir, rounds, pretrainSteps, digits, temperature, device,
+            steps, seqLen, evalEvery, corpusDir, tokenizer, vocab, rounds, pretrainSteps, digits, temperature, device,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -80,7 +88,8 @@ public static class TrainCommand
                 var given = parse.GetResult(batch) is { Implicit: false } ? parse.GetValue(batch) : (int?)null;
                 var givenLr = parse.GetResult(lr) is { Implicit: false } ? (double)parse.GetValue(lr) : (double?)null;
                 return LmPresetTraining.Run(console, new LmPresetTraining.Options(lmPreset, parse.GetValue(seed), parse.GetValue(steps), given,
-                    parse.GetValue(seqLen), givenLr, parse.GetValue(evalEvery), parse.GetValue(output), parse.GetValue(corpusDir)), cancellation);
+                    parse.GetValue(seqLen), givenLr, parse.GetValue(evalEvery), parse.GetValue(output), parse.GetValue(corpusDir),
+                    parse.GetValue(tokenizer)!, parse.GetValue(vocab)), cancellation);
             }
             if (parse.GetValue(preset) == GrpoPresetTraining.Preset)
             {
