@@ -39,6 +39,9 @@ public sealed class ArithmeticTasks
     /// <summary>Number of distinct problems at this difficulty: both operators over every operand pair.</summary>
     public long SpaceSize => 2L * OperandLimit * OperandLimit;
 
+    /// <summary>The most distinct held-out problems <see cref="HeldOut"/> draws: half the expected held-out set, so the draw ends fast.</summary>
+    public int MaxHeldOutCount => (int)Math.Min(int.MaxValue, SpaceSize * HeldOutBps / 10_000 / 2);
+
     /// <summary>Longest answer plus its newline: what a sampler needs to generate at most (a '-' and Digits + 1 digits, then '\n').</summary>
     public int MaxCompletionTokens => Digits + 3;
 
@@ -73,9 +76,9 @@ public sealed class ArithmeticTasks
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         // The held-out set holds about SpaceSize × bps / 10⁴ problems; asking for more than half of them would make the draw crawl.
-        long available = SpaceSize * HeldOutBps / 10_000;
-        if (count > available / 2)
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} held-out problems is more than half of the ~{available} at {Digits} digits");
+        if (count > MaxHeldOutCount)
+            throw new ArgumentOutOfRangeException(nameof(count),
+                $"{count} held-out problems is more than half of the ~{2L * MaxHeldOutCount} held out at {Digits} digit(s)");
         var rng = new Rng(seed);
         var seen = new HashSet<ArithmeticProblem>();
         var problems = new List<ArithmeticProblem>(count);

@@ -4,6 +4,18 @@ namespace TrainSwarm.Learning.Tests.Grpo;
 
 public class ArithmeticTasksTests
 {
+    [Theory]
+    [InlineData(1, 10)]
+    [InlineData(2, 1000)]
+    public void At_most_half_the_expected_held_out_set_can_be_drawn_and_that_many_can(int digits, int most)
+    {
+        var tasks = new ArithmeticTasks(digits);
+        // 2 × 10^digits × 10^digits problems, 10% held out, half of those.
+        Assert.Equal(most, tasks.MaxHeldOutCount);
+        Assert.Equal(most, tasks.HeldOut(most, 1).Distinct().Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => tasks.HeldOut(most + 1, 1));
+    }
+
     [Fact]
     public void Problems_have_exact_answers_written_as_text()
     {

@@ -21,9 +21,12 @@ internal static class GrpoPresetTraining
     public static ArithmeticGrpoSettings Settings(Options o)
     {
         var s = ArithmeticGrpoSettings.Preset(o.Seed);
+        int digits = o.Digits ?? s.Digits;
         return s with
         {
-            Digits = o.Digits ?? s.Digits,
+            Digits = digits,
+            // One digit has only 200 problems (about 20 held out): evaluate on as many as the split can give.
+            HeldOut = Math.Min(s.HeldOut, new ArithmeticTasks(digits).MaxHeldOutCount),
             Rounds = o.Rounds ?? s.Rounds,
             Pretrain = s.Pretrain with { Steps = o.PretrainSteps ?? s.Pretrain.Steps },
             Grpo = s.Grpo with { Steps = o.StepsPerRound ?? s.Grpo.Steps, Lr = o.Lr ?? s.Grpo.Lr, Temperature = o.Temperature ?? s.Grpo.Temperature },
