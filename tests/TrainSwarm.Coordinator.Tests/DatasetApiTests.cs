@@ -174,6 +174,38 @@ public sealed class DatasetApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         Assert.Equal(HttpStatusCode.Forbidden, await swarm.StatusOfGetAsync(Routes.Blob(m.Holdout.Blob)));
     }
 
+    [Fact]
+    public async Task Delete_frees_the_blobs_once_no_other_dataset_uses_them()
+    {
+        // Two creators upload the same file with the same settings: two datasets, cut into the very same blobs.
+        var file = CsvFile(40, 7);
+        using var other = await swarm.ActorAsync("creator");
+        using var client = swarm.Client(_creator);
+        using var otherClient = swarm.Client(other);
+        var mine = (await client.UploadDatasetAsync(file, Settings("shared", shards: 2))).Manifest;
+        var theirs = (await otherClient.UploadDatasetAsync(file, Settings("shared", shards: 2))).Manifest;
+        Assert.NotEqual(mine.Id, theirs.Id);
+        var blobs = mine.Shards.Select(s => s.Blob).ToList();
+        Assert.Equal(blobs, theirs.Shards.Select(s => s.Blob));
+        Assert.Equal(mine.Holdout.Blob, theirs.Holdout.Blob);
+
+        Assert.Equal("deleted", (await client.DeleteDatasetAsync(mine.Id)).Status);
+        foreach (var blob in blobs)
+            Assert.Equal(HttpStatusCode.OK, await swarm.StatusOfGetAsync(Routes.Blob(blob)));
+
+        Assert.Equal("deleted", (await otherClient.DeleteDatasetAsync(theirs.Id)).Status);
+        foreach (var blob in blobs)
+            Assert.Equal(HttpStatusCode.NotFound, await swarm.StatusOfGetAsync(Routes.Blob(blob)));
+        // The holdout, which no GET serves, is gone from the store too.
+        Assert.DoesNotContain(swarm.BlobFiles(), f => Path.GetFileName(f) == theirs.Holdout.Blob);
+
+        // Uploading it again brings the dataset and its blobs back.
+        var again = (await client.UploadDatasetAsync(file, Settings("shared", shards: 2))).Manifest;
+        Assert.Equal(mine.Id, again.Id);
+        foreach (var blob in blobs)
+            Assert.Equal(HttpStatusCode.OK, await swarm.StatusOfGetAsync(Routes.Blob(blob)));
+    }
+
     // Records synchronously: Progress<T> would post to the thread pool and race the assertions.
     private sealed class Progress(List<long> into) : IProgress<long>
     {
