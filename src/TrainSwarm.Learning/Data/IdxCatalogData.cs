@@ -10,7 +10,7 @@ public static class IdxCatalogData
     {
         ArgumentNullException.ThrowIfNull(locator);
         ArgumentNullException.ThrowIfNull(entry);
-        if (!entry.Trainable)
+        if (!entry.Loadable)
             throw new NotSupportedException($"dataset '{entry.Name}' is {entry.Layout} files, which this build can fetch but not load");
         string dir = await locator.LocateAsync(entry, userPath, allowDownload, cancellationToken).ConfigureAwait(false);
         return (Split(dir, "train", entry.Classes), Split(dir, "t10k", entry.Classes));

@@ -19,7 +19,7 @@ public class DatasetCatalogTests
                 f.Sha256 is not null ? System.Text.RegularExpressions.Regex.IsMatch(f.Sha256, "^[0-9a-f]{64}$") : f.Md5 is { Length: 32 },
                 $"{e.Name}/{f.FileName}"));
         }
-        Assert.Equal(["fashion-mnist", "mnist", "kmnist"], DatasetCatalog.Trainable.Select(e => e.Name));
+        Assert.Equal(["fashion-mnist", "mnist", "kmnist"], DatasetCatalog.Loadable.Select(e => e.Name));
         Assert.Equal([3, 32, 32], DatasetCatalog.Cifar100.InputShape);
         Assert.Equal(100, DatasetCatalog.Cifar100.Classes);
         Assert.Equal(47, DatasetCatalog.Get("EMNIST-Balanced").Classes);
