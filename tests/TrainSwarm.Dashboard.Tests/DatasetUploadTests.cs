@@ -87,7 +87,8 @@ public sealed class DatasetUploadTests(BrowserDevnet devnet)
             Name = "broken.csv", MimeType = "text/csv", Buffer = Csv(20, 12, "3," + string.Join(',', Enumerable.Repeat("1", 783)) + ",NaN"),
         });
 
-        await Expect(page.Locator("#dataset-file-error")).ToContainTextAsync("Invalid dataset: broken.csv line 22: pixel 783 is NaN", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#dataset-file-error"))
+            .ToContainTextAsync("Invalid dataset: broken.csv line 22: pixel 783 is NaN", new() { Timeout = 60_000 });
         Assert.Empty(await devnet.Api.DatasetsAsync(address));
         Assert.Equal(0, await page.GetByTestId("my-datasets").CountAsync());
         Assert.Equal(string.Empty, await page.GetByLabel("Dataset", new() { Exact = true }).InputValueAsync());

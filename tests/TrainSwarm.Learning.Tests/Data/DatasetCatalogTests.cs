@@ -40,7 +40,8 @@ public class DatasetCatalogTests
     public async Task Download_over_loopback_http_checks_the_real_digests_and_fills_the_cache()
     {
         using var tmp = new TempDir();
-        var files = DatasetCatalog.FashionMnist.Files.ToDictionary(f => f.FileName, f => File.ReadAllBytes(Path.Combine(FashionMnistFixture.Installed, f.FileName)));
+        var files = DatasetCatalog.FashionMnist.Files.ToDictionary(
+            f => f.FileName, f => File.ReadAllBytes(Path.Combine(FashionMnistFixture.Installed, f.FileName)));
         using var server = new LoopbackFileServer(files);
         var entry = DatasetCatalog.FashionMnist with { DownloadBase = server.BaseUri };
         var lines = new List<string>();

@@ -26,7 +26,8 @@ internal static class CatalogCommand
             {
                 foreach (var r in list)
                 {
-                    context.WriteLine($"{r.Name,-16} {string.Join('x', r.InputShape),-8} {r.Classes,3} classes  {r.TrainSamples,7} train {r.TestSamples,6} test  "
+                    var shape = string.Join('x', r.InputShape);
+                    context.WriteLine($"{r.Name,-16} {shape,-8} {r.Classes,3} classes  {r.TrainSamples,7} train {r.TestSamples,6} test  "
                         + (r.Loadable ? "loadable" : "fetch only") + $"  {r.Source}");
                     context.WriteLine($"  digests: {r.DigestSource}");
                 }
