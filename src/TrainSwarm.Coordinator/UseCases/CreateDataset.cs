@@ -53,7 +53,7 @@ public sealed class CreateDataset(SwarmState state, StateCommitter committer, Da
         {
             // Our blobs were stored outside the gate: a delete of another dataset that shared one may have freed it since.
             // Under the gate no collection runs, so what is stored now stays until this manifest references it.
-            await RestoreFreedAsync(holdout, parts, cancellation);
+            await RestoreFreedAsync([(holdoutPart.Blob, holdout), .. shardParts.Zip(parts, (p, b) => (p.Blob, b))], cancellation);
             state.PutDataset(changes, new DatasetRecord(manifest, null));
             changes.Event(null, null, new Happening(EventTypes.DatasetCreated, null,
                 $"dataset {id} ({start.Name}): {manifest.Count} samples, {manifest.Classes} classes, {shards} shards"));
@@ -62,11 +62,11 @@ public sealed class CreateDataset(SwarmState state, StateCommitter committer, Da
         return (manifest, true);
     }
 
-    private async Task RestoreFreedAsync(byte[] holdout, IReadOnlyList<byte[]> parts, CancellationToken cancellation)
+    // Only a missing blob is written (and so hashed) again: the common case costs a file-exists check per part under the gate.
+    private async Task RestoreFreedAsync(IReadOnlyList<(string Blob, byte[] Bytes)> stored, CancellationToken cancellation)
     {
-        foreach (var bytes in parts.Prepend(holdout))
+        foreach (var (blob, bytes) in stored)
         {
-            var blob = BlobId.Of(bytes);
             if (!blobs.Exists(blob))
                 await blobs.PutAsync(blob, bytes, cancellation);
         }
