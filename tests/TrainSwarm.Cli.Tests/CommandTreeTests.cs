@@ -30,7 +30,7 @@ public sealed class CommandTreeTests
         "ledger verify", "ledger log",
         "round rewards", "round claim", "round list", "round status",
         "node status", "node config",
-        "dataset upload", "dataset list", "dataset show", "dataset delete",
+        "dataset upload", "dataset list", "dataset show", "dataset delete", "dataset fetch", "dataset catalog",
     };
 
     [Fact]

@@ -174,6 +174,58 @@ public sealed class DatasetApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         Assert.Equal(HttpStatusCode.Forbidden, await swarm.StatusOfGetAsync(Routes.Blob(m.Holdout.Blob)));
     }
 
+    [Fact]
+    public async Task Delete_frees_the_blobs_once_no_other_dataset_uses_them()
+    {
+        // Two creators upload the same file with the same settings: two datasets, cut into the very same blobs.
+        var file = CsvFile(40, 7);
+        using var other = await swarm.ActorAsync("creator");
+        using var client = swarm.Client(_creator);
+        using var otherClient = swarm.Client(other);
+        var mine = (await client.UploadDatasetAsync(file, Settings("shared", shards: 2))).Manifest;
+        var theirs = (await otherClient.UploadDatasetAsync(file, Settings("shared", shards: 2))).Manifest;
+        Assert.NotEqual(mine.Id, theirs.Id);
+        var blobs = mine.Shards.Select(s => s.Blob).ToList();
+        Assert.Equal(blobs, theirs.Shards.Select(s => s.Blob));
+        Assert.Equal(mine.Holdout.Blob, theirs.Holdout.Blob);
+
+        Assert.Equal("deleted", (await client.DeleteDatasetAsync(mine.Id)).Status);
+        foreach (var blob in blobs)
+            Assert.Equal(HttpStatusCode.OK, await swarm.StatusOfGetAsync(Routes.Blob(blob)));
+
+        Assert.Equal("deleted", (await otherClient.DeleteDatasetAsync(theirs.Id)).Status);
+        foreach (var blob in blobs)
+            Assert.Equal(HttpStatusCode.NotFound, await swarm.StatusOfGetAsync(Routes.Blob(blob)));
+        // The holdout, which no GET serves, is gone from the store too.
+        Assert.DoesNotContain(swarm.BlobFiles(), f => Path.GetFileName(f) == theirs.Holdout.Blob);
+
+        // Uploading it again brings the dataset and its blobs back.
+        var again = (await client.UploadDatasetAsync(file, Settings("shared", shards: 2))).Manifest;
+        Assert.Equal(mine.Id, again.Id);
+        foreach (var blob in blobs)
+            Assert.Equal(HttpStatusCode.OK, await swarm.StatusOfGetAsync(Routes.Blob(blob)));
+    }
+
+    [Fact]
+    public async Task A_32x32_rgb_upload_takes_the_rgb_cnn_preset_and_refuses_the_greyscale_one()
+    {
+        var rng = new Random(9);
+        var text = new StringBuilder();
+        for (var i = 0; i < 30; i++)
+            text.Append(i % 10).Append(',').AppendJoin(',', Enumerable.Range(0, 3 * 32 * 32).Select(_ => rng.Next(256))).Append('\n');
+        var file = Path.Combine(_dir, "rgb.csv");
+        File.WriteAllText(file, text.ToString());
+        using var client = swarm.Client(_creator);
+        var m = (await client.UploadDatasetAsync(file, new DatasetUploadStart("rgb", "csv", 0, "", Shape: "3x32x32", Shards: 2))).Manifest;
+        Assert.Equal([3, 32, 32], m.InputShape);
+
+        var spec = Specs.Tiny with { Dataset = m.Id, Model = "cnn-rgb32", TrainSamples = null, MaxNodes = 2 };
+        var quote = await client.QuoteAsync(spec);
+        Assert.Equal(Quote.DigestOf(spec), quote.SpecDigest);
+        var grey = await Assert.ThrowsAsync<SwarmApiException>(() => client.QuoteAsync(spec with { Model = "cnn" }));
+        Assert.Contains("layers", grey.Errors!.Keys);
+    }
+
     // Records synchronously: Progress<T> would post to the thread pool and race the assertions.
     private sealed class Progress(List<long> into) : IProgress<long>
     {

@@ -165,6 +165,7 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
     [InlineData("""{"layers":["flatten","linear(784,64)","relu","linear(64,5)"]}""")]
     [InlineData("""{"layers":["flatten","linear(65536,65536)"]}""")]
     [InlineData("""{"layers":["conv2d(3,8,3)","flatten","linear(5408,10)"]}""")]
+    [InlineData("""{"model":"cnn-rgb32"}""")] // the 32×32 RGB preset on 28×28 grey Fashion-MNIST
     public async Task Layers_with_the_wrong_output_too_many_parameters_or_wrong_input_channels_are_refused(string body)
     {
         var before = await swarm.JobCountAsync();

@@ -28,10 +28,26 @@ public class ModelBuilderTests
         "conv2d(1,32,3)", "relu", "maxpool2d(2)", "conv2d(32,64,3)", "relu", "maxpool2d(2)", "flatten", "linear(1600,128)", "relu",
         "linear(128,10)",
     })]
+    [InlineData("cnn-rgb32", new[]
+    {
+        "conv2d(3,32,3)", "relu", "maxpool2d(2)", "conv2d(32,64,3)", "relu", "maxpool2d(2)", "flatten", "linear(2304,128)", "relu",
+        "linear(128,10)",
+    })]
     public void A_layer_list_equal_to_a_preset_gives_the_same_weights_for_the_same_seed(string preset, string[] layers)
     {
         Assert.Equal(ModuleWeights.ToBytes(ModelBuilder.Build(preset, null, 17)), ModuleWeights.ToBytes(ModelBuilder.Build("ignored", layers, 17)));
         Assert.NotEqual(ModuleWeights.ToBytes(ModelBuilder.Build(preset, null, 17)), ModuleWeights.ToBytes(ModelBuilder.Build("ignored", layers, 18)));
+    }
+
+    [Fact]
+    public void The_rgb_cnn_fits_cifar_shaped_inputs_and_refuses_mnist_shaped_ones()
+    {
+        var model = ModelBuilder.Build("cnn-rgb32", null, 3);
+        ModelBuilder.CheckFits(model, [.. ModelPresets.InputShape("cnn-rgb32")], 10);
+        ModelBuilder.CheckFits(model, [3, 32, 32], 10);
+        Assert.Throws<FormatException>(() => ModelBuilder.CheckFits(model, [1, 28, 28], 10));
+        // Conv 3→32 (3×3), conv 32→64 (3×3), linear 2304→128, linear 128→10, each with its bias.
+        Assert.Equal(896 + 18_496 + 295_040 + 1_290, model.NamedParameters().Sum(p => p.Value.Shape.ToArray().Aggregate(1L, (a, d) => a * d)));
     }
 
     [Theory]

@@ -51,6 +51,8 @@ public static class DatasetsApi
         {
             permissions.RequireValidator(SignedRequest.From(http).Actor);
             var view = await datasets.GetAsync(Ids.Dataset(id), ct) ?? throw Refuse.NotFound($"no dataset {id}");
+            if (view.Status == "deleted")
+                throw Refuse.NotFound($"dataset {id} was deleted by its owner");
             var stream = blobs.OpenRead(view.Manifest.Holdout.Blob) ?? throw Refuse.NotFound($"the holdout blob of {id} is missing");
             return TypedResults.File(stream, "application/octet-stream");
         }).AddEndpointFilter(new SignatureFilter()).WithSummary("A dataset's holdout (signed by an allowed validator; nobody else receives it)");

@@ -33,6 +33,7 @@ public static class CoordinatorServices
         services.AddSingleton<DatasetUploads>();
         services.AddSingleton<CreateDataset>();
         services.AddSingleton<DeleteDataset>();
+        services.AddSingleton<CollectDatasetBlobs>();
         services.AddSingleton<DatasetQueries>();
         services.AddSingleton<JobQueries>();
         services.AddSingleton<RoundQueries>();
@@ -46,6 +47,8 @@ public static class CoordinatorServices
     public static async Task LoadCoordinatorStateAsync(this IServiceProvider services, CancellationToken cancellation)
     {
         await services.GetRequiredService<StateCommitter>().LoadAsync(cancellation);
+        // A delete that crashed between its commit and freeing its blobs is finished here.
+        await services.GetRequiredService<CollectDatasetBlobs>().CollectAsync(cancellation);
         await services.GetRequiredService<LedgerAccounts>().OpenMarketAccountsAsync(cancellation);
     }
 }

@@ -49,14 +49,27 @@ public sealed class CreateDataset(SwarmState state, StateCommitter committer, Da
             shardParts.Add(await StoreAsync(part, CountOf(part), cancellation));
         var manifest = new DatasetManifest(id, start.Name, owner, UploadFormats.Name(format), parsed.InputShape, parsed.Data.Classes, parsed.ClassNames,
             parsed.Data.Count, start.Sha256, bytes.Length, holdoutPart, shardParts, state.Now);
-        await committer.MutateAsync(changes =>
+        await committer.MutateWithLedgerAsync(async changes =>
         {
+            // Our blobs were stored outside the gate: a delete of another dataset that shared one may have freed it since.
+            // Under the gate no collection runs, so what is stored now stays until this manifest references it.
+            await RestoreFreedAsync([(holdoutPart.Blob, holdout), .. shardParts.Zip(parts, (p, b) => (p.Blob, b))], cancellation);
             state.PutDataset(changes, new DatasetRecord(manifest, null));
             changes.Event(null, null, new Happening(EventTypes.DatasetCreated, null,
                 $"dataset {id} ({start.Name}): {manifest.Count} samples, {manifest.Classes} classes, {shards} shards"));
             return 0;
         }, cancellation);
         return (manifest, true);
+    }
+
+    // Only a missing blob is written (and so hashed) again: the common case costs a file-exists check per part under the gate.
+    private async Task RestoreFreedAsync(IReadOnlyList<(string Blob, byte[] Bytes)> stored, CancellationToken cancellation)
+    {
+        foreach (var (blob, bytes) in stored)
+        {
+            if (!blobs.Exists(blob))
+                await blobs.PutAsync(blob, bytes, cancellation);
+        }
     }
 
     private async Task<DatasetPart> StoreAsync(byte[] bytes, int count, CancellationToken cancellation)

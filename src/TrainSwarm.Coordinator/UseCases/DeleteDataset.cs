@@ -7,12 +7,20 @@ namespace TrainSwarm.Coordinator.UseCases;
 
 /// <summary>
 /// The owner deletes an uploaded dataset: refused while a running job trains on it. Its record is marked deleted (jobs that
-/// named it still show what they trained on); its blobs stay, being content-addressed and possibly shared.
+/// named it still show what they trained on), then its holdout and shard blobs are removed unless something else still
+/// references them (content addressing lets two datasets share a blob).
 /// </summary>
-public sealed class DeleteDataset(SwarmState state, StateCommitter committer)
+public sealed class DeleteDataset(SwarmState state, StateCommitter committer, CollectDatasetBlobs collector)
 {
-    /// <summary>Marks dataset <paramref name="id"/> deleted and returns its record.</summary>
-    public Task<DatasetRecord> DeleteAsync(string actor, string id, CancellationToken cancellation) =>
+    /// <summary>Marks dataset <paramref name="id"/> deleted, frees its unreferenced blobs, and returns its record.</summary>
+    public async Task<DatasetRecord> DeleteAsync(string actor, string id, CancellationToken cancellation)
+    {
+        var deleted = await MarkDeletedAsync(actor, id, cancellation);
+        await collector.CollectAsync(cancellation);
+        return deleted;
+    }
+
+    private Task<DatasetRecord> MarkDeletedAsync(string actor, string id, CancellationToken cancellation) =>
         committer.MutateAsync(changes =>
         {
             var record = state.Datasets.GetValueOrDefault(id);

@@ -22,7 +22,7 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
         var flops = FlopCounter.Count(spec!.Model, spec.Layers, inputShape);
         // The holdout is taken from the training split, as DataSplit does; an uploaded dataset's was cut once, at upload.
         var holdout = uploaded?.Holdout.Count ?? Math.Clamp((int)Math.Round(data.TrainSamples * spec.HoldoutFraction), 1, data.TrainSamples - 1);
-        return await StoreAsync(spec, flops.Training, flops.Forward, holdout, now => NodeSpeeds(spec, flops.Training, inputShape, now), cancellation);
+        return await StoreAsync(spec, flops.Training, flops.Forward, holdout, now => NodeSpeeds(spec, flops.Training, now), cancellation);
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
     /// The training throughput, in samples/s of this spec's model, of each online node that serves its dataset. A node
     /// benchmarks a preset (the mlp); its speed scales to this model by the ratio of training FLOPs per sample.
     /// </summary>
-    private List<double> NodeSpeeds(JobSpec spec, long modelTrainingFlops, int[] inputShape, DateTimeOffset now)
+    private List<double> NodeSpeeds(JobSpec spec, long modelTrainingFlops, DateTimeOffset now)
     {
         var speeds = new List<double>();
         foreach (var node in state.Nodes.Values)
@@ -93,7 +93,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
             if (now - seen > options.OnlineWindow || !DatasetIds.Serves(node.Registration.Datasets, spec.Dataset)
                 || !ModelPresets.Names.Contains(benchmark.Model))
                 continue;
-            var benchmarkFlops = FlopCounter.Count(benchmark.Model, null, inputShape).Training;
+            // The benchmark ran its preset on the preset's own input shape, not on this job's (an RGB upload would not even fit the mlp).
+            var benchmarkFlops = FlopCounter.Count(benchmark.Model, null, ModelPresets.InputShape(benchmark.Model)).Training;
             speeds.Add(benchmark.SamplesPerSecond * benchmarkFlops / Math.Max(1, modelTrainingFlops));
         }
         return speeds;

@@ -14,7 +14,7 @@ public sealed class JobForm
     /// <summary><c>mlp</c>, <c>cnn</c> or <c>custom</c> (then <see cref="Layers"/>, one per line or comma-separated).</summary>
     public string Model { get; set; } = "mlp";
     public string Layers { get; set; } = "";
-    /// <summary>A named dataset; empty until the person picks one.</summary>
+    /// <summary>A named dataset or the id of one the creator uploaded; empty until the person picks one.</summary>
     public string Dataset { get; set; } = "";
     public string Rounds { get; set; } = "3";
     public string MinNodes { get; set; } = "1";

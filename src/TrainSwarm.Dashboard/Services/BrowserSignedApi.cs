@@ -41,13 +41,13 @@ public sealed class BrowserSignedApi(CoordinatorLink link, BrowserKey key, TimeP
         SendAsync<JobView>(signer, HttpMethod.Post, Routes.JobCancel(jobId), new { }, cancellation);
 
     /// <summary>
-    /// The signed headers for the browser's own upload of a blob (PUT /api/v1/blobs/{id}): the browser hashed the file
-    /// and sends the bytes itself (so it can show the upload's progress); here the request's signature base is built
-    /// around its Content-Digest and signed by the browser key.
+    /// The signed headers for a PUT the browser sends itself (a dataset chunk to <paramref name="path"/>), so it can show the
+    /// upload's progress: the browser hashed the bytes, and here the request's signature base is built around their
+    /// Content-Digest and signed by the browser key.
     /// </summary>
-    public async Task<SignedHeaders> PrepareBlobUploadAsync(BrowserKeyInfo signer, string blobId, string contentDigest)
+    public async Task<SignedHeaders> PreparePutAsync(BrowserKeyInfo signer, string path, string contentDigest)
     {
-        var uri = new Uri(link.BaseAddress, Routes.Blob(blobId));
+        var uri = new Uri(link.BaseAddress, path);
         var prepared = HttpSignature.Prepare(signer.Address, "PUT", uri.PathAndQuery, contentDigest, _clock.GetUtcNow());
         return prepared.Complete(await key.SignAsync(prepared.SignatureBaseBytes));
     }

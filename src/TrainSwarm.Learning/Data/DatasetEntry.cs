@@ -1,9 +1,44 @@
 namespace TrainSwarm.Learning.Data;
 
-/// <summary>One file of a named dataset: its canonical name and the SHA-256 of its bytes (lowercase hex).</summary>
+/// <summary>
+/// One file of a named dataset: its canonical name and the digest that proves a copy is the right one. The SHA-256
+/// (lowercase hex) is checked when the source publishes or several independent sources agree on one; where only an MD5
+/// is published (SVHN), that is checked instead, since a guessed SHA-256 would refuse every good copy.
+/// </summary>
 /// <param name="FileName">The canonical file name, e.g. "train-images-idx3-ubyte.gz".</param>
-/// <param name="Sha256">The expected digest of the file as distributed upstream.</param>
-public sealed record DatasetFile(string FileName, string Sha256);
+/// <param name="Sha256">The expected SHA-256 of the file as distributed upstream, or null when none is known.</param>
+/// <param name="Md5">The MD5 the source publishes, checked only when <paramref name="Sha256"/> is null.</param>
+public sealed record DatasetFile(string FileName, string? Sha256, string? Md5 = null)
+{
+    /// <summary>
+    /// Other SHA-256 digests of the same content, repackaged: Debian's Fashion-MNIST files are the upstream ones with the
+    /// original file name dropped from the gzip header, so their bytes (and digests) differ while the images do not.
+    /// </summary>
+    public IReadOnlyList<string> AlsoAccepted { get; init; } = [];
+
+    /// <summary>The digest a download is checked against, named by its algorithm, e.g. "SHA-256 440fca…".</summary>
+    public string Expected => Sha256 is not null ? $"SHA-256 {Sha256}" : $"MD5 {Md5}";
+
+    /// <summary>True when <paramref name="sha256"/> (and, for an MD5-pinned file, <paramref name="md5"/>) is this file's.</summary>
+    public bool Accepts(string sha256, string? md5) =>
+        Sha256 is not null ? sha256 == Sha256 || AlsoAccepted.Contains(sha256, StringComparer.Ordinal) : md5 is not null && md5 == Md5;
+}
+
+/// <summary>How a named dataset's files hold its samples, which decides whether this build can train on it.</summary>
+public enum DatasetLayout
+{
+    /// <summary>Four IDX files (gzip) in the MNIST layout: train/t10k images and labels. Loadable.</summary>
+    Idx,
+
+    /// <summary>A tar.gz of CIFAR binary batches (one label byte, then 3×32×32 pixels, per record).</summary>
+    CifarBinary,
+
+    /// <summary>A zip of gzip IDX files for every EMNIST split.</summary>
+    EmnistZip,
+
+    /// <summary>MATLAB v5 files (SVHN's cropped digits).</summary>
+    Matlab,
+}
 
 /// <summary>A named dataset: where it is usually installed, where it is downloaded from, and its files.</summary>
 /// <param name="Name">The catalog name, e.g. "fashion-mnist".</param>
@@ -23,6 +58,18 @@ public sealed record DatasetEntry(string Name, IReadOnlyList<DatasetFile> Files,
 
     /// <summary>How many samples the test split holds.</summary>
     public required int TestSamples { get; init; }
+
+    /// <summary>How the files hold the samples; only <see cref="DatasetLayout.Idx"/> datasets can be loaded by this build.</summary>
+    public DatasetLayout Layout { get; init; } = DatasetLayout.Idx;
+
+    /// <summary>Where the digests come from and how far they were checked, in one sentence (shown by `swarm dataset catalog`).</summary>
+    public string DigestSource { get; init; } = "";
+
+    /// <summary>
+    /// True when this build can load the samples (<see cref="IdxCatalogData"/>); the files can always be fetched and checked.
+    /// Which names jobs may ask for is the coordinator's list (JobSpecRules.Datasets), narrower for now.
+    /// </summary>
+    public bool Loadable => Layout == DatasetLayout.Idx;
 
     /// <summary>The file called <paramref name="fileName"/>.</summary>
     public DatasetFile File(string fileName) =>

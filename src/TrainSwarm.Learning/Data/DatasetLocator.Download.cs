@@ -1,9 +1,10 @@
-using System.Security.Cryptography;
-
 namespace TrainSwarm.Learning.Data;
 
 public sealed partial class DatasetLocator
 {
+    // A progress line every 16 MiB: CIFAR and EMNIST are hundreds of MiB, and a silent minute looks like a hang.
+    private const long ProgressStep = 16L << 20;
+
     // Files already cached are checked and kept; a wrong one is replaced. Each download goes to a temporary
     // file in the cache directory and is moved into place only once its digest is right, so a crash or a bad
     // transfer never leaves a file with a canonical name and the wrong bytes.
@@ -45,28 +46,36 @@ public sealed partial class DatasetLocator
             {
                 throw new HttpRequestException($"GET {url}: {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
             }
-            string digest;
+            FileDigest digest;
             Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
                 var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
                 await using (fs.ConfigureAwait(false))
                 {
-                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    using var hash = new FileDigest.Builder(withMd5: file.Sha256 is null);
                     byte[] buffer = new byte[81920];
                     int n;
+                    long received = 0, nextReport = ProgressStep;
                     while ((n = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                     {
-                        hash.AppendData(buffer, 0, n);
+                        hash.Append(buffer.AsSpan(0, n));
                         await fs.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                        received += n;
+                        if (received >= nextReport)
+                        {
+                            _log?.Invoke($"  {file.FileName}: {received / (1024 * 1024)} MiB" + (response.Content.Headers.ContentLength is long total
+                                ? $" of {total / (1024 * 1024)} MiB" : ""));
+                            nextReport += ProgressStep;
+                        }
                     }
                     await fs.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+                    digest = hash.Finish();
                 }
             }
-            if (digest != file.Sha256)
+            if (!file.Accepts(digest.Sha256, digest.Md5))
             {
-                throw new DataFormatException(url.ToString(), $"downloaded SHA-256 is {digest}, expected {file.Sha256}; the download was discarded");
+                throw new DataFormatException(url.ToString(), $"downloaded {digest.Describe(file)}, expected {file.Expected}; the download was discarded");
             }
             File.Move(temp, target, overwrite: true);
         }

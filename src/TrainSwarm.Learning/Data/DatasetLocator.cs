@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace TrainSwarm.Learning.Data;
 
@@ -15,7 +14,7 @@ public sealed partial class DatasetLocator
     private readonly Action<string>? _log;
 
     // Digests already checked, keyed by path, length and write time: hashing 30 MB on every lookup adds up.
-    private readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), string> _verified = new();
+    private readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), FileDigest> _verified = new();
 
     /// <summary>Creates a locator.</summary>
     /// <param name="cacheRoot">Where downloads go; defaults to <see cref="DefaultCacheRoot"/>.</param>
@@ -96,14 +95,14 @@ public sealed partial class DatasetLocator
         ArgumentNullException.ThrowIfNull(file);
         var info = new FileInfo(path);
         var key = (info.FullName, info.Length, info.LastWriteTimeUtc);
-        if (!_verified.TryGetValue(key, out string? digest))
+        if (!_verified.TryGetValue(key, out var digest))
         {
             using FileStream fs = File.OpenRead(path);
-            digest = Convert.ToHexStringLower(SHA256.HashData(fs));
+            digest = FileDigest.Of(fs, withMd5: file.Sha256 is null);
         }
-        if (digest != file.Sha256)
+        if (!file.Accepts(digest.Sha256, digest.Md5))
         {
-            throw new DataFormatException(path, $"SHA-256 is {digest}, expected {file.Sha256} for {file.FileName}: not the catalog's file");
+            throw new DataFormatException(path, $"{digest.Describe(file)}, expected {file.Expected} for {file.FileName}: not the catalog's file");
         }
         _verified[key] = digest;
     }

@@ -18,11 +18,7 @@ public static class FashionMnist
         LabeledImages.FromIdx(Path.Combine(directory, "t10k-images-idx3-ubyte.gz"), Path.Combine(directory, "t10k-labels-idx1-ubyte.gz"), Classes);
 
     /// <summary>Locates the files (digest-checked, see <see cref="DatasetLocator"/>) and loads both splits.</summary>
-    public static async Task<(LabeledImages Train, LabeledImages Test)> LoadAsync(
-        DatasetLocator locator, string? userPath = null, bool allowDownload = false, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(locator);
-        string dir = await locator.LocateAsync(Entry, userPath, allowDownload, cancellationToken).ConfigureAwait(false);
-        return (LoadTrain(dir), LoadTest(dir));
-    }
+    public static Task<(LabeledImages Train, LabeledImages Test)> LoadAsync(
+        DatasetLocator locator, string? userPath = null, bool allowDownload = false, CancellationToken cancellationToken = default) =>
+        IdxCatalogData.LoadAsync(locator, Entry, userPath, allowDownload, cancellationToken);
 }

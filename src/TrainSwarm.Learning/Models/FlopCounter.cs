@@ -28,6 +28,11 @@ public static class FlopCounter
             "conv2d(1,32,3)", "relu", "maxpool2d(2)", "conv2d(32,64,3)", "relu", "maxpool2d(2)", "flatten", "linear(1600,128)", "relu",
             "linear(128,10)",
         ],
+        ["cnn-rgb32"] =
+        [
+            "conv2d(3,32,3)", "relu", "maxpool2d(2)", "conv2d(32,64,3)", "relu", "maxpool2d(2)", "flatten", "linear(2304,128)", "relu",
+            "linear(128,10)",
+        ],
     };
 
     /// <summary>The layer list of a preset, in the <see cref="ModelBuilder"/> grammar.</summary>

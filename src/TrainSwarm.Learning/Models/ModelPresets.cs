@@ -8,7 +8,7 @@ namespace TrainSwarm.Learning.Models;
 public static class ModelPresets
 {
     /// <summary>Preset names, for validation and help text.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["mlp", "cnn"];
+    public static IReadOnlyList<string> Names { get; } = ["mlp", "cnn", "cnn-rgb32"];
 
     /// <summary>Builds a preset with parameters initialized from <paramref name="seed"/>.</summary>
     public static Sequential Create(string name, ulong seed) => Create(name, new Rng(seed));
@@ -23,6 +23,12 @@ public static class ModelPresets
             new Conv2d(1, 32, 3, rng), new ReLU(), new MaxPool2d(2),
             new Conv2d(32, 64, 3, rng), new ReLU(), new MaxPool2d(2),
             new Flatten(), new Linear(1600, 128, rng), new ReLU(), new Linear(128, 10, rng)),
+        // The cnn for 32×32 RGB (CIFAR-sized) inputs: 32 → 30 → 15 → 13 → 6, so 64·6·6 = 2304 features reach the first linear.
+        // Conv2d(3,32,3) → ReLU → MaxPool2d(2) → Conv2d(32,64,3) → ReLU → MaxPool2d(2) → Flatten → Linear(2304,128) → ReLU → Linear(128,10)
+        "cnn-rgb32" => new Sequential(
+            new Conv2d(3, 32, 3, rng), new ReLU(), new MaxPool2d(2),
+            new Conv2d(32, 64, 3, rng), new ReLU(), new MaxPool2d(2),
+            new Flatten(), new Linear(2304, 128, rng), new ReLU(), new Linear(128, 10, rng)),
         _ => throw new ArgumentException($"unknown model '{name}'; choose one of: {string.Join(", ", Names)}"),
     };
 
@@ -30,6 +36,7 @@ public static class ModelPresets
     public static int[] InputShape(string name) => name switch
     {
         "mlp" or "cnn" => [1, 28, 28],
+        "cnn-rgb32" => [3, 32, 32],
         _ => throw new ArgumentException($"unknown model '{name}'; choose one of: {string.Join(", ", Names)}"),
     };
 }

@@ -4,7 +4,7 @@ namespace TrainSwarm.Protocol.Wire;
 public static class JobSpecRules
 {
     /// <summary>Model presets known to every node.</summary>
-    public static readonly IReadOnlyList<string> Models = ["mlp", "cnn"];
+    public static readonly IReadOnlyList<string> Models = ["mlp", "cnn", "cnn-rgb32"];
 
     /// <summary>Strategies a validator can run.</summary>
     public static readonly IReadOnlyList<string> Strategies =

@@ -80,6 +80,19 @@ public sealed class BlobStore
         }
     }
 
+    /// <summary>
+    /// Removes a blob; true when it was there. The caller decides that nothing references it any more: the store itself
+    /// knows no references, and content addressing means one blob can serve several owners.
+    /// </summary>
+    public bool Delete(string id)
+    {
+        var path = PathOf(id);
+        if (!File.Exists(path))
+            return false;
+        File.Delete(path);
+        return true;
+    }
+
     /// <summary>Opens a stored blob for reading, or null when absent.</summary>
     public Stream? OpenRead(string id)
     {

@@ -61,7 +61,7 @@ public class DatasetLocatorTests
         var locator = new DatasetLocator(cacheRoot: Path.Combine(tmp.Path, "cache"));
         var e = await Assert.ThrowsAsync<DataFormatException>(() => locator.LocateAsync(Toy(), tmp.Path));
         Assert.Equal(bad, e.File);
-        Assert.Contains($"expected {Sha(B)}", e.Message);
+        Assert.Contains($"expected SHA-256 {Sha(B)}", e.Message);
     }
 
     [Fact]

@@ -19,5 +19,6 @@ public static class BenchCommand
         LmCommand.Create(context),
         GrpoCommand.Create(context),
         GpuCommand.Create(context),
+        DataUploadCommand.Create(context),
     };
 }

@@ -158,34 +158,18 @@
     clear: (name) => sessionStorage.removeItem("trainswarm.draft." + name),
   };
 
-  // Uploads the file chosen in `input` to the blob store: hashes it here, lets the server sign the request (through
-  // `dotnet.PrepareUpload`, which asks this browser's key for the signature), then sends it with progress shown.
-  async function upload(input, dotnet) {
-    const file = input.files && input.files[0];
-    if (!file) throw new Error("choose a file first");
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-    const id = hex(digest);
-    const headers = await dotnet.invokeMethodAsync("PrepareUpload", id, bytes.length, "sha-256=:" + toBase64(digest) + ":");
-    if (headers.error) throw new Error(headers.error);
-    const bar = document.getElementById("upload-progress");
-    const text = () => document.getElementById("upload-progress-text");
-    if (bar) { bar.max = bytes.length; bar.value = 0; bar.dataset.events = "0"; }
-    await new Promise((resolve, reject) => {
+  // Sends one signed PUT of `bytes` with upload progress; resolves with the parsed JSON answer.
+  function put(headers, bytes, onProgress) {
+    return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open("PUT", headers.path);
       xhr.setRequestHeader("Content-Type", "application/octet-stream");
       xhr.setRequestHeader("Content-Digest", headers.contentDigest);
       xhr.setRequestHeader("Signature-Input", headers.signatureInput);
       xhr.setRequestHeader("Signature", headers.signature);
-      xhr.upload.onprogress = (e) => {
-        if (!e.lengthComputable) return;
-        if (bar) { bar.max = e.total; bar.value = e.loaded; bar.dataset.events = String(Number(bar.dataset.events || 0) + 1); }
-        const t = text();
-        if (t) t.textContent = `${Math.round((100 * e.loaded) / e.total)} % of ${e.total} bytes`;
-      };
+      xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded); };
       xhr.onload = () => {
-        if (xhr.status >= 200 && xhr.status < 300) { if (bar) { bar.max = bytes.length; bar.value = bytes.length; } resolve(); return; }
+        if (xhr.status >= 200 && xhr.status < 300) { resolve(xhr.responseText ? JSON.parse(xhr.responseText) : null); return; }
         let message = `the coordinator answered ${xhr.status}`;
         try { const p = JSON.parse(xhr.responseText); message = p.detail ? `${p.title}: ${p.detail}` : p.title || message; } catch { }
         reject(new Error(message));
@@ -193,9 +177,40 @@
       xhr.onerror = () => reject(new Error("the upload failed: the coordinator could not be reached"));
       xhr.send(bytes);
     });
-    input.value = "";
-    return { id, size: bytes.length, name: file.name };
   }
 
-  window.trainswarm = { keys, charts: chartsApi, drafts, upload, print: () => window.print(), focus: (el) => el && el.focus() };
+  // Uploads the file chosen in `input` as a dataset, through the chunked, resumable dataset upload: the file's SHA-256
+  // goes with the start (the server signs it with this browser's key, through `dotnet`), then each chunk the coordinator
+  // lacks is sent here with its own signed headers, so the bar follows the bytes; completing it is the server's call.
+  async function uploadDataset(input, dotnet) {
+    const file = input.files && input.files[0];
+    if (!file) throw new Error("choose a file first");
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const sha256 = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+    const status = await dotnet.invokeMethodAsync("StartUpload", file.name, bytes.length, sha256);
+    if (status.error) throw new Error(status.error);
+    const bar = document.getElementById("upload-progress");
+    const text = () => document.getElementById("upload-progress-text");
+    const show = (done) => {
+      if (bar) { bar.max = bytes.length; bar.value = done; bar.dataset.events = String(Number(bar.dataset.events || 0) + 1); }
+      const t = text();
+      if (t) t.textContent = `${Math.round((100 * done) / Math.max(1, bytes.length))} % of ${bytes.length} bytes`;
+    };
+    let received = status.received;
+    show(received);
+    while (received < bytes.length) {
+      const chunk = bytes.subarray(received, Math.min(bytes.length, received + status.chunkBytes));
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", chunk));
+      const headers = await dotnet.invokeMethodAsync("PrepareChunk", status.uploadId, received, "sha-256=:" + toBase64(digest) + ":");
+      if (headers.error) throw new Error(headers.error);
+      const start = received;
+      const answer = await put(headers, chunk, (loaded) => show(start + loaded));
+      received = answer.received;
+      show(received);
+    }
+    input.value = "";
+    return status.uploadId;
+  }
+
+  window.trainswarm = { keys, charts: chartsApi, drafts, uploadDataset, print: () => window.print(), focus: (el) => el && el.focus() };
 })();
