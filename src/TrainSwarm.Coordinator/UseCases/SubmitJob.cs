@@ -112,8 +112,7 @@ public sealed class SubmitJob(
         billing.EscrowTransferId, billing.Budget, 0, [], null, null, null);
 
     private static string Describe(JobSpec spec) => spec.IsLm
-        ? $"{spec.LmSettings.Preset} on {spec.LmSettings.Corpus}, {spec.Rounds} rounds × {spec.MinNodes}–{spec.MaxNodes} nodes "
-          + $"× H={spec.LmSettings.InnerSteps} steps of {spec.LmSettings.BatchSize}×{spec.LmSettings.SeqLen} tokens, {spec.Strategy}"
+        ? LmJobText.Describe(spec)
         : spec.IsRl
         ? $"{spec.RlSettings.Preset} on {spec.RlSettings.Environment}, {spec.Rounds} rounds × {spec.MinNodes}–{spec.MaxNodes} nodes "
           + $"× {spec.RlSettings.RolloutsPerRound} rollouts of {spec.RlSettings.RolloutSize} steps, {spec.Strategy}"
