@@ -188,6 +188,11 @@ public static class RoundMachine
         }
         happened.Add(new(EventTypes.RoundDone, null, result.Metrics.MeanReturn is { } meanReturn
             ? $"round {round.Index} done: mean return {result.Metrics.BaseMeanReturn:F1} → {meanReturn:F1} over {result.Metrics.EvalEpisodes} episodes"
+            // An lm round names its GPT preset as its model; it is scored by held-out loss alone.
+            : LmJobSpecRules.Contexts.ContainsKey(round.Model)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"round {round.Index} done: held-out loss "
+                + $"{result.Metrics.BaseHoldoutLoss:F4} → {result.Metrics.HoldoutLoss:F4} (perplexity {Math.Exp(result.Metrics.HoldoutLoss):F2}) "
+                + $"on {result.Metrics.HoldoutSamples:N0} tokens")
             : $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, "
             + $"test {result.Metrics.TestAccuracy:P2}",
             result.Metrics));
