@@ -47,7 +47,7 @@ public class LmReplayCheckTests
 
     private static ReplayOutcome Check(byte[] update, RoundTrainingResult result, TrainingReceipt receipt, IReadOnlyList<int> picks) =>
         new ReplayCheck(Spec, Base, new LmReplayTrainer(Spec, Corpus, RoundIndex)).Check(receipt, update, Slot, Slot, 2, RoundSeed, picks,
-            result.Checkpoints!.ToDictionary(BlobId.Of, b => b));
+            result.Checkpoints!.ToDictionary(b => BlobId.Of(b), b => b));
 
     [Fact]
     public void An_honest_segment_reproduces_the_next_commitment_bitwise()
@@ -95,15 +95,15 @@ public class LmReplayCheckTests
     [Fact]
     public void Scoring_pays_full_for_a_lower_held_out_loss_and_less_for_a_higher_one()
     {
-        var (update, _, receipt) = Honest();
+        var (update, result, receipt) = Honest();
         var scoring = new LmUpdateScoring(Spec, Base, Corpus.HeldOut);
-        // Four times the reverse of a helpful step is a harmful one.
-        var delta = DeltaCodec.Decode(update, out _).Select(t => NamedArray.F32(t.Name, t.AsF32().Select(v => -4 * v).ToArray(), t.Shape.ToArray()))
-            .ToList();
-        var harmful = DeltaCodec.Encode(delta, "f32");
-        // Scored in rounds of their own: in one round the second would be refused as a scaled copy of the first.
         var good = scoring.Score([new CandidateUpdate(receipt, update, null)], [])[0].Verdict;
-        var bad = scoring.Score([new CandidateUpdate(receipt with { Node = "bad", UpdateBlob = BlobId.Of(harmful) }, harmful, null)], [])[0].Verdict;
+        // From the trained weights, the way back to the untrained base is an update that raises the loss.
+        var trained = SafeTensorsWriter.ToBytes(result.Weights);
+        var back = DeltaCodec.Decode(update, out _).Select(t => NamedArray.F32(t.Name, t.AsF32().Select(v => -v).ToArray(), t.Shape.ToArray())).ToList();
+        var harmful = DeltaCodec.Encode(back, "f32");
+        var bad = new LmUpdateScoring(Spec, trained, Corpus.HeldOut)
+            .Score([new CandidateUpdate(receipt with { Node = "bad", UpdateBlob = BlobId.Of(harmful) }, harmful, null)], [])[0].Verdict;
         Assert.True(good.Accepted && bad.Accepted, $"{good.Reason} / {bad.Reason}");
         Assert.True(good.UpdatedLoss < good.BaseLoss, $"helpful update: {good.BaseLoss} -> {good.UpdatedLoss}");
         Assert.True(bad.UpdatedLoss > bad.BaseLoss, $"harmful update: {bad.BaseLoss} -> {bad.UpdatedLoss}");
