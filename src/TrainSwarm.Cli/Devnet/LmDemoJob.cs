@@ -1,5 +1,4 @@
 using TrainSwarm.Daemons;
-using TrainSwarm.Learning.Text;
 using TrainSwarm.Learning.Training;
 using TrainSwarm.Nn.Serialization;
 using TrainSwarm.Protocol.Wire;
@@ -11,9 +10,6 @@ public static class LmDemoJob
 {
     /// <summary>The devnet's name for the preset.</summary>
     public const string Preset = "lm";
-
-    /// <summary>The prompts whose completions the devnet prints (and the dashboard shows).</summary>
-    public static readonly IReadOnlyList<string> Prompts = ["The ", "A man ", "Love is "];
 
     /// <summary>
     /// gpt-tiny on the fortunes corpus, windows of 64 tokens, batch 8, H = <paramref name="innerSteps"/> AdamW steps per node per
@@ -34,15 +30,8 @@ public static class LmDemoJob
             maxWindows: spec.LmSettings.EvalWindows);
     }
 
-    /// <summary>A seeded completion (temperature 0.8, top 40, at most 60 bytes, up to the end of the fortune) of each prompt.</summary>
-    public static IReadOnlyList<(string Prompt, string Completion)> Complete(JobSpec spec, byte[] model, ulong seed = 0)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var gpt = Load(spec, model);
-        return Prompts.Select(p => (p, ByteTokenizer.Decode(
-            LmSampler.Generate(gpt, ByteTokenizer.Encode(p), 60, seed, temperature: 0.8, topK: 40, stopAt: ByteTokenizer.EndOfText)
-                .Where(id => id != ByteTokenizer.EndOfText).ToArray()))).ToList();
-    }
+    /// <summary>The completions the coordinator's dashboard shows for <paramref name="model"/>, computed here the same way.</summary>
+    public static IReadOnlyList<TextCompletion> Complete(JobSpec spec, byte[] model) => Coordinator.Queries.GptTextCompletions.Sample(spec, model);
 
     private static Learning.Models.GptModel Load(JobSpec spec, byte[] model)
     {

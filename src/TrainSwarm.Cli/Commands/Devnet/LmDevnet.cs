@@ -35,8 +35,8 @@ internal static class LmDevnet
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"final model: held-out loss [bold]{eval.Loss:F4}[/] nats per token, perplexity {eval.Perplexity:F2} on {eval.Tokens:N0} tokens " +
             $"(evaluated here by the engine); {wall:F1} s from submission to the end of the job"));
-        foreach (var (prompt, completion) in LmDemoJob.Complete(spec, bytes))
-            console.MarkupLine($"  [grey]{Markup.Escape(prompt)}[/]{Markup.Escape(completion.ReplaceLineEndings(" / "))}");
+        foreach (var c in LmDemoJob.Complete(spec, bytes))
+            console.MarkupLine($"  [grey]{Markup.Escape(c.Prompt)}[/]{Markup.Escape(c.Completion.ReplaceLineEndings(" / "))}");
         console.MarkupLine($"model: {Markup.Escape(modelPath)} (sample more with swarm generate --model {Markup.Escape(modelPath)} --prompt TEXT)");
 
         var balanced = await DevnetEnding.InvoiceAsync(console, creator, job.Id, cancellation);
