@@ -54,29 +54,14 @@ public sealed class LmUpdateScoring
     public IReadOnlyList<ScoredUpdate> Score(
         IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(candidates);
-        ArgumentNullException.ThrowIfNull(previous);
-        var (deltas, reasons, norms, contributions) = CandidateChecks.Prepare(candidates, previous, BaseWeights);
-        var scored = new List<ScoredUpdate>(candidates.Count);
-        for (var i = 0; i < candidates.Count; i++)
+        return CandidateScoring.Score<LmEvaluation>(candidates, previous, BaseWeights, weights =>
         {
-            cancellation.ThrowIfCancellationRequested();
-            var receipt = candidates[i].Receipt;
-            LmEvaluation? updated = null;
-            if (reasons[i] is null)
-            {
-                var weights = WeightSet.Clone(BaseWeights);
-                WeightSet.AddScaled(weights, deltas[i]!, 1f);
-                updated = Evaluate(weights);
-                // Finite weights can still overflow the logits; such a model cannot be scored or used.
-                if (!double.IsFinite(updated.Value.Loss))
-                    (reasons[i], updated) = ("the updated model's held-out loss is not finite", null);
-            }
+            var updated = Evaluate(weights);
+            // Finite weights can still overflow the logits; such a model cannot be scored or used.
+            return double.IsFinite(updated.Loss) ? new(updated, null) : new(null, "the updated model's held-out loss is not finite");
+        }, f =>
             // Accuracy is not what an lm update is judged by: 0, and the losses carry the score.
-            var verdict = new UpdateVerdict(receipt.Node, receipt.UpdateBlob, reasons[i] is null, reasons[i], receipt.Samples, receipt.Steps, norms[i],
-                Base.Loss, 0, updated?.Loss ?? 0, 0, 0, contributions[i]);
-            scored.Add(new ScoredUpdate(verdict, reasons[i] is null ? deltas[i] : null));
-        }
-        return scored;
+            new UpdateVerdict(f.Receipt.Node, f.Receipt.UpdateBlob, f.Reason is null, f.Reason, f.Receipt.Samples, f.Receipt.Steps, f.Norm,
+                Base.Loss, 0, f.Value?.Loss ?? 0, 0, 0, f.Contribution), cancellation);
     }
 }

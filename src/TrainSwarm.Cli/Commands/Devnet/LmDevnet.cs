@@ -25,7 +25,7 @@ internal static class LmDevnet
         job = await JobProgress.FollowAsync(console, creator, job, cancellation);
         var wall = clock.Elapsed.TotalSeconds;
         var roundsDone = await creator.JobRoundsAsync(job.Id, cancellation);
-        RenderLosses(console, roundsDone, lm.SeqLen);
+        JobProgress.RenderLosses(console, roundsDone, lm.SeqLen);
 
         var bytes = await creator.DownloadModelAsync(job.Id, cancellation);
         var modelPath = Path.Combine(folder, "model.safetensors");
@@ -42,24 +42,5 @@ internal static class LmDevnet
         var balanced = await DevnetEnding.InvoiceAsync(console, creator, job.Id, cancellation);
         await DevnetEnding.KeepAsync(console, devnet, keep, cancellation);
         return job.Status == JobStatus.Completed && balanced ? SwarmApp.Success : SwarmApp.Failure;
-    }
-
-    /// <summary>One row per round: nodes, updates, the global's held-out loss before → after, its perplexity, tokens trained (H × B × T a node), duration.</summary>
-    private static void RenderLosses(IAnsiConsole console, IReadOnlyList<RoundView> rounds, int seqLen)
-    {
-        var table = new Table().AddColumns("round", "try", "nodes", "updates", "held-out loss", "perplexity", "tokens", "seconds");
-        foreach (var r in rounds.Where(r => r.Status == RoundStatus.Done))
-        {
-            var m = r.Metrics;
-            var submitted = r.Participants.Count(p => p.Status == ParticipantStatus.Submitted);
-            table.AddRow(
-                r.Index.ToString(CultureInfo.InvariantCulture), r.Attempt.ToString(CultureInfo.InvariantCulture),
-                r.Participants.Count.ToString(CultureInfo.InvariantCulture), submitted.ToString(CultureInfo.InvariantCulture),
-                m is null ? "retried" : string.Create(CultureInfo.InvariantCulture, $"{m.BaseHoldoutLoss:F4} → {m.HoldoutLoss:F4}"),
-                m is null ? "" : Math.Exp(m.HoldoutLoss).ToString("F2", CultureInfo.InvariantCulture),
-                ((long)submitted * r.InnerSteps * r.BatchSize * seqLen).ToString("N0", CultureInfo.InvariantCulture),
-                r.DoneAt is { } done ? (done - r.OpenedAt).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "");
-        }
-        console.Write(table);
     }
 }
