@@ -26,7 +26,7 @@ public sealed class LmJobApiTests(CoordinatorFixture swarm) : IClassFixture<Coor
     [InlineData("""{"kind":"lm","lm":{"preset":"gpt-huge"}}""", "lm.preset")]
     [InlineData("""{"kind":"lm","lm":{"corpus":"wikipedia"}}""", "lm.corpus")]
     [InlineData("""{"kind":"lm","lm":{"seqLen":129}}""", "lm.seqLen")]
-    [InlineData("""{"kind":"lm","lm":{"innerSteps":0}}""", "lm.innerSteps")]
+    [InlineData("""{"kind":"lm","lm":{"innerSteps":1000001}}""", "lm.innerSteps")]
     [InlineData("""{"lm":{}}""", "lm")]
     public async Task A_bad_lm_field_is_named_and_no_job_is_created(string json, string field)
     {
