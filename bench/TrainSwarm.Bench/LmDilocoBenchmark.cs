@@ -68,7 +68,8 @@ public static class LmDilocoBenchmark
         {
             var training = new LmTrainingSpec(o.Batch, o.SeqLen, h, o.MaxLr, o.MinLr, o.Warmup, DecaySteps: rounds * h, ScheduleOffset: r * h);
             var spec = new LmRoundSpec(o.Config, training, CommitEvery: h);
-            var baseWeights = Weights(SafeTensorsReader.Read(global).Tensors);
+            // The model holds the global weights; its export order is the order deltas and the strategy use.
+            var baseWeights = Weights(ModuleWeights.Export(model));
             var replies = new List<AggregationReply>();
             for (int n = 0; n < o.Nodes; n++)
             {
