@@ -72,6 +72,10 @@ public sealed partial class SwarmClient
     /// <summary>A job's current (or final) global model as safetensors bytes.</summary>
     public Task<byte[]> DownloadModelAsync(string jobId, CancellationToken cancellation = default) => GetBytesAsync(Routes.JobModel(jobId), cancellation);
 
+    /// <summary>A few seeded completions by an lm job's current model (400 for another kind).</summary>
+    public Task<IReadOnlyList<TextCompletion>> CompletionsAsync(string jobId, CancellationToken cancellation = default) =>
+        GetAsync<IReadOnlyList<TextCompletion>>(Routes.JobCompletions(jobId), cancellation);
+
     /// <summary>Cancels a job (creator only).</summary>
     public Task<JobView> CancelJobAsync(string id, CancellationToken cancellation = default) =>
         SendSignedAsync<JobView>(HttpMethod.Post, Routes.JobCancel(id), new { }, cancellation);

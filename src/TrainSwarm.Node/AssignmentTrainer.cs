@@ -72,8 +72,10 @@ public class AssignmentTrainer
         // One span per assignment in the round's trace; the requests below carry it (traceparent) to the coordinator.
         using var span = RoundTrace.Start(NodeTelemetry.Source, "node round", roundId, assignment.JobId, assignment.Attempt);
         span?.SetTag(RoundTrace.NodeTag, key.Address);
-        // An rl round needs no dataset: the node collects its own experience in the job's environment.
-        var local = assignment.Spec.IsRl ? assignment.Spec.RlSettings.Environment : ResolveDataset(assignment);
+        // An rl round needs no dataset: the node collects its own experience in the job's environment; an lm round reads its
+        // named corpus (LmUpdates).
+        var local = assignment.Spec.IsRl ? assignment.Spec.RlSettings.Environment
+            : assignment.Spec.IsLm ? assignment.Spec.LmSettings.Corpus : ResolveDataset(assignment);
 
         var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation)
             .ConfigureAwait(false);
@@ -133,6 +135,8 @@ public class AssignmentTrainer
         ArgumentNullException.ThrowIfNull(assignment);
         if (assignment.Spec.IsRl)
             return (await RlUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, cancellation).ConfigureAwait(false)).Update;
+        if (assignment.Spec.IsLm)
+            return await LmUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, cancellation).ConfigureAwait(false);
         var local = await TrainAsync(baseModel, assignment, dataset, cancellation).ConfigureAwait(false);
         var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);
         return new PreparedUpdate(update, local.Result.Checkpoints ?? [], Receipt(assignment, node, local, BlobId.Of(update), _options.Encoding));
@@ -245,30 +249,5 @@ public class AssignmentTrainer
         var limit = _clock.GetUtcNow() + _options.RetryLimit;
         var giveUpAt = assignment.TrainDeadline < limit ? assignment.TrainDeadline : limit;
         return NodeRetry.RunAsync(action, operation, assignment.RoundId, giveUpAt, _observer, _clock, cancellation);
-    }
-
-    /// <summary>
-    /// Every step goes to <see cref="INodeObserver.TrainingStep"/> (a live progress bar); about every tenth of the steps
-    /// also to <see cref="INodeObserver.TrainingProgress"/>, with the mean loss since the last report (a log line).
-    /// </summary>
-    private sealed class ProgressReporter(string roundId, INodeObserver observer)
-    {
-        private int _reported;
-        private double _lossSum;
-        private int _lossCount;
-
-        public void OnStep(RoundStep step)
-        {
-            observer.TrainingStep(roundId, step.Step, step.Steps, step.Loss, step.SamplesPerSecond);
-            _lossSum += step.Loss;
-            _lossCount++;
-            var tenth = (int)((long)step.Step * 10 / step.Steps);
-            if (tenth <= _reported && step.Step != step.Steps)
-                return;
-            _reported = tenth;
-            observer.TrainingProgress(roundId, step.Step, step.Steps, (float)(_lossSum / _lossCount), step.SamplesPerSecond);
-            _lossSum = 0;
-            _lossCount = 0;
-        }
     }
 }

@@ -71,10 +71,13 @@ internal sealed class RoundJoiner(
             // Joined before (this process or an earlier one): the assignment listing resumes it.
             if (round.Participants.Any(p => p.Node == client.Address))
                 continue;
-            // An rl round names its environment where an image round names its dataset; every node can step it.
+            // An rl round names its environment where an image round names its dataset; every node can step it. An lm round
+            // names its corpus, which this node serves when it can read it.
             var choice = RlJobSpecRules.Environments.Contains(round.Dataset)
                 ? new DatasetChoice(round.Dataset, round.Dataset, null)
-                : DatasetResolution.Resolve(round.Dataset, options, datasets);
+                : LmJobSpecRules.Corpora.Contains(round.Dataset)
+                    ? CorpusChoice(round.Dataset)
+                    : DatasetResolution.Resolve(round.Dataset, options, datasets);
             if (!choice.Trainable)
             {
                 PassOver(id, round.Id, choice.Reason!);
@@ -135,4 +138,8 @@ internal sealed class RoundJoiner(
         observer.Joined(assignment, resumed);
         observer.AwaitingManualTraining(assignment);
     }
+
+    // A corpus is served when this node can read it; otherwise the round is passed over with the reason (e.g. an install hint).
+    private static DatasetChoice CorpusChoice(string corpus) =>
+        LmRoundSpecs.Unavailable(corpus) is { } reason ? new DatasetChoice(corpus, null, reason) : new DatasetChoice(corpus, corpus, null);
 }

@@ -45,15 +45,21 @@ public sealed record ReplayOutcome(string? Reason, bool Fraud, string? Segment, 
 /// of those, or a count the node itself signed that contradicts itself, is fraud. Anything the validator could not
 /// get (a missing blob, no audit secret) rejects the update as unverifiable, which costs the node its pay, never its stake.
 /// </summary>
-public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages train, ShardCache? shards = null)
+/// <remarks>What differs between job kinds (the model, the data, the training step) is the <see cref="IReplayTrainer"/>'s.</remarks>
+public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, IReplayTrainer trainer)
 {
+    /// <summary>The check of an image round: <see cref="ImageReplayTrainer"/> on <paramref name="train"/>.</summary>
+    public ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages train, ShardCache? shards = null)
+        : this(spec, baseModel, new ImageReplayTrainer(spec, train, shards))
+    {
+    }
+
     // Read once per check object (one per round): every update's chain end compares against the same base, and every
     // first segment is replayed from it.
     private readonly SafeTensorsFile _base = SafeTensorsReader.Read(baseModel);
-    private readonly ShardCache _shards = shards ?? new ShardCache();
 
     // The model's own parameter layout (names, order, shapes), taken once: a committed state must hold exactly these.
-    private readonly List<NamedArray> _layout = ModuleWeights.Export(ModelBuilder.Build(spec.Model, spec.Layers, 0)).ToList();
+    private readonly IReadOnlyList<NamedArray> _layout = trainer.Layout;
 
     /// <summary>
     /// The blob ids a validator must request from the node for <paramref name="receipt"/>: the states committed at the
@@ -102,12 +108,11 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
         ArgumentNullException.ThrowIfNull(receipt);
         ArgumentNullException.ThrowIfNull(update);
         ArgumentNullException.ThrowIfNull(blobs);
-        var data = _shards.Get(train, spec, shard, shardCount);
-        if (data.Count == 0)
-            return ReplayOutcome.Unverifiable($"shard {shard + 1}/{shardCount} holds no samples here");
+        if (trainer.Unavailable(shard, shardCount) is { } unavailable)
+            return ReplayOutcome.Unverifiable(unavailable);
         // The node signed these numbers; an honest engine run always states them consistently.
-        var batch = Math.Min(spec.BatchSize, data.Count);
-        if (receipt.Samples != (long)receipt.Steps * batch)
+        var batch = trainer.SamplesPerStep(shard, shardCount);
+        if (receipt.Samples != receipt.Steps * batch)
             return ReplayOutcome.Caught("samples", $"{(long)receipt.Steps * batch}", $"{receipt.Samples}", 0,
                 $"the receipt claims {receipt.Samples} samples for {receipt.Steps} steps of batch {batch}");
         var schedule = ReplayPicks.Schedule(spec, receipt.Steps);
@@ -118,7 +123,6 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
         if (receipt.Commitments.Any(c => c.State is null || !BlobId.IsValid(c.State)))
             return ReplayOutcome.Unverifiable("the receipt commits to no training states, so it cannot be replayed");
 
-        var trainingSpec = RoundTrainingSpecs.For(spec, receipt.Steps);
         var seed = roundSeed + (ulong)slot;
         var end = ChainEnd(receipt, update, blobs);
         if (end is not null)
@@ -145,7 +149,7 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
             }
             // The state was parsed once, for its weight hash; the replay resumes from that parse.
             replayClock.Start();
-            var commitments = RoundTrainer.Replay(start, from, trainingSpec, data, seed, target.Step, cancellation);
+            var commitments = trainer.Replay(start, from, receipt.Steps, shard, shardCount, seed, target.Step, cancellation);
             replayClock.Stop();
             replayed += target.Step - from;
             var found = commitments[^1];

@@ -13,36 +13,26 @@ namespace TrainSwarm.Validator;
 /// fetches), scoring by evaluation returns (<see cref="RlUpdateScoring"/>) on episodes seeded after the uploads are in, and the rl replay
 /// check (<see cref="RlReplayCheck"/>). The metrics carry the base and new global's mean returns, which end the job at its target.
 /// </summary>
-internal sealed class RlRoundValidation(SwarmClient client, ActorKey key, ValidatorRetry retry, IValidatorObserver observer, RoundValidation fetcher)
+internal sealed class RlRoundValidation(IValidatorObserver observer, RoundValidation fetcher)
 {
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
         var (round, spec) = (task.Round, task.Spec);
-        var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
+        var baseBytes = await fetcher.BaseModelAsync(task, cancellation);
         var secret = ReplayPicks.Opens(task.AuditSecret, round.AuditCommitment) ? task.AuditSecret : null;
         if (secret is null)
             observer.Error($"round {round.Id}: the audit secret does not open the round's commitment; evaluating on the round seed, no replays", null);
         var scoring = new RlUpdateScoring(spec, baseBytes, RlRoundSpecs.EvalSeed(secret, round.Seed));
 
         var candidates = await fetcher.FetchAsync(task, cancellation);
-        var previous = await new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, scoring.BaseWeights, cancellation);
+        var previous = await fetcher.PreviousDeltasAsync(task, scoring.BaseWeights, cancellation);
         var scored = await ReplayAsync(task, baseBytes, secret, candidates, scoring.Score(candidates, previous, cancellation), cancellation);
-        var state = await fetcher.LoadStateAsync(task, scoring.BaseWeights, cancellation);
-        var aggregated = RoundAggregation.Run(
-            Strategies.Create(spec.Strategy, spec), scoring.BaseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
-        foreach (var verdict in aggregated.Verdicts)
-            observer.UpdateScored(round.Id, verdict);
-
-        var (newModel, stateBlob) = await fetcher.PublishAsync(task, aggregated.Outcome, scoring.Policy, cancellation);
-        var newWeights = aggregated.Outcome?.Weights ?? scoring.BaseWeights;
-        var meanReturn = aggregated.Outcome is null ? scoring.BaseReturn : scoring.MeanReturn(newWeights);
-        var metrics = new RoundMetrics(0, 0, 0, 0, 0, 0, 0, 0, scoring.BaseReturn, meanReturn, scoring.Episodes);
-        var result = new RoundResult(
-            round.Id, round.Attempt, key.Address, round.BaseModel, newModel, spec.Strategy, stateBlob, aggregated.Verdicts, metrics);
-        var submission = new RoundResultSubmission(result, DocumentSignature.Sign(key, result));
-        await retry.RunAsync("posting the round result", c => client.SubmitResultAsync(round.Id, submission, c), cancellation);
-        return result;
+        return await fetcher.AggregateAndPostAsync(task, scoring.BaseWeights, scored, scoring.Policy, (accepted, newWeights, _) =>
+        {
+            var meanReturn = accepted ? scoring.MeanReturn(newWeights) : scoring.BaseReturn;
+            return new RoundMetrics(0, 0, 0, 0, 0, 0, 0, 0, scoring.BaseReturn, meanReturn, scoring.Episodes);
+        }, cancellation);
     }
 
     /// <summary>Replays the picked commitments of every accepted update and folds the outcome into its verdict, as image rounds do.</summary>

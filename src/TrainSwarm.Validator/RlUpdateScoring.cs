@@ -54,27 +54,9 @@ public sealed class RlUpdateScoring
     public IReadOnlyList<ScoredUpdate> Score(
         IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(candidates);
-        ArgumentNullException.ThrowIfNull(previous);
-        var (deltas, reasons, norms, contributions) = CandidateChecks.Prepare(candidates, previous, BaseWeights);
-
-        var scored = new List<ScoredUpdate>(candidates.Count);
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var receipt = candidates[i].Receipt;
-            double? updated = null;
-            if (reasons[i] is null)
-            {
-                var weights = WeightSet.Clone(BaseWeights);
-                WeightSet.AddScaled(weights, deltas[i]!, 1f);
-                updated = MeanReturn(weights);
-            }
-            // Losses and accuracies are not what an rl update is judged by: 0, and the returns carry the score.
-            var verdict = new UpdateVerdict(receipt.Node, receipt.UpdateBlob, reasons[i] is null, reasons[i], receipt.Samples, receipt.Steps, norms[i],
-                0, 0, 0, 0, 0, contributions[i], BaseReturn: BaseReturn, UpdatedReturn: updated);
-            scored.Add(new ScoredUpdate(verdict, reasons[i] is null ? deltas[i] : null));
-        }
-        return scored;
+        // Losses and accuracies are not what an rl update is judged by: 0, and the returns carry the score.
+        return CandidateScoring.Score<double>(candidates, previous, BaseWeights, weights => new(MeanReturn(weights), null), f =>
+            new UpdateVerdict(f.Receipt.Node, f.Receipt.UpdateBlob, f.Reason is null, f.Reason, f.Receipt.Samples, f.Receipt.Steps, f.Norm,
+                0, 0, 0, 0, 0, f.Contribution, BaseReturn: BaseReturn, UpdatedReturn: f.Value), cancellation);
     }
 }

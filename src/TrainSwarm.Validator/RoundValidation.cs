@@ -28,7 +28,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
         if (task.Spec.IsRl)
-            return await new RlRoundValidation(client, key, retry, observer, this).RunAsync(task, cancellation);
+            return await new RlRoundValidation(observer, this).RunAsync(task, cancellation);
+        if (task.Spec.IsLm)
+            return await new LmRoundValidation(this).RunAsync(task, cancellation);
         var (round, spec) = (task.Round, task.Spec);
         // An upload has no test split of its own: its holdout stands in, so the "test" metrics repeat the holdout's.
         Learning.Data.LabeledImages train, test, holdoutData;
@@ -44,7 +46,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             (train, test) = await datasets.GetAsync(spec.Dataset, cancellation);
             holdoutData = datasets.Holdout(spec, train);
         }
-        var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
+        var baseBytes = await BaseModelAsync(task, cancellation);
         var split = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
         var knownBase = _lastScored is { } last && last.Model == round.BaseModel && last.Split == split ? last.Holdout : (EvalResult?)null;
         var scorer = UpdateScorer.Create(spec, baseBytes, holdoutData, knownBase);
@@ -52,29 +54,52 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var candidates = await FetchAsync(task, cancellation);
         if (slotBlobs is not null)
             candidates = candidates.Select(c => ShardNamed(c, round, slotBlobs)).ToList();
-        var previous = await new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, scorer.BaseWeights, cancellation);
-        var scored = await ReplayAsync(task, baseBytes, train, candidates, scorer.Score(candidates, cancellation, previous), cancellation);
-        var state = await LoadStateAsync(task, scorer.BaseWeights, cancellation);
+        var previous = await PreviousDeltasAsync(task, scorer.BaseWeights, cancellation);
+        var check = new ReplayCheck(spec, baseBytes, train, _shards);
+        var scored = await ReplayAsync(task, check, candidates, scorer.Score(candidates, cancellation, previous), cancellation);
+        return await AggregateAndPostAsync(task, scorer.BaseWeights, scored, scorer.Model, (accepted, newWeights, newModel) =>
+        {
+            // With nothing accepted the base stays the global model, and the coordinator retries the round.
+            var holdout = accepted ? scorer.Evaluate(newWeights) : scorer.Base;
+            _lastScored = (newModel, split, holdout);
+            var onTest = scorer.Evaluate(newWeights, test);
+            return new RoundMetrics(
+                scorer.Base.Loss, scorer.Base.Accuracy, holdout.Loss, holdout.Accuracy, scorer.HoldoutSamples,
+                onTest.Loss, onTest.Accuracy, onTest.Samples);
+        }, cancellation);
+    }
+
+    /// <summary>
+    /// What every job kind does with its scored updates: aggregates them with the job's strategy (and last round's strategy
+    /// state), reports each verdict, uploads the new model and state, measures it with <paramref name="metrics"/> (whether
+    /// anything was accepted, the new weights, the new model's blob id) and posts the signed result.
+    /// </summary>
+    internal async Task<RoundResult> AggregateAndPostAsync(ValidationTask task, IReadOnlyList<WeightTensor> baseWeights,
+        IReadOnlyList<ScoredUpdate> scored, TrainSwarm.Nn.Module model, Func<bool, IReadOnlyList<WeightTensor>, string, RoundMetrics> metrics,
+        CancellationToken cancellation)
+    {
+        var (round, spec) = (task.Round, task.Spec);
+        var state = await LoadStateAsync(task, baseWeights, cancellation);
         var aggregated = RoundAggregation.Run(
-            Strategies.Create(spec.Strategy, spec), scorer.BaseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
+            Strategies.Create(spec.Strategy, spec), baseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
         foreach (var verdict in aggregated.Verdicts)
             observer.UpdateScored(round.Id, verdict);
-
-        var (newModel, stateBlob) = await PublishAsync(task, aggregated.Outcome, scorer.Model, cancellation);
-        var newWeights = aggregated.Outcome?.Weights ?? scorer.BaseWeights;
-        // With nothing accepted the base stays the global model, and the coordinator retries the round.
-        var holdout = aggregated.Outcome is null ? scorer.Base : scorer.Evaluate(newWeights);
-        _lastScored = (newModel, split, holdout);
-        var onTest = scorer.Evaluate(newWeights, test);
-        var metrics = new RoundMetrics(
-            scorer.Base.Loss, scorer.Base.Accuracy, holdout.Loss, holdout.Accuracy, scorer.HoldoutSamples,
-            onTest.Loss, onTest.Accuracy, onTest.Samples);
+        var (newModel, stateBlob) = await PublishAsync(task, aggregated.Outcome, model, cancellation);
+        var measured = metrics(aggregated.Outcome is not null, aggregated.Outcome?.Weights ?? baseWeights, newModel);
         var result = new RoundResult(
-            round.Id, round.Attempt, key.Address, round.BaseModel, newModel, spec.Strategy, stateBlob, aggregated.Verdicts, metrics);
+            round.Id, round.Attempt, key.Address, round.BaseModel, newModel, spec.Strategy, stateBlob, aggregated.Verdicts, measured);
         var submission = new RoundResultSubmission(result, DocumentSignature.Sign(key, result));
         await retry.RunAsync("posting the round result", c => client.SubmitResultAsync(round.Id, submission, c), cancellation);
         return result;
     }
+
+    /// <summary>The round's base model (safetensors bytes), downloaded through passing failures.</summary>
+    internal Task<byte[]> BaseModelAsync(ValidationTask task, CancellationToken cancellation) =>
+        retry.RunAsync("downloading the base model", c => client.GetBlobAsync(task.Round.BaseModel, c), cancellation);
+
+    /// <summary>The previous round's accepted deltas and global step, which this round's updates must not replay.</summary>
+    internal Task<IReadOnlyList<PreviousDelta>> PreviousDeltasAsync(ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation) =>
+        new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, baseWeights, cancellation);
 
     /// <summary>Checks each receipt and downloads its update; what fails here is rejected with the reason, not retried.</summary>
     internal async Task<List<CandidateUpdate>> FetchAsync(ValidationTask task, CancellationToken cancellation)
@@ -124,9 +149,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     /// Replays the picked segments of every update that arrived (<see cref="ReplayCheck"/>) and folds the outcome into
     /// its verdict: a failed replay rejects the update (and, when it proves fraud, marks it for the slash).
     /// </summary>
-    private async Task<IReadOnlyList<ScoredUpdate>> ReplayAsync(
-        ValidationTask task, byte[] baseBytes, Learning.Data.LabeledImages train, List<CandidateUpdate> candidates,
-        IReadOnlyList<ScoredUpdate> scored, CancellationToken cancellation)
+    internal async Task<IReadOnlyList<ScoredUpdate>> ReplayAsync(
+        ValidationTask task, ReplayCheck check, List<CandidateUpdate> candidates, IReadOnlyList<ScoredUpdate> scored, CancellationToken cancellation)
     {
         var round = task.Round;
         // Without a secret that opens the round's commitment the picks could be known in advance; the static and
@@ -134,7 +158,6 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var secret = ReplayPicks.Opens(task.AuditSecret, round.AuditCommitment) ? task.AuditSecret : null;
         if (secret is null)
             observer.Error($"round {round.Id}: the audit secret does not open the round's commitment; no segments replayed", null);
-        var check = new ReplayCheck(task.Spec, baseBytes, train, _shards);
         // First every update's picks, then one batch of state requests for all of them, so the nodes answer in parallel.
         var plans = new (TrainingReceipt Receipt, ParticipantView Participant, IReadOnlyList<int> Picks)?[candidates.Count];
         var needs = new List<(string Node, string State, bool Requestable)>();

@@ -14,6 +14,9 @@ public sealed record InvoiceStatement(
     string JobId, string Creator, JobStatus Status, string? StatusReason, StatementQuote Quote,
     StatementAmount Reserved, IReadOnlyList<StatementRound> Rounds, StatementTotals Totals, StatementRefund Refund, bool Settled)
 {
+    /// <summary>What the lines' samples count, as the coordinator names it (<c>tokens</c>, <c>env steps</c>); null: samples.</summary>
+    public string? SampleUnit { get; init; }
+
     /// <summary>A round total at full pay: 10000 basis points.</summary>
     public const int FullScaleBps = 10_000;
 
@@ -37,7 +40,7 @@ public sealed record InvoiceStatement(
             rounds,
             new StatementTotals(invoice.ComputePaid, invoice.ValidatorFees, invoice.ProtocolFees, invoice.TotalBilled),
             new StatementRefund(invoice.Refund, new StatementEntry(invoice.RefundTransferId, invoice.RefundSequence)),
-            invoice.Settled);
+            invoice.Settled) { SampleUnit = invoice.SampleUnit };
     }
 
     private static StatementFee Fee(FeeLine f) => new(f.Payee, new StatementAmount(f.Amount, new StatementEntry(f.TransferId, f.Sequence)));
@@ -49,7 +52,7 @@ public sealed record InvoiceStatement(
     public bool EnvSteps => Rounds.Any(r => r.Lines.Any(l => l.BaseReturn is not null));
 
     /// <summary>What a line's samples are: "env steps" for an rl job, else "samples".</summary>
-    public string SamplesLabel => EnvSteps ? "env steps" : "samples";
+    public string SamplesLabel => SampleUnit ?? (EnvSteps ? "env steps" : "samples");
 
     /// <summary>What the quality weight follows, for the legend under the rounds.</summary>
     public string QualityBasis => EnvSteps

@@ -23,12 +23,22 @@ public static class RoundMachine
     public static RoundRecord Open(JobRecord job, int index, int attempt, string baseModel, DateTimeOffset now) => new(
         RoundId(job.Id, index), job.Id, index, attempt, RoundStatus.Open, RoundSeed(job.Spec.Seed, index, attempt), baseModel,
         // An rl round names its environment and preset where an image round names dataset and model, and rollouts × transitions
-        // where it names H × batch, so listings and filters read the same for both kinds.
-        job.Spec.IsRl ? job.Spec.RlSettings.Environment : job.Spec.Dataset,
-        job.Spec.IsRl ? job.Spec.RlSettings.Preset : job.Spec.Layers is null ? job.Spec.Model : "custom", job.Spec.MinNodes, job.Spec.MaxNodes,
-        job.Spec.IsRl ? job.Spec.RlSettings.RolloutsPerRound : job.Spec.InnerSteps, job.Spec.IsRl ? job.Spec.RlSettings.RolloutSize : job.Spec.BatchSize,
+        // where it names H × batch; an lm round names its corpus and preset, and H × batch windows. Listings and filters read alike.
+        RoundNames(job.Spec).Dataset, RoundNames(job.Spec).Model, job.Spec.MinNodes, job.Spec.MaxNodes,
+        RoundNames(job.Spec).Steps, RoundNames(job.Spec).Batch,
         now, null, null, null, now.AddSeconds(job.Spec.OpenSeconds),
         null, null, null, []);
+
+    /// <summary>What a round of <paramref name="spec"/> names as its dataset and model, and its steps and batch.</summary>
+    public static (string Dataset, string Model, int Steps, int Batch) RoundNames(JobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.IsRl)
+            return (spec.RlSettings.Environment, spec.RlSettings.Preset, spec.RlSettings.RolloutsPerRound, spec.RlSettings.RolloutSize);
+        if (spec.IsLm)
+            return (spec.LmSettings.Corpus, spec.LmSettings.Preset, spec.LmSettings.InnerSteps, spec.LmSettings.BatchSize);
+        return (spec.Dataset, spec.Layers is null ? spec.Model : "custom", spec.InnerSteps, spec.BatchSize);
+    }
 
     /// <summary>Each (round, attempt) gets its own seed, mixed from the job's (SplitMix64 finalizer), so retries train on new batches.</summary>
     public static ulong RoundSeed(ulong jobSeed, int index, int attempt)
@@ -178,6 +188,11 @@ public static class RoundMachine
         }
         happened.Add(new(EventTypes.RoundDone, null, result.Metrics.MeanReturn is { } meanReturn
             ? $"round {round.Index} done: mean return {result.Metrics.BaseMeanReturn:F1} → {meanReturn:F1} over {result.Metrics.EvalEpisodes} episodes"
+            // An lm round names its GPT preset as its model; it is scored by held-out loss alone.
+            : LmJobSpecRules.Contexts.ContainsKey(round.Model)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"round {round.Index} done: held-out loss "
+                + $"{result.Metrics.BaseHoldoutLoss:F4} → {result.Metrics.HoldoutLoss:F4} (perplexity {Math.Exp(result.Metrics.HoldoutLoss):F2}) "
+                + $"on {result.Metrics.HoldoutSamples:N0} tokens")
             : $"round {round.Index} done: holdout accuracy {result.Metrics.BaseHoldoutAccuracy:P2} → {result.Metrics.HoldoutAccuracy:P2}, "
             + $"test {result.Metrics.TestAccuracy:P2}",
             result.Metrics));

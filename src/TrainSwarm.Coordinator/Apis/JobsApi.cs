@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using TrainSwarm.Coordinator.Hosting;
 using TrainSwarm.Coordinator.Auth;
 using TrainSwarm.Coordinator.Queries;
 using TrainSwarm.Coordinator.State;
@@ -48,6 +49,17 @@ public static class JobsApi
             var stream = blobs.OpenRead(job.ModelBlob) ?? throw Refuse.NotFound($"the model blob {job.ModelBlob} is missing");
             return TypedResults.File(stream, "application/octet-stream", $"{job.Id}-round{job.RoundsDone}.safetensors");
         }).WithSummary("The job's current (or final) global model, as safetensors");
+        app.MapGet(Routes.Jobs + "/{id}/completions", async (string id, JobQueries jobs, BlobStore blobs, ITextCompletions completions,
+            CancellationToken ct) =>
+        {
+            var job = await jobs.JobAsync(Ids.Job(id), ct) ?? throw Refuse.NotFound($"no job {id}");
+            if (!job.Spec.IsLm)
+                throw Refuse.Invalid($"job {job.Id} is not a language-model (lm) job; only those write text");
+            using var stream = blobs.OpenRead(job.ModelBlob) ?? throw Refuse.NotFound($"the model blob {job.ModelBlob} is missing");
+            using var bytes = new MemoryStream();
+            await stream.CopyToAsync(bytes, ct);
+            return TypedResults.Ok(completions.Complete(job.Spec, job.ModelBlob, bytes.ToArray()));
+        }).WithSummary("A few seeded sampled completions of fixed prompts by an lm job's current model");
         app.MapGet(Routes.Jobs + "/{id}/invoice", async (string id, InvoiceQuery invoices, CancellationToken ct) =>
             TypedResults.Ok(await invoices.InvoiceAsync(Ids.Job(id), ct) ?? throw Refuse.NotFound($"no job {id} with billing")))
             .WithSummary("The job's itemized invoice: quote, reservation, each round's payouts and fees, refund, with ledger entries");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TrainSwarm.Coordinator.Queries;
 using TrainSwarm.Coordinator.State;
 using TrainSwarm.Coordinator.UseCases;
@@ -39,6 +40,7 @@ public static class CoordinatorServices
         services.AddSingleton<RoundQueries>();
         services.AddSingleton<NodeQuery>();
         services.AddSingleton<InvoiceQuery>();
+        services.TryAddSingleton<ITextCompletions, GptTextCompletions>();
         services.AddSingleton<LedgerQueries>();
         return services;
     }

@@ -35,7 +35,7 @@ public sealed class InvoiceQuery(SwarmState state, StateCommitter committer, Led
             && (escrow.RefundTransferId is null || refundSequence > 0);
         return new Invoice(job.Id, job.Creator, job.Status, job.StatusReason, escrow.Quote, escrow.Budget, job.Billing.EscrowTransferId, escrowSequence,
             rounds, compute, rounds.Sum(r => r.ValidatorFee.Amount), rounds.Sum(r => r.ProtocolFee.Amount), escrow.Spent,
-            escrow.Refund, escrow.RefundTransferId, refundSequence, settled);
+            escrow.Refund, escrow.RefundTransferId, refundSequence, settled, SampleUnitOf(job.Spec));
     }
 
     private async Task<RoundRewards> WithSequencesAsync(RoundRewards r, CancellationToken cancellation)
@@ -61,4 +61,7 @@ public sealed class InvoiceQuery(SwarmState state, StateCommitter committer, Led
 
     private async Task<long> SequenceOfAsync(string? transferId, CancellationToken cancellation) =>
         transferId is null ? 0 : (await ledger.GetTransferAsync(TransferWire.ParseId(transferId, "transfer"), cancellation))?.Sequence ?? 0;
+
+    // What a line's samples count: an lm job pays per token trained, an rl job per environment step; null is samples (images).
+    private static string? SampleUnitOf(JobSpec spec) => spec.IsLm ? "tokens" : spec.IsRl ? "env steps" : null;
 }

@@ -49,15 +49,22 @@ public static class JobSpecCheck
     /// </summary>
     public static byte[] InitialModel(JobSpec spec, DatasetManifest? uploaded = null)
     {
+        if (spec is { IsLm: true })
+        {
+            CheckFields(spec);
+            // The byte tokenizer's vocabulary: the corpus needs no reading to size the model.
+            var config = Learning.Models.GptConfig.Preset(spec.LmSettings.Preset, Learning.Text.ByteTokenizer.VocabSize);
+            return Nn.Serialization.ModuleWeights.ToBytes(new GptModel(config, spec.Seed));
+        }
         if (spec is not { IsRl: true })
             return Nn.Serialization.ModuleWeights.ToBytes(Check(spec, uploaded));
-        CheckRl(spec);
+        CheckFields(spec);
         var rl = spec.RlSettings;
         return Learning.Rl.RlRoundTrainer.InitialPolicy(rl.Environment, new Learning.Rl.PpoConfig { Hidden = rl.Hidden }, spec.Seed);
     }
 
-    /// <summary>An rl spec has no model to build or dataset to fit: its field rules are the whole check.</summary>
-    public static void CheckRl(JobSpec spec)
+    /// <summary>An rl or lm spec has no layer list to build or dataset to fit: its field rules are the whole check.</summary>
+    public static void CheckFields(JobSpec spec)
     {
         var errors = JobSpecRules.Validate(spec);
         if (errors.Count > 0)

@@ -15,6 +15,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
     {
         if (spec is { IsRl: true })
             return await QuoteRlAsync(spec, cancellation);
+        if (spec is { IsLm: true })
+            return await QuoteLmAsync(spec, cancellation);
         var uploaded = spec is null ? null : await committer.ReadAsync(() => datasets.Usable(spec.Dataset), cancellation);
         JobSpecCheck.Check(spec!, uploaded);
         var data = JobSpecCheck.DatasetOf(spec!, uploaded);
@@ -31,12 +33,27 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
     /// </summary>
     private Task<Quote> QuoteRlAsync(JobSpec spec, CancellationToken cancellation)
     {
-        JobSpecCheck.CheckRl(spec);
+        JobSpecCheck.CheckFields(spec);
         var rl = spec.RlSettings;
         var perStep = Learning.Rl.RlFlops.PerEnvStep(rl.Environment, rl.Hidden, rl.Epochs);
         var evalForward = Learning.Rl.RlFlops.PolicyForward(rl.Environment, rl.Hidden);
         var evalSteps = checked(rl.EvalEpisodes * rl.MaxEpisodeSteps);
-        return StoreAsync(spec, perStep, evalForward, evalSteps, now => RlNodeSpeeds(perStep, now), cancellation);
+        return StoreAsync(spec, perStep, evalForward, evalSteps, now => FlopNodeSpeeds(perStep, now), cancellation);
+    }
+
+    /// <summary>
+    /// An lm job's quote: its samples are tokens (rounds × nodes × H × batch × seqLen), each priced at the exact training FLOPs of
+    /// a token of the preset at that sequence length, attention included (<see cref="GptFlops"/>); validation is priced as the
+    /// held-out tokens each model is scored on.
+    /// </summary>
+    private Task<Quote> QuoteLmAsync(JobSpec spec, CancellationToken cancellation)
+    {
+        JobSpecCheck.CheckFields(spec);
+        var lm = spec.LmSettings;
+        var config = GptConfig.Preset(lm.Preset, Learning.Text.ByteTokenizer.VocabSize);
+        var perToken = GptFlops.TrainingPerToken(config, lm.SeqLen);
+        var evalTokens = checked((int)lm.EvalTokens);
+        return StoreAsync(spec, perToken, GptFlops.ForwardPerToken(config, lm.SeqLen), evalTokens, now => FlopNodeSpeeds(perToken, now), cancellation);
     }
 
     private Task<Quote> StoreAsync(JobSpec spec, long trainingFlops, long forwardFlops, int holdout, Func<DateTimeOffset, List<double>> speeds,
@@ -49,7 +66,7 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
             try
             {
                 quote = QuoteCalculator.Quote(spec, trainingFlops, forwardFlops, holdout, speeds(now), options.Prices, now, id);
-                if (!spec.IsRl)
+                if (!spec.IsRl && !spec.IsLm)
                     quote = quote with { Dataset = spec.Dataset };
             }
             catch (OverflowException)
@@ -61,10 +78,11 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
         }, cancellation);
 
     /// <summary>
-    /// Each online node's speed in environment steps/s: its benchmark's FLOP/s (samples/s × the preset's training FLOPs on
-    /// Fashion-MNIST's shape) over the FLOPs of one PPO step. Small MLPs run below a benchmark's FLOP/s, so this is the optimistic end.
+    /// Each online node's speed in samples/s of a job whose samples cost <paramref name="flopsPerStep"/> (an rl environment step,
+    /// an lm token): its benchmark's FLOP/s (samples/s × the preset's training FLOPs on Fashion-MNIST's shape) over those FLOPs.
+    /// Small MLPs run below a benchmark's FLOP/s, so for rl this is the optimistic end.
     /// </summary>
-    private List<double> RlNodeSpeeds(long flopsPerStep, DateTimeOffset now)
+    private List<double> FlopNodeSpeeds(long flopsPerStep, DateTimeOffset now)
     {
         var speeds = new List<double>();
         foreach (var node in state.Nodes.Values)

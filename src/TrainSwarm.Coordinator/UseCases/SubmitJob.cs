@@ -111,7 +111,9 @@ public sealed class SubmitJob(
         billing.Deadline.AddSeconds(MarketTerms.EscrowGraceSeconds), billing.PartialBudget,
         billing.EscrowTransferId, billing.Budget, 0, [], null, null, null);
 
-    private static string Describe(JobSpec spec) => spec.IsRl
+    private static string Describe(JobSpec spec) => spec.IsLm
+        ? LmJobText.Describe(spec)
+        : spec.IsRl
         ? $"{spec.RlSettings.Preset} on {spec.RlSettings.Environment}, {spec.Rounds} rounds × {spec.MinNodes}–{spec.MaxNodes} nodes "
           + $"× {spec.RlSettings.RolloutsPerRound} rollouts of {spec.RlSettings.RolloutSize} steps, {spec.Strategy}"
         : $"{(spec.Layers is null ? spec.Model : "custom model")} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MinNodes}–{spec.MaxNodes} nodes "

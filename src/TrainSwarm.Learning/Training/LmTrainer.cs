@@ -12,9 +12,12 @@ namespace TrainSwarm.Learning.Training;
 /// matrices, clipping at global norm 1, warm-up then cosine decay to a tenth of the peak).
 /// </summary>
 /// <param name="DecaySteps">Where the cosine reaches <paramref name="MinLr"/>; null: at the last step.</param>
+/// <param name="ScheduleOffset">
+/// Where on the schedule step 0 of this run is: a swarm node's round r starts at r × H of one schedule over the whole job.
+/// </param>
 public sealed record LmTrainingSpec(
     int BatchSize, int SeqLen, int Steps, double MaxLr = 1e-3, double MinLr = 1e-4, int WarmupSteps = 10, int? DecaySteps = null,
-    double WeightDecay = 0.1, double Beta1 = 0.9, double Beta2 = 0.95, double GradClip = 1.0)
+    double WeightDecay = 0.1, double Beta1 = 0.9, double Beta2 = 0.95, double GradClip = 1.0, int ScheduleOffset = 0)
 {
     /// <summary>The schedule these settings give.</summary>
     public CosineSchedule Schedule => new(MaxLr, MinLr, WarmupSteps, DecaySteps ?? Steps);
@@ -24,6 +27,7 @@ public sealed record LmTrainingSpec(
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SeqLen);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Steps);
+        ArgumentOutOfRangeException.ThrowIfNegative(ScheduleOffset);
         if (SeqLen > config.BlockSize) throw new ArgumentException($"sequence length {SeqLen} is longer than the model's context {config.BlockSize}");
         if (!(GradClip > 0)) throw new ArgumentException("gradient clip must be positive");
     }
@@ -74,6 +78,21 @@ public sealed class LmTrainer
     /// <summary>The optimizer (its state is part of a checkpoint).</summary>
     public AdamW Optimizer => _optimizer;
 
+    /// <summary>
+    /// Moves a fresh trainer to just after step <paramref name="steps"/> without training: draws and drops those steps' batch
+    /// offsets, so the next <see cref="Step"/> samples and schedules exactly as the full run's step <paramref name="steps"/> + 1.
+    /// A replay calls it and then loads the committed state (weights and AdamW moments) of that step.
+    /// </summary>
+    public void SkipTo(int steps)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        if (StepsTaken != 0) throw new InvalidOperationException("only a fresh trainer can skip ahead");
+        int range = _tokens.Length - _spec.SeqLen;
+        for (long i = 0; i < (long)steps * _spec.BatchSize; i++)
+            _rng.NextInt(range);
+        StepsTaken = steps;
+    }
+
     /// <summary>One step: sample a batch, forward, backward, clip, AdamW at the scheduled rate. Returns (loss, gradient norm, lr).</summary>
     public (float Loss, double GradNorm, double Lr) Step()
     {
@@ -85,7 +104,7 @@ public sealed class LmTrainer
             tokens.Slice(offset, t).CopyTo(_inputs.AsSpan(b * t, t));
             tokens.Slice(offset + 1, t).CopyTo(_targets.AsSpan(b * t, t));
         }
-        double lr = _spec.Schedule.At(StepsTaken);
+        double lr = _spec.Schedule.At(_spec.ScheduleOffset + StepsTaken);
         float loss;
         double norm;
         using (TensorScope.Begin())

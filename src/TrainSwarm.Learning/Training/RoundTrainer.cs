@@ -138,8 +138,7 @@ public static class RoundTrainer
         var labels = new int[batch];
         int steps = toStep - fromStep;
         var losses = new float[steps];
-        var commitments = new List<WeightCommitment>();
-        var checkpoints = new List<byte[]>();
+        var log = new CommitmentLog(spec.CommitEvery, spec.InnerSteps, replay);
 
         var clock = Stopwatch.StartNew();
         using (var scope = TensorScope.Begin())
@@ -170,23 +169,7 @@ public static class RoundTrainer
                 losses[step - fromStep - 1] = loss.Item();
                 scope.Reset();
 
-                // The last step of the round is always committed (spec.InnerSteps, not a replay's stopAfter), so a
-                // partial replay produces exactly the commitments the full run made up to that point.
-                if (step % spec.CommitEvery == 0 || step == spec.InnerSteps)
-                {
-                    // One export serves both hashes; the weight hash streams into SHA-256 without a file in memory.
-                    var weights = ModuleWeights.Export(model);
-                    if (replay)
-                    {
-                        commitments.Add(new WeightCommitment(step, SafeTensorsWriter.Sha256Hex(weights), RoundCheckpoint.Sha256Hex(weights, optimizer)));
-                    }
-                    else
-                    {
-                        var state = RoundCheckpoint.ToBytes(weights, optimizer);
-                        commitments.Add(new WeightCommitment(step, SafeTensorsWriter.Sha256Hex(weights), RoundCheckpoint.Hash(state)));
-                        checkpoints.Add(state);
-                    }
-                }
+                log.After(step, model, optimizer);
                 onStep?.Invoke(new RoundStep(step, toStep, losses[step - fromStep - 1], (long)step * batch, clock.Elapsed));
             }
         }
@@ -194,7 +177,7 @@ public static class RoundTrainer
 
         var after = replay ? [] : ModuleWeights.Export(model);
         return new RoundTrainingResult(after, replay ? [] : DeltaCodec.Difference(after, before), losses, steps, batch,
-            (long)steps * batch, clock.Elapsed.TotalSeconds, commitments, checkpoints);
+            (long)steps * batch, clock.Elapsed.TotalSeconds, log.Commitments, log.Checkpoints);
     }
 
     /// <summary>The commitment hash of <paramref name="model"/>'s current weights.</summary>

@@ -11,7 +11,8 @@ public sealed record JobSpec
 
     /// <summary>
     /// The job kind: null (image classification, as every spec stored before kinds existed, so their bytes stay the same) or
-    /// <c>rl</c> (<see cref="JobKinds"/>). An <c>rl</c> job ignores the model, dataset and inner-loop fields and reads <see cref="Rl"/>.
+    /// <c>rl</c> or <c>lm</c> (<see cref="JobKinds"/>). An <c>rl</c> job ignores the model, dataset and inner-loop fields and reads
+    /// <see cref="Rl"/>; an <c>lm</c> job reads <see cref="Lm"/> instead.
     /// </summary>
     public string? Kind { get; init; }
 
@@ -26,9 +27,27 @@ public sealed record JobSpec
     [System.Text.Json.Serialization.JsonIgnore]
     public RlJobSpec RlSettings => Rl ?? new RlJobSpec();
 
-    /// <summary>Environment steps (rl) or samples (image) one full update trains, the most a node is paid for.</summary>
+    /// <summary>The settings of an <c>lm</c> job (null: the <c>gpt-tiny</c> on <c>fortunes</c> defaults).</summary>
+    public LmJobSpec? Lm { get; init; }
+
+    /// <summary>True for a language-model pre-training job.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public long SamplesPerUpdate => IsRl ? RlSettings.EnvStepsPerUpdate : (long)InnerSteps * BatchSize;
+    public bool IsLm => Kind == JobKinds.Lm;
+
+    /// <summary>The lm settings in effect: <see cref="Lm"/> or the defaults.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public LmJobSpec LmSettings => Lm ?? new LmJobSpec();
+
+    /// <summary>Environment steps (rl), tokens (lm) or samples (image) one full update trains, the most a node is paid for.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long SamplesPerUpdate => IsRl ? RlSettings.EnvStepsPerUpdate : IsLm ? LmSettings.TokensPerUpdate : (long)InnerSteps * BatchSize;
+
+    /// <summary>Whether two specs are the same job: equal JSON (what a quote's digest covers), so lists compare by content.</summary>
+    public bool Equals(JobSpec? other) =>
+        other is not null && SwarmJson.SerializeToUtf8(this).AsSpan().SequenceEqual(SwarmJson.SerializeToUtf8(other));
+
+    /// <summary>A hash consistent with <see cref="Equals(JobSpec?)"/>.</summary>
+    public override int GetHashCode() => Quote.DigestOf(this).GetHashCode(StringComparison.Ordinal);
 
     /// <summary>A model preset (<c>mlp</c>, <c>cnn</c>); ignored when <see cref="Layers"/> is given.</summary>
     public string Model { get; init; } = "mlp";
@@ -65,9 +84,13 @@ public sealed record JobSpec
 
     /// <summary>
     /// Aggregation strategy: <c>fedavg</c>, <c>diloco</c>, or a Byzantine-robust one (<c>trimmed-mean</c>, <c>median</c>,
-    /// <c>krum</c>, <c>multi-krum</c>, <c>centered-clipping</c>).
+    /// <c>krum</c>, <c>multi-krum</c>, <c>centered-clipping</c>). Left out it is <c>fedavg</c>, and for an <c>lm</c> job
+    /// <c>diloco</c> (outer Nesterov over H inner steps, as the DiLoCo and OpenDiLoCo papers train language models). The
+    /// default is decided when read, and the JSON always holds the name in effect, so stored image specs keep their bytes.
     /// </summary>
-    public string Strategy { get; init; } = "fedavg";
+    public string Strategy { get => _strategy ?? (IsLm ? "diloco" : "fedavg"); init => _strategy = value; }
+
+    private readonly string? _strategy;
 
     /// <summary>For <c>diloco</c>: the robust rule that forms the outer step's delta (null: the sample-weighted average).</summary>
     public string? RobustInner { get; init; }
@@ -123,7 +146,14 @@ public sealed record JobSpec
 
     /// <summary>The commitment interval in effect: <see cref="CommitEvery"/> or its default.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public int CommitInterval => CommitEvery ?? DefaultCommitEvery;
+    public int CommitInterval => CommitEvery ?? (IsLm ? DefaultLmCommitEvery : DefaultCommitEvery);
+
+    /// <summary>
+    /// The default <see cref="CommitEvery"/> of an <c>lm</c> job: a GPT's training state is its weights and two AdamW moments
+    /// (about 13 MB for gpt-tiny), which a node keeps on disk for each commitment until the round is settled, and each replayed
+    /// step costs a full transformer step, so commitments are sparser than for the small image models.
+    /// </summary>
+    public const int DefaultLmCommitEvery = 25;
 
     /// <summary>
     /// The default <see cref="CommitEvery"/>: short segments make each replay cheap, so a small share still touches any

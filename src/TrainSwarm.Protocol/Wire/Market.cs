@@ -73,7 +73,7 @@ public sealed record Invoice(
     string JobId, string Creator, JobStatus Status, string? StatusReason, Quote Quote, long Reserved,
     string EscrowTransferId, long EscrowSequence, IReadOnlyList<RoundRewards> Rounds,
     long ComputePaid, long ValidatorFees, long ProtocolFees, long TotalBilled,
-    long? Refund, string? RefundTransferId, long RefundSequence, bool Settled);
+    long? Refund, string? RefundTransferId, long RefundSequence, bool Settled, string? SampleUnit = null);
 
 /// <summary>A node's track record: updates judged, rounds dropped, tokens earned and what it has staked now.</summary>
 /// <param name="Frauds">Updates a validator proved fraudulent by replay (each cost the node its stake for that round).</param>

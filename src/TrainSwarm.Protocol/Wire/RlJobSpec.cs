@@ -9,8 +9,11 @@ public static class JobKinds
     /// <summary>Reinforcement learning: nodes collect experience in an environment and train PPO; scored by evaluation returns.</summary>
     public const string Rl = "rl";
 
+    /// <summary>Language-model pre-training: nodes train a GPT on text for H steps; scored by held-out loss.</summary>
+    public const string Lm = "lm";
+
     /// <summary>The values <see cref="JobSpec.Kind"/> may take (null is <see cref="Image"/>).</summary>
-    public static readonly IReadOnlyList<string> All = [Image, Rl];
+    public static readonly IReadOnlyList<string> All = [Image, Rl, Lm];
 }
 
 /// <summary>

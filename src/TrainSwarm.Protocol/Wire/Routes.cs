@@ -27,6 +27,9 @@ public static class Routes
     public static string Job(string id) => $"{Jobs}/{id}";
     public static string JobRounds(string id) => $"{Jobs}/{id}/rounds";
     public static string JobModel(string id) => $"{Jobs}/{id}/model";
+
+    /// <summary>A few sampled completions by an lm job's current model.</summary>
+    public static string JobCompletions(string id) => $"{Jobs}/{id}/completions";
     public static string JobCancel(string id) => $"{Jobs}/{id}/cancel";
     public static string Round(string id) => $"{Rounds}/{id}";
     public static string RoundJoin(string id) => $"{Rounds}/{id}/join";

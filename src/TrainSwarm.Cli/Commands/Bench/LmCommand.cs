@@ -29,24 +29,50 @@ public static class LmCommand
         };
         var noTorch = new Option<bool>("--no-torch") { Description = "Skip PyTorch (tools/bench/gpt_torch.py)" };
         var python = new Option<string>("--python") { Description = "Interpreter with torch", DefaultValueFactory = _ => PyTorchReference.DefaultPython };
-        var command = new Command("lm", "GPT training tokens/s, ours beside PyTorch's.\nExample: swarm bench lm --presets gpt-tiny --steps 20")
+        var diloco = new Option<bool>("--diloco")
         {
-            presets, batch, seqLen, steps, warmup, threads, detected, noTorch, python,
+            Description = "Instead: held-out loss vs tokens for one process and for --nodes nodes with DiLoCo at each --h, the tokens the swarm " +
+                "needs to reach the one-process loss, and the traffic against per-step synchronous training",
+        };
+        var h = new Option<int[]>("--h") { Description = "With --diloco: inner steps per round to measure", DefaultValueFactory = _ => [100, 500],
+            AllowMultipleArgumentsPerToken = true };
+        h.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int[]>() is { } values && values.Any(v => v < 1))
+                r.AddError("--h: every value must be at least 1");
+        });
+        var nodes = CommonOptions.Positive("--nodes", "With --diloco: nodes of the swarm", 3);
+        var baselineSteps = CommonOptions.Positive("--baseline-steps", "With --diloco: steps of the one-process run", 1500);
+        var factor = CommonOptions.Positive("--token-factor", "With --diloco: each swarm run trains this many times the one-process tokens", 3);
+        var gptTiny = new Option<bool>("--gpt-tiny") { Description = "With --diloco: measure gpt-tiny instead of the small 2-layer GPT (slow at H = 500)" };
+        var command = new Command("lm", "GPT training tokens/s, ours beside PyTorch's; or with --diloco the swarm's held-out loss against one process.\n" +
+            "Example: swarm bench lm --presets gpt-tiny --steps 20; swarm bench lm --diloco --h 100 500")
+        {
+            presets, batch, seqLen, steps, warmup, threads, detected, noTorch, python, diloco, h, nodes, baselineSteps, factor, gptTiny,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             if (!parse.GetValue(detected)) Engine.UseFastestOpenBlasKernels();
             string? script = null;
-            if (!parse.GetValue(noTorch))
+            if (!parse.GetValue(noTorch) && !parse.GetValue(diloco))
                 script = LmBenchmark.FindScript() ?? throw new CliException("tools/bench/gpt_torch.py not found (run from the checkout, or pass --no-torch)");
-            int[] tokens;
+            TokenCorpus corpus;
             try
             {
-                tokens = FortunesCorpus.Load().Train;
+                corpus = FortunesCorpus.Load();
             }
             catch (FileNotFoundException e)
             {
                 throw new CliException(e.Message);
+            }
+            var tokens = corpus.Train;
+            if (parse.GetValue(diloco))
+            {
+                var config = parse.GetValue(gptTiny) ? Learning.Models.GptConfig.Preset("gpt-tiny", ByteTokenizer.VocabSize) : LmDilocoRun.SmallConfig;
+                var seq = Math.Min(parse.GetValue(seqLen), config.BlockSize);
+                LmDilocoRun.Run(console, new LmDilocoBenchmark.Options(config, parse.GetValue(batch), seq, parse.GetValue(baselineSteps),
+                    parse.GetValue(h)!, parse.GetValue(nodes), parse.GetValue(factor), 3e-3, 3e-4, 30, 64, 100, 0), corpus);
+                return SwarmApp.Success;
             }
             foreach (string preset in parse.GetValue(presets)!)
             {

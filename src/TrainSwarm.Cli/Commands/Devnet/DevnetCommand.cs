@@ -33,10 +33,11 @@ public static class DevnetCommand
         });
         var preset = new Option<string>("--preset")
         {
-            Description = "Model preset: cnn or mlp, or cartpole (an rl job: PPO on CartPole-v1 until a mean return of 475; 20 rounds unless --rounds)",
+            Description = "Model preset: cnn or mlp, cartpole (an rl job: PPO on CartPole-v1 until a mean return of 475; 20 rounds unless --rounds) " +
+                "or lm (gpt-tiny pre-trained on the fortunes corpus with DiLoCo; 4 rounds unless --rounds)",
             DefaultValueFactory = _ => "cnn",
         };
-        preset.AcceptOnlyFromAmong([.. ModelPresets.Names, RlDemoJob.Preset]);
+        preset.AcceptOnlyFromAmong([.. ModelPresets.Names, RlDemoJob.Preset, LmDemoJob.Preset]);
         var innerSteps = CommonOptions.Positive("--inner-steps", "H: steps each node trains per round", 100);
         var encoding = new Option<string>("--encoding") { Description = "Update encoding the nodes upload: f32 or int8", DefaultValueFactory = _ => "f32" };
         encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
@@ -53,8 +54,11 @@ public static class DevnetCommand
         command.SetAction(async (parse, cancellation) =>
         {
             var rl = parse.GetValue(preset) == RlDemoJob.Preset;
-            // An rl job needs no dataset.
-            var dataset = rl ? null : await DatasetSetup.FashionMnistAsync(console, parse.GetValue(datasetDir), cancellation);
+            var lm = parse.GetValue(preset) == LmDemoJob.Preset;
+            // An rl job needs no dataset; an lm job reads the fortunes corpus, checked before any process starts.
+            if (lm && Daemons.LmRoundSpecs.Unavailable(LmJobSpec.Fortunes) is { } missing)
+                throw new CliException(missing);
+            var dataset = rl || lm ? null : await DatasetSetup.FashionMnistAsync(console, parse.GetValue(datasetDir), cancellation);
             var folder = Path.GetFullPath(parse.GetValue(dataDir) ?? Path.Combine(
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".trainswarm", "devnet", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss",
                     CultureInfo.InvariantCulture)));
@@ -72,6 +76,9 @@ public static class DevnetCommand
             if (rl)
                 return await RlDevnet.RunAsync(console, devnet, creator, parse.GetResult(rounds) is { Implicit: false } ? parse.GetValue(rounds) : 20,
                     nodeCount, validatorCount, folder, parse.GetValue(keep), cancellation);
+            if (lm)
+                return await LmDevnet.RunAsync(console, devnet, creator, parse.GetResult(rounds) is { Implicit: false } ? parse.GetValue(rounds) : 4,
+                    nodeCount, parse.GetValue(innerSteps), validatorCount, folder, parse.GetValue(keep), cancellation);
             var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps)) with
             {
                 Validators = validatorCount > 1 ? validatorCount : null,
@@ -96,27 +103,8 @@ public static class DevnetCommand
             console.MarkupLine($"model: {Markup.Escape(modelPath)}");
 
             // The bill: every round's payouts and fees, and the unspent budget back in the creator's wallet.
-            var invoice = await InvoiceText.WaitSettledAsync(creator, job.Id, TimeSpan.FromSeconds(15), cancellation);
-            var statement = InvoiceStatement.From(invoice);
-            InvoiceText.Render(console, statement);
-            console.Profile.Out.Writer.WriteLine(statement.RefundLine);
-            var balanced = statement.Balanced;
-            if (!invoice.Settled)
-                console.MarkupLine("[red]the invoice did not settle within 15 s[/]");
-            else if (!balanced)
-                console.MarkupLine("[red]the invoice does not add up: billed + refund differs from the reservation[/]");
-            if (parse.GetValue(keep))
-            {
-                console.MarkupLine($"the network keeps running: dashboard {devnet.Url}, API {devnet.Url}api/v1, OpenAPI {devnet.Url}openapi/v1.json, " +
-                    $"events {devnet.Url}api/v1/events. Ctrl+C stops it.");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancellation);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }
+            var balanced = await DevnetEnding.InvoiceAsync(console, creator, job.Id, cancellation);
+            await DevnetEnding.KeepAsync(console, devnet, parse.GetValue(keep), cancellation);
             return job.Status == JobStatus.Completed && balanced ? SwarmApp.Success : SwarmApp.Failure;
         });
         return command;

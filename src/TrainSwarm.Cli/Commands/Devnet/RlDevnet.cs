@@ -3,7 +3,6 @@ using System.Globalization;
 using Spectre.Console;
 using TrainSwarm.Cli.Devnet;
 using TrainSwarm.Client;
-using TrainSwarm.Client.Invoices;
 using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Cli.Commands.Devnet;
@@ -41,25 +40,8 @@ internal static class RlDevnet
             $"{job.RoundsDone} rounds, {envSteps:N0} env steps over all nodes, {wall:F1} s from submission to the end of the job"));
         console.MarkupLine($"policy: {Markup.Escape(modelPath)}");
 
-        var invoice = await InvoiceText.WaitSettledAsync(creator, job.Id, TimeSpan.FromSeconds(15), cancellation);
-        var statement = InvoiceStatement.From(invoice);
-        InvoiceText.Render(console, statement);
-        console.Profile.Out.Writer.WriteLine(statement.RefundLine);
-        if (!invoice.Settled)
-            console.MarkupLine("[red]the invoice did not settle within 15 s[/]");
-        else if (!statement.Balanced)
-            console.MarkupLine("[red]the invoice does not add up: billed + refund differs from the reservation[/]");
-        if (keep)
-        {
-            console.MarkupLine($"the network keeps running: dashboard {devnet.Url}. Ctrl+C stops it.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellation);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-        return job.Status == JobStatus.Completed && statement.Balanced && invoice.Settled ? SwarmApp.Success : SwarmApp.Failure;
+        var balanced = await DevnetEnding.InvoiceAsync(console, creator, job.Id, cancellation);
+        await DevnetEnding.KeepAsync(console, devnet, keep, cancellation);
+        return job.Status == JobStatus.Completed && balanced ? SwarmApp.Success : SwarmApp.Failure;
     }
 }

@@ -103,20 +103,40 @@ internal static class JobProgress
     }
 
     /// <summary>An rl job's rounds: nodes, updates, the global's mean evaluation return before → after, environment steps, duration.</summary>
-    private static void RenderReturns(IAnsiConsole console, IReadOnlyList<RoundView> rounds)
+    private static void RenderReturns(IAnsiConsole console, IReadOnlyList<RoundView> rounds) =>
+        RenderKind(console, rounds, ["mean return", "episodes", "env steps"], (r, m, submitted) =>
+        [
+            m?.MeanReturn is { } mean ? string.Create(CultureInfo.InvariantCulture, $"{m.BaseMeanReturn:F1} → {mean:F1}") : "retried",
+            m?.EvalEpisodes?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ((long)submitted * r.InnerSteps * r.BatchSize).ToString("N0", CultureInfo.InvariantCulture),
+        ]);
+
+    /// <summary>
+    /// An lm job's rounds: nodes, updates, the global's held-out loss before → after, its perplexity, the tokens trained (H × B ×
+    /// <paramref name="seqLen"/> a node), duration.
+    /// </summary>
+    public static void RenderLosses(IAnsiConsole console, IReadOnlyList<RoundView> rounds, int seqLen) =>
+        RenderKind(console, rounds, ["held-out loss", "perplexity", "tokens"], (r, m, submitted) =>
+        [
+            m is null ? "retried" : string.Create(CultureInfo.InvariantCulture, $"{m.BaseHoldoutLoss:F4} → {m.HoldoutLoss:F4}"),
+            m is null ? "" : Math.Exp(m.HoldoutLoss).ToString("F2", CultureInfo.InvariantCulture),
+            ((long)submitted * r.InnerSteps * r.BatchSize * seqLen).ToString("N0", CultureInfo.InvariantCulture),
+        ]);
+
+    // The columns every kind's round table has (round, try, nodes, updates … seconds) around the kind's own.
+    private static void RenderKind(IAnsiConsole console, IReadOnlyList<RoundView> rounds, string[] columns,
+        Func<RoundView, RoundMetrics?, int, string[]> cells)
     {
-        var table = new Table().AddColumns("round", "try", "nodes", "updates", "mean return", "episodes", "env steps", "seconds");
+        var table = new Table().AddColumns(["round", "try", "nodes", "updates", .. columns, "seconds"]);
         foreach (var r in rounds.Where(r => r.Status == RoundStatus.Done))
         {
-            var m = r.Metrics;
             var submitted = r.Participants.Count(p => p.Status == ParticipantStatus.Submitted);
-            table.AddRow(
+            table.AddRow([
                 r.Index.ToString(CultureInfo.InvariantCulture), r.Attempt.ToString(CultureInfo.InvariantCulture),
                 r.Participants.Count.ToString(CultureInfo.InvariantCulture), submitted.ToString(CultureInfo.InvariantCulture),
-                m?.MeanReturn is { } mean ? string.Create(CultureInfo.InvariantCulture, $"{m.BaseMeanReturn:F1} → {mean:F1}") : "retried",
-                m?.EvalEpisodes?.ToString(CultureInfo.InvariantCulture) ?? "",
-                ((long)submitted * r.InnerSteps * r.BatchSize).ToString("N0", CultureInfo.InvariantCulture),
-                r.DoneAt is { } done ? (done - r.OpenedAt).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "");
+                .. cells(r, r.Metrics, submitted),
+                r.DoneAt is { } done ? (done - r.OpenedAt).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) : "",
+            ]);
         }
         console.Write(table);
     }

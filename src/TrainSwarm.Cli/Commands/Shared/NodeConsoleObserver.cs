@@ -52,7 +52,7 @@ public sealed class NodeConsoleObserver : INodeObserver
     public void TrainingStarted(Assignment assignment, string dataset, int shardSamples, int steps)
     {
         Line(assignment.RoundId, $"training: {steps} steps on {N(shardSamples)} samples of {dataset}" +
-                                 (steps == assignment.Spec.InnerSteps ? "" : $" (the round's H is {assignment.Spec.InnerSteps})"));
+                                 (steps == RoundH(assignment) ? "" : $" (the round's H is {RoundH(assignment)})"));
         _live?.Begin(assignment.RoundId, steps);
     }
 
@@ -156,4 +156,7 @@ public sealed class NodeConsoleObserver : INodeObserver
                 _console.Write(new Text(text + "\n")); // through the console, so a live progress display stays below it
         }
     }
+
+    // H as the round names it: inner steps, or an rl round's rollouts.
+    private static int RoundH(Assignment assignment) => Coordination.Rounds.RoundMachine.RoundNames(assignment.Spec).Steps;
 }

@@ -109,7 +109,8 @@
   // (`returns` set) the right axis is the mean evaluation return (0 to `returns`, the longest episode) and there is no loss.
   const charts = new Map();
   const chartsApi = {
-    metrics: (canvas, labels, loss, accuracy, returns) => {
+    // lossOnly names the loss line of a chart without a second one (an lm job: held-out loss alone).
+    metrics: (canvas, labels, loss, accuracy, returns, lossOnly) => {
       // Charts whose canvas Blazor replaced are dropped; a detached canvas cannot be measured.
       for (const [c, old] of charts) if (!c.isConnected) { old.destroy(); charts.delete(c); }
       if (!canvas || !canvas.isConnected || typeof Chart === "undefined") return;
@@ -120,7 +121,7 @@
           data: {
             labels: [],
             datasets: [
-              { label: "holdout loss", data: [], yAxisID: "loss", borderColor: "#d9480f", backgroundColor: "#d9480f", tension: 0.2 },
+              { label: lossOnly || "holdout loss", data: [], yAxisID: "loss", borderColor: "#d9480f", backgroundColor: "#d9480f", tension: 0.2 },
               { label: returns ? "mean return" : "holdout accuracy (%)", data: [], yAxisID: "accuracy", borderColor: "#1c7ed6",
                 backgroundColor: "#1c7ed6", tension: 0.2 },
             ],
@@ -132,7 +133,7 @@
             scales: {
               x: { title: { display: true, text: "round" } },
               loss: { type: "linear", position: "left", display: !returns, title: { display: true, text: "loss" } },
-              accuracy: { type: "linear", position: "right", min: 0, max: returns || 100, grid: { drawOnChartArea: !!returns },
+              accuracy: { type: "linear", position: "right", display: !lossOnly, min: 0, max: returns || 100, grid: { drawOnChartArea: !!returns },
                 title: { display: true, text: returns ? "mean return" : "accuracy %" } },
             },
           },
@@ -141,7 +142,7 @@
       }
       chart.data.labels = labels;
       chart.data.datasets[0].data = returns ? [] : loss;
-      chart.data.datasets[1].data = accuracy;
+      chart.data.datasets[1].data = lossOnly ? [] : accuracy;
       chart.update();
       canvas.dataset.points = String(labels.length);
     },

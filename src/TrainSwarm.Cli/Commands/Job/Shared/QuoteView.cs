@@ -14,11 +14,16 @@ internal static class QuoteView
         var w = console.Profile.Out.Writer;
         var model = spec.Layers is null ? spec.Model : $"custom model ({spec.Layers.Count} layers)";
         var rl = spec.RlSettings;
-        w.WriteLine(spec.IsRl
+        w.WriteLine(spec.IsLm
+            ? $"Quote {q.Id}: {LmJobText.Describe(spec)}"
+            : spec.IsRl
             ? $"Quote {q.Id}: rl {rl.Preset} on {rl.Environment}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × {rl.RolloutsPerRound} rollouts "
               + $"of {rl.RolloutSize} env steps"
             : $"Quote {q.Id}: {model} on {spec.Dataset}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × H={spec.InnerSteps} × batch {spec.BatchSize}");
-        w.WriteLine(spec.IsRl
+        w.WriteLine(spec.IsLm
+            ? Invariant($"training: {q.TrainingSamples:N0} tokens × {q.TrainingFlopsPerSample:N0} FLOPs each (6N + attention, forward + backward) = ")
+              + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP")
+            : spec.IsRl
             ? Invariant($"training: {q.TrainingSamples:N0} env steps × {q.TrainingFlopsPerSample:N0} FLOPs each (acting + {rl.Epochs} PPO epochs) = ")
               + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP")
             : Invariant($"training: {q.TrainingSamples:N0} samples × {q.TrainingFlopsPerSample:N0} FLOPs each (forward + backward) = ")

@@ -16,7 +16,7 @@ internal sealed class ValidatorConsoleObserver(IAnsiConsole console) : IValidato
     public void RoundTaken(ValidationTask task) =>
         Line(task.Round.Id, $"taken: job {task.Round.JobId} round {task.Round.Index + 1} attempt {task.Round.Attempt}, " +
                             $"{task.Updates.Count} update(s), {task.Failures.Count} dropped, {task.Spec.Strategy} on " +
-                            (task.Spec.IsRl ? task.Spec.RlSettings.Environment : task.Spec.Dataset));
+                            task.Round.Dataset);
 
     public void UpdateScored(string roundId, UpdateVerdict verdict) =>
         Line(roundId, verdict.Accepted && verdict.UpdatedReturn is { } updated

@@ -1,0 +1,43 @@
+using TrainSwarm.Coordination.Aggregation;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Validator;
+
+/// <summary>
+/// The scoring loop the rl and lm scorers share: decode and check the round's candidates (<see cref="CandidateChecks"/>), measure
+/// base + delta of each that passed, and let the kind write the verdict from what it measured. A measurement may still refuse
+/// an update (e.g. a loss that is not finite), which then carries no delta into aggregation.
+/// </summary>
+internal static class CandidateScoring
+{
+    /// <summary>A measurement of one updated model: its value, or why the update is refused after all.</summary>
+    public readonly record struct Measured<T>(T? Value, string? Refusal) where T : struct;
+
+    /// <summary>The facts a kind's verdict is written from.</summary>
+    public readonly record struct Facts<T>(TrainingReceipt Receipt, string? Reason, double Norm, Contribution? Contribution, T? Value) where T : struct;
+
+    /// <summary>One scored update per candidate, in order.</summary>
+    public static IReadOnlyList<ScoredUpdate> Score<T>(IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous,
+        IReadOnlyList<WeightTensor> baseWeights, Func<IReadOnlyList<WeightTensor>, Measured<T>> measure, Func<Facts<T>, UpdateVerdict> verdict,
+        CancellationToken cancellation) where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(previous);
+        var (deltas, reasons, norms, contributions) = CandidateChecks.Prepare(candidates, previous, baseWeights);
+        var scored = new List<ScoredUpdate>(candidates.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            T? value = null;
+            if (reasons[i] is null)
+            {
+                var weights = WeightSet.Clone(baseWeights);
+                WeightSet.AddScaled(weights, deltas[i]!, 1f);
+                (value, reasons[i]) = measure(weights);
+            }
+            var v = verdict(new Facts<T>(candidates[i].Receipt, reasons[i], norms[i], contributions[i], reasons[i] is null ? value : null));
+            scored.Add(new ScoredUpdate(v, reasons[i] is null ? deltas[i] : null));
+        }
+        return scored;
+    }
+}

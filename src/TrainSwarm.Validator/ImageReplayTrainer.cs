@@ -1,0 +1,30 @@
+using TrainSwarm.Daemons;
+using TrainSwarm.Learning.Data;
+using TrainSwarm.Learning.Models;
+using TrainSwarm.Learning.Training;
+using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Protocol.Wire;
+
+namespace TrainSwarm.Validator;
+
+/// <summary>Replays image rounds: the spec's model on its shard of <paramref name="train"/> (<see cref="RoundTrainer.Replay"/>).</summary>
+public sealed class ImageReplayTrainer(JobSpec spec, LabeledImages train, ShardCache? shards = null) : IReplayTrainer
+{
+    private readonly ShardCache _shards = shards ?? new ShardCache();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<NamedArray> Layout { get; } = ModuleWeights.Export(ModelBuilder.Build(spec.Model, spec.Layers, 0)).ToList();
+
+    /// <inheritdoc/>
+    public string? Unavailable(int shard, int shardCount) =>
+        _shards.Get(train, spec, shard, shardCount).Count == 0 ? $"shard {shard + 1}/{shardCount} holds no samples here" : null;
+
+    /// <inheritdoc/>
+    public long SamplesPerStep(int shard, int shardCount) => Math.Min(spec.BatchSize, _shards.Get(train, spec, shard, shardCount).Count);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<WeightCommitment> Replay(SafeTensorsFile start, int fromStep, int steps, int shard, int shardCount, ulong seed,
+        int stopAfter, CancellationToken cancellation) =>
+        RoundTrainer.Replay(start, fromStep, RoundTrainingSpecs.For(spec, steps), _shards.Get(train, spec, shard, shardCount), seed, stopAfter,
+            cancellation);
+}
