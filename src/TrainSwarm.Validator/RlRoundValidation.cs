@@ -51,16 +51,15 @@ internal sealed class RlRoundValidation(SwarmClient client, ActorKey key, Valida
     {
         var round = task.Round;
         var check = new RlReplayCheck(task.Spec, baseBytes);
-        var result = new List<ScoredUpdate>(scored.Count);
+        // Each replay starts as soon as its blobs are in and they run side by side (a replay is a node's round again, the longest part
+        // of validating); the verdicts are folded in candidate order after.
+        var replays = new Task<ReplayOutcome>?[candidates.Count];
         for (var i = 0; i < candidates.Count; i++)
         {
             var (candidate, item) = (candidates[i], scored[i]);
             var participant = round.Participants.FirstOrDefault(p => p.Node == candidate.Receipt.Node);
             if (candidate.Bytes is null || candidate.Reason is not null || participant is null || !item.Verdict.Accepted)
-            {
-                result.Add(item);
                 continue;
-            }
             var receipt = candidate.Receipt;
             var picks = secret is null || receipt.Commitments.Count == 0
                 ? []
@@ -69,8 +68,19 @@ internal sealed class RlRoundValidation(SwarmClient client, ActorKey key, Valida
             foreach (var id in RlReplayCheck.Needs(receipt))
                 if ((await fetcher.UpdateBytesAsync(id, cancellation)).Bytes is { } bytes)
                     blobs[id] = bytes;
-            var outcome = await Task.Run(() => check.Check(receipt, candidate.Bytes, participant.Slot, round.Index, round.Seed, picks, blobs,
+            replays[i] = Task.Run(() => check.Check(receipt, candidate.Bytes, participant.Slot, round.Index, round.Seed, picks, blobs,
                 cancellation), cancellation);
+        }
+        var result = new List<ScoredUpdate>(scored.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var item = scored[i];
+            if (replays[i] is not { } replay)
+            {
+                result.Add(item);
+                continue;
+            }
+            var outcome = await replay;
             var verdict = item.Verdict with
             {
                 Fraud = outcome.Fraud ? true : null, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
