@@ -19,29 +19,40 @@ internal sealed class RlRoundValidation(SwarmClient client, ActorKey key, Valida
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
         var (round, spec) = (task.Round, task.Spec);
+        var phases = new PhaseClock();
         var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
         var secret = ReplayPicks.Opens(task.AuditSecret, round.AuditCommitment) ? task.AuditSecret : null;
         if (secret is null)
             observer.Error($"round {round.Id}: the audit secret does not open the round's commitment; evaluating on the round seed, no replays", null);
         var scoring = new RlUpdateScoring(spec, baseBytes, RlRoundSpecs.EvalSeed(secret, round.Seed));
+        phases.Mark("base model and its return");
 
         var candidates = await fetcher.FetchAsync(task, cancellation);
         var previous = await new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, scoring.BaseWeights, cancellation);
-        var scored = await ReplayAsync(task, baseBytes, secret, candidates, scoring.Score(candidates, previous, cancellation), cancellation);
+        phases.Mark("downloads");
+        var returns = scoring.Score(candidates, previous, cancellation);
+        phases.Mark("scoring");
+        var scored = await ReplayAsync(task, baseBytes, secret, candidates, returns, cancellation);
+        phases.Mark("replays");
         var state = await fetcher.LoadStateAsync(task, scoring.BaseWeights, cancellation);
         var aggregated = RoundAggregation.Run(
             Strategies.Create(spec.Strategy, spec), scoring.BaseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
         foreach (var verdict in aggregated.Verdicts)
             observer.UpdateScored(round.Id, verdict);
 
+        phases.Mark("aggregation");
         var (newModel, stateBlob) = await fetcher.PublishAsync(task, aggregated.Outcome, scoring.Policy, cancellation);
+        phases.Mark("upload");
         var newWeights = aggregated.Outcome?.Weights ?? scoring.BaseWeights;
         var meanReturn = aggregated.Outcome is null ? scoring.BaseReturn : scoring.MeanReturn(newWeights);
+        phases.Mark("new model's return");
         var metrics = new RoundMetrics(0, 0, 0, 0, 0, 0, 0, 0, scoring.BaseReturn, meanReturn, scoring.Episodes);
         var result = new RoundResult(
             round.Id, round.Attempt, key.Address, round.BaseModel, newModel, spec.Strategy, stateBlob, aggregated.Verdicts, metrics);
         var submission = new RoundResultSubmission(result, DocumentSignature.Sign(key, result));
         await retry.RunAsync("posting the round result", c => client.SubmitResultAsync(round.Id, submission, c), cancellation);
+        phases.Mark("posting");
+        observer.Info($"round {round.Id}: {phases}");
         return result;
     }
 
