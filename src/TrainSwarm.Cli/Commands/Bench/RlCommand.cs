@@ -133,7 +133,8 @@ public static class RlCommand
         double oneSeconds = one.Elapsed.TotalSeconds;
         return new Dictionary<string, object?>
         {
-            ["figure"] = "ppo_cartpole_swarm_vs_one_process", ["nodes"] = nodes, ["swarm_solved"] = swarm.Solved, ["swarm_wall_s"] = Math.Round(swarm.WallSeconds, 2),
+            ["figure"] = "ppo_cartpole_swarm_vs_one_process", ["nodes"] = nodes, ["swarm_solved"] = swarm.Solved,
+            ["swarm_wall_s"] = Math.Round(swarm.WallSeconds, 2),
             ["one_process_wall_s"] = Math.Round(oneSeconds, 2), ["ratio"] = Math.Round(swarm.WallSeconds / oneSeconds, 2), ["goal_ratio"] = 1.5,
             ["swarm_rounds"] = swarm.Rounds, ["swarm_env_steps_all_nodes"] = swarm.EnvSteps, ["swarm_env_steps_per_node"] = swarm.EnvStepsPerNode,
             ["swarm_mean_return"] = swarm.MeanReturn, ["one_process_env_steps_to_solved"] = one.SolvedAtTimesteps,
