@@ -11,11 +11,19 @@ public sealed partial class SwarmClient
     /// Events after <paramref name="afterSequence"/>, then live ones, optionally of one job, until cancelled. A dropped
     /// connection (the coordinator restarting) is reopened with Last-Event-ID after a short pause, so nothing is missed.
     /// </summary>
-    public async IAsyncEnumerable<SwarmEvent> EventsAsync(
-        string? jobId = null, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellation = default)
+    public IAsyncEnumerable<SwarmEvent> EventsAsync(string? jobId = null, long afterSequence = 0, CancellationToken cancellation = default) =>
+        StreamAsync(Routes.Events + (jobId is null ? "" : "?job=" + Uri.EscapeDataString(jobId)), afterSequence, cancellation);
+
+    /// <summary>
+    /// Only the events committed from now on, of every job (<c>?live=true</c>: no backlog), until cancelled: what a daemon waits on to
+    /// wake up when a round opens or fills. After a dropped connection it resumes after the last event it saw, still without backlog.
+    /// </summary>
+    public IAsyncEnumerable<SwarmEvent> LiveEventsAsync(CancellationToken cancellation = default) =>
+        StreamAsync(Routes.Events + "?live=true", 0, cancellation);
+
+    private async IAsyncEnumerable<SwarmEvent> StreamAsync(string path, long afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var last = afterSequence;
-        var path = Routes.Events + (jobId is null ? "" : "?job=" + Uri.EscapeDataString(jobId));
         while (!cancellation.IsCancellationRequested)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, path));

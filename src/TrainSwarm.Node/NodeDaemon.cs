@@ -81,21 +81,26 @@ public sealed class NodeDaemon
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         try
         {
+            var warm = await Task.Run(() => RlWarmup.Run(stopping.Token), stopping.Token).ConfigureAwait(false);
+            _observer.Info(null, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rl code compiled in {warm.TotalSeconds:F1} s"));
             var hardware = MachineProbe.Hardware();
             var benchmark = await Task.Run(() => MachineProbe.Measure(_options.BenchmarkDuration, stopping.Token), stopping.Token).ConfigureAwait(false);
             _observer.Benchmarked(hardware, benchmark);
             var registration = new Registration(client, hardware, benchmark);
             await RegisterAsync(registration, stopping.Token).ConfigureAwait(false);
 
+            // A round that opens (or is retried) wakes the loop at once, so joining does not wait out the poll interval.
+            await using var wakeup = new EventWakeup(client, [EventTypes.RoundStarted, EventTypes.RoundRetried], _clock, stopping.Token);
             var failures = 0;
             while (true)
             {
                 failures = await PollAsync(registration, key, states, failures, stopping.Token).ConfigureAwait(false);
                 // After a failed poll, back off like any retry so a coordinator that is down is not hammered.
-                var delay = failures == 0
-                    ? _options.PollInterval
-                    : TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, NodeRetry.Policy.Delay(failures).Ticks));
-                await Task.Delay(delay, _clock, stopping.Token).ConfigureAwait(false);
+                if (failures == 0)
+                    await wakeup.SleepAsync(_options.PollInterval, stopping.Token).ConfigureAwait(false);
+                else
+                    await Task.Delay(TimeSpan.FromTicks(Math.Max(_options.PollInterval.Ticks, NodeRetry.Policy.Delay(failures).Ticks)), _clock,
+                        stopping.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

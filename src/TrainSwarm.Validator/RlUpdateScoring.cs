@@ -16,6 +16,8 @@ namespace TrainSwarm.Validator;
 public sealed class RlUpdateScoring
 {
     private readonly IEnvironment _env;
+    private readonly PpoConfig _ppo;
+    private readonly byte[] _baseModel;
     private readonly int _episodes;
     private readonly ulong _evalSeed;
 
@@ -26,7 +28,9 @@ public sealed class RlUpdateScoring
         _env = Environments.Create(spec.RlSettings.Environment);
         _episodes = spec.RlSettings.EvalEpisodes;
         _evalSeed = evalSeed;
-        Policy = RlRoundTrainer.LoadPolicy(baseModel, _env, RlRoundSpecs.Ppo(spec));
+        _ppo = RlRoundSpecs.Ppo(spec);
+        _baseModel = baseModel;
+        Policy = RlRoundTrainer.LoadPolicy(baseModel, _env, _ppo);
         BaseWeights = WeightConversion.FromModule(Policy);
         BaseReturn = MeanReturn(BaseWeights);
     }
@@ -50,13 +54,22 @@ public sealed class RlUpdateScoring
         return PolicyEvaluator.Evaluate(Policy, _env, _episodes, _evalSeed).MeanReturn;
     }
 
+    // A policy of its own per call, so calls may run at once.
+    private double MeanReturnOfOwnPolicy(IReadOnlyList<WeightTensor> weights)
+    {
+        var policy = RlRoundTrainer.LoadPolicy(_baseModel, _env, _ppo);
+        WeightConversion.Load(policy, weights);
+        return PolicyEvaluator.Evaluate(policy, _env, _episodes, _evalSeed).MeanReturn;
+    }
+
     /// <summary>One scored update per candidate, in order; <paramref name="previous"/> are the previous round's deltas.</summary>
     public IReadOnlyList<ScoredUpdate> Score(
         IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous, CancellationToken cancellation = default)
     {
-        // Losses and accuracies are not what an rl update is judged by: 0, and the returns carry the score.
-        return CandidateScoring.Score<double>(candidates, previous, BaseWeights, weights => new(MeanReturn(weights), null), f =>
+        // Losses and accuracies are not what an rl update is judged by: 0, and the returns carry the score. Each evaluation loads its
+        // own policy, so they run side by side (the shared Policy is not safe across threads).
+        return CandidateScoring.Score<double>(candidates, previous, BaseWeights, weights => new(MeanReturnOfOwnPolicy(weights), null), f =>
             new UpdateVerdict(f.Receipt.Node, f.Receipt.UpdateBlob, f.Reason is null, f.Reason, f.Receipt.Samples, f.Receipt.Steps, f.Norm,
-                0, 0, 0, 0, 0, f.Contribution, BaseReturn: BaseReturn, UpdatedReturn: f.Value), cancellation);
+                0, 0, 0, 0, 0, f.Contribution, BaseReturn: BaseReturn, UpdatedReturn: f.Value), cancellation, parallel: true);
     }
 }

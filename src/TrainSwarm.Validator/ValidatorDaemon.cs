@@ -39,15 +39,19 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
         var validation = new RoundValidation(client, key, datasets, retry, _observer);
         try
         {
+            var warm = await Task.Run(() => RlWarmup.Run(cancellation), cancellation);
+            _observer.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rl code compiled in {warm.TotalSeconds:F1} s"));
             await retry.RunAsync("registering with the coordinator", c => client.RegisterActorAsync("validator", c), cancellation);
             _observer.Registered(key.Address, _options.Coordinator);
+            // A round whose updates are all in (or whose deadline moved it on) wakes the loop at once instead of at the next poll.
+            await using var wakeup = new EventWakeup(client, [EventTypes.ValidationStarted, EventTypes.RoundRetried], cancellation: cancellation);
             while (true)
             {
                 var rounds = await retry.RunAsync("listing validating rounds", c => client.RoundsAsync(RoundStatus.Validating, cancellation: c), cancellation);
                 ForgetFinished(rounds);
                 foreach (var round in rounds.OrderBy(r => r.ValidatingAt ?? r.OpenedAt))
                     await ValidateAsync(client, retry, validation, round, cancellation);
-                await Task.Delay(_options.PollInterval, cancellation);
+                await wakeup.SleepAsync(_options.PollInterval, cancellation);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

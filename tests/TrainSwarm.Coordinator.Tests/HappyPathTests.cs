@@ -88,6 +88,27 @@ public sealed class HappyPathTests(CoordinatorFixture swarm) : IClassFixture<Coo
         Assert.DoesNotContain(events, e => e.Data.Contains(first.Id, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_live_stream_skips_the_backlog_and_delivers_what_is_committed_after_it_opened()
+    {
+        using var creator = await swarm.ActorAsync("creator");
+        var old = await swarm.JobAsync(creator);
+        using var client = swarm.Client();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var live = client.LiveEventsAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
+        var next = live.MoveNextAsync().AsTask();
+        // The stream opens in the background: submit jobs until one's events arrive (the first may be committed before it is open).
+        var submitted = new List<string>();
+        while (!next.IsCompleted)
+        {
+            submitted.Add((await swarm.JobAsync(creator)).Id);
+            await Task.WhenAny(next, Task.Delay(500, timeout.Token));
+        }
+        Assert.True(await next);
+        Assert.NotEqual(old.Id, live.Current.JobId);
+        Assert.Contains(live.Current.JobId, submitted);
+    }
+
     /// <summary>Reads the first <paramref name="count"/> events of an SSE stream (with a timeout), then closes it.</summary>
     private async Task<List<SseEvent>> ReadEventsAsync(string path, int count, string? lastEventId = null)
     {

@@ -1,3 +1,6 @@
+using System.Globalization;
+using Spectre.Console;
+using TrainSwarm.Cli;
 using TrainSwarm.Cli.Devnet;
 using TrainSwarm.Coordination.Market;
 using TrainSwarm.Protocol.Identity;
@@ -33,6 +36,7 @@ public sealed class RlJobTests(ITestOutputHelper output)
         Assert.Equal(100, job.LastMetrics.EvalEpisodes);
         var final = RlDemoJob.Evaluate(spec, await net.Creator.DownloadModelAsync(job.Id));
         output.WriteLine($"final policy on seeds 1000000..: {final.MeanReturn}");
+        await JobStatusShowsReturnsAsync(net, job);
 
         var invoice = await net.SettledInvoiceAsync(job.Id);
         Assert.Equal(job.RoundsDone, invoice.Rounds.Count);
@@ -101,6 +105,30 @@ public sealed class RlJobTests(ITestOutputHelper output)
                 return;
             await _process.StopAsync(TimeSpan.FromSeconds(5));
             _process.Dispose();
+        }
+    }
+
+    /// <summary>`swarm job status` prints the job's last mean return and, per round, the base and new global's returns as the API has them.</summary>
+    private async Task JobStatusShowsReturnsAsync(DevnetScope net, JobView job)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 200;
+        var code = await SwarmApp.RunAsync(["job", "status", job.Id, "--coordinator", net.Net.Url.ToString().TrimEnd('/')], console);
+        var text = writer.ToString();
+        output.WriteLine(text);
+        Assert.True(code == 0, text);
+        var lines = text.Split('\n').Select(l => l.TrimEnd()).ToList();
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture,
+            $"mean return: {job.LastMetrics!.MeanReturn:F1} over 100 evaluation episodes (target 475)"), lines);
+        foreach (var round in (await net.Creator.JobRoundsAsync(job.Id)).Where(r => r.Status == RoundStatus.Done))
+        {
+            var m = round.Metrics!;
+            var returns = string.Create(CultureInfo.InvariantCulture, $"{m.BaseMeanReturn:F1} → {m.MeanReturn:F1}");
+            Assert.Contains(lines, l => l.StartsWith($"│ {round.Index} ", StringComparison.Ordinal) && l.Contains(returns, StringComparison.Ordinal));
         }
     }
 }

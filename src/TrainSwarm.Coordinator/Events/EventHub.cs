@@ -24,8 +24,12 @@ public sealed class EventHub(SwarmStore store)
                     channel.Writer.TryWrite(e);
     }
 
-    /// <summary>Events after <paramref name="afterSequence"/>, then live ones, optionally only of one job; ends when cancelled.</summary>
-    public async IAsyncEnumerable<SwarmEvent> StreamAsync(string? jobId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
+    /// <summary>
+    /// Events after <paramref name="afterSequence"/> (unless <paramref name="backlog"/> is false: then only those committed from now on), then
+    /// live ones, optionally only of one job; ends when cancelled.
+    /// </summary>
+    public async IAsyncEnumerable<SwarmEvent> StreamAsync(
+        string? jobId, long afterSequence, bool backlog, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var channel = Channel.CreateBounded<SwarmEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
         lock (_lock)
@@ -33,16 +37,16 @@ public sealed class EventHub(SwarmStore store)
         try
         {
             var last = afterSequence;
-            while (true)
+            while (backlog)
             {
-                var backlog = await store.EventsAsync(last, jobId, 1000, cancellation);
-                foreach (var json in backlog)
+                var stored = await store.EventsAsync(last, jobId, 1000, cancellation);
+                foreach (var json in stored)
                 {
                     var e = SwarmJson.Deserialize<SwarmEvent>(json);
                     last = e.Sequence;
                     yield return e;
                 }
-                if (backlog.Count < 1000)
+                if (stored.Count < 1000)
                     break;
             }
             await foreach (var e in channel.Reader.ReadAllAsync(cancellation))

@@ -42,7 +42,7 @@ public class RlTrainCommandTests
     public async Task Bench_rl_prints_json_lines_for_throughput_and_steps_to_solved()
     {
         var (code, output) = await CliRunner.Run("bench", "rl", "--no-numpy", "--envs", "8", "--env-steps", "20000", "--seeds", "1",
-            "--timesteps", "2048", "--threads", "1", "--fedavg-nodes", "0");
+            "--timesteps", "2048", "--threads", "1", "--fedavg-nodes", "0", "--swarm-nodes", "0");
         Assert.Equal(0, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{'))
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -54,5 +54,16 @@ public class RlTrainCommandTests
         Assert.Equal(2048, lines[1].GetProperty("budget_env_steps").GetInt64());
         Assert.InRange(lines[1].GetProperty("eval_mean_return").GetDouble(), 8, 500);
         Assert.Contains("rl-baselines3-zoo", lines[2].GetProperty("anchor").GetString());
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("17")]
+    public async Task Bench_rl_refuses_a_swarm_size_out_of_range_in_one_line(string nodes)
+    {
+        var (code, output) = await CliRunner.Run("bench", "rl", "--no-numpy", "--swarm-nodes", nodes);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error:", output.TrimStart());
+        Assert.Contains("--swarm-nodes must be 0 to 16", output);
     }
 }

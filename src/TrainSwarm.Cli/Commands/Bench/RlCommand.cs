@@ -33,10 +33,16 @@ public static class RlCommand
             Description = "Also simulate a swarm job in this process: N nodes × 16 rollouts per round (cartpole-ppo), FedAvg (0 skips)",
             DefaultValueFactory = _ => 3,
         };
+        var swarmNodes = new Option<int>("--swarm-nodes")
+        {
+            Description = "Also run the cartpole-ppo job on a real devnet of N nodes and print its wall time against one process (0 skips)",
+            DefaultValueFactory = _ => 3,
+        };
+        swarmNodes.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 16) r.AddError("--swarm-nodes must be 0 to 16"); });
         var python = new Option<string>("--python") { Description = "Interpreter with NumPy", DefaultValueFactory = _ => PyTorchReference.DefaultPython };
         var command = new Command("rl", "CartPole env steps/s beside NumPy, and PPO steps to solved.\nExample: swarm bench rl --envs 8 1024 --seeds 0 1 2")
         {
-            envs, envSteps, seeds, timesteps, threads, noNumPy, fedAvgNodes, python,
+            envs, envSteps, seeds, timesteps, threads, noNumPy, fedAvgNodes, swarmNodes, python,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -100,6 +106,8 @@ public static class RlCommand
                     ["note"] = "simulation: nodes trained in turn in one process, no network or validator; wall = sum over rounds of the slowest node",
                 });
             }
+            if (parse.GetValue(swarmNodes) is var swarm and > 0)
+                Write(await SwarmAgainstOneProcessAsync(swarm, budget, cancellation));
             Write(new Dictionary<string, object?>
             {
                 ["figure"] = "ppo_cartpole_anchor", ["anchor"] = Anchor, ["anchor_env_steps"] = 100_000, ["seeds"] = parse.GetValue(seeds)!.Length,
@@ -110,5 +118,30 @@ public static class RlCommand
         return command;
 
         void Write(object line) => CommonOptions.WriteLine(console, JsonSerializer.Serialize(line));
+    }
+
+    /// <summary>
+    /// The swarm's wall time to solved over one process's, side by side in this run: the devnet's job from submission to the round that
+    /// reached the target (network started, daemons registered and warmed up before the clock starts), and seed 0 in this process after
+    /// the same warm-up (<see cref="RlWarmup"/>), with environment steps to solved for both and the RL Zoo anchor's budget.
+    /// </summary>
+    private static async Task<Dictionary<string, object?>> SwarmAgainstOneProcessAsync(int nodes, long budget, CancellationToken cancellation)
+    {
+        RlWarmup.Run(cancellation);
+        var one = RlBenchmark.PpoToSolved(0, budget);
+        var swarm = await RlSwarmRun.RunAsync(nodes, maxRounds: 20, cancellation);
+        double oneSeconds = one.Elapsed.TotalSeconds;
+        return new Dictionary<string, object?>
+        {
+            ["figure"] = "ppo_cartpole_swarm_vs_one_process", ["nodes"] = nodes, ["swarm_solved"] = swarm.Solved,
+            ["swarm_wall_s"] = Math.Round(swarm.WallSeconds, 2),
+            ["one_process_wall_s"] = Math.Round(oneSeconds, 2), ["ratio"] = Math.Round(swarm.WallSeconds / oneSeconds, 2), ["goal_ratio"] = 1.5,
+            ["swarm_rounds"] = swarm.Rounds, ["swarm_env_steps_all_nodes"] = swarm.EnvSteps, ["swarm_env_steps_per_node"] = swarm.EnvStepsPerNode,
+            ["swarm_mean_return"] = swarm.MeanReturn, ["one_process_env_steps_to_solved"] = one.SolvedAtTimesteps,
+            ["one_process_mean_return"] = one.FinalMeanReturn, ["anchor_env_steps"] = 100_000, ["anchor"] = Anchor,
+            ["swarm_join_s"] = Math.Round(swarm.JoinSeconds, 2), ["swarm_train_s"] = Math.Round(swarm.TrainSeconds, 2),
+            ["swarm_validate_s"] = Math.Round(swarm.ValidateSeconds, 2), ["swarm_round_s"] = swarm.RoundSeconds, ["cores"] = Environment.ProcessorCount,
+            ["definition"] = "swarm: job submitted -> target round done on a running devnet; one process: PPO seed 0 to the first eval >= 475, both warmed up",
+        };
     }
 }
