@@ -100,7 +100,8 @@ public static class HostileBench
     private static async Task<HttpStatusCode> SendAsync(HttpClient http, Uri url, HostileRequest request, CancellationToken cancellation)
     {
         // The path goes out as generated: without this, Uri would resolve "%2e%2e" and "." segments before sending.
-        var target = new Uri(url.GetLeftPart(UriPartial.Authority) + request.Target, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        var target = new Uri(url.GetLeftPart(UriPartial.Authority) + request.Target,
+            new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
         if (request.Body is { } body)
             message.Content = new ByteArrayContent(body);

@@ -11,7 +11,10 @@ public static class HostileCommand
     public static Command Create(CommandContext context)
     {
         var requests = CommonOptions.Positive("--requests", "Hostile requests to send", 20_000);
-        var seed = new Option<int>("--seed") { Description = "Seed of the request generator (the same seed sends the same requests)", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the request generator (the same seed sends the same requests)", DefaultValueFactory = _ => 1,
+        };
         var parallel = CommonOptions.Positive("--parallel", "Requests in flight at once", 8);
         var command = new Command("hostile", "Send generated hostile requests (malformed JSON, wrong types, huge and negative numbers, missing " +
             "fields, bad and stale signatures, replays, oversized bodies, path tricks, wrong methods) to every endpoint of a devnet coordinator; " +
