@@ -59,14 +59,18 @@ public static class SwarmApp
 
     /// <summary>
     /// The process's console. Output that is not a terminal (a log file, a pipe) gets plain text with no escape codes;
-    /// Spectre's own detection looks at <c>TERM</c>, not at redirection, so it would colour a file. On a terminal
-    /// Spectre detects the rest, <c>NO_COLOR</c> included (no-color.org).
+    /// Spectre's own detection looks at <c>TERM</c>, not at redirection, so it would colour a file. On a terminal with
+    /// <c>NO_COLOR</c> set there are no colours, but bold and cursor movement stay (prompts and progress bars need them).
     /// </summary>
-    public static IAnsiConsole CreateConsole(TextWriter output, bool redirected) => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole CreateConsole(TextWriter output, bool redirected) =>
+        CreateConsole(output, redirected, Environment.GetEnvironmentVariable("NO_COLOR"));
+
+    /// <summary>As <see cref="CreateConsole(TextWriter, bool)"/>, with the <c>NO_COLOR</c> value given.</summary>
+    public static IAnsiConsole CreateConsole(TextWriter output, bool redirected, string? noColor) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Out = new AnsiConsoleOutput(output),
         Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
-        ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        ColorSystem = Hosting.ConsoleColors.Allowed(redirected, noColor) ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
     });
 

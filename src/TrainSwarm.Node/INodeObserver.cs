@@ -16,6 +16,9 @@ public interface INodeObserver
     /// <summary>The coordinator accepted the node's registration.</summary>
     void Registered(NodeView node) { }
 
+    /// <summary>One poll of the coordinator ended (<paramref name="failures"/>: failed polls in a row, 0 after a good one).</summary>
+    void Polled(int failures) { }
+
     /// <summary>An open round appeared (reported once per round attempt).</summary>
     void RoundSeen(RoundView round) { }
 

@@ -95,6 +95,7 @@ public sealed class NodeDaemon
             while (true)
             {
                 failures = await PollAsync(registration, key, states, failures, stopping.Token).ConfigureAwait(false);
+                _observer.Polled(failures);
                 // After a failed poll, back off like any retry so a coordinator that is down is not hammered.
                 if (failures == 0)
                     await wakeup.SleepAsync(_options.PollInterval, stopping.Token).ConfigureAwait(false);

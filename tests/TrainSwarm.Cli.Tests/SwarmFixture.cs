@@ -141,7 +141,7 @@ public sealed partial class SwarmFixture : IAsyncLifetime
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds (fails after <paramref name="seconds"/>).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 15)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!await condition())

@@ -194,7 +194,7 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => Http.SendAsync(request);
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the timeout passes (then fails).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 30)
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 120)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (!await condition())

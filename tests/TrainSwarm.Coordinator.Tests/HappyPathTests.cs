@@ -112,7 +112,7 @@ public sealed class HappyPathTests(CoordinatorFixture swarm) : IClassFixture<Coo
     /// <summary>Reads the first <paramref name="count"/> events of an SSE stream (with a timeout), then closes it.</summary>
     private async Task<List<SseEvent>> ReadEventsAsync(string path, int count, string? lastEventId = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(swarm.BaseAddress, path));
         request.Headers.TryAddWithoutValidation("Accept", "text/event-stream");
         if (lastEventId is not null)

@@ -85,6 +85,19 @@ public sealed class QuoteApiTests(CoordinatorFixture swarm) : IClassFixture<Coor
         Assert.StartsWith("the body is not a valid JobSpec", Detail(problem), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"amount\": -1}")]
+    [InlineData("{\"model\": \"mlp\", \"datset\": \"mnist\"}")]
+    public async Task A_body_with_a_field_a_spec_does_not_have_is_refused_not_priced_as_the_default_spec(string json)
+    {
+        // `swarm bench hostile` found this: unknown members were dropped, so {"amount": -1} was priced as the default spec (201).
+        var quotesBefore = await StoredQuotesAsync();
+        using var response = await swarm.Http.PostAsync(new Uri(swarm.BaseAddress, Routes.JobQuote), new ByteArrayContent(Utf8(json)));
+        var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.StartsWith("the body is not a valid JobSpec", Detail(problem), StringComparison.Ordinal);
+        Assert.Equal(quotesBefore, await StoredQuotesAsync());
+    }
+
     [Fact]
     public async Task With_a_registered_node_the_duration_range_is_present()
     {

@@ -23,7 +23,7 @@ public sealed class TracePropagationTests
     public async Task A_node_span_propagates_into_the_coordinator_and_the_round_phases_share_its_trace()
     {
         var spans = new LockedList<Activity>();
-        var logs = new ConcurrentQueue<(ActivityTraceId TraceId, string? Type)>();
+        var logs = new ConcurrentQueue<(ActivityTraceId TraceId, string? Type, string? RoundTraceId)>();
         await using var swarm = new OwnedFixture(new CoordinatorFixture
         {
             Telemetry = new TelemetryOptions
@@ -84,6 +84,13 @@ public sealed class TracePropagationTests
 
         // The log line the join wrote (node-joined) carries the trace id of the request that committed it.
         Assert.Contains(logs, l => l.Type == EventTypes.NodeJoined && l.TraceId == trace);
+        // Every event line of the round names the round's trace id, also those written outside its trace (the submit that
+        // started round 0 was a request of no round), so the coordinator's log greps like the nodes' and validators'.
+        Assert.Contains(logs, l => l.Type == EventTypes.RoundStarted && l.TraceId != trace && l.RoundTraceId == trace.ToHexString());
+        Assert.Equal(RoundTrace.TraceIdOf(roundId), Assert.Single(logs, l => l.Type == EventTypes.NodeJoined).RoundTraceId);
+        Assert.All(logs.Where(l => l.Type is EventTypes.TrainingStarted or EventTypes.UpdateReceived or EventTypes.RoundDone),
+            l => Assert.Matches("^[0-9a-f]{32}$", l.RoundTraceId));
+        Assert.All(logs.Where(l => l.Type == EventTypes.JobSubmitted), l => Assert.Null(l.RoundTraceId));
     }
 
     private static async Task DeliverAndJudgeAsync(CoordinatorFixture s, string roundId, Protocol.Identity.ActorKey node, Protocol.Identity.ActorKey v,
@@ -155,16 +162,20 @@ public sealed class TracePropagationTests
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
-    /// <summary>Keeps each log record's trace id and event type (records are pooled, so nothing else is kept).</summary>
-    private sealed class LogCapture(ConcurrentQueue<(ActivityTraceId, string?)> into) : BaseProcessor<LogRecord>
+    /// <summary>Keeps each log record's trace id, event type and round trace id (records are pooled, so nothing else is kept).</summary>
+    private sealed class LogCapture(ConcurrentQueue<(ActivityTraceId, string?, string?)> into) : BaseProcessor<LogRecord>
     {
         public override void OnEnd(LogRecord data)
         {
-            string? type = null;
+            string? type = null, roundTrace = null;
             foreach (var (key, value) in data.Attributes ?? [])
+            {
                 if (key == "Type")
                     type = value as string;
-            into.Enqueue((data.TraceId, type));
+                else if (key == "RoundTraceId")
+                    roundTrace = value as string;
+            }
+            into.Enqueue((data.TraceId, type, roundTrace));
         }
     }
 

@@ -21,6 +21,7 @@ public sealed class AccessibilityTests(BrowserDevnet devnet)
     [InlineData("/leaderboard", "Leaderboard")]
     [InlineData("/ledger", "Ledger")]
     [InlineData("/wallet", "Wallet")]
+    [InlineData("/telemetry", "Metrics")]
     public async Task Every_control_has_a_label_and_a_place_in_the_tab_order(string path, string heading)
     {
         var page = await devnet.NewPageAsync(390, 844);

@@ -169,7 +169,7 @@ public sealed partial class CreatorJourneyTests(BrowserDevnet devnet, ITestOutpu
 
     private async Task<Invoice> WaitForSettledInvoiceAsync(string jobId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (true)
         {
             var invoice = await devnet.Api.InvoiceAsync(jobId);

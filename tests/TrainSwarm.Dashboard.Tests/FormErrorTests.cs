@@ -35,6 +35,10 @@ public sealed class FormErrorTests(BrowserDevnet devnet)
         await page.GetByLabel("Budget (tokens)").FillAsync("0.000001");
         await page.GetByTestId("submit").ClickAsync();
         await Expect(page.GetByTestId("error-budget")).ToContainTextAsync($"0.000001 tokens is below the quote's total of {total}");
+        // The budget's own re-pricing (debounced, so usually still pending when the submit lands) must not wipe that error:
+        // once the quote has settled, the error is still there (it once vanished here on a loaded machine).
+        await Expect(page.GetByTestId("quote")).ToHaveAttributeAsync("aria-busy", "false");
+        await Expect(page.GetByTestId("error-budget")).ToContainTextAsync($"0.000001 tokens is below the quote's total of {total}");
         await Expect(page.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync("half-filled");
 
         // A valid form from an empty wallet: the coordinator's refusal (402) is shown in words next to the button.

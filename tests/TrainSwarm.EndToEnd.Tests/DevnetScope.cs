@@ -42,7 +42,7 @@ internal sealed class DevnetScope : IAsyncDisposable
     public Task<Invoice> SettledInvoiceAsync(string jobId) =>
         Wait.ForAsync(
             async () => await Creator.InvoiceAsync(jobId) is { Settled: true } invoice ? invoice : null,
-            TimeSpan.FromSeconds(30), $"job {jobId}'s invoice to settle");
+            TimeSpan.FromMinutes(2), $"job {jobId}'s invoice to settle");
 
     /// <summary>
     /// `swarm ledger verify` on the coordinator's database (every hash, signature, authorization and balance), and

@@ -143,7 +143,7 @@ public sealed class MarketTests(ITestOutputHelper output)
         var quote = await net.Creator.QuoteAsync(spec);
         var job = await net.Creator.SubmitJobAsync(spec, quote, quote.Total, 3600);
         var training = await Wait.ForAsync(async () => await net.Creator.RoundAsync($"{job.Id}-r0") is { Status: RoundStatus.Training } r ? r : null,
-            TimeSpan.FromMinutes(1), "round 0 to start training");
+            TimeSpan.FromMinutes(3), "round 0 to start training");
         foreach (var p in training.Participants)
             Assert.Equal(Devnet.NodeFunds - 1_000_000, (await net.Creator.BalancesAsync(p.Node)).Wallet); // 1 token staked
 
@@ -157,7 +157,7 @@ public sealed class MarketTests(ITestOutputHelper output)
         foreach (var p in training.Participants)
         {
             var stake = await Wait.ForAsync(
-                async () => await net.Creator.BalancesAsync(p.Node) is { Reserved: 0 } b ? b : null, TimeSpan.FromSeconds(30), "stakes to return");
+                async () => await net.Creator.BalancesAsync(p.Node) is { Reserved: 0 } b ? b : null, TimeSpan.FromMinutes(2), "stakes to return");
             Assert.Equal((Devnet.NodeFunds, 0L), (stake.Wallet, stake.Claimable));
         }
         await net.VerifyLedgerAsync();

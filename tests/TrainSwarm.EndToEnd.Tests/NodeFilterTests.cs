@@ -34,7 +34,7 @@ public sealed class NodeFilterTests(ITestOutputHelper output)
         var mapped = await StartNodeAsync(net, 3, "--dataset", "mnist", "--epochs", "2");
         // The mapped node registers the requested name too, or the coordinator would not let it join.
         var nodes = await Wait.ForAsync(
-            async () => await net.Creator.NodesAsync() is { Count: 3 } all ? all : null, TimeSpan.FromSeconds(60), "three nodes to register");
+            async () => await net.Creator.NodesAsync() is { Count: 3 } all ? all : null, TimeSpan.FromMinutes(3), "three nodes to register");
         Assert.Equal(["mnist", "fashion-mnist"], nodes.Single(n => n.Address == mapped).Datasets);
         Assert.Equal(["mnist"], nodes.Single(n => n.Address == mnistOnly).Datasets);
 
@@ -51,20 +51,20 @@ public sealed class NodeFilterTests(ITestOutputHelper output)
         Assert.Equal((mapped, "mnist", 20, 320L), (receipt.Node, receipt.DatasetUsed, receipt.Steps, receipt.Samples));
         // The validator accepts a receipt of more steps than H, and the pay stays that of H × batch samples: the full expected reward.
         var rewards = await Wait.ForAsync(
-            async () => await net.Creator.RoundRewardsAsync(roundId) is { Settled: true } r ? r : null, TimeSpan.FromSeconds(30), "the round's rewards");
+            async () => await net.Creator.RoundRewardsAsync(roundId) is { Settled: true } r ? r : null, TimeSpan.FromMinutes(2), "the round's rewards");
         var line = Assert.Single(rewards.Lines);
         Assert.Equal((true, 160L, 10_000, reward), (line.Accepted, line.Samples, line.QualityBps, line.Payout));
 
         // Each node that stayed out says why, once, in its log.
-        Assert.Single(Lines(net, 1), l => l.EndsWith(
+        Assert.Single(Lines(net, 1), l => l.Contains(
             $"{roundId,-18}  skipped: expected reward {Asset.Format(reward)} below --min-reward 1000.000000", StringComparison.Ordinal));
-        Assert.Single(Lines(net, 2), l => l.EndsWith(
+        Assert.Single(Lines(net, 2), l => l.Contains(
             $"{roundId,-18}  skipped: dataset 'fashion-mnist' is not one this node serves (mnist)", StringComparison.Ordinal));
-        Assert.Contains(Lines(net, 3), l => l.EndsWith(
+        Assert.Contains(Lines(net, 3), l => l.Contains(
             $"{roundId,-18}  dataset mapping: the round asks for 'fashion-mnist', training local dataset 'mnist'", StringComparison.Ordinal));
         // The node follows its round to the end: the validator's verdict, then the payout claimed into its wallet.
         await Wait.ForAsync(() => Task.FromResult(Lines(net, 3).FirstOrDefault(l => l.Contains($"{roundId,-18}  paid ", StringComparison.Ordinal))),
-            TimeSpan.FromSeconds(60), "node-3 to report its payout");
+            TimeSpan.FromMinutes(3), "node-3 to report its payout");
         Assert.Contains(Lines(net, 3), l => l.Contains($"{roundId,-18}  scored: accepted, holdout loss ", StringComparison.Ordinal));
         await net.VerifyLedgerAsync();
     }

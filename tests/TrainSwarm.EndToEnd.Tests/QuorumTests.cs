@@ -85,7 +85,7 @@ public sealed class QuorumTests(ITestOutputHelper output)
             Assert.Equal(fees[v], await FeesAsync(net, v));
         // The stream tells it too: six posted results, and the liar's two dissents.
         var (posted, dissents) = (0, 0);
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
         {
             await foreach (var e in net.Creator.EventsAsync(job.Id, cancellation: timeout.Token))
             {

@@ -167,13 +167,22 @@ internal sealed class RecordingObserver : INodeObserver
     private readonly Lock _lock = new();
     private readonly List<string> _lines = [];
     private readonly List<int> _progress = [];
-    private int _steps;
+    private int _steps, _polls;
 
     public IReadOnlyList<string> Lines { get { lock (_lock) return [.. _lines]; } }
 
     public IReadOnlyList<int> Progress { get { lock (_lock) return [.. _progress]; } }
 
     public int Steps { get { lock (_lock) return _steps; } }
+
+    /// <summary>Polls of the coordinator the daemon finished, so a test can wait for "several polls later" by count, not by time.</summary>
+    public int Polls { get { lock (_lock) return _polls; } }
+
+    public void Polled(int failures)
+    {
+        lock (_lock)
+            _polls++;
+    }
 
     private void Add(string line)
     {

@@ -98,7 +98,8 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
             Assert.Equal($"{first.Id}-r0", held.RoundId); // the older round first
             await CoordinatorFixture.EventuallyAsync(() => Task.FromResult(observer.Lines.Contains($"held {held.RoundId}")), "the hold to be reported");
             // Several polls later: still one round held (MaxParallel counts it), nothing trained.
-            await Task.Delay(1500);
+            var polls = observer.Polls;
+            await CoordinatorFixture.EventuallyAsync(() => Task.FromResult(observer.Polls >= polls + 10), "ten more polls");
             Assert.Empty((await client.RoundAsync($"{second.Id}-r0")).Participants);
             Assert.Empty(await client.RoundUpdatesAsync(held.RoundId));
             Assert.DoesNotContain(observer.Lines, l => l.StartsWith("started", StringComparison.Ordinal));
@@ -131,7 +132,8 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
         {
             await CoordinatorFixture.EventuallyAsync(
                 () => Task.FromResult(observer.Lines.Any(l => l.StartsWith("seen", StringComparison.Ordinal))), "the round to be seen");
-            await Task.Delay(1000); // ten polls
+            var polls = observer.Polls;
+            await CoordinatorFixture.EventuallyAsync(() => Task.FromResult(observer.Polls >= polls + 10), "ten more polls");
         });
         Assert.Empty((await client.RoundAsync($"{job.Id}-r0")).Participants);
         Assert.Equal("stake 1000000 above 999999", Assert.Single(observer.Lines, l => l.StartsWith("stake", StringComparison.Ordinal)));
@@ -153,7 +155,7 @@ public sealed class DaemonOptionsTests : IAsyncLifetime
             DatasetPaths = new Dictionary<string, string> { ["mnist"] = "/usr/share/datasets/fashion-mnist" },
         };
         await RunAsync(options, observer, () =>
-            CoordinatorFixture.EventuallyAsync(async () => (await client.RoundUpdatesAsync($"{job.Id}-r0")).Count == 1, "the mapped update", seconds: 60));
+            CoordinatorFixture.EventuallyAsync(async () => (await client.RoundUpdatesAsync($"{job.Id}-r0")).Count == 1, "the mapped update", seconds: 180));
         Assert.Equal(["mnist", "fashion-mnist"], (await client.NodeAsync(key.Address)).Datasets);
         var receipt = Assert.Single(await client.RoundUpdatesAsync($"{job.Id}-r0")).Receipt;
         Assert.Equal(("mnist", 2, 16L), (receipt.DatasetUsed, receipt.Steps, receipt.Samples));

@@ -23,7 +23,7 @@ public sealed record SignedRequest(string Actor, byte[] Body)
     {
         try
         {
-            return SwarmJson.Deserialize<T>(body);
+            return SwarmJson.DeserializeRequest<T>(body);
         }
         catch (System.Text.Json.JsonException e)
         {

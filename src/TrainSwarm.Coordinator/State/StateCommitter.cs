@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using TrainSwarm.Coordinator.Events;
 using TrainSwarm.Coordinator.Telemetry;
 using TrainSwarm.Coordinator.UseCases;
+using TrainSwarm.Protocol.Tracing;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Swarm;
 
@@ -126,7 +127,13 @@ public sealed class StateCommitter(
             apply();
         hub.Publish(events);
         telemetry.Committed(rounds, changes.Events);
+        // A round's events name the round's trace id, which the nodes' and validators' lines about it carry too.
         foreach (var e in events)
-            log.LogInformation("{Type} {Job} {Message}", e.Type, e.JobId, e.Message);
+        {
+            if (e.RoundId is null)
+                log.LogInformation("{Type} {Job} {Message}", e.Type, e.JobId, e.Message);
+            else
+                log.LogInformation("{Type} {Job} {Message} trace={RoundTraceId}", e.Type, e.JobId, e.Message, RoundTrace.TraceIdOf(e.RoundId));
+        }
     }
 }

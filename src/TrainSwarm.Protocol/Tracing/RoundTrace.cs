@@ -34,6 +34,12 @@ public static class RoundTrace
             ActivityTraceFlags.Recorded, isRemote: true);
     }
 
+    /// <summary>
+    /// The round's trace id as 32 lowercase hex digits. Every log line about the round carries it (coordinator, nodes,
+    /// validators), telemetry on or off, so one search finds the round in every process's log and in a trace viewer.
+    /// </summary>
+    public static string TraceIdOf(string roundId) => ParentOf(roundId).TraceId.ToHexString();
+
     /// <summary>Starts a span about a round on <paramref name="source"/> (null when nobody listens), tagged with the round and job.</summary>
     public static Activity? Start(ActivitySource source, string name, string roundId, string jobId, int attempt,
         ActivityKind kind = ActivityKind.Internal, DateTimeOffset startTime = default)

@@ -23,12 +23,24 @@ public static class SwarmJson
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8) =>
         JsonSerializer.Deserialize<T>(utf8, Options) ?? throw new JsonException("the document is null");
 
-    private static JsonSerializerOptions Create()
+    /// <summary>
+    /// Options for reading what a client sent: as <see cref="Options"/>, but a member the type does not have is an error,
+    /// so a misspelt or foreign field is refused with a 400 instead of silently dropped (a body of only unknown fields
+    /// once priced as the default spec). Stored records keep the lenient <see cref="Options"/>, so old rows still load.
+    /// </summary>
+    public static JsonSerializerOptions RequestOptions { get; } = Create(strict: true);
+
+    /// <summary>Deserializes a request body with <see cref="RequestOptions"/>; throws <see cref="JsonException"/> on anything wrong.</summary>
+    public static T DeserializeRequest<T>(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize<T>(utf8, RequestOptions) ?? throw new JsonException("the document is null");
+
+    private static JsonSerializerOptions Create(bool strict = false)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = false,
+            UnmappedMemberHandling = strict ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         options.MakeReadOnly(populateMissingResolver: true);

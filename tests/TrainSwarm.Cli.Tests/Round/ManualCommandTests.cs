@@ -261,7 +261,8 @@ public sealed partial class ManualCommandTests(SwarmFixture swarm)
     // "12:34:56  " at the start of an event line.
     private static string StripTime(string line) => TimePrefix().Replace(line, "");
 
-    [GeneratedRegex(@"^\d\d:\d\d:\d\d  ")]
+    // The time in front and the round's trace id at the end (NodeConsoleObserverTests checks it).
+    [GeneratedRegex(@"^\d\d:\d\d:\d\d  |  trace=[0-9a-f]{32}$")]
     private static partial Regex TimePrefix();
 
     private static string Esc(string text) => Regex.Escape(text);

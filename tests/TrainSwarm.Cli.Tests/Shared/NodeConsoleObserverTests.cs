@@ -87,6 +87,24 @@ public sealed partial class NodeConsoleObserverTests
         Assert.DoesNotContain("step 5/20 (25%)", output, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"^\d\d:\d\d:\d\d  ")]
+    // The time in front and the round's trace id at the end (checked on its own below) are left out of the comparisons.
+    [GeneratedRegex(@"^\d\d:\d\d:\d\d  |  trace=[0-9a-f]{32}$")]
     private static partial Regex Time();
+
+    [Fact]
+    public void Every_line_about_a_round_ends_with_the_round_s_trace_id_and_a_line_about_none_with_nothing()
+    {
+        var (console, writer) = Console(interactive: false);
+        var observer = new NodeConsoleObserver(console);
+        observer.Uploaded(Held.RoundId, new string('c', 64), 10);
+        observer.Info("j0123456789ab-r1", "another round");
+        observer.Info(null, "no round");
+
+        var lines = Lines.Of(writer.ToString());
+        var trace = TrainSwarm.Protocol.Tracing.RoundTrace.ParentOf(Held.RoundId).TraceId.ToHexString();
+        Assert.EndsWith($"  trace={trace}", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith($"  trace={TrainSwarm.Protocol.Tracing.RoundTrace.TraceIdOf("j0123456789ab-r1")}", lines[1], StringComparison.Ordinal);
+        Assert.NotEqual(lines[0][^32..], lines[1][^32..]);
+        Assert.EndsWith("no round", lines[2], StringComparison.Ordinal);
+    }
 }

@@ -22,4 +22,17 @@ public sealed class ProcessConsoleTests
         Assert.Contains("round", text, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', text);
     }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("true")]
+    public void NO_COLOR_on_a_terminal_takes_the_colours_away_and_keeps_the_terminal(string noColor)
+    {
+        var console = SwarmApp.CreateConsole(new StringWriter(), redirected: false, noColor);
+
+        Assert.Equal(ColorSystem.NoColors, console.Profile.Capabilities.ColorSystem);
+        Assert.False(Hosting.ConsoleColors.Allowed(redirected: false, noColor));
+        Assert.True(Hosting.ConsoleColors.Allowed(redirected: false, noColor: ""));
+        Assert.False(Hosting.ConsoleColors.Allowed(redirected: true, noColor: null));
+    }
 }

@@ -11,6 +11,7 @@ public static class BenchCommand
     {
         EngineCommand.Create(context),
         LedgerCommand.Create(context),
+        HostileCommand.Create(context),
         SwarmCommand.Create(context),
         QuotesCommand.Create(context),
         ByzantineCommand.Create(context),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Spectre.Console;
 using TrainSwarm.Coordinator.Hosting;
 using TrainSwarm.Protocol.Identity;
@@ -46,7 +47,15 @@ public static class CoordinatorCommand
             };
             await using var app = await Hosting.SwarmCoordinator.BuildAsync(options, logging => logging
                 // Scopes on: a line written inside a request or a round span carries its TraceId and SpanId.
-                .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; o.UseUtcTimestamp = true; o.IncludeScopes = true; })
+                .AddSimpleConsole(o =>
+                {
+                    o.SingleLine = true;
+                    o.TimestampFormat = "HH:mm:ss ";
+                    o.UseUtcTimestamp = true;
+                    o.IncludeScopes = true;
+                    // The same rule as the console's: no colour into a file or a pipe, none under NO_COLOR.
+                    o.ColorBehavior = Hosting.ConsoleColors.AllowedForStandardOutput() ? LoggerColorBehavior.Default : LoggerColorBehavior.Disabled;
+                })
                 .AddFilter("Microsoft", LogLevel.Warning)
                 .AddFilter("TrainSwarm", LogLevel.Information), cancellation);
             await app.StartAsync(cancellation);

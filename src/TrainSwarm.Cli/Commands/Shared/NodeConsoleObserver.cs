@@ -147,7 +147,7 @@ public sealed class NodeConsoleObserver : INodeObserver
 
     private void Line(string? roundId, string message)
     {
-        var text = $"{DateTime.Now:HH:mm:ss}  {roundId ?? "-",-18}  {message.ReplaceLineEndings(" ")}";
+        var text = $"{DateTime.Now:HH:mm:ss}  {roundId ?? "-",-18}  {message.ReplaceLineEndings(" ")}{TraceSuffix.Of(roundId)}";
         lock (_lock)
         {
             if (_live is null)

@@ -146,6 +146,34 @@
       chart.update();
       canvas.dataset.points = String(labels.length);
     },
+    // A line chart of several series over scrape times (the metrics page): lines = [{ label, data: [number|null] }].
+    series: (canvasId, labels, lines, unit) => {
+      const canvas = document.getElementById(canvasId);
+      for (const [c, old] of charts) if (!c.isConnected) { old.destroy(); charts.delete(c); }
+      if (!canvas || typeof Chart === "undefined") return;
+      const colours = ["#1c7ed6", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285", "#c2255c", "#5c940d", "#364fc7"];
+      let chart = charts.get(canvas);
+      if (!chart) {
+        chart = new Chart(canvas, {
+          type: "line",
+          data: { labels: [], datasets: [] },
+          options: {
+            animation: false,
+            maintainAspectRatio: false,
+            spanGaps: false,
+            interaction: { mode: "index", intersect: false },
+            scales: { x: { title: { display: true, text: "time (UTC)" } }, y: { beginAtZero: true, title: { display: true, text: unit } } },
+          },
+        });
+        charts.set(canvas, chart);
+      }
+      chart.data.labels = labels;
+      chart.data.datasets = lines.map((l, i) => ({ label: l.label, data: l.data, borderColor: colours[i % colours.length],
+        backgroundColor: colours[i % colours.length], pointRadius: 0, tension: 0.1 }));
+      chart.update();
+      canvas.dataset.points = String(labels.length);
+      canvas.dataset.lines = String(lines.length);
+    },
     dispose: (canvas) => {
       const chart = charts.get(canvas);
       if (chart) { chart.destroy(); charts.delete(canvas); }

@@ -47,5 +47,5 @@ internal sealed class ValidatorConsoleObserver(IAnsiConsole console) : IValidato
     private static string P(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + "%";
 
     private void Line(string? roundId, string message) =>
-        console.Profile.Out.Writer.WriteLine($"{DateTime.Now:HH:mm:ss}  {roundId ?? "-",-14}  {message.ReplaceLineEndings(" ")}");
+        console.Profile.Out.Writer.WriteLine($"{DateTime.Now:HH:mm:ss}  {roundId ?? "-",-14}  {message.ReplaceLineEndings(" ")}{TraceSuffix.Of(roundId)}");
 }
