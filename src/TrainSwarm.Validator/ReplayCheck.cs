@@ -52,6 +52,9 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
     private readonly SafeTensorsFile _base = SafeTensorsReader.Read(baseModel);
     private readonly ShardCache _shards = shards ?? new ShardCache();
 
+    // One model, optimizer and set of buffers for every segment this round's check replays.
+    private readonly RoundReplayer _replayer = new();
+
     // The model's own parameter layout (names, order, shapes), taken once: a committed state must hold exactly these.
     private readonly List<NamedArray> _layout = ModuleWeights.Export(ModelBuilder.Build(spec.Model, spec.Layers, 0)).ToList();
 
@@ -145,7 +148,7 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, LabeledImages tr
             }
             // The state was parsed once, for its weight hash; the replay resumes from that parse.
             replayClock.Start();
-            var commitments = RoundTrainer.Replay(start, from, trainingSpec, data, seed, target.Step, cancellation);
+            var commitments = _replayer.Replay(start, from, trainingSpec, data, seed, target.Step, cancellation);
             replayClock.Stop();
             replayed += target.Step - from;
             var found = commitments[^1];
