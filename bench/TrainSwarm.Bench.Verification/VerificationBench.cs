@@ -121,45 +121,65 @@ public sealed class VerificationBench
             1 - Math.Pow(1 - perRound, _o.Rounds), caughtRounds / n);
     }
 
+    /// <summary>
+    /// Honest rounds of <c>Nodes</c> updates each, every round with one optimizer and thread pairing (cycled round by round)
+    /// and its own round seed. Per update, timed: the node's <see cref="RoundTrainer.Train"/> (its H steps and commitments,
+    /// the checkpoint bytes included; not the bench's bookkeeping around it) and the validator's spot check at the share
+    /// (drawing the picks and <see cref="ReplayCheck.Check"/> with a check object made per round, as
+    /// <c>RoundValidation</c> makes it). The all-segment check that counts false positives runs on separate check objects,
+    /// untimed, so it neither adds to the spot check nor warms its replayer.
+    /// </summary>
     private List<object> Honest(CancellationToken cancellation)
     {
         var optimizers = _o.OptimizerNames;
         var threads = _o.ThreadCounts;
         var pairs = Enumerable.Range(0, threads.Count).Select(k => (Node: threads[k], Validator: threads[(k + 1) % threads.Count])).ToList();
         var cells = optimizers.SelectMany(o => pairs.Select(p => (Optimizer: o, p.Node, p.Validator))).ToList();
-        var checks = optimizers.ToDictionary(o => o, o => new ReplayCheck(Spec(o), _base, _train, _shards), StringComparer.Ordinal);
+        var fullChecks = optimizers.ToDictionary(o => o, o => new ReplayCheck(Spec(o), _base, _train, _shards), StringComparer.Ordinal);
         var counts = cells.Select(_ => (Updates: 0, Segments: 0L, Fraud: 0, Rejected: 0)).ToArray();
+        var rounds = (_o.Honest + _o.Nodes - 1) / _o.Nodes;
+        var blocks = Math.Min(10, Math.Max(1, rounds));
+        var byBlock = new (double Train, double Replay, double Check)[blocks];
         long trainedSteps = 0, replayedSteps = 0, stateBytes = 0, uploadBefore = 0, uploadAfter = 0, requested = 0;
-        double trainSeconds = 0, replaySeconds = 0, checkSeconds = 0, keepSeconds = 0, answerSeconds = 0;
+        double keepSeconds = 0, answerSeconds = 0;
         var storeDir = Path.Combine(Path.GetTempPath(), "ts-bench-states-" + Guid.NewGuid().ToString("N"));
         var store = new Node.CheckpointStore(storeDir, "ts1bench");
+        ReplayCheck? spotCheck = null;
+        ulong roundSeed = 0;
         for (var u = 0; u < _o.Honest; u++)
         {
             cancellation.ThrowIfCancellationRequested();
-            var k = u % cells.Count;
+            var round = u / _o.Nodes;
+            var slot = u % _o.Nodes;
+            var k = round % cells.Count;
             var (optimizer, nodeThreads, validatorThreads) = cells[k];
             var spec = Spec(optimizer);
-            var slot = u % _o.Nodes;
-            var roundSeed = NextSeed();
+            if (slot == 0)
+            {
+                roundSeed = NextSeed();
+                spotCheck = new ReplayCheck(spec, _base, _train, _shards);
+            }
+            var block = (int)((long)round * blocks / rounds);
             var node = $"ts1honest{u}";
             Engine.Threads = nodeThreads;
-            var clock = Stopwatch.StartNew();
-            var update = Trained(spec, slot, roundSeed, node, cancellation);
-            trainSeconds += clock.Elapsed.TotalSeconds;
+            var (update, trainSeconds) = Trained(spec, slot, roundSeed, node, cancellation);
             trainedSteps += update.Receipt.Steps;
             stateBytes += update.Blobs.Values.Sum(b => (long)b.Length);
 
             // What a validator does at the checked share: draw the picks, check, replay them.
             Engine.Threads = validatorThreads;
             var segments = update.Receipt.Commitments.Count;
-            clock.Restart();
+            var clock = Stopwatch.StartNew();
             var picks = ReplayPicks.Pick(Secret(), node, update.Receipt.UpdateBlob, segments, spec.ReplayShare);
-            var spot = checks[optimizer].Check(update.Receipt, update.Update, slot, slot, _o.Nodes, roundSeed, picks, update.Blobs, cancellation);
-            checkSeconds += clock.Elapsed.TotalSeconds;
+            var spot = spotCheck!.Check(update.Receipt, update.Update, slot, slot, _o.Nodes, roundSeed, picks, update.Blobs, cancellation);
+            var checkSeconds = clock.Elapsed.TotalSeconds;
+            var b = byBlock[block];
+            byBlock[block] = (b.Train + trainSeconds, b.Replay + spot.ReplaySeconds, b.Check + checkSeconds);
+            replayedSteps += spot.ReplayedSteps;
             // Upload: before states on demand the delta and every state; now the delta, the last state and the requested ones.
             var asked = ReplayCheck.Requested(update.Receipt, picks);
             requested += asked.Count;
-            uploadBefore += update.Update.Length + update.Blobs.Values.Sum(b => (long)b.Length);
+            uploadBefore += update.Update.Length + update.Blobs.Values.Sum(v => (long)v.Length);
             uploadAfter += update.Update.Length + update.Blobs[update.Receipt.Commitments[^1].State!].Length + asked.Sum(id => (long)update.Blobs[id].Length);
             // The node's side of states on demand, with its own store: keeping every state on disk, then reading back
             // (and hash-checking) the requested ones; the HTTP round trip itself is measured end to end (README).
@@ -171,11 +191,9 @@ public sealed class VerificationBench
                 _ = store.Load("jbench-r0", u + 1, id) ?? throw new InvalidOperationException($"state {id} was not kept");
             answerSeconds += clock.Elapsed.TotalSeconds;
             store.Forget("jbench-r0", u + 1);
-            replaySeconds += spot.ReplaySeconds;
-            replayedSteps += spot.ReplayedSteps;
 
             // And every segment, so an honest update is never found wanting in any segment a secret could pick.
-            var all = checks[optimizer].Check(update.Receipt, update.Update, slot, slot, _o.Nodes, roundSeed, Enumerable.Range(0, segments).ToList(),
+            var all = fullChecks[optimizer].Check(update.Receipt, update.Update, slot, slot, _o.Nodes, roundSeed, Enumerable.Range(0, segments).ToList(),
                 update.Blobs, cancellation);
             var c = counts[k];
             counts[k] = (c.Updates + 1, c.Segments + segments, c.Fraud + (all.Fraud || spot.Fraud ? 1 : 0),
@@ -189,9 +207,13 @@ public sealed class VerificationBench
             string.Join(",", threads.Select(Text)), counts.Sum(c => c.Updates), counts.Sum(c => c.Segments), counts.Sum(c => c.Fraud),
             counts.Sum(c => c.Rejected)));
         var h = Math.Max(1, _o.Honest);
+        var train = byBlock.Sum(x => x.Train);
+        var replay = byBlock.Sum(x => x.Replay);
+        var check = byBlock.Sum(x => x.Check);
         figures.Add(new ReplayComputeFigure("replay_compute", _o.CommitEvery, _o.ShareBps, _o.Honest, trainedSteps, replayedSteps,
-            trainedSteps == 0 ? 0 : (double)replayedSteps / trainedSteps, trainSeconds, replaySeconds, trainSeconds == 0 ? 0 : replaySeconds / trainSeconds,
-            checkSeconds, trainSeconds == 0 ? 0 : checkSeconds / trainSeconds,
+            trainedSteps == 0 ? 0 : (double)replayedSteps / trainedSteps, train, replay, Share(replay, train), check, Share(check, train),
+            blocks, byBlock.Min(x => Share(x.Replay, x.Train)), byBlock.Max(x => Share(x.Replay, x.Train)),
+            byBlock.Min(x => Share(x.Check, x.Train)), byBlock.Max(x => Share(x.Check, x.Train)),
             ReplayPicks.Schedule(Spec("sgd"), _o.InnerSteps).Count, stateBytes / h, uploadBefore / h, uploadAfter / h, (double)requested / h,
             keepSeconds / h, answerSeconds / h));
         if (Directory.Exists(storeDir))
@@ -199,19 +221,25 @@ public sealed class VerificationBench
         return figures;
     }
 
+    private static double Share(double part, double whole) => whole == 0 ? 0 : part / whole;
+
     /// <summary>An update and what a validator fetches for it: the receipt, the delta's bytes and the committed states by id.</summary>
     private sealed record Delivered(TrainingReceipt Receipt, byte[] Update, Dictionary<string, byte[]> Blobs);
 
-    // An honest node's update: H steps from the base on its shard, as AssignmentTrainer trains it.
-    private Delivered Trained(JobSpec spec, int slot, ulong roundSeed, string node, CancellationToken cancellation)
+    // An honest node's update: H steps from the base on its shard, as AssignmentTrainer trains it, and the wall time of that
+    // training alone (the shard is gathered before and the bench's blob ids and delta encoding come after it).
+    private (Delivered Update, double Seconds) Trained(JobSpec spec, int slot, ulong roundSeed, string node, CancellationToken cancellation)
     {
-        var result = RoundTrainer.Train(_base, RoundTrainingSpecs.For(spec, spec.InnerSteps), Shard(spec, slot), roundSeed + (ulong)slot,
-            cancellation: cancellation);
+        var trainingSpec = RoundTrainingSpecs.For(spec, spec.InnerSteps);
+        var shard = Shard(spec, slot);
+        var clock = Stopwatch.StartNew();
+        var result = RoundTrainer.Train(_base, trainingSpec, shard, roundSeed + (ulong)slot, cancellation: cancellation);
+        var seconds = clock.Elapsed.TotalSeconds;
         var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var state in result.Checkpoints!)
             blobs[BlobId.Of(state)] = state;
         var commitments = result.Commitments.Select(c => new Commitment(c.Step, c.Sha256, c.State)).ToList();
-        return Deliver(spec, slot, roundSeed, node, result.LossCurve, result.BatchSize, commitments, blobs);
+        return (Deliver(spec, slot, roundSeed, node, result.LossCurve, result.BatchSize, commitments, blobs), seconds);
     }
 
     /// <summary>

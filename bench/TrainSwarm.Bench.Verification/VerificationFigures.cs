@@ -61,9 +61,16 @@ public sealed record FalsePositiveFigure(
     [property: JsonPropertyName("false_positives")] int FalsePositives,
     [property: JsonPropertyName("rejected")] int Rejected);
 
-/// <summary>The validator's replay work at the checked share against the nodes' training work, over the honest updates.</summary>
+/// <summary>
+/// The validator's replay work at the checked share against the nodes' training work, over the honest updates, in the same
+/// process and interleaved update by update (train, then check), so both see the same machine load.
+/// </summary>
 /// <param name="StepsShare">Replayed steps / trained steps.</param>
-/// <param name="WallShare">Wall time of the replayed steps / the nodes' training wall time (their checkpoints included).</param>
+/// <param name="TrainingSeconds">Wall time of the nodes' <c>RoundTrainer.Train</c> calls: H steps and every commitment (weights hashed,
+/// the training state serialized and hashed), nothing of the bench's bookkeeping around them.</param>
+/// <param name="WallShare">Wall time of the replayed steps (inside the validator's check, their commitments included) / the training's.</param>
+/// <param name="Blocks">The honest rounds split into this many consecutive blocks; the min/max shares are over those blocks, showing how
+/// much the shares move with the machine's load within one run.</param>
 /// <param name="UploadBytesAllStates">What a node uploaded per update when it sent every committed state (delta + states).</param>
 /// <param name="UploadBytesOnDemand">With states on demand: the delta, the last state (the chain-end check) and the states the picks request.</param>
 /// <param name="NodeKeepSeconds">The node writing every state of an update to its <c>CheckpointStore</c> (disk).</param>
@@ -83,6 +90,11 @@ public sealed record ReplayComputeFigure(
     [property: JsonPropertyName("wall_share")] double WallShare,
     [property: JsonPropertyName("check_seconds")] double CheckSeconds,
     [property: JsonPropertyName("check_wall_share")] double CheckWallShare,
+    [property: JsonPropertyName("blocks")] int Blocks,
+    [property: JsonPropertyName("wall_share_block_min")] double WallShareMin,
+    [property: JsonPropertyName("wall_share_block_max")] double WallShareMax,
+    [property: JsonPropertyName("check_wall_share_block_min")] double CheckWallShareMin,
+    [property: JsonPropertyName("check_wall_share_block_max")] double CheckWallShareMax,
     [property: JsonPropertyName("states_per_update")] int StatesPerUpdate,
     [property: JsonPropertyName("state_bytes_per_update")] long StateBytesPerUpdate,
     [property: JsonPropertyName("upload_bytes_per_update_all_states")] long UploadBytesAllStates,

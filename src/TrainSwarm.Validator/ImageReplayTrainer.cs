@@ -7,10 +7,14 @@ using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Validator;
 
-/// <summary>Replays image rounds: the spec's model on its shard of <paramref name="train"/> (<see cref="RoundTrainer.Replay"/>).</summary>
+/// <summary>
+/// Replays image rounds: the spec's model on its shard of <paramref name="train"/>, through one <see cref="RoundReplayer"/>, so
+/// every segment of the round's check reuses one model, optimizer and set of buffers (one instance per round check, one thread).
+/// </summary>
 public sealed class ImageReplayTrainer(JobSpec spec, LabeledImages train, ShardCache? shards = null) : IReplayTrainer
 {
     private readonly ShardCache _shards = shards ?? new ShardCache();
+    private readonly RoundReplayer _replayer = new();
 
     /// <inheritdoc/>
     public IReadOnlyList<NamedArray> Layout { get; } = ModuleWeights.Export(ModelBuilder.Build(spec.Model, spec.Layers, 0)).ToList();
@@ -25,6 +29,6 @@ public sealed class ImageReplayTrainer(JobSpec spec, LabeledImages train, ShardC
     /// <inheritdoc/>
     public IReadOnlyList<WeightCommitment> Replay(SafeTensorsFile start, int fromStep, int steps, int shard, int shardCount, ulong seed,
         int stopAfter, CancellationToken cancellation) =>
-        RoundTrainer.Replay(start, fromStep, RoundTrainingSpecs.For(spec, steps), _shards.Get(train, spec, shard, shardCount), seed, stopAfter,
+        _replayer.Replay(start, fromStep, RoundTrainingSpecs.For(spec, steps), _shards.Get(train, spec, shard, shardCount), seed, stopAfter,
             cancellation);
 }

@@ -170,9 +170,10 @@ public sealed class ReplayCheck(JobSpec spec, byte[] baseModel, IReplayTrainer t
         var read = StartState(state, last, $"step {last.Step}", 0);
         if (read.Bad is not null)
             return read.Bad;
-        var expected = DeltaCodec.Encode(DeltaCodec.Difference(read.Weights!, _base.Tensors), receipt.Encoding);
-        if (!expected.AsSpan().SequenceEqual(update))
-            return ReplayOutcome.Caught("delta", BlobId.Of(expected), receipt.UpdateBlob, 0,
+        // The weights parsed here serve this comparison alone, so the delta is computed into them and no file is encoded;
+        // only a mismatch encodes it, for the expected hash in the verdict.
+        if (!DeltaCodec.MatchesInPlace(read.Weights!, _base.Tensors, receipt.Encoding, update))
+            return ReplayOutcome.Caught("delta", BlobId.Of(DeltaCodec.Encode(read.Weights!, receipt.Encoding)), receipt.UpdateBlob, 0,
                 "the uploaded delta is not the last committed weights minus the base");
         return null;
     }

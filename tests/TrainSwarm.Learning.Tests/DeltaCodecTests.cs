@@ -129,4 +129,33 @@ public class DeltaCodecTests(ITestOutputHelper log)
         Assert.Throws<ArgumentException>(() => DeltaCodec.Difference(a, [NamedArray.F32("x", new float[4], 2, 2), a[1]]));
         Assert.Throws<ArgumentException>(() => DeltaCodec.Difference(a, [NamedArray.F32("1.weight", new float[4], 4), a[1]]));
     }
+
+    [Theory]
+    [InlineData("f32")]
+    [InlineData("int8")]
+    public void MatchesInPlace_accepts_the_encoded_difference_and_nothing_else(string encoding)
+    {
+        // The validator's chain-end check: trained − base, encoded, must be the upload byte for byte.
+        var trained = RandomDelta(6);
+        var baseWeights = RandomDelta(7);
+        var update = DeltaCodec.Encode(DeltaCodec.Difference(trained, baseWeights), encoding);
+        List<NamedArray> Copy() => trained.Select(t => NamedArray.F32(t.Name, (float[])t.AsF32().Clone(), [.. t.Shape])).ToList();
+        var mine = Copy();
+        Assert.True(DeltaCodec.MatchesInPlace(mine, baseWeights, encoding, update));
+        // The weights handed in now hold the delta itself.
+        Assert.Equal(DeltaCodec.Difference(trained, baseWeights).Select(d => d.AsF32()), mine.Select(d => d.AsF32()));
+
+        if (encoding == "f32")
+        {
+            // One weight one ulp off (int8 would round it away).
+            var off = Copy();
+            off[1].AsF32()[3] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(off[1].AsF32()[3]) ^ 1);
+            Assert.False(DeltaCodec.MatchesInPlace(off, baseWeights, encoding, update));
+        }
+        var flipped = (byte[])update.Clone();
+        flipped[^1] ^= 1;
+        Assert.False(DeltaCodec.MatchesInPlace(Copy(), baseWeights, encoding, flipped));
+        Assert.False(DeltaCodec.MatchesInPlace(Copy(), baseWeights, encoding == "f32" ? "int8" : "f32", update));
+        Assert.Throws<ArgumentException>(() => DeltaCodec.MatchesInPlace(Copy(), baseWeights.Take(1).ToList(), encoding, update));
+    }
 }

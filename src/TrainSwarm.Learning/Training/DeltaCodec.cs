@@ -35,10 +35,36 @@ public static class DeltaCodec
         return delta;
     }
 
+    /// <summary>
+    /// Whether <paramref name="update"/> is exactly <see cref="Encode"/> of <paramref name="trained"/> − <paramref name="baseWeights"/>
+    /// in <paramref name="encoding"/>, checked without encoding a copy of the file. <paramref name="trained"/>'s arrays are
+    /// overwritten with the delta: the caller hands over weights it parsed for this check alone.
+    /// </summary>
+    public static bool MatchesInPlace(List<NamedArray> trained, IReadOnlyList<NamedArray> baseWeights, string encoding, ReadOnlyMemory<byte> update)
+    {
+        ArgumentNullException.ThrowIfNull(trained);
+        ArgumentNullException.ThrowIfNull(baseWeights);
+        if (trained.Count != baseWeights.Count)
+            throw new ArgumentException("the two weight sets have different tensors");
+        for (var i = 0; i < trained.Count; i++)
+        {
+            var (t, b) = (trained[i], baseWeights[i]);
+            if (t.Name != b.Name || !t.Shape.SequenceEqual(b.Shape))
+                throw new ArgumentException($"tensor {i} differs: {t.Name} vs {b.Name}");
+            // The same subtraction Difference makes, element for element, so the bits are the same.
+            TensorPrimitives.Subtract(t.AsF32(), b.AsF32(), t.AsF32());
+        }
+        return encoding == "f32"
+            ? SafeTensorsWriter.Matches(trained, update, Metadata(encoding))
+            : Encode(trained, encoding).AsSpan().SequenceEqual(update.Span);
+    }
+
+    private static Dictionary<string, string> Metadata(string encoding) => new(StringComparer.Ordinal) { [EncodingKey] = encoding };
+
     /// <summary>Serializes a delta in <paramref name="encoding"/> (<c>f32</c> or <c>int8</c>).</summary>
     public static byte[] Encode(IReadOnlyList<NamedArray> delta, string encoding)
     {
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [EncodingKey] = encoding };
+        var metadata = Metadata(encoding);
         switch (encoding)
         {
             case "f32":

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using TrainSwarm.Nn;
 using TrainSwarm.Nn.Optimizers;
 using TrainSwarm.Nn.Serialization;
+using TrainSwarm.Tensors;
 
 namespace TrainSwarm.Learning.Training;
 
@@ -39,10 +40,20 @@ public static class RoundCheckpoint
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(optimizer);
-        var arrays = weights.ToList();
         var state = optimizer.State;
+        return Arrays(weights, state.Select(s => s.ToArray()).ToList(), state);
+    }
+
+    /// <summary>
+    /// A checkpoint's tensors: <paramref name="weights"/>, then <paramref name="values"/> (one array per tensor of the
+    /// optimizer's <paramref name="state"/>, in its order) under their checkpoint names and shapes. The arrays are held, not
+    /// copied, so a replayer that refills them hashes every commitment from the same memory.
+    /// </summary>
+    internal static List<NamedArray> Arrays(IReadOnlyList<NamedArray> weights, IReadOnlyList<float[]> values, IReadOnlyList<Tensor> state)
+    {
+        var arrays = weights.ToList();
         for (var i = 0; i < state.Count; i++)
-            arrays.Add(NamedArray.F32($"{OptimizerPrefix}{i}", state[i].ToArray(), state[i].Shape.ToArray()));
+            arrays.Add(NamedArray.F32($"{OptimizerPrefix}{i}", values[i], state[i].Shape.ToArray()));
         return arrays;
     }
 

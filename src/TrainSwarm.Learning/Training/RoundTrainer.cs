@@ -103,80 +103,48 @@ public static class RoundTrainer
     }
 
     /// <summary>
-    /// A validator's replay of one committed segment, steps <paramref name="fromStep"/>+1 … <paramref name="stopAfter"/>:
-    /// from <paramref name="start"/>, the base model when <paramref name="fromStep"/> is 0 and otherwise the
-    /// <see cref="RoundCheckpoint"/> committed at <paramref name="fromStep"/>, both already parsed. The commitments are
-    /// bitwise those of <see cref="Train"/> and <see cref="Resume"/>, but only they are produced: a replay that computed no
-    /// weights, delta or checkpoint bytes costs little more than its steps (its state hash streams into SHA-256).
+    /// A validator's replay of one committed segment, steps <paramref name="fromStep"/>+1 … <paramref name="stopAfter"/>,
+    /// with a replayer of its own (see <see cref="RoundReplayer.Replay"/>; a validator checking many segments keeps one
+    /// <see cref="RoundReplayer"/> instead, so its model and buffers are made once).
     /// </summary>
     /// <exception cref="TrainSwarm.Nn.Serialization.SafeTensorsFormatException">The start does not fit the spec.</exception>
     public static IReadOnlyList<WeightCommitment> Replay(
         SafeTensorsFile start, int fromStep, RoundTrainingSpec spec, LabeledImages shard, ulong seed, int stopAfter,
-        CancellationToken cancellation = default)
-    {
-        ArgumentNullException.ThrowIfNull(start);
-        CheckSegment(spec, shard, fromStep, stopAfter);
-        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
-        var optimizer = CreateOptimizer(spec, model.Parameters());
-        if (fromStep == 0)
-            ModuleWeights.Import(model, start);
-        else
-            RoundCheckpoint.Load(start, model, optimizer, fromStep);
-        return Run(model, optimizer, spec, shard, seed, fromStep, stopAfter, null, cancellation, replay: true).Commitments;
-    }
+        CancellationToken cancellation = default) =>
+        new RoundReplayer().Replay(start, fromStep, spec, shard, seed, stopAfter, cancellation);
 
     /// <summary>Trains steps <paramref name="fromStep"/>+1 … <paramref name="toStep"/> of <paramref name="spec"/>'s run.</summary>
     private static RoundTrainingResult Run(
         Module model, Optimizer optimizer, RoundTrainingSpec spec, LabeledImages shard, ulong seed, int fromStep, int toStep,
-        Action<RoundStep>? onStep, CancellationToken cancellation, bool replay = false)
+        Action<RoundStep>? onStep, CancellationToken cancellation)
     {
-        // A replay keeps only its commitments: no weights before and after, no delta, no checkpoint bytes.
-        var before = replay ? [] : ModuleWeights.Export(model);
+        var before = ModuleWeights.Export(model);
         int batch = Math.Min(spec.BatchSize, shard.Count);
         var loader = new MiniBatchLoader(shard, batch, seed);
         var input = Tensor.Persistent(batch, shard.Channels, shard.Height, shard.Width);
         var labels = new int[batch];
         int steps = toStep - fromStep;
         var losses = new float[steps];
-        var log = new CommitmentLog(spec.CommitEvery, spec.InnerSteps, replay);
+        var log = new CommitmentLog(spec.CommitEvery, spec.InnerSteps, replay: false);
 
         var clock = Stopwatch.StartNew();
         using (var scope = TensorScope.Begin())
         {
             loader.StartEpoch();
-            // Seeking is only shuffling and counting (no data is copied), so a late segment costs its own steps alone.
-            for (int step = 1; step <= fromStep; step++)
-            {
-                if (!loader.TrySkip())
-                {
-                    loader.StartEpoch();
-                    loader.TrySkip();
-                }
-            }
+            RoundSteps.Seek(loader, fromStep);
             for (int step = fromStep + 1; step <= toStep; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                // H rarely matches an epoch: start the next epoch (a fresh shuffle from the same stream) when one runs out.
-                if (!loader.TryNext(input.Span, labels))
-                {
-                    loader.StartEpoch();
-                    loader.TryNext(input.Span, labels);
-                }
-                optimizer.ZeroGrad();
-                var loss = Ops.CrossEntropy(model.Forward(input), labels);
-                loss.Backward();
-                using (GradMode.NoGrad()) optimizer.Step();
-                losses[step - fromStep - 1] = loss.Item();
+                losses[step - fromStep - 1] = RoundSteps.Step(model, optimizer, loader, input, labels);
                 scope.Reset();
-
                 log.After(step, model, optimizer);
                 onStep?.Invoke(new RoundStep(step, toStep, losses[step - fromStep - 1], (long)step * batch, clock.Elapsed));
             }
         }
         clock.Stop();
 
-        var after = replay ? [] : ModuleWeights.Export(model);
-        return new RoundTrainingResult(after, replay ? [] : DeltaCodec.Difference(after, before), losses, steps, batch,
+        var after = ModuleWeights.Export(model);
+        return new RoundTrainingResult(after, DeltaCodec.Difference(after, before), losses, steps, batch,
             (long)steps * batch, clock.Elapsed.TotalSeconds, log.Commitments, log.Checkpoints);
     }
 
@@ -197,8 +165,8 @@ public static class RoundTrainer
         };
     }
 
-    /// <summary>The argument checks <see cref="Resume"/> and <see cref="Replay"/> share: a segment inside the round.</summary>
-    private static void CheckSegment(RoundTrainingSpec spec, LabeledImages shard, int fromStep, int stopAfter)
+    /// <summary>The argument checks <see cref="Resume"/> and <see cref="RoundReplayer.Replay"/> share: a segment inside the round.</summary>
+    internal static void CheckSegment(RoundTrainingSpec spec, LabeledImages shard, int fromStep, int stopAfter)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(shard);

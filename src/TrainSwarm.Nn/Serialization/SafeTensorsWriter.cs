@@ -50,6 +50,17 @@ public static class SafeTensorsWriter
         return Convert.ToHexStringLower(hash.Finish());
     }
 
+    /// <summary>
+    /// Whether <see cref="Write"/> would produce exactly <paramref name="bytes"/>, found without producing them (a validator
+    /// checks an upload against the weights it should encode, and the encoding would be one more copy of the file).
+    /// </summary>
+    public static bool Matches(IReadOnlyList<NamedArray> tensors, ReadOnlyMemory<byte> bytes, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        using var compare = new ComparingStream(bytes);
+        Write(compare, tensors, metadata);
+        return compare.Matched;
+    }
+
     /// <summary>The size of the file <see cref="Write"/> produces.</summary>
     public static long ByteLength(IReadOnlyList<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {

@@ -26,6 +26,24 @@ public class SafeTensorsRoundTripTests
     ];
 
     [Fact]
+    public void Matches_accepts_exactly_the_bytes_the_writer_produces()
+    {
+        var meta = new Dictionary<string, string> { ["encoding"] = "f32" };
+        var bytes = SafeTensorsWriter.ToBytes(Sample(), meta);
+        Assert.True(SafeTensorsWriter.Matches(Sample(), bytes, meta));
+        // One flipped bit anywhere (header or data), a byte missing or one too many, or other metadata: no match.
+        foreach (var at in new[] { 0, 8, 20, bytes.Length / 2, bytes.Length - 1 })
+        {
+            var flipped = (byte[])bytes.Clone();
+            flipped[at] ^= 1;
+            Assert.False(SafeTensorsWriter.Matches(Sample(), flipped, meta), $"bit flipped at byte {at}");
+        }
+        Assert.False(SafeTensorsWriter.Matches(Sample(), bytes.AsMemory(0, bytes.Length - 1), meta));
+        Assert.False(SafeTensorsWriter.Matches(Sample(), bytes.Concat(new byte[] { 0 }).ToArray(), meta));
+        Assert.False(SafeTensorsWriter.Matches(Sample(), bytes));
+    }
+
+    [Fact]
     public void Round_trip_is_bitwise()
     {
         var meta = new Dictionary<string, string> { ["format"] = "pt", ["note"] = "ünïcode \"quoted\" <tag>" };
