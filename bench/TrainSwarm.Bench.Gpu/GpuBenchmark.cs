@@ -119,7 +119,8 @@ public static class GpuBenchmark
         string a = Once(), b = Once();
         return new Dictionary<string, object>
         {
-            ["figure"] = "gpu_run_to_run", ["model"] = model, ["steps"] = DeterminismSteps, ["sha256_first"] = a, ["sha256_second"] = b, ["bitwise_equal"] = a == b,
+            ["figure"] = "gpu_run_to_run", ["model"] = model, ["steps"] = DeterminismSteps, ["sha256_first"] = a, ["sha256_second"] = b,
+            ["bitwise_equal"] = a == b,
         };
     }
 

@@ -25,7 +25,8 @@ public static class PyTorchGpuReference
     public static JsonElement Run(string python, string script, string model, int batch, int steps, bool tf32, ulong seed)
     {
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { script, "--model", model, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture),
+        foreach (var arg in new[] { script, "--model", model, "--batch", batch.ToString(CultureInfo.InvariantCulture),
+                     "--steps", steps.ToString(CultureInfo.InvariantCulture),
                      "--tf32", tf32 ? "1" : "0", "--seed", seed.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(arg);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {python}");

@@ -98,7 +98,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         retry.RunAsync("downloading the base model", c => client.GetBlobAsync(task.Round.BaseModel, c), cancellation);
 
     /// <summary>The previous round's accepted deltas and global step, which this round's updates must not replay.</summary>
-    internal Task<IReadOnlyList<PreviousDelta>> PreviousDeltasAsync(ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation) =>
+    internal Task<IReadOnlyList<PreviousDelta>> PreviousDeltasAsync(
+        ValidationTask task, IReadOnlyList<WeightTensor> baseWeights, CancellationToken cancellation) =>
         new PreviousRoundDeltas(client, retry, observer).FetchAsync(task, baseWeights, cancellation);
 
     /// <summary>Checks each receipt and downloads its update; what fails here is rejected with the reason, not retried.</summary>

@@ -22,7 +22,8 @@ internal sealed class GpuConvBlock : IDisposable
         int outChannels, int kernel, bool needsInputGradient)
     {
         (_channels, _height, _width) = input;
-        if (_height < kernel + 1 || _width < kernel + 1) throw new ArgumentException($"a {_height}×{_width} input is too small for a {kernel}×{kernel} convolution and 2×2 pooling");
+        if (_height < kernel + 1 || _width < kernel + 1)
+            throw new ArgumentException($"a {_height}×{_width} input is too small for a {kernel}×{kernel} convolution and 2×2 pooling");
         if (parameters.Length(weightTensor) != (long)outChannels * _channels * kernel * kernel || parameters.Length(weightTensor + 1) != outChannels)
             throw new ArgumentException($"conv {_channels} → {outChannels} ({kernel}×{kernel}) has parameters of the wrong size");
         _gpu = gpu;

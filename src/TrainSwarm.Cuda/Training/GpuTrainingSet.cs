@@ -47,7 +47,9 @@ internal sealed class GpuTrainingSet : IDisposable
         _order.Upload(order);
     }
 
-    /// <summary>Queues the gather of batch <paramref name="batchIndex"/> (of <paramref name="batch"/> samples) into x: (batch, features) and y: (batch).</summary>
+    /// <summary>
+    /// Queues the gather of batch <paramref name="batchIndex"/> (of <paramref name="batch"/> samples) into x: (batch, features) and y: (batch).
+    /// </summary>
     public void Gather(int batchIndex, int batch, DeviceBuffer x, DeviceBuffer y)
     {
         if (_data is null || _labels is null || _order is null) throw new InvalidOperationException("upload a dataset first");

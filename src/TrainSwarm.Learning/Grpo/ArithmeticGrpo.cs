@@ -28,7 +28,7 @@ public sealed record ArithmeticGrpoSettings(int Digits, GptConfig Model, AnswerP
         Digits: 2,
         Model: new GptConfig(ByteTokenizer.VocabSize, BlockSize: 32, Layers: 2, Heads: 4, Channels: 64),
         Pretrain: new AnswerPretrainSpec(Steps: 1500, BatchSize: 64),
-        Grpo: new GrpoSpec(Steps: 25, PromptsPerStep: 16, GroupSize: 8, MaxNewTokens: 5, Temperature: 0.7, Lr: 5e-5),
+        Grpo: new GrpoSpec(Steps: 25, PromptsPerStep: 16, GroupSize: 8, MaxNewTokens: 5, Temperature: 0.7, Lr: 2e-5),
         Rounds: 1,
         TrainPrompts: 5_000,
         HeldOut: 200,

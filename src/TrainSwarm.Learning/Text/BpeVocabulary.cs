@@ -25,7 +25,8 @@ public sealed partial class BpeVocabulary
         _ids = tokens.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, StringComparer.Ordinal);
         foreach (var (left, right) in merges)
         {
-            if (!_ids.ContainsKey(left) || !_ids.ContainsKey(right)) throw new ArgumentException($"merge '{left} {right}' uses a token made by no earlier merge");
+            if (!_ids.ContainsKey(left) || !_ids.ContainsKey(right))
+                throw new ArgumentException($"merge '{left} {right}' uses a token made by no earlier merge");
             if (_ids.TryAdd(left + right, tokens.Count)) tokens.Add(left + right);
         }
         Tokens = tokens;

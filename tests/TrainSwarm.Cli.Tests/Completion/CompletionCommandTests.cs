@@ -35,7 +35,7 @@ public sealed class CompletionCommandTests
     }
 
     [Theory]
-    [InlineData("swarm job submit --model ", new[] { "cnn", "mlp" })]
+    [InlineData("swarm job submit --model ", new[] { "cnn", "cnn-rgb32", "mlp" })]
     [InlineData("./swarm job list --status c", new[] { "cancelled", "completed" })]
     [InlineData("/opt/bin/swarm completion ", new[] { "bash", "fish", "zsh" })]
     [InlineData("swarm wal", new[] { "wallet" })]

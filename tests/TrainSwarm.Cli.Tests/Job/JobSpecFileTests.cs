@@ -155,7 +155,7 @@ public sealed class JobSpecFileTests(SwarmFixture swarm)
     [InlineData("model: cnn\nrounds: many\n", "error: the spec file {0} is not a valid job spec: rounds has the wrong type at {0}:2:1 (The JSON value " +
         "could not be converted to System.Int32)")]
     [InlineData("model: cnn\nround: 5\n", "error: the spec file {0} has an unknown field 'round' at {0}:2:1; the fields are batchSize, byzantineCount, " +
-        "clippingIterations, clippingRadius, commitEvery, dataset, holdoutFraction, innerSteps, krumSelected, layers, learningRate, maxNodes, " +
+        "clippingIterations, clippingRadius, commitEvery, dataset, holdoutFraction, innerSteps, krumSelected, layers, learningRate, lm, maxNodes, " +
         "minNodes, model, momentum, name, openSeconds, optimizer, outerLearningRate, outerMomentum, quorum, replayShareBps, robustInner, rounds, " +
         "seed, stateWindowSeconds, strategy, targetAccuracy, trainSamples, trainSeconds, trimFraction, validateSeconds, validators")]
     [InlineData("- cnn\n", "error: the spec file {0} is not a valid job spec: it must be a mapping of fields such as rounds: 5")]
@@ -172,7 +172,7 @@ public sealed class JobSpecFileTests(SwarmFixture swarm)
     [InlineData(new[] { "--validators", "3", "--quorum", "1" },
         "error: the job spec has invalid fields: --quorum: must be between a majority of the validators (⌊n/2⌋ + 1) and their number n")]
     [InlineData(new[] { "--validators", "17" }, "error: the job spec has invalid fields: --validators: must be between 1 and 16")]
-    [InlineData(new[] { "--model", "resnet" }, "error: Argument 'resnet' not recognized. Must be one of: 'mlp' 'cnn' (see --help)")]
+    [InlineData(new[] { "--model", "resnet" }, "error: Argument 'resnet' not recognized. Must be one of: 'mlp' 'cnn' 'cnn-rgb32' (see --help)")]
     [InlineData(new string[0], "error: give a job spec file (YAML or JSON, - for stdin) or spec flags such as --model cnn --rounds 5 (see --help)")]
     public async Task Bad_spec_flags_are_bad_usage(string[] flags, string expected)
     {

@@ -16,8 +16,13 @@ public class RlTrainCommandTests
             Assert.Equal(0, code);
             Assert.Contains("Training PPO on CartPole-v1 (9,155 parameters), seed 0", output);
             Assert.Matches(@"1,024 steps .* eval return", output);
-            Assert.Contains("Solved (mean return ≥ 475) at 15,360 environment steps", output);
-            Assert.Contains("Mean return: 500.0 over 100 evaluation episodes", output);
+            // The step count is exact on one machine but not across CPUs (AVX-512 and AVX2 kernels sum in different orders): 11,264
+            // on an AVX-512 EPYC, 15,360 on the earlier AVX2 machine, both far inside the 100,000-step budget.
+            Assert.Matches(@"Solved \(mean return ≥ 475\) at [1-9][\d,]* environment steps", output);
+            // 500.0 on the AVX2 machine, 482.8 on the AVX-512 one: solved means at least 475.
+            var mean = System.Text.RegularExpressions.Regex.Match(output, @"Mean return: (\d+\.\d) over 100 evaluation episodes");
+            Assert.True(mean.Success, output);
+            Assert.InRange(double.Parse(mean.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 475.0, 500.0);
             var file = SafeTensorsReader.Read(path);
             Assert.Equal("CartPole-v1", file.Metadata["environment"]);
             Assert.True(file.Contains("pi.4.weight") && file.Contains("vf.4.bias"));

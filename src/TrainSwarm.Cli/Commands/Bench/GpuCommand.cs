@@ -26,7 +26,8 @@ public static class GpuCommand
         var models = new Option<string>("--models") { Description = "Presets to measure, comma-separated: mlp, cnn", DefaultValueFactory = _ => "mlp,cnn" };
         models.Validators.Add(r =>
         {
-            if (ParseModels(r.GetValueOrDefault<string>()) is null) r.AddError($"--models must list presets of {string.Join(", ", GpuTrainers.Models)}, e.g. mlp,cnn");
+            if (ParseModels(r.GetValueOrDefault<string>()) is null)
+                r.AddError($"--models must list presets of {string.Join(", ", GpuTrainers.Models)}, e.g. mlp,cnn");
         });
         var python = new Option<string>("--python") { Description = "Interpreter with CUDA torch for --reference", DefaultValueFactory = _ => "python3" };
         var command = new Command("gpu", "Train the mlp and cnn presets on the GPU: weights against the CPU engine, two runs compared bitwise, samples/s " +

@@ -73,7 +73,8 @@ public static class InvoiceHtml
         foreach (var r in s.Rounds)
         {
             h.Append(CultureInfo.InvariantCulture, $"<h3>Round {r.Index} (try {r.Attempt}) <span class=\"mono muted\">{E(r.RoundId)}</span></h3>\n");
-            h.Append("<table>\n<thead><tr><th>Node</th><th>Accepted</th><th class=\"n\">" + (char.ToUpperInvariant(s.SamplesLabel[0]) + s.SamplesLabel[1..]) + "</th>"
+            h.Append("<table>\n<thead><tr><th>Node</th><th>Accepted</th><th class=\"n\">"
+                + (char.ToUpperInvariant(s.SamplesLabel[0]) + s.SamplesLabel[1..]) + "</th>"
                 + "<th class=\"n\">Compute units</th>"
                 + "<th class=\"n\">Quality</th><th class=\"n\">Payout</th><th class=\"n\">Ledger</th></tr></thead>\n<tbody>\n");
             foreach (var l in r.Lines)

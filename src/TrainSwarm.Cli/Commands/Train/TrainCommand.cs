@@ -135,7 +135,8 @@ public static class TrainCommand
                     if (gpu is not null)
                     {
                         var clock = System.Diagnostics.Stopwatch.StartNew();
-                        result = GpuPresetTraining.Run(gpu, modelName, net, parse.GetValue(optimizer)!, parse.GetValue(lr), loader, train, epochCount, (steps, loss) =>
+                        result = GpuPresetTraining.Run(gpu, modelName, net, parse.GetValue(optimizer)!, parse.GetValue(lr), loader, train, epochCount,
+                            (steps, loss) =>
                         {
                             task.Value = steps;
                             task.Description = $"loss {loss:F4}  {steps * loader.BatchSize / clock.Elapsed.TotalSeconds:N0} samples/s";
