@@ -20,7 +20,7 @@ internal static class CandidateScoring
     /// <param name="parallel">
     /// Measure the candidates side by side, one per core: for a kind whose measurement is single-threaded and independent (rl's
     /// policy evaluations), which divides the scoring time by the cores without changing a score. <paramref name="measure"/>
-    /// must then be safe to call from several threads at once.
+    /// must then be safe to call from several threads at once; the loop's options watch the cancellation token.
     /// </param>
     public static IReadOnlyList<ScoredUpdate> Score<T>(IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous,
         IReadOnlyList<WeightTensor> baseWeights, Func<IReadOnlyList<WeightTensor>, Measured<T>> measure, Func<Facts<T>, UpdateVerdict> verdict,
@@ -32,7 +32,6 @@ internal static class CandidateScoring
         var values = new T?[candidates.Count];
         void Measure(int i)
         {
-            cancellation.ThrowIfCancellationRequested();
             if (reasons[i] is not null) return;
             var weights = WeightSet.Clone(baseWeights);
             WeightSet.AddScaled(weights, deltas[i]!, 1f);
@@ -42,7 +41,11 @@ internal static class CandidateScoring
             Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation },
                 Measure);
         else
-            for (var i = 0; i < candidates.Count; i++) Measure(i);
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                Measure(i);
+            }
         var scored = new List<ScoredUpdate>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {

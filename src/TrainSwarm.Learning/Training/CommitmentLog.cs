@@ -23,7 +23,7 @@ internal sealed class CommitmentLog(int commitEvery, int lastStep, bool replay)
     /// </summary>
     public void After(int step, Module model, Optimizer optimizer)
     {
-        if (step % commitEvery != 0 && step != lastStep)
+        if (!IsDue(commitEvery, lastStep, step))
             return;
         // One export serves both hashes; the weight hash streams into SHA-256 without a file in memory.
         var weights = ModuleWeights.Export(model);
@@ -36,4 +36,7 @@ internal sealed class CommitmentLog(int commitEvery, int lastStep, bool replay)
         Commitments.Add(new WeightCommitment(step, SafeTensorsWriter.Sha256Hex(weights), RoundCheckpoint.Hash(state)));
         Checkpoints.Add(state);
     }
+
+    /// <summary>The one commit schedule every trainer and replayer follows: every commitEvery steps and always at the round's last step.</summary>
+    public static bool IsDue(int commitEvery, int lastStep, int step) => step % commitEvery == 0 || step == lastStep;
 }

@@ -48,5 +48,5 @@ internal static class RoundSteps
     /// Whether the run commits after <paramref name="step"/>: every CommitEvery steps and always at the round's last step
     /// (spec.InnerSteps, not a replay's stop), so a partial replay makes exactly the commitments the full run made up to there.
     /// </summary>
-    public static bool Commits(RoundTrainingSpec spec, int step) => step % spec.CommitEvery == 0 || step == spec.InnerSteps;
+    public static bool Commits(RoundTrainingSpec spec, int step) => CommitmentLog.IsDue(spec.CommitEvery, spec.InnerSteps, step);
 }
