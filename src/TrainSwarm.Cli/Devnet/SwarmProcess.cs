@@ -135,6 +135,9 @@ public sealed class SwarmProcess : IDisposable
     /// <summary>How to run this very `swarm` build again: the apphost directly, or `dotnet swarm.dll`.</summary>
     private static (string Program, string[] Prefix) SelfCommand()
     {
+        // A self-contained publish runs as its apphost (`swarm`) with no dotnet on the machine: start that again.
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "swarm")
+            return (self, []);
         var dll = typeof(SwarmProcess).Assembly.Location;
         return (DotnetHost(), [dll]);
     }
