@@ -35,6 +35,9 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     /// <summary>The coordinator's telemetry setup (tests of traces and logs add in-memory exporters).</summary>
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>What the coordinator's HTTP server allows a client (production defaults unless a test tightens them).</summary>
+    public ConnectionLimits Limits { get; init; } = new();
+
     /// <summary>The running coordinator's root address.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
@@ -55,6 +58,7 @@ public sealed class CoordinatorFixture : IAsyncLifetime
             MaxBlobBytes = MaxBlobBytes,
             Clock = Clock ?? TimeProvider.System,
             Telemetry = Telemetry,
+            Limits = Limits,
         });
         await _app.StartAsync();
         BaseAddress = new Uri(CoordinatorHost.ListeningAddress(_app));
