@@ -12,8 +12,11 @@ public sealed record ConnectionLimits
     /// <summary>Time a client has to send a request's whole header block (Kestrel's default is 30 s).</summary>
     public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long an idle keep-alive connection is kept open (Kestrel's default is 130 s).</summary>
-    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long an idle keep-alive connection is kept open (Kestrel's default is 130 s). Longer than .NET's client-side idle timeout (60 s),
+    /// so a client drops an idle connection before the server does and never sends a request into one the server is closing.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(75);
 
     /// <summary>
     /// The slowest a request body may arrive, in bytes per second, averaged once <see cref="MinRequestBodyGracePeriod"/> has passed;
