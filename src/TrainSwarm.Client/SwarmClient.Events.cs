@@ -21,6 +21,11 @@ public sealed partial class SwarmClient
     public IAsyncEnumerable<SwarmEvent> LiveEventsAsync(CancellationToken cancellation = default) =>
         StreamAsync(Routes.Events + "?live=true", 0, cancellation);
 
+    /// <summary>One page of the stored event history after <paramref name="afterSequence"/>, optionally of one job (no stream held open).</summary>
+    public Task<EventPage> EventLogAsync(long afterSequence = 0, int limit = 100, string? jobId = null, CancellationToken cancellation = default) =>
+        GetAsync<EventPage>(string.Create(CultureInfo.InvariantCulture,
+            $"{Routes.EventLog}?after={afterSequence}&limit={limit}{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}"), cancellation);
+
     private async IAsyncEnumerable<SwarmEvent> StreamAsync(string path, long afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var last = afterSequence;
