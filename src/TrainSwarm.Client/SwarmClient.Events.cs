@@ -51,32 +51,15 @@ public sealed partial class SwarmClient
             using (response)
             await using (stream)
             {
-                var reader = new StreamReader(stream);
-                var data = new System.Text.StringBuilder();
-                while (true)
+                // A dropped connection ends the reader like the end of the stream: reconnect below.
+                var reader = new SseDataReader(stream);
+                while (await reader.NextAsync(cancellation) is { } json)
                 {
-                    string? line;
-                    try
-                    {
-                        line = await reader.ReadLineAsync(cancellation);
-                    }
-                    catch (Exception e) when (e is IOException or HttpRequestException && !cancellation.IsCancellationRequested)
-                    {
-                        break; // connection dropped: reconnect below
-                    }
-                    if (line is null)
-                        break;
-                    if (line.StartsWith("data:", StringComparison.Ordinal))
-                        data.Append(line.AsSpan(5).TrimStart(' '));
-                    else if (line.Length == 0 && data.Length > 0)
-                    {
-                        var e = SwarmJson.Deserialize<SwarmEvent>(data.ToString());
-                        data.Clear();
-                        if (e.Sequence <= last)
-                            continue;
-                        last = e.Sequence;
-                        yield return e;
-                    }
+                    var e = SwarmJson.Deserialize<SwarmEvent>(json);
+                    if (e.Sequence <= last)
+                        continue;
+                    last = e.Sequence;
+                    yield return e;
                 }
             }
             if (!cancellation.IsCancellationRequested)
