@@ -14,25 +14,33 @@ namespace TrainSwarm.Bench.Hostile;
 
 /// <summary>What one run found: counts by answer, the endpoints covered, and the digests of state and ledger around the storm.</summary>
 public sealed record HostileReport(int Requests, int Client4xx, int Server5xx, int Other, int Endpoints, int EndpointsHit, string DigestBefore,
-    string DigestAfter, bool LedgerVerifies, double Seconds, IReadOnlyDictionary<string, int> ByKind, IReadOnlyList<string> NotRefused)
+    string DigestAfter, bool LedgerVerifies, double Seconds, IReadOnlyDictionary<string, int> ByKind, IReadOnlyList<string> NotRefused,
+    IReadOnlyList<SlowClientResult> SlowClients)
 {
-    /// <summary>Whether the coordinator held: every answer 4xx, nothing changed, the ledger still verifies.</summary>
-    public bool Held => Client4xx == Requests && DigestBefore == DigestAfter && LedgerVerifies;
+    /// <summary>Whether the coordinator held: every answer 4xx, every slow client cut off, nothing changed, the ledger still verifies.</summary>
+    public bool Held => Client4xx == Requests && SlowClients.All(s => s.Cut) && DigestBefore == DigestAfter && LedgerVerifies;
 }
 
 /// <summary>
 /// `swarm bench hostile`: a real devnet coordinator (SQLite, loopback, its own folder) with a funded, registered creator;
 /// <c>requests</c> generated hostile requests (<see cref="HostileRequests"/>) against every endpoint of its route table,
 /// sent over HTTP by <c>parallel</c> senders; then the answers are counted and a digest of everything the API shows
-/// (jobs, rounds, nodes, datasets, the whole ledger log, the creator's balances) is compared with the one taken before.
+/// (jobs, rounds, nodes, datasets, the whole ledger log, the creator's balances) is compared with the one taken before. Beside the storm,
+/// <c>slowClients</c> slow-header and as many slow-body clients (<see cref="SlowClient"/>) hold connections open against the
+/// coordinator's production <see cref="ConnectionLimits"/>, and must all be cut off.
 /// </summary>
 public static class HostileBench
 {
     /// <summary>Runs the storm and returns what it found.</summary>
-    public static async Task<HostileReport> RunAsync(int requests, int seed, int parallel, CancellationToken cancellation)
+    public static async Task<HostileReport> RunAsync(int requests, int seed, int parallel, int slowClients, CancellationToken cancellation)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trainswarm-hostile-" + Guid.NewGuid().ToString("N")[..8]);
-        var options = new CoordinatorOptions { Url = "http://127.0.0.1:0", DataDirectory = folder, Devnet = true, MaxBlobBytes = 1 << 20 };
+        // Production connection limits, but JSON bodies held to the 1 MiB blob limit so that "oversized" means the same on every endpoint.
+        var options = new CoordinatorOptions
+        {
+            Url = "http://127.0.0.1:0", DataDirectory = folder, Devnet = true, MaxBlobBytes = 1 << 20,
+            Limits = new ConnectionLimits { MaxJsonBodyBytes = 1 << 20 },
+        };
         await using var app = await CoordinatorHost.BuildAsync(options, logging: l => l.ClearProviders(), cancellation: cancellation);
         await app.StartAsync(cancellation);
         try
@@ -50,6 +58,11 @@ public static class HostileBench
             var generator = new HostileRequests(endpoints, creator, () => DateTimeOffset.UtcNow, options.MaxBlobBytes, seed);
             var batch = Enumerable.Range(0, requests).Select(_ => generator.Next()).ToList();
 
+            // A slow client the limits do not cut off within a minute is not going to be: the defaults cut both kinds in about 10 s.
+            var slow = Enumerable.Range(0, slowClients).SelectMany(_ => new[]
+            {
+                SlowClient.HeadersAsync(url, TimeSpan.FromMinutes(1), cancellation), SlowClient.BodyAsync(url, TimeSpan.FromMinutes(1), cancellation),
+            }).ToList();
             var clock = Stopwatch.StartNew();
             var answers = new HttpStatusCode[batch.Count];
             var next = -1;
@@ -62,6 +75,7 @@ public static class HostileBench
                     answers[i] = await SendAsync(http, url, batch[i], cancellation);
             }));
             clock.Stop();
+            var slowResults = await Task.WhenAll(slow);
 
             var after = await DigestAsync(http, url, creator.Address, cancellation);
             var verification = await new SwarmClient(url, http: http).VerifyLedgerAsync(cancellation);
@@ -72,7 +86,7 @@ public static class HostileBench
             return new HostileReport(batch.Count, statuses.Count(s => s is >= 400 and < 500), statuses.Count(s => s >= 500),
                 statuses.Count(s => s is < 400 or >= 600), endpoints.Count, batch.Select(b => b.Endpoint).Distinct().Count(), before, after,
                 verification.Ok, clock.Elapsed.TotalSeconds,
-                batch.GroupBy(b => b.Kind).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal), notRefused);
+                batch.GroupBy(b => b.Kind).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal), notRefused, slowResults);
         }
         finally
         {

@@ -21,6 +21,11 @@ public sealed partial class SwarmClient
     public IAsyncEnumerable<SwarmEvent> LiveEventsAsync(CancellationToken cancellation = default) =>
         StreamAsync(Routes.Events + "?live=true", 0, cancellation);
 
+    /// <summary>One page of the stored event history after <paramref name="afterSequence"/>, optionally of one job (no stream held open).</summary>
+    public Task<EventPage> EventLogAsync(long afterSequence = 0, int limit = 100, string? jobId = null, CancellationToken cancellation = default) =>
+        GetAsync<EventPage>(string.Create(CultureInfo.InvariantCulture,
+            $"{Routes.EventLog}?after={afterSequence}&limit={limit}{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}"), cancellation);
+
     private async IAsyncEnumerable<SwarmEvent> StreamAsync(string path, long afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var last = afterSequence;
@@ -46,32 +51,15 @@ public sealed partial class SwarmClient
             using (response)
             await using (stream)
             {
-                var reader = new StreamReader(stream);
-                var data = new System.Text.StringBuilder();
-                while (true)
+                // A dropped connection ends the reader like the end of the stream: reconnect below.
+                var reader = new SseDataReader(stream);
+                while (await reader.NextAsync(cancellation) is { } json)
                 {
-                    string? line;
-                    try
-                    {
-                        line = await reader.ReadLineAsync(cancellation);
-                    }
-                    catch (Exception e) when (e is IOException or HttpRequestException && !cancellation.IsCancellationRequested)
-                    {
-                        break; // connection dropped: reconnect below
-                    }
-                    if (line is null)
-                        break;
-                    if (line.StartsWith("data:", StringComparison.Ordinal))
-                        data.Append(line.AsSpan(5).TrimStart(' '));
-                    else if (line.Length == 0 && data.Length > 0)
-                    {
-                        var e = SwarmJson.Deserialize<SwarmEvent>(data.ToString());
-                        data.Clear();
-                        if (e.Sequence <= last)
-                            continue;
-                        last = e.Sequence;
-                        yield return e;
-                    }
+                    var e = SwarmJson.Deserialize<SwarmEvent>(json);
+                    if (e.Sequence <= last)
+                        continue;
+                    last = e.Sequence;
+                    yield return e;
                 }
             }
             if (!cancellation.IsCancellationRequested)

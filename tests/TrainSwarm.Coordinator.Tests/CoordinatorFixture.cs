@@ -22,6 +22,7 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     public const long MaxBlobBytes = 1 << 20;
 
     private WebApplication? _app;
+    private bool _started;
 
     /// <summary>Where the coordinator keeps its database, key and blobs.</summary>
     public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "ts-coordinator-tests-" + Guid.NewGuid().ToString("N"));
@@ -35,6 +36,12 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     /// <summary>The coordinator's telemetry setup (tests of traces and logs add in-memory exporters).</summary>
     public TelemetryOptions Telemetry { get; init; } = new();
 
+    /// <summary>What the coordinator's HTTP server allows a client (production defaults unless a test tightens them).</summary>
+    public ConnectionLimits Limits { get; init; } = new();
+
+    /// <summary>Whether a restart listens on the port the first start got (for clients that keep their address across a restart).</summary>
+    public bool KeepPortOnRestart { get; init; }
+
     /// <summary>The running coordinator's root address.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
@@ -46,18 +53,21 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     /// <summary>Builds and starts a coordinator on <see cref="DataDirectory"/> (loading whatever is stored there).</summary>
     public async Task StartAsync()
     {
+        var port = KeepPortOnRestart && _started ? BaseAddress.Port : 0;
         _app = await CoordinatorHost.BuildAsync(new CoordinatorOptions
         {
-            Url = "http://127.0.0.1:0",
+            Url = $"http://127.0.0.1:{port}",
             DataDirectory = DataDirectory,
             Database = Database,
             Devnet = true,
             MaxBlobBytes = MaxBlobBytes,
             Clock = Clock ?? TimeProvider.System,
             Telemetry = Telemetry,
+            Limits = Limits,
         });
         await _app.StartAsync();
         BaseAddress = new Uri(CoordinatorHost.ListeningAddress(_app));
+        _started = true;
     }
 
     /// <summary>Stops the coordinator gracefully, keeping its data directory.</summary>

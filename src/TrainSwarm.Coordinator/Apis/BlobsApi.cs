@@ -27,7 +27,7 @@ public static class BlobsApi
             }
             metrics.BlobBytes("in", request.Body.Length);
             return TypedResults.Created(Routes.Blob(id), new BlobInfo(id, request.Body.Length));
-        }).AddEndpointFilter(new SignatureFilter()).WithSummary("Store bytes under their SHA-256 (signed; size-limited)");
+        }).AddEndpointFilter(new SignatureFilter(blobSized: true)).WithSummary("Store bytes under their SHA-256 (signed; size-limited)");
         app.MapGet(Routes.Blobs + "/{id}", (string id, BlobStore blobs, SwarmState state, CoordinatorMetrics metrics) =>
         {
             // A holdout is what validators score on: a node that could read it could fit the score, so it is never served here.

@@ -27,7 +27,7 @@ public static class DatasetsApi
         {
             var signed = SignedRequest.From(http);
             return TypedResults.Ok(uploads.Append(signed.Actor, id, offset, signed.Body));
-        }).AddEndpointFilter(new SignatureFilter()).WithSummary("Append a chunk at ?offset= (the bytes received so far)");
+        }).AddEndpointFilter(new SignatureFilter(blobSized: true)).WithSummary("Append a chunk at ?offset= (the bytes received so far)");
         app.MapPost(Routes.DatasetUploads + "/{id}/complete", async Task<IResult> (string id, HttpContext http, CreateDataset create,
             DatasetQueries datasets, CancellationToken ct) =>
         {

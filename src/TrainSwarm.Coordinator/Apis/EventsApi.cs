@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using TrainSwarm.Coordinator.Events;
+using TrainSwarm.Coordinator.State;
 using TrainSwarm.Protocol.Wire;
+using TrainSwarm.Storage.Swarm;
 
 namespace TrainSwarm.Coordinator.Apis;
 
@@ -15,6 +17,9 @@ namespace TrainSwarm.Coordinator.Apis;
 /// </summary>
 public static class EventsApi
 {
+    // A page larger than this is a client asking for the whole history at once.
+    private const int MaxPage = 1000;
+
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet(Routes.Events, (string? job, bool? live, HttpContext http, EventHub hub, CancellationToken ct) =>
@@ -23,6 +28,15 @@ public static class EventsApi
                 : long.TryParse(http.Request.Query["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var q) ? q : 0;
             return TypedResults.ServerSentEvents(Items(hub.StreamAsync(job is null ? null : Ids.Job(job), after, live != true, ct), ct));
         }).WithSummary("Live events (round started, node joined, update received, update scored, round done, job done)");
+        app.MapGet(Routes.EventLog, async (long? after, int? limit, string? job, SwarmStore store, CancellationToken ct) =>
+        {
+            if (after is < 0 || limit is < 1 or > MaxPage)
+                throw Refuse.Invalid($"after must be ≥ 0 and limit between 1 and {MaxPage}");
+            var size = limit ?? 100;
+            var stored = await store.EventsAsync(after ?? 0, job is null ? null : Ids.Job(job), size, ct);
+            var events = stored.Select(SwarmJson.Deserialize<SwarmEvent>).ToList();
+            return TypedResults.Ok(new EventPage(events, events.Count == size ? events[^1].Sequence : null));
+        }).WithSummary("The stored event history in pages, oldest first: ?after= (a cursor: the previous page's next), ?limit= (1 to 1000), ?job=");
         return app;
     }
 

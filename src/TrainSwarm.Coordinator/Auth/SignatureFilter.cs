@@ -14,9 +14,10 @@ namespace TrainSwarm.Coordinator.Auth;
 /// Guards every state-changing endpoint: reads the body (bounded), checks Content-Digest, the signature over method,
 /// target and digest, the ±300 s window, and that the nonce is new, before the endpoint runs. Any failure is a 401
 /// and changes nothing. <paramref name="selfCertifying"/> endpoints (registration) may carry the signer's key in the
-/// body's <c>publicKey</c>, since an unregistered key cannot be looked up.
+/// body's <c>publicKey</c>, since an unregistered key cannot be looked up. A body is bounded by the JSON body limit unless the
+/// endpoint takes <paramref name="blobSized"/> bodies (blob uploads, dataset chunks), which may be as large as the blob limit.
 /// </summary>
-public sealed class SignatureFilter(bool selfCertifying = false) : IEndpointFilter
+public sealed class SignatureFilter(bool selfCertifying = false, bool blobSized = false) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -24,7 +25,7 @@ public sealed class SignatureFilter(bool selfCertifying = false) : IEndpointFilt
         var state = http.RequestServices.GetRequiredService<SwarmState>();
         var store = http.RequestServices.GetRequiredService<SwarmStore>();
         var options = http.RequestServices.GetRequiredService<CoordinatorOptions>();
-        var body = await ReadBodyAsync(http.Request, options.MaxBlobBytes, http.RequestAborted);
+        var body = await ReadBodyAsync(http.Request, blobSized ? options.MaxBlobBytes : options.Limits.MaxJsonBodyBytes, http.RequestAborted);
         var now = state.Now;
         var target = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
         var check = HttpSignature.Verify(http.Request.Method, target, body,

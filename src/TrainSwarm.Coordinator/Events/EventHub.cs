@@ -8,20 +8,25 @@ namespace TrainSwarm.Coordinator.Events;
 /// <summary>
 /// Fans committed events out to live subscribers (the SSE endpoint). A subscriber first gets what it missed from the
 /// store (after its Last-Event-ID), then live events, without gaps or repeats: it subscribes before reading the backlog
-/// and skips what it already sent.
+/// and skips what it already sent. A subscriber that falls <paramref name="buffered"/> events behind is never waited for
+/// (the coordinator does not block on a slow reader); it is marked overflowed instead, and reads what it missed from the
+/// store before going live again, so a slow reader is late, never short of an event.
 /// </summary>
-public sealed class EventHub(SwarmStore store)
+public sealed class EventHub(SwarmStore store, int buffered = 10_000)
 {
-    private readonly Lock _lock = new();
-    private readonly List<Channel<SwarmEvent>> _subscribers = [];
+    private const int Page = 1000;
 
-    /// <summary>Delivers committed events to every subscriber; a slow subscriber loses its oldest buffered events, never blocks the coordinator.</summary>
+    private readonly Lock _lock = new();
+    private readonly List<Subscriber> _subscribers = [];
+
+    /// <summary>Delivers committed events to every subscriber (call after they are stored, in sequence order).</summary>
     public void Publish(IEnumerable<SwarmEvent> events)
     {
         lock (_lock)
             foreach (var e in events)
-                foreach (var channel in _subscribers)
-                    channel.Writer.TryWrite(e);
+                foreach (var subscriber in _subscribers)
+                    if (!subscriber.Channel.Writer.TryWrite(e))
+                        subscriber.Overflowed = true;
     }
 
     /// <summary>
@@ -31,36 +36,56 @@ public sealed class EventHub(SwarmStore store)
     public async IAsyncEnumerable<SwarmEvent> StreamAsync(
         string? jobId, long afterSequence, bool backlog, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        var channel = Channel.CreateBounded<SwarmEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var subscriber = new Subscriber(Channel.CreateBounded<SwarmEvent>(new BoundedChannelOptions(buffered) { SingleReader = true }));
         lock (_lock)
-            _subscribers.Add(channel);
+            _subscribers.Add(subscriber);
         try
         {
-            var last = afterSequence;
-            while (backlog)
+            // The highest sequence handled, of any job: where a catch-up from the store starts.
+            var cursor = afterSequence;
+            var catchUp = backlog;
+            while (true)
             {
-                var stored = await store.EventsAsync(last, jobId, 1000, cancellation);
-                foreach (var json in stored)
+                while (catchUp)
                 {
-                    var e = SwarmJson.Deserialize<SwarmEvent>(json);
-                    last = e.Sequence;
-                    yield return e;
+                    var stored = await store.EventsAsync(cursor, jobId, Page, cancellation);
+                    foreach (var json in stored)
+                    {
+                        var e = SwarmJson.Deserialize<SwarmEvent>(json);
+                        cursor = e.Sequence;
+                        yield return e;
+                    }
+                    catchUp = stored.Count == Page;
                 }
-                if (stored.Count < 1000)
-                    break;
-            }
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellation))
-            {
-                if (e.Sequence <= last || (jobId is not null && e.JobId != jobId))
-                    continue;
-                last = e.Sequence;
-                yield return e;
+                var live = await subscriber.Channel.Reader.ReadAsync(cancellation);
+                if (live.Sequence > cursor)
+                {
+                    cursor = live.Sequence;
+                    if (jobId is null || live.JobId == jobId)
+                        yield return live;
+                }
+                if (subscriber.Overflowed)
+                {
+                    // Everything after the cursor is in the store: drop the buffer and read from there.
+                    subscriber.Overflowed = false;
+                    while (subscriber.Channel.Reader.TryRead(out _))
+                    {
+                    }
+                    catchUp = true;
+                }
             }
         }
         finally
         {
             lock (_lock)
-                _subscribers.Remove(channel);
+                _subscribers.Remove(subscriber);
         }
+    }
+
+    private sealed class Subscriber(Channel<SwarmEvent> channel)
+    {
+        public Channel<SwarmEvent> Channel { get; } = channel;
+
+        public volatile bool Overflowed;
     }
 }

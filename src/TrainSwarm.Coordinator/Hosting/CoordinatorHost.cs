@@ -42,9 +42,10 @@ public static class CoordinatorHost
         await ledger.InitializeAsync(new KeySigner(identity.Key), options.Devnet, options.Clock.GetUtcNow(), cancellation);
         var store = await SwarmStore.OpenAsync(options.ConnectionString, cancellation);
 
+        options.Limits.Validate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Url);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBlobBytes + (1 << 20));
+        builder.WebHost.ConfigureKestrel(k => options.Limits.ApplyTo(k.Limits, options.MaxBlobBytes));
         builder.Logging.ClearProviders();
         if (logging is not null)
             logging(builder.Logging);

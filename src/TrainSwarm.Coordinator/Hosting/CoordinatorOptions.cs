@@ -27,6 +27,9 @@ public sealed record CoordinatorOptions
     /// <summary>The largest blob accepted, in bytes.</summary>
     public long MaxBlobBytes { get; init; } = 64L << 20;
 
+    /// <summary>What the HTTP server allows a client (timeouts, minimum body rate, connections, header and JSON body sizes).</summary>
+    public ConnectionLimits Limits { get; init; } = new();
+
     /// <summary>How often deadlines are checked.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 

@@ -28,3 +28,9 @@ public static class EventTypes
 /// <summary>One thing that happened, in commit order. <see cref="Sequence"/> is the SSE event id (resume with Last-Event-ID).</summary>
 public sealed record SwarmEvent(long Sequence, string Type, DateTimeOffset Time, string? JobId, string? RoundId, string? Node, string Message,
     JsonElement? Data);
+
+/// <summary>
+/// One page of the stored event log, oldest first. <see cref="Next"/> is the cursor for the following page (pass it as <c>after</c>): the
+/// last sequence of a full page, null when this page was not full (nothing further was stored when it was read).
+/// </summary>
+public sealed record EventPage(IReadOnlyList<SwarmEvent> Events, long? Next);

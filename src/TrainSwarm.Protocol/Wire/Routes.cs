@@ -12,6 +12,7 @@ public static class Routes
     public const string Rounds = Prefix + "/rounds";
     public const string Blobs = Prefix + "/blobs";
     public const string Events = Prefix + "/events";
+    public const string EventLog = Prefix + "/events/log";
     public const string JobQuote = Jobs + "/quote";
     public const string Quotes = Prefix + "/quotes";
     public const string Ledger = Prefix + "/ledger";

@@ -4,13 +4,16 @@ using TrainSwarm.Protocol.Identity;
 
 namespace TrainSwarm.Cli.Tests.Bench;
 
-/// <summary>`swarm bench hostile`, short: every generated request against a real coordinator is refused 4xx and changes nothing.</summary>
+/// <summary>
+/// `swarm bench hostile`, short: every generated request against a real coordinator is refused 4xx and changes nothing, and slow clients
+/// are cut off.
+/// </summary>
 public sealed class HostileCommandTests
 {
     [Fact]
     public async Task A_short_storm_is_answered_4xx_only_on_every_endpoint_and_leaves_state_and_ledger_unchanged()
     {
-        var (code, output) = await CliRunner.Run("bench", "hostile", "--requests", "1500", "--seed", "7", "--parallel", "4");
+        var (code, output) = await CliRunner.Run("bench", "hostile", "--requests", "1500", "--seed", "7", "--parallel", "4", "--slow-clients", "1");
 
         var figures = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('{'))
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -24,6 +27,9 @@ public sealed class HostileCommandTests
         var hit = Value("endpoints_hit").Split('/');
         Assert.Equal(hit[1], hit[0]);
         Assert.True(int.Parse(hit[1], System.Globalization.CultureInfo.InvariantCulture) >= 30, output);
+        // The production limits cut off both slow-loris clients (the bench gives up on one after a minute).
+        Assert.Equal("1/1", Value("slow headers cut off"));
+        Assert.Equal("1/1", Value("slow body cut off"));
         Assert.DoesNotContain(figures, f => f.GetProperty("figure").GetString() == "not refused");
         foreach (var kind in new[] { "wrong method", "path trick", "unsigned", "garbage signature", "signed, bad body", "replay" })
             Assert.True(int.Parse(Value("kind: " + kind), System.Globalization.CultureInfo.InvariantCulture) > 0, $"no '{kind}' requests");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Spectre.Console;
+using TrainSwarm.Cli.Commands.Coordinator.Shared;
 using TrainSwarm.Coordinator.Hosting;
 using TrainSwarm.Protocol.Identity;
 
@@ -29,10 +30,12 @@ public static class CoordinatorCommand
                 if (!Address.IsWellFormed(a)) r.AddError($"--validator {a} is not an address (ts1 + 40 hex characters)");
         });
         var maxBlob = CommonOptions.Positive("--max-blob-mb", "Largest accepted upload, in MiB", 64);
+        var limits = new LimitOptions();
         var command = new Command("run", "Run a coordinator.\nExample: swarm coordinator run --devnet --data-dir ./swarm-data")
         {
             url, dataDir, database, key, devnet, validators, maxBlob,
         };
+        limits.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
             var options = new CoordinatorOptions
@@ -44,6 +47,7 @@ public static class CoordinatorCommand
                 Devnet = parse.GetValue(devnet),
                 Validators = parse.GetValue(validators) ?? [],
                 MaxBlobBytes = (long)parse.GetValue(maxBlob) << 20,
+                Limits = limits.Read(parse),
             };
             await using var app = await Hosting.SwarmCoordinator.BuildAsync(options, logging => logging
                 // Scopes on: a line written inside a request or a round span carries its TraceId and SpanId.
