@@ -10,9 +10,10 @@ public sealed class DeviceFieldTests
 {
     // A receipt as a node signed it before receipts named their device (field order and names as then).
     private const string OldReceipt =
-        """{"jobId":"job-1","roundId":"job-1-r0","attempt":0,"node":"ts1ab","baseModel":"aa","shardIndex":1,"shardCount":3,"seed":7,"steps":2,""" +
-        """"samples":64,"lossCurve":[2.5,2.25],"computeSeconds":0.5,"commitments":[{"step":2,"sha256":"bb","state":"cc"}],"updateBlob":"dd",""" +
-        """"encoding":"f32","datasetUsed":"fashion-mnist"}""";
+        "{\"jobId\":\"job-1\",\"roundId\":\"job-1-r0\",\"attempt\":0,\"node\":\"ts1ab\",\"baseModel\":\"aa\",\"shardIndex\":1," +
+        "\"shardCount\":3,\"seed\":7,\"steps\":2,\"samples\":64,\"lossCurve\":[2.5,2.25],\"computeSeconds\":0.5," +
+        "\"commitments\":[{\"step\":2,\"sha256\":\"bb\",\"state\":\"cc\"}],\"updateBlob\":\"dd\",\"encoding\":\"f32\"," +
+        "\"datasetUsed\":\"fashion-mnist\"}";
 
     [Fact]
     public void A_receipt_without_a_device_keeps_its_old_bytes()
@@ -27,7 +28,7 @@ public sealed class DeviceFieldTests
     {
         var receipt = SwarmJson.Deserialize<TrainingReceipt>(OldReceipt) with { Device = "NVIDIA H100 80GB HBM3 sm_90" };
         var json = SwarmJson.Serialize(receipt);
-        Assert.Equal(OldReceipt[..^1] + ""","device":"NVIDIA H100 80GB HBM3 sm_90"}""", json);
+        Assert.Equal(OldReceipt[..^1] + ",\"device\":\"NVIDIA H100 80GB HBM3 sm_90\"}", json);
         Assert.Equal(receipt.Device, SwarmJson.Deserialize<TrainingReceipt>(json).Device);
     }
 

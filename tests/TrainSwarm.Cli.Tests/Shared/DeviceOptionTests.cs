@@ -6,7 +6,7 @@ namespace TrainSwarm.Cli.Tests.Shared;
 /// `--device` on the daemons and the engine bench, where CI runs them: no GPU, so cuda is the same one-line error (exit 1) as
 /// `swarm train --device cuda`, given before anything else happens (no key created, nothing contacted), and a malformed value is bad usage.
 /// </summary>
-[Collection(nameof(CliSerial))]
+[Collection(nameof(Train.CliSerial))]
 public sealed class DeviceOptionTests
 {
     private static readonly CudaProbeResult Found = new CudaProbe().Probe();
