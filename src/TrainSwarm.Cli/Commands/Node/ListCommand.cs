@@ -40,7 +40,8 @@ internal static class ListCommand
     {
         var h = node.Hardware;
         var gpu = h.Gpu is { } g
-            ? string.Create(CultureInfo.InvariantCulture, $"gpu {g.Name} ({g.MemoryBytes >> 20} MiB, {g.SamplesPerSecond:N0} samples/s {node.Benchmark.Model}); ")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"gpu {g.Name} ({g.MemoryBytes >> 20} MiB, {g.SamplesPerSecond:N0} samples/s {node.Benchmark.Model}); ")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"{node.Address} {node.Name}: {(node.Online ? "online" : "offline")}; device {h.Device ?? "cpu"}; {gpu}" +
