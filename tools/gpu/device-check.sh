@@ -8,7 +8,8 @@
 #      which device they chose, and the round summary shows whether every update passed its replay on the GPU
 # Run it from the repository root (bench gpu --reference finds tools/bench/pytorch_gpu_train.py there). Everything goes to stdout and
 # to $OUT (default: a new temporary folder). Publish first, on a machine with the SDK (README, "CUDA backend"):
-#   dotnet publish src/TrainSwarm.Cli -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:TrimMode=partial ... -o swarm-publish
+#   dotnet publish src/TrainSwarm.Cli -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:TrimMode=partial \
+#     -p:JsonSerializerIsReflectionEnabledByDefault=true ... -o swarm-publish   (the coordinator needs reflection-based JSON)
 # Usage: tools/gpu/device-check.sh <publish-dir> <fmnist-dir>
 set -uo pipefail
 
