@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The CUDA backend inside the swarm, checked on a GPU machine that has only a self-contained publish of the CLI (no .NET SDK)
 # and PyTorch (whose pip wheels bring cuBLAS and NVRTC):
-#   1. swarm bench gpu: GPU vs CPU weights, determinism, one Fashion-MNIST epoch, throughput beside PyTorch (--reference when torch loads)
+#   1. swarm bench gpu: GPU vs CPU weights, determinism, a GPU round replayed on the GPU segment by segment (gpu_round_replay), one
+#      Fashion-MNIST epoch, throughput beside PyTorch (--reference when torch loads)
 #   2. swarm train --device cuda against --device cpu: one epoch of mlp and of cnn, test accuracy of each
 #   3. swarm bench engine --device cuda and --device cpu: one epoch's result line each
 #   4. swarm devnet --device cuda: a coordinator, a validator and 2 nodes on loopback train an mlp job; the node and validator logs say
