@@ -41,6 +41,8 @@ public static class GpuBenchmark
                 foreach (var settings in new[] { GpuOptimizerSettings.Sgd(0.01f, 0.9f), GpuOptimizerSettings.Adam(1e-3f) })
                     emit(CompareWithCpu(context, model, data, settings, options.Seed));
                 emit(RunToRun(context, model, data, options.Seed));
+                foreach (var optimizer in new[] { "sgd", "adam" })
+                    emit(GpuRoundReplay.Run(gpu, model, optimizer, data, options.Seed));
                 if (options.FashionMnistDir is { } directory) emit(FashionMnistEpoch.Run(context, model, directory, options.Seed, 64));
             }
         }

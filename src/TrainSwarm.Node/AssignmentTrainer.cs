@@ -18,7 +18,9 @@ public sealed class UntrainableAssignmentException(string message, Exception? in
 /// <param name="Dataset">The local dataset trained on (the mapped one when a mapping applied).</param>
 /// <param name="ShardSamples">Samples in this node's shard.</param>
 /// <param name="ShardBlobs">For an uploaded dataset, the shard blobs trained on (the receipt names them); null for a named dataset.</param>
-public sealed record LocalUpdate(string Dataset, int ShardSamples, RoundTrainingResult Result, IReadOnlyList<string>? ShardBlobs = null);
+/// <param name="Device">The device kind that trained (the receipt's <c>Device</c>); null: not recorded.</param>
+public sealed record LocalUpdate(string Dataset, int ShardSamples, RoundTrainingResult Result, IReadOnlyList<string>? ShardBlobs = null,
+    string? Device = null);
 
 /// <summary>An update ready to deliver: the encoded delta, the training states its receipt commits to, and the receipt itself.</summary>
 /// <param name="Update">The encoded delta; the receipt's <c>UpdateBlob</c> must be its blob id.</param>
@@ -159,8 +161,8 @@ public class AssignmentTrainer
             : (await ShardAsync(assignment, dataset, assignment.ShardIndex, cancellation).ConfigureAwait(false), null);
         var steps = RoundTrainingSpecs.LocalSteps(assignment.Spec.InnerSteps, _options.Epochs, _options.MaxBatches);
         _observer.TrainingStarted(assignment, dataset, shard.Count, steps);
-        var result = await TrainShardAsync(baseModel, assignment, shard, steps, cancellation).ConfigureAwait(false);
-        return new LocalUpdate(dataset, shard.Count, result, blobs);
+        var trained = await TrainShardOnDeviceAsync(baseModel, assignment, shard, steps, cancellation).ConfigureAwait(false);
+        return new LocalUpdate(dataset, shard.Count, trained.Result, blobs, trained.Device);
     }
 
     /// <summary>
@@ -214,17 +216,25 @@ public class AssignmentTrainer
     /// </summary>
     /// <exception cref="UntrainableAssignmentException">The loss became NaN or infinite.</exception>
     protected async Task<RoundTrainingResult> TrainShardAsync(
+        byte[] baseModel, Assignment assignment, LabeledImages shard, int steps, CancellationToken cancellation) =>
+        (await TrainShardOnDeviceAsync(baseModel, assignment, shard, steps, cancellation).ConfigureAwait(false)).Result;
+
+    /// <summary>
+    /// <see cref="TrainShardAsync"/> on the node's GPU when it has one that can train the round (<see cref="RoundDevice"/>), else on the
+    /// CPU engine; with the device kind that trained.
+    /// </summary>
+    protected async Task<DeviceTraining> TrainShardOnDeviceAsync(
         byte[] baseModel, Assignment assignment, LabeledImages shard, int steps, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         var progress = new ProgressReporter(assignment.RoundId, _observer);
         // Training is synchronous CPU work with thread-bound tensor scopes: it gets a pool thread of its own.
-        var result = await Task.Run(() => RoundTrainer.Train(baseModel, RoundTrainingSpecs.For(assignment.Spec, steps), shard, assignment.Seed,
-            progress.OnStep, cancellation: cancellation), cancellation).ConfigureAwait(false);
+        var trained = await Task.Run(() => RoundDevice.Train(_options.Gpu, baseModel, RoundTrainingSpecs.For(assignment.Spec, steps), shard,
+            assignment.Seed, progress.OnStep, line => _observer.Info(assignment.RoundId, line), cancellation), cancellation).ConfigureAwait(false);
         // A diverged update would be rejected anyway, and a receipt cannot carry NaN in JSON.
-        if (result.LossCurve.Any(l => !float.IsFinite(l)))
+        if (trained.Result.LossCurve.Any(l => !float.IsFinite(l)))
             throw new UntrainableAssignmentException("training diverged (the loss became NaN or infinite); no update sent");
-        return result;
+        return trained;
     }
 
     /// <summary>The receipt stating <paramref name="local"/>'s work for <paramref name="assignment"/>, by <paramref name="node"/>.</summary>
@@ -237,7 +247,7 @@ public class AssignmentTrainer
             assignment.JobId, assignment.RoundId, assignment.Attempt, node, assignment.BaseModel, assignment.ShardIndex, assignment.ShardCount,
             assignment.Seed, r.Steps, r.Samples, r.LossCurve, r.ComputeSeconds,
             r.Commitments.Select(c => new Commitment(c.Step, c.Sha256, c.State)).ToList(), updateBlob, encoding, local.Dataset,
-            ShardBlobs: local.ShardBlobs);
+            ShardBlobs: local.ShardBlobs, Device: local.Device);
     }
 
     /// <summary>

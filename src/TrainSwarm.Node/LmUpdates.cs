@@ -30,7 +30,7 @@ public static class LmUpdates
         if (result.LossCurve.Any(l => !float.IsFinite(l)))
             throw new UntrainableAssignmentException("training diverged (the loss became NaN or infinite); no update sent");
         var update = DeltaCodec.Encode(result.Delta, encoding);
-        var local = new LocalUpdate(corpus, shard.Length, result);
+        var local = new LocalUpdate(corpus, shard.Length, result, Device: TrainSwarm.Tensors.Engine.DeviceKind);
         return new PreparedUpdate(update, result.Checkpoints ?? [], AssignmentTrainer.Receipt(assignment, node, local, BlobId.Of(update), encoding));
     }
 

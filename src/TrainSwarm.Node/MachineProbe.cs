@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using TrainSwarm.Cuda.Selection;
+using TrainSwarm.Daemons.Devices;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Nn.Optimizers;
 using TrainSwarm.Protocol.Wire;
@@ -14,9 +16,23 @@ public static class MachineProbe
     /// <summary>The reference model the benchmark trains.</summary>
     public const string BenchmarkModel = "mlp";
 
-    /// <summary>Cores, memory, OS and CPU name.</summary>
+    /// <summary>Cores, memory, OS, CPU name and the CPU engine's device kind.</summary>
     public static Hardware Hardware() => new(
-        Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, RuntimeInformation.OSDescription, CpuName());
+        Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, RuntimeInformation.OSDescription, CpuName(),
+        Device: Engine.DeviceKind);
+
+    /// <summary>
+    /// <see cref="Hardware()"/>, and when the node trains on <paramref name="gpu"/>, that GPU with its throughput measured for about
+    /// <paramref name="duration"/> (<see cref="GpuThroughput"/>); the device kind is then the GPU's.
+    /// </summary>
+    public static Hardware Hardware(GpuInfo? gpu, TimeSpan duration, CancellationToken cancellation = default)
+    {
+        var cpu = Hardware();
+        if (gpu is null)
+            return cpu;
+        var samplesPerSecond = GpuThroughput.Measure(gpu, BenchmarkModel, duration, cancellation);
+        return cpu with { Gpu = new GpuHardware(gpu.Name, gpu.MemoryBytes, gpu.Kind, samplesPerSecond), Device = gpu.Kind };
+    }
 
     /// <summary>
     /// Trains the <c>mlp</c> preset on random 28×28 images for about <paramref name="duration"/> and returns its

@@ -83,7 +83,8 @@ public sealed class NodeDaemon
         {
             var warm = await Task.Run(() => RlWarmup.Run(stopping.Token), stopping.Token).ConfigureAwait(false);
             _observer.Info(null, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rl code compiled in {warm.TotalSeconds:F1} s"));
-            var hardware = MachineProbe.Hardware();
+            var hardware = await Task.Run(() => MachineProbe.Hardware(_options.Gpu, _options.BenchmarkDuration, stopping.Token), stopping.Token)
+                .ConfigureAwait(false);
             var benchmark = await Task.Run(() => MachineProbe.Measure(_options.BenchmarkDuration, stopping.Token), stopping.Token).ConfigureAwait(false);
             _observer.Benchmarked(hardware, benchmark);
             var registration = new Registration(client, hardware, benchmark);

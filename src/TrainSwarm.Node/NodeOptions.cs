@@ -11,6 +11,12 @@ public sealed record NodeOptions
     /// <summary>The node's key file (PEM); it must exist (the CLI creates one when missing).</summary>
     public required string KeyPath { get; init; }
 
+    /// <summary>
+    /// The GPU image rounds (mlp, cnn) train on (<see cref="Daemons.Devices.GpuRoundTrainer"/>); null trains everything on the CPU engine.
+    /// Rounds the GPU has no path for train on the CPU, and each receipt names the device that trained it.
+    /// </summary>
+    public Cuda.Selection.GpuInfo? Gpu { get; init; }
+
     /// <summary>A label for people, shown on the dashboard.</summary>
     public string Name { get; init; } = Environment.MachineName;
 

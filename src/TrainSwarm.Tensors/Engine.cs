@@ -46,6 +46,16 @@ public static class Engine
         }
     }
 
+    /// <summary>
+    /// The CPU engine's device kind, as receipts record it: "cpu-" and the widest vector unit TensorPrimitives uses here (avx512,
+    /// avx2, sse or neon; scalar without any). Element-wise kernels take other paths, and so other rounding orders, on other widths,
+    /// so a bitwise replay is only promised between machines of the same kind.
+    /// </summary>
+    public static string DeviceKind { get; } = "cpu-" + (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "avx512"
+        : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "avx2"
+        : !System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? "scalar"
+        : System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.Arm64 ? "neon" : "sse");
+
     /// <summary>Name of the GEMM path in use: "openblas" or "managed".</summary>
     public static string BlasName => Gemm.Backend.Name;
 }

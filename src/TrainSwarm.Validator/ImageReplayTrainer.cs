@@ -1,4 +1,5 @@
 using TrainSwarm.Daemons;
+using TrainSwarm.Daemons.Devices;
 using TrainSwarm.Learning.Data;
 using TrainSwarm.Learning.Models;
 using TrainSwarm.Learning.Training;
@@ -11,7 +12,8 @@ namespace TrainSwarm.Validator;
 /// Replays image rounds: the spec's model on its shard of <paramref name="train"/>, through one <see cref="RoundReplayer"/>, so
 /// every segment of the round's check reuses one model, optimizer and set of buffers (one instance per round check, one thread).
 /// </summary>
-public sealed class ImageReplayTrainer(JobSpec spec, LabeledImages train, ShardCache? shards = null) : IReplayTrainer
+/// <remarks>With <paramref name="gpu"/>, segments are replayed on that GPU instead (receipts trained on its kind).</remarks>
+public sealed class ImageReplayTrainer(JobSpec spec, LabeledImages train, ShardCache? shards = null, GpuRoundTrainer? gpu = null) : IReplayTrainer
 {
     private readonly ShardCache _shards = shards ?? new ShardCache();
     private readonly RoundReplayer _replayer = new();
@@ -29,6 +31,9 @@ public sealed class ImageReplayTrainer(JobSpec spec, LabeledImages train, ShardC
     /// <inheritdoc/>
     public IReadOnlyList<WeightCommitment> Replay(SafeTensorsFile start, int fromStep, int steps, int shard, int shardCount, ulong seed,
         int stopAfter, CancellationToken cancellation) =>
-        _replayer.Replay(start, fromStep, RoundTrainingSpecs.For(spec, steps), _shards.Get(train, spec, shard, shardCount), seed, stopAfter,
-            cancellation);
+        gpu is null
+            ? _replayer.Replay(start, fromStep, RoundTrainingSpecs.For(spec, steps), _shards.Get(train, spec, shard, shardCount), seed, stopAfter,
+                cancellation)
+            : gpu.Replay(start, fromStep, RoundTrainingSpecs.For(spec, steps), _shards.Get(train, spec, shard, shardCount), seed, stopAfter,
+                cancellation);
 }

@@ -24,6 +24,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     // Room for every slot of the widest job (256 nodes): an uploaded dataset's shards are preloaded, one per slot.
     private readonly ShardCache _shards = new(capacity: 264);
 
+    /// <summary>The GPU this validator replays GPU-trained image rounds on (null: the CPU engine only).</summary>
+    internal Cuda.Selection.GpuInfo? Gpu { get; init; }
+
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
@@ -56,7 +59,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             candidates = candidates.Select(c => ShardNamed(c, round, slotBlobs)).ToList();
         var previous = await PreviousDeltasAsync(task, scorer.BaseWeights, cancellation);
         var check = new ReplayCheck(spec, baseBytes, train, _shards);
-        var scored = await ReplayAsync(task, check, candidates, scorer.Score(candidates, cancellation, previous), cancellation);
+        var gpuCheck = GpuReplay.Check(Gpu, spec, baseBytes, train, _shards);
+        var scored = await ReplayAsync(task, check, candidates, scorer.Score(candidates, cancellation, previous), cancellation, gpuCheck);
         return await AggregateAndPostAsync(task, scorer.BaseWeights, scored, scorer.Model, (accepted, newWeights, newModel) =>
         {
             // With nothing accepted the base stays the global model, and the coordinator retries the round.
@@ -151,8 +155,10 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     /// its verdict: a failed replay rejects the update (and, when it proves fraud, marks it for the slash).
     /// </summary>
     internal async Task<IReadOnlyList<ScoredUpdate>> ReplayAsync(
-        ValidationTask task, ReplayCheck check, List<CandidateUpdate> candidates, IReadOnlyList<ScoredUpdate> scored, CancellationToken cancellation)
+        ValidationTask task, ReplayCheck check, List<CandidateUpdate> candidates, IReadOnlyList<ScoredUpdate> scored, CancellationToken cancellation,
+        ReplayCheck? gpuCheck = null)
     {
+        var devices = new ReplayDevices(ReplayDevices.Here.Cpu, gpuCheck is null ? null : Gpu?.Kind);
         var round = task.Round;
         // Without a secret that opens the round's commitment the picks could be known in advance; the static and
         // chain-end checks need no randomness and still run.
@@ -160,7 +166,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         if (secret is null)
             observer.Error($"round {round.Id}: the audit secret does not open the round's commitment; no segments replayed", null);
         // First every update's picks, then one batch of state requests for all of them, so the nodes answer in parallel.
-        var plans = new (TrainingReceipt Receipt, ParticipantView Participant, IReadOnlyList<int> Picks)?[candidates.Count];
+        var plans = new (TrainingReceipt Receipt, ParticipantView Participant, IReadOnlyList<int> Picks, string? Skipped)?[candidates.Count];
         var needs = new List<(string Node, string State, bool Requestable)>();
         for (var i = 0; i < candidates.Count; i++)
         {
@@ -174,7 +180,11 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             var picks = secret is null || receipt.Commitments.Count == 0
                 ? []
                 : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShare);
-            plans[i] = (receipt, participant, picks);
+            // A receipt trained on another device kind keeps its static and chain-end checks; only its segments go unreplayed.
+            var skipped = picks.Count > 0 ? devices.SkipReason(receipt.Device) : null;
+            if (skipped is not null)
+                picks = [];
+            plans[i] = (receipt, participant, picks, skipped);
             var requestable = ReplayCheck.Requested(receipt, picks).ToHashSet(StringComparer.Ordinal);
             needs.AddRange(ReplayCheck.Needs(receipt, picks).Select(id => (receipt.Node, id, requestable.Contains(id))));
         }
@@ -190,16 +200,17 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
                 result.Add(item);
                 continue;
             }
-            var (receipt, participant, picks) = plan;
+            var (receipt, participant, picks, skipped) = plan;
             var withheld = fetched.Withheld.Where(w => w.Node == receipt.Node).Select(w => w.State).ToHashSet(StringComparer.Ordinal);
             var bytes = candidates[i].Bytes!;
-            var outcome = await Task.Run(() => check.Check(receipt, bytes, participant.Slot, participant.Shard, round.MaxNodes,
+            var replayer = devices.OnGpu(receipt.Device) ? gpuCheck! : check;
+            var outcome = await Task.Run(() => replayer.Check(receipt, bytes, participant.Slot, participant.Shard, round.MaxNodes,
                 round.Seed, picks, fetched.Blobs, cancellation, withheld), cancellation);
             var verdict = item.Verdict with
             {
                 // Unset fields stay null, so verdicts of updates that were not replayed store exactly as before.
                 Fraud = outcome.Fraud ? true : null, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
-                ReplayedSteps = outcome.ReplayedSteps > 0 ? outcome.ReplayedSteps : null,
+                ReplayedSteps = outcome.ReplayedSteps > 0 ? outcome.ReplayedSteps : null, ReplaySkipped = skipped,
             };
             result.Add(outcome.Reason is null
                 ? item with { Verdict = verdict }

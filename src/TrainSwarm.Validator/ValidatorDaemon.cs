@@ -36,7 +36,7 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
         // A validator keeps uploaded shards and holdouts in memory only (its ShardCache): the holdout must not sit on a shared disk.
         var uploaded = new UploadedShards(client, null);
         var datasets = new ValidatorDatasets(new DatasetCache(_options.DataDirectory, _options.AllowDownload, _observer.Info, uploaded: uploaded));
-        var validation = new RoundValidation(client, key, datasets, retry, _observer);
+        var validation = new RoundValidation(client, key, datasets, retry, _observer) { Gpu = _options.Gpu };
         try
         {
             var warm = await Task.Run(() => RlWarmup.Run(cancellation), cancellation);

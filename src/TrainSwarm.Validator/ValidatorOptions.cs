@@ -14,6 +14,12 @@ public sealed record ValidatorOptions(Uri Coordinator, string KeyPath)
     /// <summary>How often the coordinator is asked for rounds to validate.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The GPU that replays receipts trained on its kind (image rounds the CUDA backend runs); null replays on the CPU engine alone.
+    /// Scoring and aggregation run on the CPU either way. See <see cref="ReplayDevices"/>.
+    /// </summary>
+    public Cuda.Selection.GpuInfo? Gpu { get; init; }
+
     /// <summary>Compute threads for evaluation.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 

@@ -21,7 +21,8 @@ public sealed class ReferenceTests
         ["TrainSwarm.Coordinator"] = ["TrainSwarm.Storage", "TrainSwarm.Coordination", "TrainSwarm.Learning"],
         ["TrainSwarm.Client"] = ["TrainSwarm.Protocol"],
         ["TrainSwarm.Dashboard"] = ["TrainSwarm.Client"],
-        ["TrainSwarm.Daemons"] = ["TrainSwarm.Client", "TrainSwarm.Learning"],
+        // Cuda: the GPU round trainer that node and validator share (Devices/GpuRoundTrainer).
+        ["TrainSwarm.Daemons"] = ["TrainSwarm.Client", "TrainSwarm.Learning", "TrainSwarm.Cuda"],
         ["TrainSwarm.Node"] = ["TrainSwarm.Daemons"],
         ["TrainSwarm.Validator"] = ["TrainSwarm.Daemons", "TrainSwarm.Coordination"],
         // The CUDA backend stands alone: interop, device memory and kernels; the bench and the CLI join it to the CPU engine.

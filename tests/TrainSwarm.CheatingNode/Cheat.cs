@@ -30,6 +30,12 @@ public enum Cheat
     /// request for an earlier one: the silence a skipper would keep about the states that expose it, which is fraud.
     /// </summary>
     WithholdState,
+
+    /// <summary>
+    /// Not a cheat: trains honestly on the CPU, but its receipt names a GPU kind (<see cref="Cheats.ForeignDevice"/>), as a node on
+    /// such a GPU would. A validator without that GPU cannot replay it bitwise, so it must skip the replay, neither pass nor fail it.
+    /// </summary>
+    ForeignDevice,
 }
 
 /// <summary>The command-line names of <see cref="Cheat"/>.</summary>
@@ -39,6 +45,9 @@ public static class Cheats
     public static readonly IReadOnlyDictionary<string, Cheat> ByName = new Dictionary<string, Cheat>(StringComparer.Ordinal)
     {
         ["zero"] = Cheat.Zero, ["copy"] = Cheat.Copy, ["skip"] = Cheat.Skip, ["wrong-shard"] = Cheat.WrongShard, ["lie-samples"] = Cheat.LieSamples,
-        ["lower-return"] = Cheat.LowerReturn, ["withhold-state"] = Cheat.WithholdState,
+        ["lower-return"] = Cheat.LowerReturn, ["withhold-state"] = Cheat.WithholdState, ["foreign-device"] = Cheat.ForeignDevice,
     };
+
+    /// <summary>The device kind a <see cref="Cheat.ForeignDevice"/> receipt names.</summary>
+    public const string ForeignDevice = "NVIDIA H100 80GB HBM3 sm_90";
 }

@@ -57,6 +57,11 @@ public sealed class CheatingTrainer(Cheat cheat, NodeOptions options, DatasetCac
                 var honest = Honest(assignment, node, local, receipt => receipt);
                 return honest with { Checkpoints = honest.Checkpoints.Count == 0 ? [] : [honest.Checkpoints[^1]] };
             }
+            case Cheat.ForeignDevice:
+            {
+                var local = await TrainAsync(baseModel, assignment, dataset, cancellation).ConfigureAwait(false);
+                return Honest(assignment, node, local, receipt => receipt with { Device = Cheats.ForeignDevice });
+            }
             default:
                 throw new InvalidOperationException($"unknown cheat {cheat}");
         }

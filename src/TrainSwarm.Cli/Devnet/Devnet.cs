@@ -20,6 +20,9 @@ public sealed record DevnetOptions
     /// <summary>Engine threads per node (the nodes share the machine); the validator gets every core, as the nodes wait while it works.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>`--device` for every node and validator (auto|cpu|cuda[:N]); null leaves them at their default, auto.</summary>
+    public string? Device { get; init; }
+
     /// <summary>Update encoding the nodes upload: f32 or int8.</summary>
     public string Encoding { get; init; } = "f32";
 
@@ -177,6 +180,8 @@ public sealed class Devnet : IAsyncDisposable
             threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (_options.DatasetDirectory is not null)
             args.AddRange(["--data-dir", _options.DatasetDirectory]);
+        if (_options.Device is not null)
+            args.AddRange(["--device", _options.Device]);
         return [.. args];
     }
 

@@ -57,6 +57,15 @@ public sealed class GpuMlpTrainer : IGpuTrainer
 
     public float[][] DownloadParameters() => _parameters.Download();
 
+    public float[][] DownloadOptimizerState() => _parameters.DownloadState();
+
+    public void Resume(IReadOnlyList<float[]> optimizerState, int stepsTaken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepsTaken);
+        _parameters.UploadState(optimizerState);
+        Steps = stepsTaken;
+    }
+
     public void Dispose()
     {
         foreach (var disposable in (IDisposable[])[_stack, _set, _parameters, _input, _labels, _rowLoss, _loss]) disposable.Dispose();

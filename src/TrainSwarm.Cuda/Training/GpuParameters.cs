@@ -85,6 +85,44 @@ internal sealed class GpuParameters : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The optimizer state copied to the host in the CPU engine's order (Adam: every first moment, then every second moment;
+    /// SGD: every momentum buffer), so a GPU run's checkpoint has the CPU engine's layout (waits for the GPU).
+    /// </summary>
+    public float[][] DownloadState()
+    {
+        _gpu.Synchronize();
+        var buffers = _optimizer.Name == "adam" ? new[] { _state1, _state2 } : [_state1];
+        var result = new float[buffers.Length * _offset.Length][];
+        for (int b = 0; b < buffers.Length; b++)
+        {
+            for (int i = 0; i < _offset.Length; i++)
+            {
+                var tensor = result[b * _offset.Length + i] = new float[_length[i]];
+                buffers[b].Download<float>(tensor, _offset[i]);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Loads optimizer state given in <see cref="DownloadState"/>'s order (a resumed run: a validator's replay).</summary>
+    public void UploadState(IReadOnlyList<float[]> state)
+    {
+        var buffers = _optimizer.Name == "adam" ? new[] { _state1, _state2 } : [_state1];
+        if (state.Count != buffers.Length * _offset.Length)
+            throw new ArgumentException($"expected {buffers.Length * _offset.Length} optimizer state arrays, got {state.Count}");
+        for (int b = 0; b < buffers.Length; b++)
+        {
+            for (int i = 0; i < _offset.Length; i++)
+            {
+                var tensor = state[b * _offset.Length + i];
+                if (tensor.Length != _length[i])
+                    throw new ArgumentException($"optimizer state {b * _offset.Length + i} holds {tensor.Length} values, expected {_length[i]}");
+                buffers[b].Upload<float>(tensor, _offset[i]);
+            }
+        }
+    }
+
     public void Dispose()
     {
         _values.Dispose();

@@ -29,4 +29,10 @@ public interface IGpuTrainer : IDisposable
 
     /// <summary>The parameters copied to the host, one array per tensor in PyTorch's order (waits for the GPU).</summary>
     float[][] DownloadParameters();
+
+    /// <summary>The optimizer state copied to the host in the CPU engine's order (Adam: first moments, then second; SGD: momentum).</summary>
+    float[][] DownloadOptimizerState();
+
+    /// <summary>Continues a run after <paramref name="stepsTaken"/> steps: loads its optimizer state (the weights came with the constructor).</summary>
+    void Resume(IReadOnlyList<float[]> optimizerState, int stepsTaken);
 }

@@ -9,7 +9,7 @@ namespace TrainSwarm.Learning.Training;
 /// the same way: the SHA-256 of the weights' safetensors bytes and of the whole <see cref="RoundCheckpoint"/>. A replay keeps
 /// only the hashes (the state hash streams into SHA-256, no checkpoint bytes are built); a node's run keeps the checkpoints too.
 /// </summary>
-internal sealed class CommitmentLog(int commitEvery, int lastStep, bool replay)
+public sealed class CommitmentLog(int commitEvery, int lastStep, bool replay)
 {
     /// <summary>The commitments so far, in step order.</summary>
     public List<WeightCommitment> Commitments { get; } = [];

@@ -9,7 +9,14 @@ public sealed record ActorRegistration(string PublicKey, string Role);
 public sealed record ActorView(string Address, string Role, DateTimeOffset RegisteredAt);
 
 /// <summary>The machine a node runs on.</summary>
-public sealed record Hardware(int Cores, long MemoryBytes, string Os, string Cpu);
+/// <param name="Gpu">The GPU the node trains on, when it has one (null: the CPU engine, as every registration before GPUs).</param>
+/// <param name="Device">The device kind its receipts record (see <see cref="TrainingReceipt.Device"/>); null in older registrations.</param>
+public sealed record Hardware(int Cores, long MemoryBytes, string Os, string Cpu, GpuHardware? Gpu = null, string? Device = null);
+
+/// <summary>A node's GPU: the driver's name and memory, its device kind, and the throughput the node measured on it.</summary>
+/// <param name="Kind">Name and compute capability, e.g. <c>NVIDIA H100 80GB HBM3 sm_90</c>: what a replay must match.</param>
+/// <param name="SamplesPerSecond">Training throughput of the benchmark model (<see cref="Benchmark.Model"/>) on the GPU, batch 64.</param>
+public sealed record GpuHardware(string Name, long MemoryBytes, string Kind, double SamplesPerSecond);
 
 /// <summary>A node's measured training throughput on a reference model.</summary>
 public sealed record Benchmark(string Model, double SamplesPerSecond);

@@ -27,11 +27,15 @@ public sealed record Commitment(int Step, string Sha256, string? State = null);
 /// and its commitments are taken every commitEvery rollouts.
 /// </param>
 /// <param name="MeanReturn">For an rl job: the mean return of those episodes (the node's own, unverified training figure).</param>
+/// <param name="Device">
+/// The device kind that trained (<c>cpu-avx512</c>, or a GPU's name and compute capability, <c>NVIDIA H100 80GB HBM3 sm_90</c>): a replay
+/// is bitwise only on the same kind. Null (every receipt signed before devices were recorded, so their bytes stay the same): a CPU.
+/// </param>
 public sealed record TrainingReceipt(
     string JobId, string RoundId, int Attempt, string Node, string BaseModel, int ShardIndex, int ShardCount, ulong Seed,
     int Steps, long Samples, IReadOnlyList<float> LossCurve, double ComputeSeconds, IReadOnlyList<Commitment> Commitments,
     string UpdateBlob, string Encoding, string DatasetUsed, long? Episodes = null, double? MeanReturn = null,
-    IReadOnlyList<string>? ShardBlobs = null);
+    IReadOnlyList<string>? ShardBlobs = null, string? Device = null);
 
 /// <summary>An update upload: the delta is already in the blob store; the receipt names it and is signed by the node.</summary>
 public sealed record UpdateSubmission(TrainingReceipt Receipt, string ReceiptSignature);
@@ -61,11 +65,15 @@ public sealed record ValidationTask(
 /// <param name="ReplayedSteps">Optimizer steps the validator replayed for this update.</param>
 /// <param name="BaseReturn">For an rl job: the global policy's mean evaluation return (then the losses are unused, 0).</param>
 /// <param name="UpdatedReturn">For an rl job: the mean evaluation return of global + this delta on the same episodes.</param>
+/// <param name="ReplaySkipped">
+/// Why no segment was replayed although the update was picked for it (the receipt's device kind is not one this validator replays
+/// on): neither passed nor failed. Null when segments were replayed or none was due.
+/// </param>
 public sealed record UpdateVerdict(
     string Node, string UpdateBlob, bool Accepted, string? Reason, long Samples, int Steps, double Norm,
     double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight, Contribution? Contribution = null,
     bool? Fraud = null, string? ReplaySegment = null, string? ReplayExpected = null, string? ReplayFound = null, int? ReplayedSteps = null,
-    double? BaseReturn = null, double? UpdatedReturn = null);
+    double? BaseReturn = null, double? UpdatedReturn = null, string? ReplaySkipped = null);
 
 /// <summary>
 /// The inputs of an update's contribution check: an update is paid only when its delta is not near zero, not a (scaled)

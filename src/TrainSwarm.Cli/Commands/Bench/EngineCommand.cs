@@ -26,9 +26,11 @@ public static class EngineCommand
         var python = new Option<string>("--python") { Description = "Interpreter with torch for --reference", DefaultValueFactory = _ =>
             PyTorchReference.DefaultPython };
 
+        var device = DeviceOption.Create("auto trains on the GPU when the NVIDIA driver and a device are found (the same result line, " +
+            "framework suffixed -cuda)");
         var command = new Command("engine", "Training throughput of the engine.\nExample: swarm bench engine --model cnn --threads 2 --reference")
         {
-            model, epochs, batch, threads, limit, dataDir, reference, python,
+            model, epochs, batch, threads, limit, dataDir, reference, python, device,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -39,7 +41,12 @@ public static class EngineCommand
                 script = PyTorchReference.FindScript() ?? throw new CliException("--reference: shared/anchors/pytorch_fmnist.py not found beside the " +
                     "repository");
 
-            var ours = await EngineBenchmark.RunAsync(options, cancellation);
+            var gpu = DeviceOption.Select(console, DeviceOption.Request(parse.GetValue(device))).Gpu;
+            if (gpu is not null && script is not null)
+                throw new CliException("--reference compares the CPU engine with PyTorch on the CPU; use --device cpu, or swarm bench gpu --reference");
+            var ours = gpu is null
+                ? await EngineBenchmark.RunAsync(options, cancellation)
+                : await TrainSwarm.Bench.Gpu.GpuEngineBenchmark.RunAsync(gpu, options, cancellation);
             console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(ours));
             if (script is null) return SwarmApp.Success;
 

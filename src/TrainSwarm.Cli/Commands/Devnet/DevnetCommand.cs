@@ -46,10 +46,18 @@ public static class DevnetCommand
             "~/.trainswarm/devnet)" };
         var datasetDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files (default: found or " +
             "installed automatically)" };
+        var device = new Option<string?>("--device")
+        {
+            Description = $"{Cuda.Selection.DeviceRequest.Syntax} for every node and validator (default: theirs, auto)",
+        };
+        device.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } d && !Cuda.Selection.DeviceRequest.TryParse(d, out _, out var error)) r.AddError(error);
+        });
         var command = new Command("devnet", "Run a whole network on this machine and train one job end to end.\n" +
             "Example: swarm devnet --nodes 3 --rounds 5 --preset cnn")
         {
-            nodes, rounds, validators, preset, innerSteps, encoding, keep, dataDir, datasetDir,
+            nodes, rounds, validators, preset, innerSteps, encoding, keep, dataDir, datasetDir, device,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -69,6 +77,7 @@ public static class DevnetCommand
             await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions
             {
                 DataDirectory = folder, Nodes = nodeCount, DatasetDirectory = dataset, Encoding = parse.GetValue(encoding)!, Validators = validatorCount,
+                Device = parse.GetValue(device),
             }, cancellation);
             console.MarkupLine($"coordinator at {devnet.Url} (dashboard in a browser: {devnet.Url}), {nodeCount} nodes registered");
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace TrainSwarm.Cli.Commands.Node;
 
-/// <summary>`swarm node start|status|config|setup`: running a trainer node and setting it up; one verb per file.</summary>
+/// <summary>`swarm node start|status|list|config|setup`: running a trainer node and setting it up; one verb per file.</summary>
 public static class NodeCommand
 {
     /// <summary>The `node` noun and its verbs, all built with <paramref name="context"/>.</summary>
@@ -11,6 +11,7 @@ public static class NodeCommand
         {
             StartCommand.Create(context),
             StatusCommand.Create(context),
+            ListCommand.Create(context),
             ConfigCommand.Create(context),
             SetupCommand.Create(context),
         };

@@ -63,6 +63,8 @@ internal static class StartCommand
         var epochs = Bounded("--epochs", "Passes over the round's inner steps per update (default 1)", 1, 1000);
         var maxBatches = Bounded("--max-batches", "At most N batches per update, below the round's steps (default: no cap)", 1, 1_000_000);
         var noAutoTrain = new Option<bool>("--no-auto-train") { Description = "Join rounds but do not train them (train by hand with swarm round train)" };
+        var device = DeviceOption.Create("auto trains image rounds (mlp, cnn with adam or sgd) on the GPU when the NVIDIA driver and a device " +
+            "are found; other rounds train on the CPU");
         var noAutoClaim = new Option<bool>("--no-auto-claim") { Description = "Leave payouts in the claimable balance instead of claiming them into " +
             "the wallet" };
 
@@ -71,7 +73,7 @@ internal static class StartCommand
                                            "Example: swarm node start --coordinator http://10.0.0.5:7070 --max-parallel 2 --encoding int8 --min-reward 0.05")
         {
             config, preset, coordinator, keyPath, name, datasets, dataDir, download, maxParallel, encoding, threads, pollMs,
-            minReward, maxReward, maxStake, epochs, maxBatches, noAutoTrain, noAutoClaim,
+            minReward, maxReward, maxStake, epochs, maxBatches, noAutoTrain, noAutoClaim, device,
         };
         command.Validators.Add(r =>
         {
@@ -104,13 +106,14 @@ internal static class StartCommand
                 NoAutoClaim = parse.GetValue(noAutoClaim),
             };
             var settings = NodeSettingsMerge.Merge(file, flags, Environment.GetEnvironmentVariable, Environment.MachineName, Environment.ProcessorCount);
+            var gpu = DeviceOption.Select(console, DeviceOption.Request(parse.GetValue(device))).Gpu;
             using var keyFile = NodeKeyFile.Open(settings.Key);
             var w = console.Profile.Out.Writer;
             if (keyFile.Created)
                 w.WriteLine($"Created node key {keyFile.Path}");
             foreach (var line in NodeStartHeader.Lines(settings, keyFile.Address, configPath))
                 w.WriteLine(line);
-            var daemon = new NodeDaemon(settings.Options with { KeyPath = keyFile.Path }, new NodeConsoleObserver(console));
+            var daemon = new NodeDaemon(settings.Options with { KeyPath = keyFile.Path, Gpu = gpu }, new NodeConsoleObserver(console));
             using var telemetry = DaemonTelemetry.StartIfConfigured("trainswarm-node", NodeTelemetry.Name);
             try
             {

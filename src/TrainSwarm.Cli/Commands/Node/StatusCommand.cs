@@ -146,6 +146,10 @@ public static class StatusCommand
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"hardware: {h.Cores} cores, {h.MemoryBytes / (double)(1L << 30):0.0} GiB memory, {h.Os}, {h.Cpu}; benchmark: " +
                 $"{s.Benchmark.SamplesPerSecond:N1} samples/s on {s.Benchmark.Model}"));
+        w.WriteLine(h.Gpu is { } gpu
+            ? string.Create(CultureInfo.InvariantCulture, $"device: {h.Device ?? gpu.Kind}; gpu {gpu.Name}, {gpu.MemoryBytes >> 20} MiB, " +
+                $"{gpu.SamplesPerSecond:N1} samples/s on {s.Benchmark.Model}")
+            : $"device: {h.Device ?? "cpu"}");
         w.WriteLine($"datasets: {(s.Datasets.Count == 0 ? "none" : string.Join(", ", s.Datasets))}");
         var m = s.Money;
         w.WriteLine($"available: {Asset.Format(m.Available)} tokens in the wallet");

@@ -64,15 +64,7 @@ public static class TrainCommand
         digits.Validators.Add(r => { if (r.GetValueOrDefault<int>() > 6) r.AddError("--digits must be 1 to 6"); });
         var temperature = new Option<double?>("--temperature") { Description = "GRPO sampling temperature for --preset grpo (default 0.7)" };
         temperature.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } t && !(t > 0)) r.AddError("--temperature must be positive"); });
-        var device = new Option<string>("--device")
-        {
-            Description = $"{DeviceRequest.Syntax}: auto trains on the GPU when the NVIDIA driver and a device are found (mlp or cnn with adam or sgd)",
-            DefaultValueFactory = _ => "auto",
-        };
-        device.Validators.Add(r =>
-        {
-            if (!DeviceRequest.TryParse(r.GetValueOrDefault<string>(), out _, out var error)) r.AddError(error);
-        });
+        var device = DeviceOption.Create("auto trains on the GPU when the NVIDIA driver and a device are found (mlp or cnn with adam or sgd)");
         var command = new Command("train", "Train a reference model on this machine.\nExample: swarm train --model cnn --epochs 1 --out cnn.safetensors\n" +
             "Example: swarm train --preset cartpole --seed 0\nExample: swarm train --preset gpt-tiny --steps 2000 --out tiny.safetensors\n" +
             "Example: swarm train --preset grpo --rounds 4 --steps 10")
@@ -120,8 +112,7 @@ public static class TrainCommand
             if (loader.BatchesPerEpoch == 0) throw new CliException($"--batch {parse.GetValue(batch)} is larger than the {train.Count} training samples");
             var trainer = new Trainer(net, opt, loader, train);
             int epochCount = parse.GetValue(epochs);
-            DeviceRequest.TryParse(parse.GetValue(device), out var request, out _);
-            var gpu = ChooseGpu(console, request, modelName, parse.GetValue(optimizer)!);
+            var gpu = ChooseGpu(console, DeviceOption.Request(parse.GetValue(device)), modelName, parse.GetValue(optimizer)!);
 
             console.MarkupLine($"Training [bold]{modelName}[/] ({net.ParameterCount:N0} parameters) on {train.Count:N0} samples, " +
                                $"{epochCount} epoch(s), batch {loader.BatchSize}, " +
@@ -179,17 +170,9 @@ public static class TrainCommand
         if (request.Kind == DeviceRequestKind.Cuda && !supported)
             throw new CliException($"--device {request}: the CUDA backend trains the mlp and cnn presets with adam or sgd, not {model} with {optimizer}; " +
                 "use --device cpu");
-        DeviceChoice choice;
-        try
-        {
-            choice = DeviceSelector.Select(request, new CudaProbe(), line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
-        }
-        catch (DeviceUnavailableException e)
-        {
-            throw new CliException(e.Message);
-        }
+        var choice = DeviceOption.Select(console, request);
         if (choice.Gpu is null || supported) return choice.Gpu;
-        console.MarkupLine($"[grey]device: cpu ({Markup.Escape(model)} with {Markup.Escape(optimizer)} has no CUDA path yet)[/]");
+        DeviceOption.Log(console, $"device: cpu ({model} with {optimizer} has no CUDA path yet)");
         return null;
     }
 

@@ -19,13 +19,16 @@ internal static class StartCommand
         var threads = CommonOptions.Positive("--threads", "Compute threads", Environment.ProcessorCount);
         var pollMs = CommonOptions.Positive("--poll-ms", "Milliseconds between polls of the coordinator", 500);
 
+        var device = DeviceOption.Create("auto replays receipts trained on this machine's GPU kind on the GPU when the NVIDIA driver and a " +
+            "device are found; scoring and other replays run on the CPU");
         var command = new Command("start", "Start the validator daemon in the foreground; Ctrl+C stops it (a round in progress is taken again later).\n" +
                                            "Example: swarm validator start --coordinator http://10.0.0.5:7070 --key ~/.trainswarm/keys/validator.pem")
         {
-            coordinator, keyPath, dataDir, download, threads, pollMs,
+            coordinator, keyPath, dataDir, download, threads, pollMs, device,
         };
         command.SetAction(async (parse, cancellation) =>
         {
+            var gpu = DeviceOption.Select(console, DeviceOption.Request(parse.GetValue(device))).Gpu;
             var path = Path.GetFullPath(parse.GetValue(keyPath)!);
             using (var key = KeyFiles.LoadOrCreate(path, out var created))
             {
@@ -40,6 +43,7 @@ internal static class StartCommand
                 AllowDownload = parse.GetValue(download),
                 Threads = parse.GetValue(threads),
                 PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(pollMs)),
+                Gpu = gpu,
             };
             using var telemetry = DaemonTelemetry.StartIfConfigured("trainswarm-validator", ValidatorTelemetry.Name);
             try
