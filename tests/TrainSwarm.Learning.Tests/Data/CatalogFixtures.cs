@@ -44,18 +44,27 @@ internal static class CatalogFixtures
     /// </summary>
     public static void WriteCifar(string path, byte[][] trainBatches, byte[] test, bool hundred, byte[]? records = null)
     {
+        var files = new List<byte[]>();
+        int n = 0;
+        foreach (var batch in trainBatches)
+        {
+            files.Add(records ?? Records(batch, n, hundred));
+            n += batch.Length;
+        }
+        WriteCifarArchive(path, hundred, [.. files], Records(test, 0, hundred));
+    }
+
+    /// <summary>A CIFAR binary tar.gz holding exactly these batch files' bytes (CIFAR-100: one train file).</summary>
+    public static void WriteCifarArchive(string path, bool hundred, byte[][] trainFiles, byte[] testFile)
+    {
         using var fs = File.Create(path);
         using var gzip = new GZipStream(fs, CompressionLevel.Fastest);
         using var tar = new TarWriter(gzip, TarEntryFormat.Ustar);
         string folder = hundred ? "cifar-100-binary" : "cifar-10-batches-bin";
         AddTar(tar, $"{folder}/batches.meta.txt", Encoding.ASCII.GetBytes("airplane\n"));
-        int n = 0;
-        for (int b = 0; b < trainBatches.Length; b++)
-        {
-            AddTar(tar, $"{folder}/{(hundred ? "train.bin" : $"data_batch_{b + 1}.bin")}", records ?? Records(trainBatches[b], n, hundred));
-            n += trainBatches[b].Length;
-        }
-        AddTar(tar, $"{folder}/{(hundred ? "test.bin" : "test_batch.bin")}", Records(test, 0, hundred));
+        for (int b = 0; b < trainFiles.Length; b++)
+            AddTar(tar, $"{folder}/{(hundred ? "train.bin" : $"data_batch_{b + 1}.bin")}", trainFiles[b]);
+        AddTar(tar, $"{folder}/{(hundred ? "test.bin" : "test_batch.bin")}", testFile);
     }
 
     /// <summary>SVHN-style X (uint8 32×32×3×N, column-major) and y (double N×1, 10 for the digit 0) in a level-5 MAT file.</summary>
