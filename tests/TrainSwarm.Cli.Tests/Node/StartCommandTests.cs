@@ -197,9 +197,10 @@ public sealed class StartCommandTests : IDisposable
     [Fact]
     public void The_header_warns_about_datasets_the_node_cannot_load()
     {
-        var settings = Merge(File with { Datasets = ["mnist", "digits", "kmnist", "fashion-mnist"] }, new NodeStartFlags());
+        // kmnist is a catalogue name (the node looks for its files at start); letters is no catalogue name and has no path.
+        var settings = Merge(File with { Datasets = ["mnist", "digits", "kmnist", "letters", "fashion-mnist"] }, new NodeStartFlags());
         var lines = NodeStartHeader.Lines(settings, "ts1abc", "/none.json");
-        Assert.Equal("  warning      this node cannot load kmnist: give each a directory (swarm node config --add-path NAME:/DIR) or a mapping", lines[^2]);
+        Assert.Equal("  warning      this node cannot load letters: give each a directory (swarm node config --add-path NAME:/DIR) or a mapping", lines[^2]);
         Assert.DoesNotContain(NodeStartHeader.Lines(Merge(File, new NodeStartFlags()), "ts1abc", "/none.json"), l => l.StartsWith("  warning",
             StringComparison.Ordinal));
     }
