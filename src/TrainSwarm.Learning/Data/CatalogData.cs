@@ -32,7 +32,8 @@ public static class CatalogData
         };
         int[] shape = [train.Channels, train.Height, train.Width];
         if (!shape.SequenceEqual(entry.InputShape) || test.SampleSize != train.SampleSize)
-            throw new DataFormatException(directory, $"dataset '{entry.Name}' should hold {string.Join("x", entry.InputShape)} images, found {string.Join("x", shape)}");
+            throw new DataFormatException(directory,
+                $"dataset '{entry.Name}' should hold {string.Join("x", entry.InputShape)} images, found {string.Join("x", shape)}");
         return (train, test);
     }
 

@@ -70,7 +70,8 @@ public static class MatFile
                 {
                     var inner = new byte[8];
                     zlib.ReadExactly(inner);
-                    ReadElement(zlib, source, BinaryPrimitives.ReadInt32LittleEndian(inner), BinaryPrimitives.ReadUInt32LittleEndian(inner.AsSpan(4)), names, found);
+                    int innerType = BinaryPrimitives.ReadInt32LittleEndian(inner);
+                    ReadElement(zlib, source, innerType, BinaryPrimitives.ReadUInt32LittleEndian(inner.AsSpan(4)), names, found);
                 }
                 catch (InvalidDataException e)
                 {
@@ -85,7 +86,10 @@ public static class MatFile
         }
         var missing = names.Where(name => !found.ContainsKey(name)).ToArray();
         if (missing.Length > 0)
-            throw new DataFormatException(source, $"no variable {string.Join(", ", missing)} (found: {(found.Count == 0 ? "none" : string.Join(", ", found.Keys))})");
+        {
+            var seen = found.Count == 0 ? "none" : string.Join(", ", found.Keys);
+            throw new DataFormatException(source, $"no variable {string.Join(", ", missing)} (found: {seen})");
+        }
         return found;
     }
 
@@ -130,7 +134,8 @@ public static class MatFile
         var real = body.Element();
         int width = ElementSize(real.Type) ?? throw new DataFormatException(source, $"variable {name}: unknown element type {real.Type}");
         if (real.Data.LongLength != count * width)
-            throw new DataFormatException(source, $"variable {name}: dimensions [{string.Join(",", dims)}] need {count} elements, found {real.Data.Length / width}");
+            throw new DataFormatException(source,
+                $"variable {name}: dimensions [{string.Join(",", dims)}] need {count} elements, found {real.Data.Length / width}");
         found[name] = mxClass == MxUInt8
             ? new MatArray(name, dims, real.Type == MiUInt8 ? real.Data : ToBytes(source, name, real, count), null)
             : new MatArray(name, dims, null, ToDoubles(real, count));

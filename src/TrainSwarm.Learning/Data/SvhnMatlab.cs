@@ -15,7 +15,8 @@ public static class SvhnMatlab
         var x = arrays["X"];
         var y = arrays["y"];
         if (x.Bytes is null || x.Dimensions is not [Side, Side, Channels, var count])
-            throw new DataFormatException(path, $"X must be uint8 32x32x3xN, found {(x.Bytes is null ? "double" : "uint8")} [{string.Join("x", x.Dimensions)}]");
+            throw new DataFormatException(path,
+                $"X must be uint8 32x32x3xN, found {(x.Bytes is null ? "double" : "uint8")} [{string.Join("x", x.Dimensions)}]");
         if (y.Count != count || y.Dimensions.Count(d => d != 1) > 1)
             throw new DataFormatException(path, $"y must hold one label per image ({count}), found [{string.Join("x", y.Dimensions)}]");
         var labels = new int[count];

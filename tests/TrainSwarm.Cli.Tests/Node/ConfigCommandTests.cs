@@ -142,7 +142,9 @@ public sealed class ConfigCommandTests : IDisposable
         var (code, output) = await Config("--add-mapping", "digits:cifar10");
         Assert.Equal(1, code);
         Assert.Equal("error: --add-mapping digits:cifar10: this node cannot load dataset 'cifar10': it is not one this build knows "
-                     + "(fashion-mnist, mnist, kmnist, emnist-balanced, cifar-10, cifar-100, svhn) and has no configured path (add one with --add-path cifar10:/DIR)", Assert.Single(Lines(output)));
+                     + "(fashion-mnist, mnist, kmnist, emnist-balanced, cifar-10, cifar-100, svhn) and has no configured path "
+                     + "(add one with --add-path cifar10:/DIR)",
+            Assert.Single(Lines(output)));
         Assert.Equal(before, await File.ReadAllBytesAsync(ConfigPath));
 
         var missing = Path.Combine(_dir, "no-such-dir");

@@ -19,7 +19,8 @@ internal static class CatalogFixtures
     {
         foreach (var (prefix, labels) in new[] { ("train", train), ("t10k", test) })
         {
-            IdxFiles.Write(dir, $"{prefix}-images-idx3-ubyte.gz", IdxFiles.Gzip(IdxFiles.Build(0x803, [labels.Length, 28, 28], Grey(labels.Length, transposed: false))));
+            var images = IdxFiles.Build(0x803, [labels.Length, 28, 28], Grey(labels.Length, transposed: false));
+            IdxFiles.Write(dir, $"{prefix}-images-idx3-ubyte.gz", IdxFiles.Gzip(images));
             IdxFiles.Write(dir, $"{prefix}-labels-idx1-ubyte.gz", IdxFiles.Gzip(IdxFiles.Build(0x801, [labels.Length], labels)));
         }
     }
@@ -30,7 +31,8 @@ internal static class CatalogFixtures
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         foreach (var (part, labels) in new[] { ("train", train), ("test", test) })
         {
-            Add(zip, $"gzip/emnist-{split}-{part}-images-idx3-ubyte.gz", IdxFiles.Gzip(IdxFiles.Build(0x803, [labels.Length, 28, 28], Grey(labels.Length, transposed: true))));
+            var images = IdxFiles.Build(0x803, [labels.Length, 28, 28], Grey(labels.Length, transposed: true));
+            Add(zip, $"gzip/emnist-{split}-{part}-images-idx3-ubyte.gz", IdxFiles.Gzip(images));
             Add(zip, $"gzip/emnist-{split}-{part}-labels-idx1-ubyte.gz", IdxFiles.Gzip(IdxFiles.Build(0x801, [labels.Length], labels)));
         }
         // Another split beside it, as the real zip holds every split.
