@@ -5,9 +5,10 @@ namespace TrainSwarm.Daemons;
 
 /// <summary>
 /// Loads each named dataset once per process, for nodes and validators alike: parsing Fashion-MNIST takes about a
-/// second and 200 MB, and every round of every job on it uses the same images. A catalog dataset (fashion-mnist) is
-/// found and digest-checked by the <see cref="DatasetLocator"/>; any other name is loadable when the daemon was given
-/// a directory for it (<paramref name="paths"/>) holding IDX files in the Fashion-MNIST layout (MNIST, KMNIST, …).
+/// second and 200 MB, and every round of every job on it uses the same images. A catalog dataset (fashion-mnist, cifar-10, …)
+/// is found and digest-checked by the <see cref="DatasetLocator"/> and read by <see cref="CatalogData"/>; any other name is
+/// loadable when the daemon was given a directory for it (<paramref name="paths"/>) holding IDX files in the Fashion-MNIST layout.
+/// <see cref="CheckPresentAsync"/> narrows what it offers to the datasets whose files are on this machine.
 /// </summary>
 /// <param name="dataDirectory">
 /// A root with one folder per dataset, or one dataset's own files; null: install paths, then the cache.
@@ -31,7 +32,10 @@ public sealed class DatasetCache(
     private readonly IReadOnlyDictionary<string, string> _paths = paths ?? new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The dataset names every node knows how to find without being told where (catalog entries).</summary>
-    public static IReadOnlyList<string> Loadable { get; } = [DatasetCatalog.FashionMnist.Name];
+    public static IReadOnlyList<string> Loadable { get; } = [.. DatasetCatalog.All.Select(e => e.Name)];
+
+    // Names whose files a presence check did not find, with why; never offered by IsLoadable.
+    private readonly ConcurrentDictionary<string, string> _absent = new(StringComparer.Ordinal);
 
     /// <summary>True when <paramref name="name"/> is a catalog dataset any node can find (not whether its files are present).</summary>
     public static bool CanLoad(string name) =>
@@ -41,8 +45,48 @@ public sealed class DatasetCache(
     public static bool CanLoad(string name, IReadOnlyDictionary<string, string>? paths) =>
         CanLoad(name) || (paths?.ContainsKey(name) ?? false);
 
-    /// <summary>True when this cache can load <paramref name="name"/> at all (its files may still be missing).</summary>
-    public bool IsLoadable(string name) => CanLoad(name, _paths);
+    /// <summary>
+    /// True when this cache can load <paramref name="name"/>: a catalog name or one with a path, and not found missing by
+    /// <see cref="CheckPresentAsync"/> (before a check, its files may still be missing).
+    /// </summary>
+    public bool IsLoadable(string name) => CanLoad(name, _paths) && !_absent.ContainsKey(name);
+
+    /// <summary>
+    /// Checks that each of <paramref name="names"/> is on this machine (a catalog dataset: every file found with the right
+    /// digest, downloaded first when downloads are allowed; a path's dataset: its training files), and remembers the missing
+    /// ones so <see cref="IsLoadable"/> refuses them. Returns each missing name with the reason; uploads are always present.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> CheckPresentAsync(IEnumerable<string> names, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var name in names.Distinct(StringComparer.Ordinal).Where(n => CanLoad(n, _paths) && n != Protocol.Wire.DatasetIds.UploadedName))
+        {
+            var reason = await AbsenceAsync(name, cancellation).ConfigureAwait(false);
+            if (reason is null)
+                _absent.TryRemove(name, out _);
+            else
+                _absent[name] = reason;
+        }
+        return new Dictionary<string, string>(_absent, StringComparer.Ordinal);
+    }
+
+    // Null when the files are there; otherwise what is wrong, in one line.
+    private async Task<string?> AbsenceAsync(string name, CancellationToken cancellation)
+    {
+        try
+        {
+            if (DatasetCatalog.Find(name) is { } entry && entry.Name == name)
+                await _locator.LocateAsync(entry, UserPath(name), allowDownload, cancellation).ConfigureAwait(false);
+            else
+                _ = TrainPaths(name, _paths[name]);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or DataFormatException or UnauthorizedAccessException or HttpRequestException
+                                  || (e is TaskCanceledException && !cancellation.IsCancellationRequested))
+        {
+            return e.Message;
+        }
+    }
 
     /// <summary>The names this cache can load: the catalog's and those with a path, sorted.</summary>
     public IReadOnlyList<string> Names =>
@@ -90,7 +134,7 @@ public sealed class DatasetCache(
         if (entry is not null && string.Equals(entry.Name, name, StringComparison.Ordinal))
         {
             // A catalog dataset is digest-checked wherever it comes from, a configured path included.
-            var (train, test) = await FashionMnist.LoadAsync(_locator, UserPath(name), allowDownload).ConfigureAwait(false);
+            var (train, test) = await CatalogData.LoadAsync(_locator, entry, UserPath(name), allowDownload).ConfigureAwait(false);
             return (train, (LabeledImages?)test);
         }
         return (LoadIdx(name, _paths[name]), null);
@@ -102,11 +146,16 @@ public sealed class DatasetCache(
     /// </summary>
     public static LabeledImages LoadIdx(string name, string directory)
     {
+        var (images, labels) = TrainPaths(name, directory);
+        return LabeledImages.FromIdx(images, labels, FashionMnist.Classes);
+    }
+
+    private static (string Images, string Labels) TrainPaths(string name, string directory)
+    {
         var dir = Path.GetFullPath(directory);
         if (!Directory.Exists(dir))
             throw new DirectoryNotFoundException($"dataset '{name}': the directory {dir} does not exist");
-        return LabeledImages.FromIdx(
-            Find(name, dir, TrainFiles.Images), Find(name, dir, TrainFiles.Labels), FashionMnist.Classes);
+        return (Find(name, dir, TrainFiles.Images), Find(name, dir, TrainFiles.Labels));
     }
 
     // Either the .gz the upstream sites ship, or the file already unpacked.

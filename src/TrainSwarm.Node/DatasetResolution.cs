@@ -62,16 +62,17 @@ public static class DatasetResolution
     }
 
     /// <summary>
-    /// The dataset names a node registers: those it serves, then every requested name it maps to a loadable dataset.
-    /// The coordinator lets a node join only rounds of registered names (and counts it for quotes of them), so a
-    /// mapped name must be listed or the mapping is never used; an unusable mapping is left out so the view stays honest.
+    /// The dataset names a node registers: those it serves and can load, then every requested name it maps to a loadable
+    /// dataset. The coordinator lets a node join only rounds of registered names (and counts it for quotes of them), so a
+    /// mapped name must be listed or the mapping is never used; a dataset it cannot load (a catalog one whose files are not
+    /// here, a name without a path) and an unusable mapping are left out, so it is never assigned a round it cannot train.
     /// </summary>
     public static IReadOnlyList<string> Registered(IReadOnlyList<string> served, IReadOnlyDictionary<string, string> mappings, Func<string, bool> canLoad)
     {
         ArgumentNullException.ThrowIfNull(served);
         ArgumentNullException.ThrowIfNull(mappings);
         ArgumentNullException.ThrowIfNull(canLoad);
-        return served
+        return served.Where(canLoad)
             .Concat(mappings.Where(m => canLoad(m.Value)).Select(m => m.Key).Order(StringComparer.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .ToList();

@@ -72,6 +72,7 @@ public sealed class NodeDaemon
         if (Interlocked.Exchange(ref _started, 1) != 0)
             throw new InvalidOperationException("a node daemon runs once; create another to run again");
         _options.Validate();
+        await CheckDatasetsAsync(cancellation).ConfigureAwait(false);
         using var key = ActorKey.Load(_options.KeyPath);
         if (_options.Threads is { } threads)
             Engine.Threads = threads;
@@ -125,6 +126,20 @@ public sealed class NodeDaemon
 
     /// <summary>The dataset names this node registers: those it serves, and every requested name it maps to a loadable dataset.</summary>
     public IReadOnlyList<string> RegisteredDatasets => DatasetResolution.Registered(_options.Datasets, _options.DatasetMappings, _datasets.IsLoadable);
+
+    // Offers only the datasets whose files are here (checked), so the coordinator never assigns this node one it lacks; a node
+    // with none of them has nothing to offer and stops with one line saying what is missing.
+    private async Task CheckDatasetsAsync(CancellationToken cancellation)
+    {
+        var wanted = _options.Datasets.Concat(_options.DatasetMappings.Values);
+        var absent = await _datasets.CheckPresentAsync(wanted, cancellation).ConfigureAwait(false);
+        foreach (var (name, reason) in absent.OrderBy(a => a.Key, StringComparer.Ordinal))
+            _observer.Info(null, $"not serving {name}: {reason}");
+        if (RegisteredDatasets.Count == 0)
+            throw new FileNotFoundException(
+                $"none of this node's datasets ({string.Join(", ", _options.Datasets)}) is on this machine; fetch one with "
+                + $"'swarm dataset fetch {_options.Datasets[0]}', give its directory (--data-dir or a path) or start with --download");
+    }
 
     // Registration waits as long as it takes: a node is often started before its coordinator.
     private async Task RegisterAsync(Registration registration, CancellationToken cancellation)

@@ -5,8 +5,8 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.Validator;
 
 /// <summary>
-/// The datasets a validator scores on, through the daemons' shared <see cref="DatasetCache"/>: only fashion-mnist
-/// (any letter case), whose test split it needs too; and the last holdout it cut, since consecutive rounds of one job
+/// The datasets a validator scores on, through the daemons' shared <see cref="DatasetCache"/>: every catalog dataset (any
+/// letter case), whose test split it needs too, and uploads; and the last holdout it cut, since consecutive rounds of one job
 /// share it.
 /// </summary>
 internal sealed class ValidatorDatasets(DatasetCache cache)
@@ -14,14 +14,20 @@ internal sealed class ValidatorDatasets(DatasetCache cache)
     private ((double, int?, ulong) Key, LabeledImages Holdout)? _lastHoldout;
 
     /// <summary>
-    /// The train and test splits of <paramref name="dataset"/>; throws <see cref="UnsupportedDatasetException"/> for
-    /// others than fashion-mnist.
+    /// The train and test splits of <paramref name="dataset"/>; throws <see cref="UnsupportedDatasetException"/> for a name
+    /// outside the catalog or one whose files are not on this machine.
     /// </summary>
     public async Task<(LabeledImages Train, LabeledImages Test)> GetAsync(string dataset, CancellationToken cancellation)
     {
-        if (!string.Equals(dataset, DatasetCatalog.FashionMnist.Name, StringComparison.OrdinalIgnoreCase))
-            throw new UnsupportedDatasetException(dataset);
-        return await cache.GetCatalogAsync(DatasetCatalog.FashionMnist.Name, cancellation);
+        var entry = DatasetCatalog.Find(dataset) ?? throw new UnsupportedDatasetException(dataset);
+        try
+        {
+            return await cache.GetCatalogAsync(entry.Name, cancellation);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UnsupportedDatasetException(dataset, $"dataset '{entry.Name}' is not on this machine: {e.Message}");
+        }
     }
 
     /// <summary>

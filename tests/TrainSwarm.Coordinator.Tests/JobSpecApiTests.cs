@@ -1,4 +1,5 @@
 using System.Net;
+using TrainSwarm.Coordinator.UseCases;
 using TrainSwarm.Protocol.Identity;
 using TrainSwarm.Protocol.Wire;
 using static TrainSwarm.Coordinator.Tests.Problems;
@@ -167,6 +168,8 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
     [InlineData("""{"layers":["flatten","linear(65536,65536)"]}""")]
     [InlineData("""{"layers":["conv2d(3,8,3)","flatten","linear(5408,10)"]}""")]
     [InlineData("""{"model":"cnn-rgb32"}""")] // the 32×32 RGB preset on 28×28 grey Fashion-MNIST
+    [InlineData("""{"model":"cnn-rgb32","dataset":"cifar-100"}""")] // 10 outputs for CIFAR-100's 100 fine classes
+    [InlineData("""{"model":"mlp","dataset":"svhn"}""")] // 784 grey inputs for 32×32 RGB digits
     public async Task Layers_with_the_wrong_output_too_many_parameters_or_wrong_input_channels_are_refused(string body)
     {
         var before = await swarm.JobCountAsync();
@@ -174,6 +177,17 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(["layers"], ErrorFields(problem));
         await AssertNothingChangedAsync(before);
+    }
+
+    [Fact]
+    public void Every_catalogue_dataset_is_taken_by_name_with_a_model_that_fits_it()
+    {
+        Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "cifar-10", Model = "cnn-rgb32" }));
+        Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "svhn", Model = "cnn-rgb32" }));
+        Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "kmnist", Model = "cnn" }));
+        Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "mnist", Model = "mlp" }));
+        Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "emnist-balanced", Layers = ["flatten", "linear(784,47)"] }));
+        Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "cifar-100", Layers = ["flatten", "linear(3072,100)"] }));
     }
 
     [Fact]

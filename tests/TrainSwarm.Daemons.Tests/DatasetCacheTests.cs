@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using TrainSwarm.Learning.Data;
+using TrainSwarm.Protocol.Wire;
 
 namespace TrainSwarm.Daemons.Tests;
 
@@ -15,14 +17,14 @@ public sealed class DatasetCacheTests : IDisposable
     [Fact]
     public async Task A_name_with_a_path_loads_its_idx_files()
     {
-        var cache = new DatasetCache(null, false, paths: new Dictionary<string, string> { ["mnist"] = FashionMnistDir });
-        Assert.True(cache.IsLoadable("mnist"));
-        Assert.Equal(["fashion-mnist", "mnist"], cache.Names);
-        var data = await cache.GetAsync("mnist", CancellationToken.None);
+        var cache = new DatasetCache(null, false, paths: new Dictionary<string, string> { ["digits"] = FashionMnistDir });
+        Assert.True(cache.IsLoadable("digits"));
+        Assert.Equal(["cifar-10", "cifar-100", "digits", "emnist-balanced", "fashion-mnist", "kmnist", "mnist", "svhn"], cache.Names);
+        var data = await cache.GetAsync("digits", CancellationToken.None);
         Assert.Equal((60_000, 1, 28, 28, 10), (data.Count, data.Channels, data.Height, data.Width, data.Classes));
         // Fashion-MNIST's first training image is an ankle boot (class 9), its second a T-shirt (0).
         Assert.Equal([9, 0], data.Labels[..2]);
-        Assert.Same(data, await cache.GetAsync("mnist", CancellationToken.None));
+        Assert.Same(data, await cache.GetAsync("digits", CancellationToken.None));
     }
 
     [Fact]
@@ -30,9 +32,40 @@ public sealed class DatasetCacheTests : IDisposable
     {
         var cache = new DatasetCache(null, false);
         Assert.True(cache.IsLoadable("fashion-mnist"));
-        Assert.False(cache.IsLoadable("mnist"));
-        var e = await Assert.ThrowsAsync<NotSupportedException>(() => cache.GetAsync("mnist", CancellationToken.None));
-        Assert.Equal("this node cannot load dataset 'mnist' (it knows: fashion-mnist; give it a path to load another)", e.Message);
+        Assert.True(cache.IsLoadable("cifar-10"));
+        Assert.False(cache.IsLoadable("digits"));
+        var e = await Assert.ThrowsAsync<NotSupportedException>(() => cache.GetAsync("digits", CancellationToken.None));
+        Assert.Equal("this node cannot load dataset 'digits' (it knows: cifar-10, cifar-100, emnist-balanced, fashion-mnist, kmnist, mnist, svhn; "
+            + "give it a path to load another)", e.Message);
+    }
+
+    [Fact]
+    public void Every_catalog_name_is_one_a_job_may_name()
+    {
+        Assert.Equal(DatasetCatalog.All.Select(e => e.Name), JobSpecRules.Datasets);
+        Assert.Equal(JobSpecRules.Datasets, DatasetCache.Loadable);
+    }
+
+    [Fact]
+    public async Task Only_datasets_whose_files_are_here_stay_loadable_after_the_presence_check()
+    {
+        // A data root with one folder per dataset: fashion-mnist's real files, an MNIST folder holding other bytes under MNIST's names.
+        var root = Directory.CreateDirectory(Path.Combine(_folder, "root")).FullName;
+        var fashion = Directory.CreateDirectory(Path.Combine(root, "fashion-mnist")).FullName;
+        var mnist = Directory.CreateDirectory(Path.Combine(root, "mnist")).FullName;
+        foreach (var f in DatasetCatalog.FashionMnist.Files)
+        {
+            File.Copy(Path.Combine(FashionMnistDir, f.FileName), Path.Combine(fashion, f.FileName));
+            File.Copy(Path.Combine(FashionMnistDir, f.FileName), Path.Combine(mnist, f.FileName));
+        }
+        var cache = new DatasetCache(root, false, paths: new Dictionary<string, string> { ["gone"] = Path.Combine(_folder, "nope") });
+        var absent = await cache.CheckPresentAsync(["fashion-mnist", "mnist", "cifar-10", "gone", "uploaded"], CancellationToken.None);
+        Assert.Equal(["cifar-10", "gone", "mnist"], absent.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal($"dataset 'cifar-10': {root} lacks cifar-10-binary.tar.gz", absent["cifar-10"]);
+        Assert.StartsWith(Path.Combine(mnist, "train-images-idx3-ubyte.gz") + ": SHA-256 is ", absent["mnist"], StringComparison.Ordinal);
+        Assert.EndsWith("for train-images-idx3-ubyte.gz: not the catalog's file", absent["mnist"], StringComparison.Ordinal);
+        Assert.Equal((true, false, false, false, true), (cache.IsLoadable("fashion-mnist"), cache.IsLoadable("mnist"), cache.IsLoadable("cifar-10"),
+            cache.IsLoadable("gone"), cache.IsLoadable("uploaded")));
     }
 
     [Fact]

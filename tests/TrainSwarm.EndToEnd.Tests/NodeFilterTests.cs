@@ -26,17 +26,21 @@ public sealed class NodeFilterTests(ITestOutputHelper output)
     {
         await using var net = await DevnetScope.StartAsync(output, nodes: 0);
         var floor = await StartNodeAsync(net, 1, "--min-reward", "1000");
-        var mnistOnly = await StartNodeAsync(net, 2, "--dataset", "mnist");
+        // "digits" is no catalogue name: the installed Fashion-MNIST files under another name, as a node's own local dataset (a node
+        // registers only datasets it can load, so it needs the path).
+        await SwarmAsync("node", "config", "--config", Path.Combine(net.Folder, "keys", "node-2.config.json"), "--add-path",
+            $"digits:{DevnetScope.DatasetDirectory}");
+        var digitsOnly = await StartNodeAsync(net, 2, "--dataset", "digits");
         // Devnet gives every node a config file of its own (keys/node-N.config.json); node 3's gets the mapping and the path.
         var config = Path.Combine(net.Folder, "keys", "node-3.config.json");
-        await SwarmAsync("node", "config", "--config", config, "--add-path", $"mnist:{DevnetScope.DatasetDirectory}", "--add-mapping", "fashion-mnist:mnist");
+        await SwarmAsync("node", "config", "--config", config, "--add-path", $"digits:{DevnetScope.DatasetDirectory}", "--add-mapping", "fashion-mnist:digits");
         // Two epochs: 2 × H steps, twice the samples H × batch pays for.
-        var mapped = await StartNodeAsync(net, 3, "--dataset", "mnist", "--epochs", "2");
+        var mapped = await StartNodeAsync(net, 3, "--dataset", "digits", "--epochs", "2");
         // The mapped node registers the requested name too, or the coordinator would not let it join.
         var nodes = await Wait.ForAsync(
             async () => await net.Creator.NodesAsync() is { Count: 3 } all ? all : null, TimeSpan.FromMinutes(3), "three nodes to register");
-        Assert.Equal(["mnist", "fashion-mnist"], nodes.Single(n => n.Address == mapped).Datasets);
-        Assert.Equal(["mnist"], nodes.Single(n => n.Address == mnistOnly).Datasets);
+        Assert.Equal(["digits", "fashion-mnist"], nodes.Single(n => n.Address == mapped).Datasets);
+        Assert.Equal(["digits"], nodes.Single(n => n.Address == digitsOnly).Datasets);
 
         var job = await net.Creator.SubmitJobAsync(Tiny);
         var roundId = $"{job.Id}-r0";
@@ -48,7 +52,7 @@ public sealed class NodeFilterTests(ITestOutputHelper output)
         var round = await net.Creator.RoundAsync(roundId);
         Assert.Equal([mapped], round.Participants.Select(p => p.Node));
         var receipt = Assert.Single(await net.Creator.RoundUpdatesAsync(roundId)).Receipt;
-        Assert.Equal((mapped, "mnist", 20, 320L), (receipt.Node, receipt.DatasetUsed, receipt.Steps, receipt.Samples));
+        Assert.Equal((mapped, "digits", 20, 320L), (receipt.Node, receipt.DatasetUsed, receipt.Steps, receipt.Samples));
         // The validator accepts a receipt of more steps than H, and the pay stays that of H × batch samples: the full expected reward.
         var rewards = await Wait.ForAsync(
             async () => await net.Creator.RoundRewardsAsync(roundId) is { Settled: true } r ? r : null, TimeSpan.FromMinutes(2), "the round's rewards");
@@ -59,9 +63,9 @@ public sealed class NodeFilterTests(ITestOutputHelper output)
         Assert.Single(Lines(net, 1), l => l.Contains(
             $"{roundId,-18}  skipped: expected reward {Asset.Format(reward)} below --min-reward 1000.000000", StringComparison.Ordinal));
         Assert.Single(Lines(net, 2), l => l.Contains(
-            $"{roundId,-18}  skipped: dataset 'fashion-mnist' is not one this node serves (mnist)", StringComparison.Ordinal));
+            $"{roundId,-18}  skipped: dataset 'fashion-mnist' is not one this node serves (digits)", StringComparison.Ordinal));
         Assert.Contains(Lines(net, 3), l => l.Contains(
-            $"{roundId,-18}  dataset mapping: the round asks for 'fashion-mnist', training local dataset 'mnist'", StringComparison.Ordinal));
+            $"{roundId,-18}  dataset mapping: the round asks for 'fashion-mnist', training local dataset 'digits'", StringComparison.Ordinal));
         // The node follows its round to the end: the validator's verdict, then the payout claimed into its wallet.
         await Wait.ForAsync(() => Task.FromResult(Lines(net, 3).FirstOrDefault(l => l.Contains($"{roundId,-18}  paid ", StringComparison.Ordinal))),
             TimeSpan.FromMinutes(3), "node-3 to report its payout");

@@ -28,9 +28,9 @@ public sealed class AssignmentTrainerTests(CoordinatorFixture swarm)
 
     private static NodeOptions Options(int epochs = 1, int? maxBatches = null) => new()
     {
-        Coordinator = new Uri("http://127.0.0.1:9"), KeyPath = "unused.pem", Datasets = ["mnist"], Epochs = epochs, MaxBatches = maxBatches,
-        DatasetMappings = new Dictionary<string, string> { ["fashion-mnist"] = "mnist" },
-        DatasetPaths = new Dictionary<string, string> { ["mnist"] = FashionMnistDir },
+        Coordinator = new Uri("http://127.0.0.1:9"), KeyPath = "unused.pem", Datasets = ["digits"], Epochs = epochs, MaxBatches = maxBatches,
+        DatasetMappings = new Dictionary<string, string> { ["fashion-mnist"] = "digits" },
+        DatasetPaths = new Dictionary<string, string> { ["digits"] = FashionMnistDir },
     };
 
     private static AssignmentTrainer Trainer(NodeOptions options, RecordingObserver? observer = null) =>
@@ -46,15 +46,15 @@ public sealed class AssignmentTrainerTests(CoordinatorFixture swarm)
     public async Task Epochs_and_max_batches_set_the_steps_the_receipt_counts(int epochs, int? maxBatches, int steps, int[] committedAt)
     {
         var observer = new RecordingObserver();
-        var local = await Trainer(Options(epochs, maxBatches), observer).TrainAsync(BaseWeights(), Held, "mnist", CancellationToken.None);
+        var local = await Trainer(Options(epochs, maxBatches), observer).TrainAsync(BaseWeights(), Held, "digits", CancellationToken.None);
         var receipt = AssignmentTrainer.Receipt(Held, "ts1node", local, new string('c', 64), "f32");
 
         Assert.Equal((steps, steps * 8L, steps), (receipt.Steps, receipt.Samples, receipt.LossCurve.Count));
         Assert.Equal(committedAt, receipt.Commitments.Select(c => c.Step));
-        Assert.Equal(("mnist", 42UL, 1, 2), (receipt.DatasetUsed, receipt.Seed, receipt.ShardIndex, receipt.ShardCount));
+        Assert.Equal(("digits", 42UL, 1, 2), (receipt.DatasetUsed, receipt.Seed, receipt.ShardIndex, receipt.ShardCount));
         // TrainSamples (200) of the pool left after the holdout, split in two shards of 100.
         Assert.Equal(100, local.ShardSamples);
-        Assert.Equal($"started {steps} steps on 100 samples of mnist", Assert.Single(observer.Lines, l => l.StartsWith("started", StringComparison.Ordinal)));
+        Assert.Equal($"started {steps} steps on 100 samples of digits", Assert.Single(observer.Lines, l => l.StartsWith("started", StringComparison.Ordinal)));
         Assert.Equal(steps, observer.Steps);
         Assert.Equal(steps, observer.Progress.Last());
     }
@@ -63,7 +63,7 @@ public sealed class AssignmentTrainerTests(CoordinatorFixture swarm)
     public async Task A_receipt_with_more_steps_than_H_replays_to_the_same_commitments()
     {
         var weights = BaseWeights();
-        var local = await Trainer(Options(epochs: 2)).TrainAsync(weights, Held, "mnist", CancellationToken.None);
+        var local = await Trainer(Options(epochs: 2)).TrainAsync(weights, Held, "digits", CancellationToken.None);
         var data = FashionMnist.LoadTrain(FashionMnistDir);
         var split = new DataSplit(data.Count, Spec.HoldoutFraction, Spec.TrainSamples, Spec.Seed);
         var shard = data.Gather(split.Shard(Held.ShardIndex, Held.ShardCount));
@@ -83,7 +83,7 @@ public sealed class AssignmentTrainerTests(CoordinatorFixture swarm)
         using var key = ActorKey.Generate();
         using var client = swarm.Client(key);
         var e = await Assert.ThrowsAsync<UntrainableAssignmentException>(() => Trainer(options).RunAsync(client, key, Held, CancellationToken.None));
-        Assert.Equal("dataset 'fashion-mnist' is mapped to 'mnist', which this node cannot load (give 'mnist' a path)", e.Message);
+        Assert.Equal("dataset 'fashion-mnist' is mapped to 'digits', which this node cannot load (give 'digits' a path)", e.Message);
     }
 
     [Fact]
@@ -98,14 +98,14 @@ public sealed class AssignmentTrainerTests(CoordinatorFixture swarm)
         using var client = swarm.Client(node);
         // Registered as the daemon would: the mapped name is listed, or the coordinator would refuse the join.
         await client.RegisterNodeAsync("mapped", MachineProbe.Hardware(), new Benchmark("mlp", 1000),
-            DatasetResolution.Registered(["mnist"], Options().DatasetMappings, n => n is "mnist" or "fashion-mnist"));
+            DatasetResolution.Registered(["digits"], Options().DatasetMappings, n => n is "digits" or "fashion-mnist"));
         var assignment = await client.JoinAsync($"{job.Id}-r0");
 
         var observer = new RecordingObserver();
         var delivered = await Trainer(Options(maxBatches: 3), observer).RunAsync(client, node, assignment, CancellationToken.None);
 
-        Assert.Equal(("mnist", 3, 24L), (delivered.Receipt.DatasetUsed, delivered.Receipt.Steps, delivered.Receipt.Samples));
-        Assert.Contains("mapped fashion-mnist to mnist", observer.Lines);
+        Assert.Equal(("digits", 3, 24L), (delivered.Receipt.DatasetUsed, delivered.Receipt.Steps, delivered.Receipt.Samples));
+        Assert.Contains("mapped fashion-mnist to digits", observer.Lines);
         var stored = Assert.Single(await client.RoundUpdatesAsync(assignment.RoundId));
         Assert.Equal(SwarmJson.Serialize(delivered.Receipt), SwarmJson.Serialize(stored.Receipt));
         Assert.Equal((node.Address, delivered.Receipt.UpdateBlob), (delivered.Ack.Node, delivered.Ack.UpdateBlob));
@@ -124,7 +124,7 @@ public sealed class AssignmentTrainerTests(CoordinatorFixture swarm)
         using var node = ActorKey.Load(nodePath);
         using var client = swarm.Client(node);
         await client.RegisterNodeAsync("subclass", MachineProbe.Hardware(), new Benchmark("mlp", 1000),
-            DatasetResolution.Registered(["mnist"], Options().DatasetMappings, n => n is "mnist" or "fashion-mnist"));
+            DatasetResolution.Registered(["digits"], Options().DatasetMappings, n => n is "digits" or "fashion-mnist"));
         var assignment = await client.JoinAsync($"{job.Id}-r0");
         var options = Options();
 

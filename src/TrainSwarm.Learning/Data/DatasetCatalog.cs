@@ -107,9 +107,6 @@ public static class DatasetCatalog
     /// <summary>Every catalog entry.</summary>
     public static IReadOnlyList<DatasetEntry> All { get; } = [FashionMnist, Mnist, Kmnist, EmnistBalanced, Cifar10, Cifar100, Svhn];
 
-    /// <summary>The entries this build can load (the others can be fetched and checked, not loaded yet).</summary>
-    public static IReadOnlyList<DatasetEntry> Loadable { get; } = [.. All.Where(e => e.Loadable)];
-
     /// <summary>The entry called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static DatasetEntry? Find(string name) =>
         All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));

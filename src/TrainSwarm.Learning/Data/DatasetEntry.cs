@@ -24,10 +24,10 @@ public sealed record DatasetFile(string FileName, string? Sha256, string? Md5 = 
         Sha256 is not null ? sha256 == Sha256 || AlsoAccepted.Contains(sha256, StringComparer.Ordinal) : md5 is not null && md5 == Md5;
 }
 
-/// <summary>How a named dataset's files hold its samples, which decides whether this build can train on it.</summary>
+/// <summary>How a named dataset's files hold its samples, which decides the loader (<see cref="CatalogData"/>).</summary>
 public enum DatasetLayout
 {
-    /// <summary>Four IDX files (gzip) in the MNIST layout: train/t10k images and labels. Loadable.</summary>
+    /// <summary>Four IDX files (gzip) in the MNIST layout: train/t10k images and labels.</summary>
     Idx,
 
     /// <summary>A tar.gz of CIFAR binary batches (one label byte, then 3×32×32 pixels, per record).</summary>
@@ -59,17 +59,11 @@ public sealed record DatasetEntry(string Name, IReadOnlyList<DatasetFile> Files,
     /// <summary>How many samples the test split holds.</summary>
     public required int TestSamples { get; init; }
 
-    /// <summary>How the files hold the samples; only <see cref="DatasetLayout.Idx"/> datasets can be loaded by this build.</summary>
+    /// <summary>How the files hold the samples.</summary>
     public DatasetLayout Layout { get; init; } = DatasetLayout.Idx;
 
     /// <summary>Where the digests come from and how far they were checked, in one sentence (shown by `swarm dataset catalog`).</summary>
     public string DigestSource { get; init; } = "";
-
-    /// <summary>
-    /// True when this build can load the samples (<see cref="IdxCatalogData"/>); the files can always be fetched and checked.
-    /// Which names jobs may ask for is the coordinator's list (JobSpecRules.Datasets), narrower for now.
-    /// </summary>
-    public bool Loadable => Layout == DatasetLayout.Idx;
 
     /// <summary>The file called <paramref name="fileName"/>.</summary>
     public DatasetFile File(string fileName) =>

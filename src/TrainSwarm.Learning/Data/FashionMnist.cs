@@ -20,5 +20,5 @@ public static class FashionMnist
     /// <summary>Locates the files (digest-checked, see <see cref="DatasetLocator"/>) and loads both splits.</summary>
     public static Task<(LabeledImages Train, LabeledImages Test)> LoadAsync(
         DatasetLocator locator, string? userPath = null, bool allowDownload = false, CancellationToken cancellationToken = default) =>
-        IdxCatalogData.LoadAsync(locator, Entry, userPath, allowDownload, cancellationToken);
+        CatalogData.LoadAsync(locator, Entry, userPath, allowDownload, cancellationToken);
 }

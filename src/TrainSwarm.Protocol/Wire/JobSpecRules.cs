@@ -16,8 +16,8 @@ public static class JobSpecRules
     /// <summary>Inner optimizers a node can run.</summary>
     public static readonly IReadOnlyList<string> Optimizers = ["sgd", "adam", "adamw"];
 
-    /// <summary>Named datasets in the catalog.</summary>
-    public static readonly IReadOnlyList<string> Datasets = ["fashion-mnist"];
+    /// <summary>Named datasets in the catalog (TrainSwarm.Learning's DatasetCatalog; a test keeps the two lists equal).</summary>
+    public static readonly IReadOnlyList<string> Datasets = ["fashion-mnist", "mnist", "kmnist", "emnist-balanced", "cifar-10", "cifar-100", "svhn"];
 
     /// <summary>Problems by field name (camelCase, as on the wire); empty when the spec is valid.</summary>
     public static Dictionary<string, string[]> Validate(JobSpec? spec)

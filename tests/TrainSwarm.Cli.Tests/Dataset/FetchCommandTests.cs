@@ -91,10 +91,10 @@ public sealed class FetchCommandTests : IDisposable
         var rows = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(7, rows.Count);
         var cifar = rows.Single(r => r.GetProperty("name").GetString() == "cifar-10");
-        Assert.False(cifar.GetProperty("loadable").GetBoolean());
+        Assert.Equal("CifarBinary", cifar.GetProperty("layout").GetString());
         Assert.Equal("https://www.cs.toronto.edu/~kriz/", cifar.GetProperty("source").GetString());
         var (_, text) = await CliRunner.Run("dataset", "catalog");
-        Assert.StartsWith("fashion-mnist    1x28x28   10 classes    60000 train  10000 test  loadable", Lines.Of(text)[0], StringComparison.Ordinal);
+        Assert.StartsWith("fashion-mnist    1x28x28   10 classes    60000 train  10000 test  Idx          http", Lines.Of(text)[0], StringComparison.Ordinal);
     }
 
     // A real HTTP server on 127.0.0.1 that answers every file name with the same bytes (or 404 when there are none).

@@ -141,8 +141,10 @@ public sealed class ConfigCommandTests : IDisposable
         var before = await File.ReadAllBytesAsync(ConfigPath);
         var (code, output) = await Config("--add-mapping", "digits:cifar10");
         Assert.Equal(1, code);
-        Assert.Equal("error: --add-mapping digits:cifar10: this node cannot load dataset 'cifar10': it is not one this build knows (fashion-mnist) " +
-                     "and has no configured path (add one with --add-path cifar10:/DIR)", Assert.Single(Lines(output)));
+        Assert.Equal("error: --add-mapping digits:cifar10: this node cannot load dataset 'cifar10': it is not one this build knows "
+                     + "(fashion-mnist, mnist, kmnist, emnist-balanced, cifar-10, cifar-100, svhn) and has no configured path "
+                     + "(add one with --add-path cifar10:/DIR)",
+            Assert.Single(Lines(output)));
         Assert.Equal(before, await File.ReadAllBytesAsync(ConfigPath));
 
         var missing = Path.Combine(_dir, "no-such-dir");
@@ -264,7 +266,7 @@ public sealed class ConfigCommandTests : IDisposable
         var before = await File.ReadAllBytesAsync(ConfigPath);
         (code, output) = await Config("--preset", "turbo");
         Assert.Equal(2, code);
-        Assert.Equal("error: unknown preset 'turbo'; presets: image-all, image-small, mnist-only, high-reward, quick-test " +
+        Assert.Equal("error: unknown preset 'turbo'; presets: image-all, image-small, cifar-only, mnist-only, high-reward, quick-test " +
                      "(swarm node config --preset list shows their settings)", Assert.Single(Lines(output)));
         Assert.Equal(before, await File.ReadAllBytesAsync(ConfigPath));
     }
@@ -278,10 +280,11 @@ public sealed class ConfigCommandTests : IDisposable
         var presets = JsonDocument.Parse(output).RootElement.EnumerateArray()
             .ToDictionary(p => p.GetProperty("name").GetString()!, p => (BuiltIn: p.GetProperty("built_in").GetBoolean(),
                 Settings: JsonSerializer.Serialize(p.GetProperty("settings"))));
-        Assert.Equal(new[] { "image-all", "image-small", "mnist-only", "high-reward", "quick-test", "night" }, presets.Keys.ToArray());
-        Assert.Equal((true, """{"datasets":["fashion-mnist"]}"""), presets["image-all"]);
-        Assert.Equal((true, """{"datasets":["fashion-mnist"],"max_parallel":1}"""), presets["image-small"]);
-        Assert.Equal((true, """{"datasets":["mnist","fashion-mnist"]}"""), presets["mnist-only"]);
+        Assert.Equal(new[] { "image-all", "image-small", "cifar-only", "mnist-only", "high-reward", "quick-test", "night" }, presets.Keys.ToArray());
+        Assert.Equal((true, """{"datasets":["fashion-mnist","mnist","kmnist","emnist-balanced","cifar-10","cifar-100","svhn"]}"""), presets["image-all"]);
+        Assert.Equal((true, """{"datasets":["fashion-mnist","mnist","kmnist","emnist-balanced"],"max_parallel":1}"""), presets["image-small"]);
+        Assert.Equal((true, """{"datasets":["cifar-10","cifar-100"]}"""), presets["cifar-only"]);
+        Assert.Equal((true, """{"datasets":["mnist","fashion-mnist","kmnist"]}"""), presets["mnist-only"]);
         Assert.Equal((true, """{"min_reward":"1.000000"}"""), presets["high-reward"]);
         Assert.Equal((true, """{"epochs":1,"max_batches":20,"max_parallel":1}"""), presets["quick-test"]);
         Assert.Equal((false, """{"min_reward":"0.200000","max_parallel":3}"""), presets["night"]);

@@ -74,8 +74,13 @@ public sealed class StartCommandTests : IDisposable
 
         var rich = Merge(File, new NodeStartFlags { Preset = "high-reward" }).Options;
         Assert.Equal(((long?)1_000_000, (long?)5_000_000), (rich.MinReward, rich.MaxReward));
-        Assert.Equal(new[] { "fashion-mnist" }, Merge(File, new NodeStartFlags { Preset = "image-all" }).Options.Datasets.ToArray());
-        Assert.Equal(new[] { "mnist", "fashion-mnist" }, Merge(NodeConfig.Empty, new NodeStartFlags { Preset = "mnist-only" }).Options.Datasets.ToArray());
+        Assert.Equal(new[] { "fashion-mnist", "mnist", "kmnist", "emnist-balanced", "cifar-10", "cifar-100", "svhn" },
+            Merge(File, new NodeStartFlags { Preset = "image-all" }).Options.Datasets.ToArray());
+        Assert.Equal(new[] { "mnist", "fashion-mnist", "kmnist" },
+            Merge(NodeConfig.Empty, new NodeStartFlags { Preset = "mnist-only" }).Options.Datasets.ToArray());
+        Assert.Equal(new[] { "cifar-10", "cifar-100" }, Merge(NodeConfig.Empty, new NodeStartFlags { Preset = "cifar-only" }).Options.Datasets.ToArray());
+        Assert.Equal(new[] { "fashion-mnist", "mnist", "kmnist", "emnist-balanced" },
+            Merge(NodeConfig.Empty, new NodeStartFlags { Preset = "image-small" }).Options.Datasets.ToArray());
     }
 
     [Fact]
@@ -112,8 +117,8 @@ public sealed class StartCommandTests : IDisposable
     {
         var error = Assert.Throws<CliException>(() => Merge(File, new NodeStartFlags { Preset = "turbo" }));
         Assert.Equal(2, error.ExitCode);
-        Assert.Equal("unknown preset 'turbo'; presets: image-all, image-small, mnist-only, high-reward, quick-test (swarm node config --preset list " +
-            "shows their settings)", error.Message);
+        Assert.Equal("unknown preset 'turbo'; presets: image-all, image-small, cifar-only, mnist-only, high-reward, quick-test "
+            + "(swarm node config --preset list shows their settings)", error.Message);
     }
 
     [Fact]
@@ -192,9 +197,10 @@ public sealed class StartCommandTests : IDisposable
     [Fact]
     public void The_header_warns_about_datasets_the_node_cannot_load()
     {
-        var settings = Merge(File with { Datasets = ["mnist", "digits", "kmnist", "fashion-mnist"] }, new NodeStartFlags());
+        // kmnist is a catalogue name (the node looks for its files at start); letters is no catalogue name and has no path.
+        var settings = Merge(File with { Datasets = ["mnist", "digits", "kmnist", "letters", "fashion-mnist"] }, new NodeStartFlags());
         var lines = NodeStartHeader.Lines(settings, "ts1abc", "/none.json");
-        Assert.Equal("  warning      this node cannot load kmnist: give each a directory (swarm node config --add-path NAME:/DIR) or a mapping", lines[^2]);
+        Assert.Equal("  warning      this node cannot load letters: give each a directory (swarm node config --add-path NAME:/DIR) or a mapping", lines[^2]);
         Assert.DoesNotContain(NodeStartHeader.Lines(Merge(File, new NodeStartFlags()), "ts1abc", "/none.json"), l => l.StartsWith("  warning",
             StringComparison.Ordinal));
     }
@@ -253,5 +259,18 @@ public sealed class StartCommandTests : IDisposable
         Assert.Equal(2, code);
         Assert.StartsWith("error: unknown preset 'turbo'; presets: image-all,", Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.False(System.IO.File.Exists(Path.Combine(_dir, "k.pem")));
+    }
+
+    [Fact]
+    public async Task A_node_with_none_of_its_presets_datasets_here_stops_with_one_line()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_dir, "no-data")).FullName;
+        var (code, output) = await CliRunner.Run("node", "start", "--config", Path.Combine(_dir, "none.json"), "--key", Path.Combine(_dir, "k.pem"),
+            "--coordinator", "http://127.0.0.1:9", "--preset", "cifar-only", "--data-dir", empty);
+        Assert.Equal(1, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("error: none of this node's datasets (cifar-10, cifar-100) is on this machine; fetch one with 'swarm dataset fetch cifar-10', "
+            + "give its directory (--data-dir or a path) or start with --download", lines[^1]);
+        Assert.Contains($"not serving cifar-10: dataset 'cifar-10': {empty} lacks cifar-10-binary.tar.gz", output, StringComparison.Ordinal);
     }
 }

@@ -6,7 +6,7 @@ namespace TrainSwarm.Cli.Commands.Dataset;
 
 /// <summary>One catalog entry as `swarm dataset catalog` shows it.</summary>
 public sealed record CatalogRow(
-    string Name, IReadOnlyList<int> InputShape, int Classes, int TrainSamples, int TestSamples, bool Loadable, string? Source,
+    string Name, IReadOnlyList<int> InputShape, int Classes, int TrainSamples, int TestSamples, string Layout, string? Source,
     string DigestSource, IReadOnlyList<FetchedFile> Files);
 
 /// <summary>`swarm dataset catalog`: the named datasets, their shapes, sources, digests and where the digests come from.</summary>
@@ -20,7 +20,7 @@ internal static class CatalogCommand
             + "Example: swarm dataset catalog") { json };
         command.SetAction(parse =>
         {
-            var rows = DatasetCatalog.All.Select(e => new CatalogRow(e.Name, e.InputShape, e.Classes, e.TrainSamples, e.TestSamples, e.Loadable,
+            var rows = DatasetCatalog.All.Select(e => new CatalogRow(e.Name, e.InputShape, e.Classes, e.TrainSamples, e.TestSamples, e.Layout.ToString(),
                 e.DownloadBase?.ToString(), e.DigestSource, [.. e.Files.Select(f => new FetchedFile(f.FileName, f.Expected))])).ToList();
             context.Output(rows, parse.GetValue(json), list =>
             {
@@ -28,7 +28,7 @@ internal static class CatalogCommand
                 {
                     var shape = string.Join('x', r.InputShape);
                     context.WriteLine($"{r.Name,-16} {shape,-8} {r.Classes,3} classes  {r.TrainSamples,7} train {r.TestSamples,6} test  "
-                        + (r.Loadable ? "loadable" : "fetch only") + $"  {r.Source}");
+                        + $"{r.Layout,-11}  {r.Source}");
                     context.WriteLine($"  digests: {r.DigestSource}");
                 }
             });

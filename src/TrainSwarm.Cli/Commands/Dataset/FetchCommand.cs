@@ -46,8 +46,6 @@ internal static class FetchCommand
                 context.WriteLine($"{f.Name}: {f.Directory} ({f.Source})");
                 foreach (var file in f.Files)
                     context.WriteLine($"  {file.File}  {file.Digest}");
-                if (!entry.Loadable)
-                    context.WriteLine($"  note: {entry.Layout} files; this build checks and caches them but cannot load them yet");
             });
             return SwarmApp.Success;
         });

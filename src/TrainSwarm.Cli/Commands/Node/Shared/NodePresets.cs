@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TrainSwarm.Learning.Data;
 using TrainSwarm.Node;
 
 namespace TrainSwarm.Cli.Commands.Node;
@@ -9,8 +10,15 @@ public sealed record NodePreset(string Name, string Description, NodeConfig Sett
 /// <summary>The built-in presets, the user's, and how a preset's settings lay over a config.</summary>
 public static partial class NodePresets
 {
-    /// <summary>Datasets of small (28×28 grayscale) images in the MNIST family.</summary>
-    public static IReadOnlyList<string> MnistLike { get; } = ["mnist", "fashion-mnist"];
+    /// <summary>The MNIST family: 28×28 grayscale images of 10 classes in the IDX layout.</summary>
+    public static IReadOnlyList<string> MnistLike { get; } = ["mnist", "fashion-mnist", "kmnist"];
+
+    /// <summary>The catalog's small (28×28 grayscale) image datasets: the MNIST family and EMNIST.</summary>
+    public static IReadOnlyList<string> Small { get; } =
+        [.. DatasetCatalog.All.Where(e => e.InputShape.SequenceEqual([1, 28, 28])).Select(e => e.Name)];
+
+    /// <summary>The CIFAR datasets (32×32 RGB).</summary>
+    public static IReadOnlyList<string> Cifar { get; } = [DatasetCatalog.Cifar10.Name, DatasetCatalog.Cifar100.Name];
 
     /// <summary>The reserved word that lists presets instead of naming one.</summary>
     public const string ListWord = "list";
@@ -18,9 +26,10 @@ public static partial class NodePresets
     /// <summary>The presets every build has, in the order they are listed.</summary>
     public static IReadOnlyList<NodePreset> BuiltIn { get; } =
     [
-        new("image-all", "every image dataset this build can load", new NodeConfig { Datasets = [.. DatasetCache.Loadable] }, true),
-        new("image-small", "the small (28x28) image datasets this build can load, one round at a time",
-            new NodeConfig { Datasets = [.. DatasetCache.Loadable.Where(MnistLike.Contains)], MaxParallel = 1 }, true),
+        new("image-all", "every image dataset in the catalog (the node serves those it finds here)",
+            new NodeConfig { Datasets = [.. DatasetCache.Loadable] }, true),
+        new("image-small", "the small (28x28 grayscale) image datasets, one round at a time", new NodeConfig { Datasets = [.. Small], MaxParallel = 1 }, true),
+        new("cifar-only", "CIFAR-10 and CIFAR-100 only (32x32 RGB)", new NodeConfig { Datasets = [.. Cifar] }, true),
         new("mnist-only", "MNIST-like datasets only", new NodeConfig { Datasets = [.. MnistLike] }, true),
         new("high-reward", "only rounds expected to pay at least 1 token per update", new NodeConfig { MinReward = "1.000000" }, true),
         new("quick-test", "short updates for trying a setup: at most 20 batches, one epoch, one round at a time",
