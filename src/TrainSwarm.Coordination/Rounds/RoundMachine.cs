@@ -37,6 +37,10 @@ public static class RoundMachine
             return (spec.RlSettings.Environment, spec.RlSettings.Preset, spec.RlSettings.RolloutsPerRound, spec.RlSettings.RolloutSize);
         if (spec.IsLm)
             return (spec.LmSettings.Corpus, spec.LmSettings.Preset, spec.LmSettings.InnerSteps, spec.LmSettings.BatchSize);
+        // A grpo round names its task and preset, and GRPO steps × the completions of one step.
+        if (spec.IsGrpo)
+            return (GrpoJobSpecRules.TaskName(spec.GrpoSettings.Digits), spec.GrpoSettings.Preset, spec.GrpoSettings.StepsPerRound,
+                spec.GrpoSettings.PromptsPerStep * spec.GrpoSettings.GroupSize);
         return (spec.Dataset, spec.Layers is null ? spec.Model : "custom", spec.InnerSteps, spec.BatchSize);
     }
 
