@@ -100,7 +100,8 @@ public static class Settlement
             var payout = Pay(terms, samples, quality, scaleBps);
             compute = checked(compute + payout);
             lines.Add(new RewardLine(v.Node, v.Accepted, v.Reason, samples, checked(samples * terms.TrainingFlopsPerSample),
-                v.BaseLoss, v.UpdatedLoss, quality, payout, null, 0, v.Contribution, v.Fraud == true ? true : null, v.BaseReturn, v.UpdatedReturn));
+                v.BaseLoss, v.UpdatedLoss, quality, payout, null, 0, v.Contribution, v.Fraud == true ? true : null, v.BaseReturn, v.UpdatedReturn,
+                v.BaseCorrect, v.UpdatedCorrect));
         }
         var validatorFee = Fee(compute, terms.ValidatorFeeBps);
         var protocolFee = Fee(compute, terms.ProtocolFeeBps);
