@@ -5,9 +5,9 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.EndToEnd.Tests;
 
 /// <summary>
-/// The grpo job kind with real processes: the coordinator pre-trains the initial model at submit (300 steps), then a validator and
+/// The grpo job kind with real processes: the coordinator pre-trains the initial model at submit (1,000 steps), then a validator and
 /// three node daemons run 2 rounds of 10 GRPO steps (16 prompts × 8 completions) each, every update replayed from the round's start;
-/// the held-out exact match must not fall by more than the margin, and the money must settle exactly.
+/// the held-out exact match on 1,000 check prompts must not fall, and the money must settle exactly.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class GrpoJobTests(ITestOutputHelper output)
@@ -23,7 +23,7 @@ public sealed class GrpoJobTests(ITestOutputHelper output)
     public async Task Three_nodes_fine_tune_with_grpo_keep_held_out_exact_match_and_settle_exactly()
     {
         await using var net = await DevnetScope.StartAsync(output, nodes: 3);
-        var spec = GrpoDemoJob.Spec(rounds: 2, nodes: 3, stepsPerRound: 10, pretrainSteps: 300) with { ReplayShareBps = 10_000 };
+        var spec = GrpoDemoJob.Spec(rounds: 2, nodes: 3, stepsPerRound: 10, pretrainSteps: 1000) with { ReplayShareBps = 10_000 };
         var quote = await net.Creator.QuoteAsync(spec);
         Assert.Equal(Tokens, quote.TrainingSamples);
         Assert.Equal(FlopsPerToken, quote.TrainingFlopsPerSample);
@@ -82,5 +82,9 @@ public sealed class GrpoJobTests(ITestOutputHelper output)
         await net.VerifyLedgerAsync();
     }
 
+    // No margin: exact match on the 1,000 check prompts must not fall at all. The run is bitwise deterministic, so on one machine
+    // the figures are exact (on this AVX-512 one: 200 → 221 of 1,000, rounds 17.5% → 23.5% and 21.5% → 20.5% of the validator's
+    // 200); a CPU whose kernels sum in another order gets other figures, and the 21-prompt gain (1.7 binomial standard errors of
+    // one accuracy) is the room left for that.
     private const int Margin = 0;
 }

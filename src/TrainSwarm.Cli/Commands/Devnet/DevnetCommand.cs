@@ -40,6 +40,7 @@ public static class DevnetCommand
         };
         preset.AcceptOnlyFromAmong([.. ModelPresets.Names, RlDemoJob.Preset, LmDemoJob.Preset, GrpoDemoJob.Preset]);
         var innerSteps = CommonOptions.Positive("--inner-steps", "H: steps each node trains per round", 100);
+        var pretrainSteps = CommonOptions.Positive("--pretrain-steps", "grpo: supervised pre-training steps of the initial model at submit", 1500);
         var encoding = new Option<string>("--encoding") { Description = "Update encoding the nodes upload: f32 or int8", DefaultValueFactory = _ => "f32" };
         encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
         var keep = new Option<bool>("--keep") { Description = "Leave the network running after the job and print its address" };
@@ -50,7 +51,7 @@ public static class DevnetCommand
         var command = new Command("devnet", "Run a whole network on this machine and train one job end to end.\n" +
             "Example: swarm devnet --nodes 3 --rounds 5 --preset cnn")
         {
-            nodes, rounds, validators, preset, innerSteps, encoding, keep, dataDir, datasetDir,
+            nodes, rounds, validators, preset, innerSteps, pretrainSteps, encoding, keep, dataDir, datasetDir,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -83,8 +84,8 @@ public static class DevnetCommand
                     nodeCount, parse.GetValue(innerSteps), validatorCount, folder, parse.GetValue(keep), cancellation);
             if (grpo)
                 return await GrpoDevnet.RunAsync(console, devnet, creator, parse.GetResult(rounds) is { Implicit: false } ? parse.GetValue(rounds) : 2,
-                    nodeCount, parse.GetResult(innerSteps) is { Implicit: false } ? parse.GetValue(innerSteps) : 25, validatorCount, folder,
-                    parse.GetValue(keep), cancellation);
+                    nodeCount, parse.GetResult(innerSteps) is { Implicit: false } ? parse.GetValue(innerSteps) : 25, parse.GetValue(pretrainSteps),
+                    validatorCount, folder, parse.GetValue(keep), cancellation);
             var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps)) with
             {
                 Validators = validatorCount > 1 ? validatorCount : null,

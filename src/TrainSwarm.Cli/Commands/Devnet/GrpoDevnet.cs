@@ -12,9 +12,9 @@ internal static class GrpoDevnet
 {
     /// <summary>Submits <see cref="GrpoDemoJob"/>, follows it, prints exact match per round, evaluates the initial and final model here, bills.</summary>
     public static async Task<int> RunAsync(IAnsiConsole console, Cli.Devnet.Devnet devnet, SwarmClient creator, int rounds, int nodes, int stepsPerRound,
-        int validators, string folder, bool keep, CancellationToken cancellation)
+        int pretrainSteps, int validators, string folder, bool keep, CancellationToken cancellation)
     {
-        var spec = GrpoDemoJob.Spec(rounds, nodes, stepsPerRound) with { Validators = validators > 1 ? validators : null };
+        var spec = GrpoDemoJob.Spec(rounds, nodes, stepsPerRound, pretrainSteps) with { Validators = validators > 1 ? validators : null };
         var quote = await creator.QuoteAsync(spec, cancellation);
         var g = spec.GrpoSettings;
         console.MarkupLine($"pre-training the initial model at submit ({g.PretrainSteps} steps × {g.PretrainBatchSize} problems, seed {spec.Seed})…");
@@ -36,7 +36,7 @@ internal static class GrpoDevnet
         var (before, after) = (GrpoDemoJob.Evaluate(spec, initial), GrpoDemoJob.Evaluate(spec, bytes));
         console.MarkupLine($"job {job.Status.ToString().ToLowerInvariant()}: {Markup.Escape(job.StatusReason ?? "")}");
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"held-out exact match on {after.Total} other held-out prompts (evaluated here): initial model [bold]{before.Accuracy:P1}[/] " +
+            $"held-out exact match on {after.Total} held-out prompts (evaluated here): initial model [bold]{before.Accuracy:P1}[/] " +
             $"({before.Correct}), final model [bold]{after.Accuracy:P1}[/] ({after.Correct}); {wall:F1} s from submission to the end of the job"));
         console.MarkupLine($"model: {Markup.Escape(modelPath)}");
 
