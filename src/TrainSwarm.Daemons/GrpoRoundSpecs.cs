@@ -6,7 +6,8 @@ namespace TrainSwarm.Daemons;
 
 /// <summary>
 /// Maps a grpo job spec to the engine's settings: the round every node trains and the held-out prompts a validator scores on
-/// (the coordinator pre-trains the initial model at submit, <c>JobSpecCheck.InitialModel</c>). Node and validator map it alike, so a replay repeats the node's run.
+/// (the coordinator pre-trains the initial model at submit, <c>JobSpecCheck.InitialModel</c>). Node and validator map it alike, so a
+/// replay repeats the node's run.
 /// </summary>
 public static class GrpoRoundSpecs
 {

@@ -32,7 +32,8 @@ internal static class FinalWeightsCheck
         }
         catch (Exception e) when (e is SafeTensorsFormatException or InvalidDataException or ArgumentException)
         {
-            return ReplayOutcome.Caught($"{unit} {last.Step}", $"this {model}'s weights", "other bytes", 0, $"the committed final weights do not fit the {model}");
+            return ReplayOutcome.Caught($"{unit} {last.Step}", $"this {model}'s weights", "other bytes", 0,
+                $"the committed final weights do not fit the {model}");
         }
         var baseWeights = SafeTensorsReader.Read(baseModel).Tensors;
         var expected = DeltaCodec.Encode(DeltaCodec.Difference(weights, baseWeights), receipt.Encoding);

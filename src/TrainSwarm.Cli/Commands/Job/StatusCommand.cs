@@ -40,7 +40,8 @@ internal static class StatusCommand
         var (job, stage, rows, links) = (report.Job, report.Stage, report.Rounds, report.Links);
         var w = console.Profile.Out.Writer;
         var s = job.Spec;
-        w.WriteLine($"job {job.Id}{(s.Name.Length > 0 ? $" \"{s.Name}\"" : "")}: " + (s.IsLm ? LmJobText.Describe(s) : s.IsGrpo ? GrpoJobText.Describe(s) : s.IsRl
+        w.WriteLine($"job {job.Id}{(s.Name.Length > 0 ? $" \"{s.Name}\"" : "")}: " + (s.IsLm ? LmJobText.Describe(s)
+            : s.IsGrpo ? GrpoJobText.Describe(s) : s.IsRl
             ? $"rl {s.RlSettings.Preset} on {s.RlSettings.Environment}, {s.Rounds} rounds × up to {s.MaxNodes} nodes × " +
               $"{s.RlSettings.RolloutsPerRound} rollouts of {s.RlSettings.RolloutSize} env steps, {s.Strategy}"
             : $"{JobText.ModelName(s)} on {s.Dataset}, {s.Rounds} rounds × up to {s.MaxNodes} nodes × H={s.InnerSteps} × batch {s.BatchSize}, " +
