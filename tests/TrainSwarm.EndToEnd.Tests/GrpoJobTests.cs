@@ -82,9 +82,9 @@ public sealed class GrpoJobTests(ITestOutputHelper output)
         await net.VerifyLedgerAsync();
     }
 
-    // No margin: exact match on the 1,000 check prompts must not fall at all. The run is bitwise deterministic, so on one machine
-    // the figures are exact (on this AVX-512 one: 200 → 221 of 1,000, rounds 17.5% → 23.5% and 21.5% → 20.5% of the validator's
-    // 200); a CPU whose kernels sum in another order gets other figures, and the 21-prompt gain (1.7 binomial standard errors of
-    // one accuracy) is the room left for that.
+    // No margin: exact match on the 1,000 check prompts must not fall at all. The models are bitwise deterministic, so on one
+    // machine these figures are exact (on this one: 200 → 221 of 1,000, the same in two runs; the validator's per-round figures
+    // differ run to run, its prompts come from each round's random audit secret); a CPU whose kernels sum in another order gets
+    // other figures, and the 21-prompt gain (1.7 binomial standard errors of one accuracy) is the room left for that.
     private const int Margin = 0;
 }
