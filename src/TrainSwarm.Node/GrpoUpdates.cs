@@ -52,8 +52,7 @@ public static class GrpoUpdates
     {
         ArgumentNullException.ThrowIfNull(assignment);
         ArgumentNullException.ThrowIfNull(result);
-        var commitments = result.Commitments.Select((c, i) => new Commitment(c.Step, c.Sha256, i == result.Commitments.Count - 1 ? finalState : null))
-            .ToList();
+        var commitments = RlUpdates.NamingFinalState(result.Commitments, finalState);
         return new TrainingReceipt(
             assignment.JobId, assignment.RoundId, assignment.Attempt, node, assignment.BaseModel, assignment.ShardIndex, assignment.ShardCount,
             assignment.Seed, result.Steps, result.Steps * assignment.Spec.GrpoSettings.TokensPerStep, result.LossCurve, result.ComputeSeconds,
