@@ -77,7 +77,8 @@ public class AssignmentTrainer
         // An rl round needs no dataset: the node collects its own experience in the job's environment; an lm round reads its
         // named corpus (LmUpdates).
         var local = assignment.Spec.IsRl ? assignment.Spec.RlSettings.Environment
-            : assignment.Spec.IsLm ? assignment.Spec.LmSettings.Corpus : ResolveDataset(assignment);
+            : assignment.Spec.IsLm ? assignment.Spec.LmSettings.Corpus
+            : assignment.Spec.IsGrpo ? GrpoJobSpecRules.TaskName(assignment.Spec.GrpoSettings.Digits) : ResolveDataset(assignment);
 
         var baseModel = await RetryAsync(c => client.GetBlobAsync(assignment.BaseModel, c), "download the base model", assignment, cancellation)
             .ConfigureAwait(false);
@@ -137,6 +138,8 @@ public class AssignmentTrainer
         ArgumentNullException.ThrowIfNull(assignment);
         if (assignment.Spec.IsRl)
             return (await RlUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, cancellation).ConfigureAwait(false)).Update;
+        if (assignment.Spec.IsGrpo)
+            return await GrpoUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, cancellation).ConfigureAwait(false);
         if (assignment.Spec.IsLm)
             return await LmUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, cancellation).ConfigureAwait(false);
         var local = await TrainAsync(baseModel, assignment, dataset, cancellation).ConfigureAwait(false);

@@ -51,11 +51,17 @@ public static class RlUpdates
     {
         ArgumentNullException.ThrowIfNull(assignment);
         ArgumentNullException.ThrowIfNull(result);
-        var commitments = result.Commitments.Select((c, i) => new Commitment(c.Step, c.Sha256, i == result.Commitments.Count - 1 ? finalState : null))
-            .ToList();
+        var commitments = NamingFinalState(result.Commitments, finalState);
         return new TrainingReceipt(
             assignment.JobId, assignment.RoundId, assignment.Attempt, node, assignment.BaseModel, assignment.ShardIndex, assignment.ShardCount,
             assignment.Seed, result.Rollouts, result.EnvSteps, result.LossCurve, result.ComputeSeconds, commitments, updateBlob, encoding,
             assignment.Spec.RlSettings.Environment, result.Episodes, double.IsFinite(result.MeanEpisodeReturn) ? result.MeanEpisodeReturn : null);
     }
+
+    /// <summary>
+    /// The receipt's commitments of a round replayed from its start (rl, grpo): the last names the final weights' blob as its state,
+    /// the others name none.
+    /// </summary>
+    internal static List<Commitment> NamingFinalState(IReadOnlyList<WeightCommitment> commitments, string finalState) =>
+        commitments.Select((c, i) => new Commitment(c.Step, c.Sha256, i == commitments.Count - 1 ? finalState : null)).ToList();
 }

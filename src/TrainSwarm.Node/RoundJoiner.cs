@@ -72,8 +72,8 @@ internal sealed class RoundJoiner(
             if (round.Participants.Any(p => p.Node == client.Address))
                 continue;
             // An rl round names its environment where an image round names its dataset; every node can step it. An lm round
-            // names its corpus, which this node serves when it can read it.
-            var choice = RlJobSpecRules.Environments.Contains(round.Dataset)
+            // names its corpus, which this node serves when it can read it; a grpo round its arithmetic task, generated here.
+            var choice = RlJobSpecRules.Environments.Contains(round.Dataset) || GrpoJobSpecRules.IsTaskName(round.Dataset)
                 ? new DatasetChoice(round.Dataset, round.Dataset, null)
                 : LmJobSpecRules.Corpora.Contains(round.Dataset)
                     ? CorpusChoice(round.Dataset)

@@ -13,7 +13,8 @@ internal static class CandidateChecks
     /// shape, finiteness, against the round's median) and its contribution checks. A non-null reason rejects the update.
     /// </summary>
     public static (List<WeightTensor>?[] Deltas, string?[] Reasons, double[] Norms, Contribution?[] Contributions) Prepare(
-        IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous, IReadOnlyList<WeightTensor> baseWeights)
+        IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous, IReadOnlyList<WeightTensor> baseWeights,
+        double minBaseRelativeNorm = ContributionChecks.MinBaseRelativeNorm)
     {
         var reasons = new string?[candidates.Count];
         var deltas = new List<WeightTensor>?[candidates.Count];
@@ -24,7 +25,7 @@ internal static class CandidateChecks
         var norms = new double[candidates.Count];
         for (var j = 0; j < decoded.Count; j++)
             (reasons[decoded[j]], norms[decoded[j]]) = (checks[j].Reason, checks[j].Norm);
-        return (deltas, reasons, norms, Contributions(candidates, deltas, reasons, previous, baseWeights));
+        return (deltas, reasons, norms, Contributions(candidates, deltas, reasons, previous, baseWeights, minBaseRelativeNorm));
     }
 
     /// <summary>
@@ -34,14 +35,14 @@ internal static class CandidateChecks
     /// </summary>
     public static Contribution?[] Contributions(
         IReadOnlyList<CandidateUpdate> candidates, List<WeightTensor>?[] deltas, string?[] reasons, IReadOnlyList<PreviousDelta> previous,
-        IReadOnlyList<WeightTensor> baseWeights)
+        IReadOnlyList<WeightTensor> baseWeights, double minBaseRelativeNorm = ContributionChecks.MinBaseRelativeNorm)
     {
         var sound = Enumerable.Range(0, candidates.Count).Where(i => reasons[i] is null && deltas[i] is not null)
             .OrderBy(i => candidates[i].ReceivedAt ?? DateTimeOffset.MaxValue).ThenBy(i => i).ToList();
         var usable = previous.Where(p => WeightSet.SameLayout(baseWeights, p.Delta)).ToList();
         var checks = ContributionChecks.CheckRound(
             sound.Select(i => (IReadOnlyList<WeightTensor>)deltas[i]!).ToList(), baseWeights, usable.Select(p => p.Delta).ToList(),
-            sound.Select(i => $"node {candidates[i].Receipt.Node}'s update").ToList(), usable.Select(p => p.Source).ToList());
+            sound.Select(i => $"node {candidates[i].Receipt.Node}'s update").ToList(), usable.Select(p => p.Source).ToList(), minBaseRelativeNorm);
         var evidence = new Contribution?[candidates.Count];
         for (var j = 0; j < sound.Count; j++)
         {

@@ -22,13 +22,14 @@ internal static class CandidateScoring
     /// policy evaluations), which divides the scoring time by the cores without changing a score. <paramref name="measure"/>
     /// must then be safe to call from several threads at once; the loop's options watch the cancellation token.
     /// </param>
+    /// <param name="minBaseRelativeNorm">The contribution check's base-relative floor (fine-tuning kinds pass a lower one).</param>
     public static IReadOnlyList<ScoredUpdate> Score<T>(IReadOnlyList<CandidateUpdate> candidates, IReadOnlyList<PreviousDelta> previous,
         IReadOnlyList<WeightTensor> baseWeights, Func<IReadOnlyList<WeightTensor>, Measured<T>> measure, Func<Facts<T>, UpdateVerdict> verdict,
-        CancellationToken cancellation, bool parallel = false) where T : struct
+        CancellationToken cancellation, bool parallel = false, double minBaseRelativeNorm = ContributionChecks.MinBaseRelativeNorm) where T : struct
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(previous);
-        var (deltas, reasons, norms, contributions) = CandidateChecks.Prepare(candidates, previous, baseWeights);
+        var (deltas, reasons, norms, contributions) = CandidateChecks.Prepare(candidates, previous, baseWeights, minBaseRelativeNorm);
         var values = new T?[candidates.Count];
         void Measure(int i)
         {

@@ -69,29 +69,7 @@ public sealed class RlReplayCheck(JobSpec spec, byte[] baseModel)
         return ReplayOutcome.Passed(until);
     }
 
-    /// <summary>The last commitment must name the final weights (its state is their blob), and they minus the base must be the upload.</summary>
-    private ReplayOutcome? ChainEnd(TrainingReceipt receipt, byte[] update, IReadOnlyDictionary<string, byte[]> blobs)
-    {
-        var last = receipt.Commitments[^1];
-        if (last.State is null || last.State != last.Sha256)
-            return ReplayOutcome.Unverifiable("the last commitment names no final weights, so the update cannot be checked");
-        if (!blobs.TryGetValue(last.State, out var final))
-            return ReplayOutcome.Unverifiable($"the final weights committed at rollout {last.Step} could not be downloaded");
-        List<NamedArray> weights;
-        try
-        {
-            weights = SafeTensorsReader.Read(final).Tensors.ToList();
-            // Loading checks every name and shape against the policy the job trains.
-            RlRoundTrainer.LoadPolicy(final, Environments.Create(spec.RlSettings.Environment), RlRoundSpecs.Ppo(spec));
-        }
-        catch (Exception e) when (e is SafeTensorsFormatException or InvalidDataException or ArgumentException)
-        {
-            return ReplayOutcome.Caught($"rollout {last.Step}", "this policy's weights", "other bytes", 0, "the committed final weights do not fit the policy");
-        }
-        var baseWeights = SafeTensorsReader.Read(baseModel).Tensors;
-        var expected = DeltaCodec.Encode(DeltaCodec.Difference(weights, baseWeights), receipt.Encoding);
-        return expected.AsSpan().SequenceEqual(update)
-            ? null
-            : ReplayOutcome.Caught("delta", BlobId.Of(expected), receipt.UpdateBlob, 0, "the uploaded delta is not the last committed weights minus the base");
-    }
+    private ReplayOutcome? ChainEnd(TrainingReceipt receipt, byte[] update, IReadOnlyDictionary<string, byte[]> blobs) =>
+        FinalWeightsCheck.ChainEnd(receipt, update, blobs, baseModel, "rollout", "policy",
+            final => RlRoundTrainer.LoadPolicy(final, Environments.Create(spec.RlSettings.Environment), RlRoundSpecs.Ppo(spec)));
 }

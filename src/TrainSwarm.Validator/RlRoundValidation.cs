@@ -45,50 +45,12 @@ internal sealed class RlRoundValidation(IValidatorObserver observer, RoundValida
     }
 
     /// <summary>Replays the picked commitments of every accepted update and folds the outcome into its verdict, as image rounds do.</summary>
-    private async Task<IReadOnlyList<ScoredUpdate>> ReplayAsync(ValidationTask task, byte[] baseBytes, string? secret,
+    private Task<IReadOnlyList<ScoredUpdate>> ReplayAsync(ValidationTask task, byte[] baseBytes, string? secret,
         List<CandidateUpdate> candidates, IReadOnlyList<ScoredUpdate> scored, CancellationToken cancellation)
     {
-        var round = task.Round;
         var check = new RlReplayCheck(task.Spec, baseBytes);
-        // Each replay starts as soon as its blobs are in and they run side by side (a replay is a node's round again, the longest part
-        // of validating); the verdicts are folded in candidate order after.
-        var replays = new Task<ReplayOutcome>?[candidates.Count];
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var (candidate, item) = (candidates[i], scored[i]);
-            var participant = round.Participants.FirstOrDefault(p => p.Node == candidate.Receipt.Node);
-            if (candidate.Bytes is null || candidate.Reason is not null || participant is null || !item.Verdict.Accepted)
-                continue;
-            var receipt = candidate.Receipt;
-            var picks = secret is null || receipt.Commitments.Count == 0
-                ? []
-                : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShare);
-            var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var id in RlReplayCheck.Needs(receipt))
-                if ((await fetcher.UpdateBytesAsync(id, cancellation)).Bytes is { } bytes)
-                    blobs[id] = bytes;
-            replays[i] = Task.Run(() => check.Check(receipt, candidate.Bytes, participant.Slot, round.Index, round.Seed, picks, blobs,
-                cancellation), cancellation);
-        }
-        var result = new List<ScoredUpdate>(scored.Count);
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var item = scored[i];
-            if (replays[i] is not { } replay)
-            {
-                result.Add(item);
-                continue;
-            }
-            var outcome = await replay;
-            var verdict = item.Verdict with
-            {
-                Fraud = outcome.Fraud ? true : null, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
-                ReplayedSteps = outcome.ReplayedSteps > 0 ? outcome.ReplayedSteps : null,
-            };
-            result.Add(outcome.Reason is null
-                ? item with { Verdict = verdict }
-                : new ScoredUpdate(verdict with { Accepted = false, Reason = outcome.Reason, Weight = 0 }, null));
-        }
-        return result;
+        return WholeRoundReplays.RunAsync(task, secret, candidates, scored, fetcher, RlReplayCheck.Needs,
+            (receipt, update, participant, picks, blobs) =>
+                check.Check(receipt, update, participant.Slot, task.Round.Index, task.Round.Seed, picks, blobs, cancellation), cancellation);
     }
 }

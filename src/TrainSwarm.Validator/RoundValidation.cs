@@ -34,6 +34,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             return await new RlRoundValidation(observer, this).RunAsync(task, cancellation);
         if (task.Spec.IsLm)
             return await new LmRoundValidation(this).RunAsync(task, cancellation);
+        if (task.Spec.IsGrpo)
+            return await new GrpoRoundValidation(observer, this).RunAsync(task, cancellation);
         var (round, spec) = (task.Round, task.Spec);
         // An upload has no test split of its own: its holdout stands in, so the "test" metrics repeat the holdout's.
         Learning.Data.LabeledImages train, test, holdoutData;

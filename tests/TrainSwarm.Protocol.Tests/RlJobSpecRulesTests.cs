@@ -63,7 +63,7 @@ public class RlJobSpecRulesTests
     [Fact]
     public void Unknown_kinds_and_rl_settings_on_an_image_job_are_refused()
     {
-        Assert.Equal(["kind"], JobSpecRules.Validate(new JobSpec { Kind = "grpo" }).Keys);
+        Assert.Equal(["kind"], JobSpecRules.Validate(new JobSpec { Kind = "dpo" }).Keys);
         Assert.Equal(["rl"], JobSpecRules.Validate(new JobSpec { Rl = new RlJobSpec() }).Keys);
     }
 }

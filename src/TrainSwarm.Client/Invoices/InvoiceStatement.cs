@@ -57,6 +57,8 @@ public sealed record InvoiceStatement(
     /// <summary>What the quality weight follows, for the legend under the rounds.</summary>
     public string QualityBasis => EnvSteps
         ? "the update's pay weight from the mean evaluation return of global + delta against the global's (full when not lower, else updated / base)"
+        : SampleUnit == "sequence tokens"
+        ? "the update's pay weight from the held-out exact match of global + delta against the global's (full when not lower, else updated / base)"
         : "the update's pay weight from its holdout loss";
 
     /// <summary>True when any round was scaled down to fit the rest of the budget.</summary>

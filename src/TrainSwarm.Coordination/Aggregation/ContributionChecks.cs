@@ -57,17 +57,25 @@ public static class ContributionChecks
     public const double MinBaseRelativeNorm = 1e-3;
 
     /// <summary>
+    /// The base-relative floor of a fine-tuning round (grpo): a few small-learning-rate steps from a trained model move it by a small
+    /// share of its norm, so <see cref="MinBaseRelativeNorm"/> would reject honest work. The round-median floor
+    /// (<see cref="MinRelativeNorm"/>) still catches a near-zero update among honest ones; README "GRPO fine-tuning" has the measured norms.
+    /// </summary>
+    public const double MinFineTuneBaseRelativeNorm = 1e-5;
+
+    /// <summary>
     /// Checks every update of a round. <paramref name="updates"/> are the well-formed updates in the order the coordinator
     /// received them: when two are near-identical, the earlier keeps its pay and the later is rejected, because a copier
     /// can only copy what was already uploaded, and a pair that shares one update is paid once, as one node would be.
     /// <paramref name="previous"/> holds the deltas accepted in the previous round (and, if the caller likes, that round's
     /// global step); a delta replayed from there is rejected. <paramref name="names"/> and <paramref name="previousNames"/>
-    /// name them in the reasons (by default <c>update i</c> and <c>previous delta i</c>).
+    /// name them in the reasons (by default <c>update i</c> and <c>previous delta i</c>). <paramref name="minBaseRelativeNorm"/> is the
+    /// base-relative floor (<see cref="MinBaseRelativeNorm"/>, or <see cref="MinFineTuneBaseRelativeNorm"/> for fine-tuning).
     /// </summary>
     public static ContributionCheck[] CheckRound(
         IReadOnlyList<IReadOnlyList<WeightTensor>> updates, IReadOnlyList<WeightTensor> baseWeights,
         IReadOnlyList<IReadOnlyList<WeightTensor>>? previous = null, IReadOnlyList<string>? names = null,
-        IReadOnlyList<string>? previousNames = null)
+        IReadOnlyList<string>? previousNames = null, double minBaseRelativeNorm = MinBaseRelativeNorm)
     {
         ArgumentNullException.ThrowIfNull(updates);
         ArgumentNullException.ThrowIfNull(baseWeights);
@@ -89,8 +97,8 @@ public static class ContributionChecks
             string? reason = null;
             if (norms[i] == 0)
                 reason = "the delta is all zeros";
-            else if (baseNorm > 0 && baseRelative < MinBaseRelativeNorm)
-                reason = Text($"the delta is near zero: its norm is {baseRelative:G3} of the base model's (minimum {MinBaseRelativeNorm:G})");
+            else if (baseNorm > 0 && baseRelative < minBaseRelativeNorm)
+                reason = Text($"the delta is near zero: its norm is {baseRelative:G3} of the base model's (minimum {minBaseRelativeNorm:G})");
             else if (updates.Count > 1 && relative < MinRelativeNorm)
                 reason = Text($"the delta is near zero: its norm is {relative:G3} of the round's median (minimum {MinRelativeNorm:G})");
             else if (similarity >= CopySimilarity)

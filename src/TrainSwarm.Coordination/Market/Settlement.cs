@@ -24,11 +24,14 @@ public static class Settlement
     /// <summary>
     /// An update's quality weight in basis points: full when it kept or lowered the holdout loss of the global model,
     /// base loss / updated loss when it raised it (twice the loss, half the pay), 0 when it was rejected. An rl verdict (it
-    /// carries returns) is weighted by <see cref="ReturnQuality"/> instead.
+    /// carries returns) is weighted by <see cref="ReturnQuality"/> instead, a grpo verdict (it carries exact-match counts) by
+    /// <see cref="AccuracyQuality"/>.
     /// </summary>
     public static int QualityBps(UpdateVerdict verdict)
     {
         ArgumentNullException.ThrowIfNull(verdict);
+        if (verdict.BaseCorrect is { } baseCorrect && verdict.UpdatedCorrect is { } updatedCorrect)
+            return verdict.Accepted && baseCorrect >= 0 && updatedCorrect >= 0 ? AccuracyQuality.Bps(baseCorrect, updatedCorrect) : 0;
         if (verdict.BaseReturn is { } baseReturn && verdict.UpdatedReturn is { } updatedReturn)
             return verdict.Accepted ? ReturnQuality.Bps(baseReturn, updatedReturn) : 0;
         if (!verdict.Accepted || !double.IsFinite(verdict.BaseLoss) || !double.IsFinite(verdict.UpdatedLoss) || verdict.BaseLoss < 0)
@@ -97,7 +100,8 @@ public static class Settlement
             var payout = Pay(terms, samples, quality, scaleBps);
             compute = checked(compute + payout);
             lines.Add(new RewardLine(v.Node, v.Accepted, v.Reason, samples, checked(samples * terms.TrainingFlopsPerSample),
-                v.BaseLoss, v.UpdatedLoss, quality, payout, null, 0, v.Contribution, v.Fraud == true ? true : null, v.BaseReturn, v.UpdatedReturn));
+                v.BaseLoss, v.UpdatedLoss, quality, payout, null, 0, v.Contribution, v.Fraud == true ? true : null, v.BaseReturn, v.UpdatedReturn,
+                v.BaseCorrect, v.UpdatedCorrect));
         }
         var validatorFee = Fee(compute, terms.ValidatorFeeBps);
         var protocolFee = Fee(compute, terms.ProtocolFeeBps);

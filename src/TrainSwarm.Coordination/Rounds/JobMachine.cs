@@ -37,6 +37,9 @@ public static class JobMachine
         if (job.Spec.IsLm && job.Spec.LmSettings.TargetLoss is { } targetLoss && metrics.HoldoutLoss <= targetLoss)
             return End(job, JobStatus.Completed, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"target held-out loss {targetLoss:0.###} reached ({metrics.HoldoutLoss:0.####} nats per token) after {job.RoundsDone} rounds"), now);
+        if (job.Spec.IsGrpo && job.Spec.GrpoSettings.TargetAccuracy is { } targetExact && metrics.HoldoutAccuracy >= targetExact)
+            return End(job, JobStatus.Completed,
+                $"target held-out exact match {targetExact:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);
         if (job.Spec.TargetAccuracy is { } target && metrics.HoldoutAccuracy >= target)
             return End(job, JobStatus.Completed,
                 $"target holdout accuracy {target:P2} reached ({metrics.HoldoutAccuracy:P2}) after {job.RoundsDone} rounds", now);

@@ -37,6 +37,10 @@ public static class RoundMachine
             return (spec.RlSettings.Environment, spec.RlSettings.Preset, spec.RlSettings.RolloutsPerRound, spec.RlSettings.RolloutSize);
         if (spec.IsLm)
             return (spec.LmSettings.Corpus, spec.LmSettings.Preset, spec.LmSettings.InnerSteps, spec.LmSettings.BatchSize);
+        // A grpo round names its task and preset, and GRPO steps × the completions of one step.
+        if (spec.IsGrpo)
+            return (GrpoJobSpecRules.TaskName(spec.GrpoSettings.Digits), spec.GrpoSettings.Preset, spec.GrpoSettings.StepsPerRound,
+                spec.GrpoSettings.PromptsPerStep * spec.GrpoSettings.GroupSize);
         return (spec.Dataset, spec.Layers is null ? spec.Model : "custom", spec.InnerSteps, spec.BatchSize);
     }
 
@@ -178,6 +182,8 @@ public static class RoundMachine
         var happened = result.Verdicts.Select(v => new Happening(EventTypes.UpdateScored, v.Node,
             v.Accepted && v.UpdatedReturn is { } updatedReturn
                 ? $"round {round.Index}: accepted, mean return {v.BaseReturn:F1} → {updatedReturn:F1}"
+                : v.Accepted && v.UpdatedCorrect is { } updatedCorrect
+                ? $"round {round.Index}: accepted, held-out exact match {v.BaseCorrect} → {updatedCorrect} of {result.Metrics.HoldoutSamples} prompts"
                 : v.Accepted
                 ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}"
                 : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();
@@ -188,6 +194,10 @@ public static class RoundMachine
         }
         happened.Add(new(EventTypes.RoundDone, null, result.Metrics.MeanReturn is { } meanReturn
             ? $"round {round.Index} done: mean return {result.Metrics.BaseMeanReturn:F1} → {meanReturn:F1} over {result.Metrics.EvalEpisodes} episodes"
+            // A grpo round names its arithmetic task as its dataset; it is scored by held-out exact match alone.
+            : GrpoJobSpecRules.IsTaskName(round.Dataset)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"round {round.Index} done: held-out exact match "
+                + $"{result.Metrics.BaseHoldoutAccuracy:P1} → {result.Metrics.HoldoutAccuracy:P1} on {result.Metrics.HoldoutSamples:N0} prompts")
             // An lm round names its GPT preset as its model; it is scored by held-out loss alone.
             : LmJobSpecRules.Contexts.ContainsKey(round.Model)
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"round {round.Index} done: held-out loss "

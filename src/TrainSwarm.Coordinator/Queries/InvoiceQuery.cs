@@ -63,5 +63,5 @@ public sealed class InvoiceQuery(SwarmState state, StateCommitter committer, Led
         transferId is null ? 0 : (await ledger.GetTransferAsync(TransferWire.ParseId(transferId, "transfer"), cancellation))?.Sequence ?? 0;
 
     // What a line's samples count: an lm job pays per token trained, an rl job per environment step; null is samples (images).
-    private static string? SampleUnitOf(JobSpec spec) => spec.IsLm ? "tokens" : spec.IsRl ? "env steps" : null;
+    private static string? SampleUnitOf(JobSpec spec) => spec.IsLm ? "tokens" : spec.IsGrpo ? "sequence tokens" : spec.IsRl ? "env steps" : null;
 }

@@ -45,7 +45,8 @@ public static class JobSpecCheck
 
     /// <summary>
     /// Checks <paramref name="spec"/> as <see cref="Check"/> does and returns its initial global model as safetensors bytes: the
-    /// image model from the spec's seed, or for an rl job the PPO policy and value networks from it (SB3's initialization).
+    /// image model from the spec's seed, or for an rl job the PPO policy and value networks from it (SB3's initialization), or for
+    /// a grpo job the GPT from it, pre-trained on the task's answers (<see cref="GrpoInitialModel"/>).
     /// </summary>
     public static byte[] InitialModel(JobSpec spec, DatasetManifest? uploaded = null)
     {
@@ -56,6 +57,11 @@ public static class JobSpecCheck
             var config = Learning.Models.GptConfig.Preset(spec.LmSettings.Preset, Learning.Text.ByteTokenizer.VocabSize);
             return Nn.Serialization.ModuleWeights.ToBytes(new GptModel(config, spec.Seed));
         }
+        if (spec is { IsGrpo: true })
+        {
+            CheckFields(spec);
+            return GrpoInitialModel(spec);
+        }
         if (spec is not { IsRl: true })
             return Nn.Serialization.ModuleWeights.ToBytes(Check(spec, uploaded));
         CheckFields(spec);
@@ -63,7 +69,22 @@ public static class JobSpecCheck
         return Learning.Rl.RlRoundTrainer.InitialPolicy(rl.Environment, new Learning.Rl.PpoConfig { Hidden = rl.Hidden }, spec.Seed);
     }
 
-    /// <summary>An rl or lm spec has no layer list to build or dataset to fit: its field rules are the whole check.</summary>
+    /// <summary>
+    /// A grpo job's initial global model: the GPT initialized from the job's seed and pre-trained on the task's answers
+    /// (<see cref="Learning.Grpo.ArithmeticGrpo.Pretrain"/>), exactly the model `swarm train --preset grpo --seed S` starts GRPO
+    /// from. Why here, once: every node and the validator then start from the same published blob, the model every round's base
+    /// is checked against, and no process repeats the pre-training (the engine is deterministic, so any of them could).
+    /// </summary>
+    public static byte[] GrpoInitialModel(JobSpec spec, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var g = spec.GrpoSettings;
+        var (model, _) = Learning.Grpo.ArithmeticGrpo.Pretrain(Learning.Grpo.GrpoModels.Config(g.Preset), g.Digits,
+            new Learning.Grpo.AnswerPretrainSpec(g.PretrainSteps, g.PretrainBatchSize), spec.Seed, cancellation);
+        return Nn.Serialization.ModuleWeights.ToBytes(model);
+    }
+
+    /// <summary>An rl, lm or grpo spec has no layer list to build or dataset to fit: its field rules are the whole check.</summary>
     public static void CheckFields(JobSpec spec)
     {
         var errors = JobSpecRules.Validate(spec);

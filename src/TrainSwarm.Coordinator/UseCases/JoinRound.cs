@@ -24,7 +24,7 @@ public sealed class JoinRound(SwarmState state, StateCommitter committer, Ledger
                 ?? throw Refuse.Forbidden($"{node} is not a registered node; register with POST {Routes.Nodes}");
             // An rl job needs no data: any node can collect its experience. An lm job's corpus is named, not a registered
             // dataset: the node daemon joins only when it can read it.
-            if (!job.Spec.IsRl && !job.Spec.IsLm && !DatasetIds.Serves(record.Registration.Datasets, job.Spec.Dataset))
+            if (!job.Spec.IsRl && !job.Spec.IsLm && !job.Spec.IsGrpo && !DatasetIds.Serves(record.Registration.Datasets, job.Spec.Dataset))
                 throw Refuse.Forbidden($"node {node} does not serve dataset {job.Spec.Dataset}, which round {roundId} trains on");
             // A proven fraudster is out of the job: otherwise it could cheat again every round and lose one stake per round.
             if (SlashedIn(job.Id, node) is { } caught)

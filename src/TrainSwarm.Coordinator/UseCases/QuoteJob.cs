@@ -17,6 +17,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
             return await QuoteRlAsync(spec, cancellation);
         if (spec is { IsLm: true })
             return await QuoteLmAsync(spec, cancellation);
+        if (spec is { IsGrpo: true })
+            return await QuoteGrpoAsync(spec, cancellation);
         var uploaded = spec is null ? null : await committer.ReadAsync(() => datasets.Usable(spec.Dataset), cancellation);
         JobSpecCheck.Check(spec!, uploaded);
         var data = JobSpecCheck.DatasetOf(spec!, uploaded);
@@ -56,6 +58,22 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
         return StoreAsync(spec, perToken, GptFlops.ForwardPerToken(config, lm.SeqLen), evalTokens, now => FlopNodeSpeeds(perToken, now), cancellation);
     }
 
+    /// <summary>
+    /// A grpo job's quote: its samples are sequence tokens (rounds × nodes × steps × prompts × G × the longest prompt + completion),
+    /// each priced at the exact FLOPs of sampling it, scoring it under the two frozen policies and training on it every inner epoch
+    /// (<see cref="GptFlops.GrpoPerToken"/>); validation is priced as the held-out prompts' sequence tokens, greedy-decoded.
+    /// </summary>
+    private Task<Quote> QuoteGrpoAsync(JobSpec spec, CancellationToken cancellation)
+    {
+        JobSpecCheck.CheckFields(spec);
+        var g = spec.GrpoSettings;
+        var config = Learning.Grpo.GrpoModels.Config(g.Preset);
+        var perToken = GptFlops.GrpoPerToken(config, g.SequenceTokens, g.InnerEpochs);
+        var evalTokens = checked(g.EvalPrompts * g.SequenceTokens);
+        return StoreAsync(spec, perToken, GptFlops.ForwardPerToken(config, g.SequenceTokens), evalTokens, now => FlopNodeSpeeds(perToken, now),
+            cancellation);
+    }
+
     private Task<Quote> StoreAsync(JobSpec spec, long trainingFlops, long forwardFlops, int holdout, Func<DateTimeOffset, List<double>> speeds,
         CancellationToken cancellation) =>
         committer.MutateAsync(changes =>
@@ -66,7 +84,7 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
             try
             {
                 quote = QuoteCalculator.Quote(spec, trainingFlops, forwardFlops, holdout, speeds(now), options.Prices, now, id);
-                if (!spec.IsRl && !spec.IsLm)
+                if (!spec.IsRl && !spec.IsLm && !spec.IsGrpo)
                     quote = quote with { Dataset = spec.Dataset };
             }
             catch (OverflowException)

@@ -113,6 +113,8 @@ public sealed class SubmitJob(
 
     private static string Describe(JobSpec spec) => spec.IsLm
         ? LmJobText.Describe(spec)
+        : spec.IsGrpo
+        ? GrpoJobText.Describe(spec)
         : spec.IsRl
         ? $"{spec.RlSettings.Preset} on {spec.RlSettings.Environment}, {spec.Rounds} rounds × {spec.MinNodes}–{spec.MaxNodes} nodes "
           + $"× {spec.RlSettings.RolloutsPerRound} rollouts of {spec.RlSettings.RolloutSize} steps, {spec.Strategy}"

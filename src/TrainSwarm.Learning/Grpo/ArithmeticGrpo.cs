@@ -26,7 +26,7 @@ public sealed record ArithmeticGrpoSettings(int Digits, GptConfig Model, AnswerP
     /// </summary>
     public static ArithmeticGrpoSettings Preset(ulong seed = 0) => new(
         Digits: 2,
-        Model: new GptConfig(ByteTokenizer.VocabSize, BlockSize: 32, Layers: 2, Heads: 4, Channels: 64),
+        Model: GrpoModels.GrpoTiny,
         Pretrain: new AnswerPretrainSpec(Steps: 1500, BatchSize: 64),
         Grpo: new GrpoSpec(Steps: 25, PromptsPerStep: 16, GroupSize: 8, MaxNewTokens: 5, Temperature: 0.7, Lr: 2e-5),
         Rounds: 1,
@@ -46,6 +46,26 @@ public sealed record ArithmeticGrpoReport(ExactMatchResult Before, ExactMatchRes
 /// <summary>Runs <see cref="ArithmeticGrpoSettings"/>: pre-train, measure, GRPO round by round, measure.</summary>
 public static class ArithmeticGrpo
 {
+    /// <summary>
+    /// The pre-trained model of <paramref name="seed"/>: initialized from it, then <paramref name="spec"/>'s supervised steps on
+    /// Steps × BatchSize fresh training problems (their own seed stream). A grpo job's initial model is exactly this.
+    /// </summary>
+    public static (GptModel Model, IReadOnlyList<float> Losses) Pretrain(GptConfig config, int digits, AnswerPretrainSpec spec, ulong seed,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var model = new GptModel(config, seed);
+        var lines = new ArithmeticTasks(digits).Train(spec.Steps * spec.BatchSize, seed ^ 0x5052_4554).Select(p => p.ToPrompt()).ToList();
+        return (model, AnswerPretrainer.Train(model, spec, lines, seed, cancellation: cancellation));
+    }
+
+    /// <summary>The training prompts GRPO draws from for <paramref name="seed"/>: every node of a job draws from the same pool.</summary>
+    public static IReadOnlyList<VerifiablePrompt> TrainPrompts(ArithmeticTasks tasks, int count, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        return tasks.Train(count, seed ^ 0x4752_504F).Select(p => p.ToPrompt()).ToList();
+    }
+
     /// <summary>Runs it all; <paramref name="onPretrained"/> gets the held-out accuracy before GRPO, <paramref name="onRound"/> each round.</summary>
     public static ArithmeticGrpoReport Run(ArithmeticGrpoSettings s, Action<ExactMatchResult, float>? onPretrained = null,
         Action<GrpoStep>? onStep = null, Action<GrpoRoundReport>? onRound = null, CancellationToken cancellation = default)
@@ -53,13 +73,11 @@ public static class ArithmeticGrpo
         var tasks = new ArithmeticTasks(s.Digits);
         // Separate seed streams for the pre-training lines, GRPO's prompts and the held-out set.
         var heldOut = tasks.HeldOut(s.HeldOut, s.Seed ^ 0x4845_4C44).Select(p => p.ToPrompt()).ToList();
-        var trainPrompts = tasks.Train(s.TrainPrompts, s.Seed ^ 0x4752_504F).Select(p => p.ToPrompt()).ToList();
+        var trainPrompts = TrainPrompts(tasks, s.TrainPrompts, s.Seed);
         int maxNew = Math.Min(s.Grpo.MaxNewTokens, tasks.MaxCompletionTokens);
 
         var clock = Stopwatch.StartNew();
-        var model = new GptModel(s.Model, s.Seed);
-        var lines = tasks.Train(s.Pretrain.Steps * s.Pretrain.BatchSize, s.Seed ^ 0x5052_4554).Select(p => p.ToPrompt()).ToList();
-        var pretrain = AnswerPretrainer.Train(model, s.Pretrain, lines, s.Seed, cancellation: cancellation);
+        var (model, pretrain) = Pretrain(s.Model, s.Digits, s.Pretrain, s.Seed, cancellation);
         double pretrainSeconds = clock.Elapsed.TotalSeconds;
         var before = ExactMatchEvaluator.Evaluate(model, heldOut, maxNew);
         onPretrained?.Invoke(before, pretrain[^1]);

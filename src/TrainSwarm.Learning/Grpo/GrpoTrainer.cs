@@ -13,8 +13,9 @@ namespace TrainSwarm.Learning.Grpo;
 /// <param name="ExactRate">Share of sampled completions that were exactly right.</param>
 /// <param name="Loss">The objective before the step's first update.</param>
 /// <param name="Kl">Mean k3 estimate of KL(policy ‖ reference) over completion tokens, before the update.</param>
+/// <param name="SampledTokens">Completion tokens the step sampled (each completion's, its stop token included).</param>
 public readonly record struct GrpoStep(int Step, int Steps, double MeanReward, double ExactRate, double FormatRate, float Loss, double Kl,
-    double GradNorm, int Completions, TimeSpan Elapsed);
+    double GradNorm, int Completions, TimeSpan Elapsed, long SampledTokens = 0);
 
 /// <summary>
 /// What K GRPO steps produced: the receipt-like summary a grpo node would upload beside its weights.
@@ -109,7 +110,7 @@ public sealed class GrpoTrainer
         }
         StepsTaken++;
         return new GrpoStep(StepsTaken, _spec.Steps, rewards.Average(), (double)exact / n, (double)formatted / n, firstLoss,
-            MeanKl(old, reference, batch.Weights), norm, n, elapsedBefore + clock.Elapsed);
+            MeanKl(old, reference, batch.Weights), norm, n, elapsedBefore + clock.Elapsed, completions.Sum(c => (long)c.Length));
     }
 
     /// <summary>(r - mean) / (std + eps) within each group of <paramref name="groupSize"/> consecutive rewards (population std).</summary>

@@ -27,4 +27,16 @@ public static class GptFlops
 
     /// <summary>Training FLOPs per token (forward + backward): 3 × <see cref="ForwardPerToken"/> = 6 N + 6 L C (T + 1).</summary>
     public static long TrainingPerToken(GptConfig config, int seqLen) => checked(3 * ForwardPerToken(config, seqLen));
+
+    /// <summary>
+    /// FLOPs per sequence token of a GRPO step at sequence length <paramref name="seqLen"/>: sampling counted as one forward per token
+    /// (as a KV-cached decoder does it; ours recomputes the short prefix, which the price does not charge), one forward each for the
+    /// sampling policy's and the reference's log-probabilities, and <paramref name="innerEpochs"/> forward + backward passes:
+    /// (3 + 3 × epochs) × <see cref="ForwardPerToken"/>.
+    /// </summary>
+    public static long GrpoPerToken(GptConfig config, int seqLen, int innerEpochs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(innerEpochs);
+        return checked((3L + 3L * innerEpochs) * ForwardPerToken(config, seqLen));
+    }
 }

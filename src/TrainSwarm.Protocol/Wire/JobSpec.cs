@@ -12,7 +12,7 @@ public sealed record JobSpec
     /// <summary>
     /// The job kind: null (image classification, as every spec stored before kinds existed, so their bytes stay the same) or
     /// <c>rl</c> or <c>lm</c> (<see cref="JobKinds"/>). An <c>rl</c> job ignores the model, dataset and inner-loop fields and reads
-    /// <see cref="Rl"/>; an <c>lm</c> job reads <see cref="Lm"/> instead.
+    /// <see cref="Rl"/>; an <c>lm</c> job reads <see cref="Lm"/> instead, a <c>grpo</c> job <see cref="Grpo"/>.
     /// </summary>
     public string? Kind { get; init; }
 
@@ -38,9 +38,23 @@ public sealed record JobSpec
     [System.Text.Json.Serialization.JsonIgnore]
     public LmJobSpec LmSettings => Lm ?? new LmJobSpec();
 
-    /// <summary>Environment steps (rl), tokens (lm) or samples (image) one full update trains, the most a node is paid for.</summary>
+    /// <summary>The settings of a <c>grpo</c> job (null: the <c>swarm train --preset grpo</c> defaults).</summary>
+    public GrpoJobSpec? Grpo { get; init; }
+
+    /// <summary>True for a GRPO fine-tuning job.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public long SamplesPerUpdate => IsRl ? RlSettings.EnvStepsPerUpdate : IsLm ? LmSettings.TokensPerUpdate : (long)InnerSteps * BatchSize;
+    public bool IsGrpo => Kind == JobKinds.Grpo;
+
+    /// <summary>The grpo settings in effect: <see cref="Grpo"/> or the defaults.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public GrpoJobSpec GrpoSettings => Grpo ?? new GrpoJobSpec();
+
+    /// <summary>
+    /// Environment steps (rl), tokens (lm), sequence tokens (grpo) or samples (image) one full update trains, the most a node is paid for.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long SamplesPerUpdate => IsRl ? RlSettings.EnvStepsPerUpdate : IsLm ? LmSettings.TokensPerUpdate : IsGrpo ? GrpoSettings.TokensPerUpdate
+        : (long)InnerSteps * BatchSize;
 
     /// <summary>Whether two specs are the same job: equal JSON (what a quote's digest covers), so lists compare by content.</summary>
     public bool Equals(JobSpec? other) =>
@@ -146,7 +160,7 @@ public sealed record JobSpec
 
     /// <summary>The commitment interval in effect: <see cref="CommitEvery"/> or its default.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public int CommitInterval => CommitEvery ?? (IsLm ? DefaultLmCommitEvery : DefaultCommitEvery);
+    public int CommitInterval => CommitEvery ?? (IsLm ? DefaultLmCommitEvery : IsGrpo ? GrpoSettings.StepsPerRound : DefaultCommitEvery);
 
     /// <summary>
     /// The default <see cref="CommitEvery"/> of an <c>lm</c> job: a GPT's training state is its weights and two AdamW moments

@@ -37,18 +37,21 @@ public static class JobSpecRules
         Check(spec.Kind is null || JobKinds.All.Contains(spec.Kind), "kind", $"must be one of {string.Join(", ", JobKinds.All)} (or left out for image)");
         Check(spec.Rl is null || spec.IsRl, "rl", "only a job of kind rl takes rl settings");
         Check(spec.Lm is null || spec.IsLm, "lm", "only a job of kind lm takes lm settings");
+        Check(spec.Grpo is null || spec.IsGrpo, "grpo", "only a job of kind grpo takes grpo settings");
         // An rl job needs no model or dataset: its policy and its experience come from the rl settings; an lm job's model
         // and corpus come from its lm settings.
         if (spec.IsRl)
             RlJobSpecRules.Check(spec, Check);
         else if (spec.IsLm)
             LmJobSpecRules.Check(spec, Check);
+        else if (spec.IsGrpo)
+            GrpoJobSpecRules.Check(spec, Check);
         else if (spec.Layers is null)
             Check(Models.Contains(spec.Model), "model", $"must be one of {string.Join(", ", Models)} (or give layers)");
         else
             Check(spec.Layers.Count is > 0 and <= 64 && spec.Layers.All(l => !string.IsNullOrWhiteSpace(l) && l.Length <= 64),
                 "layers", "must list 1 to 64 layers such as \"linear(784,128)\"");
-        Check(spec.IsRl || spec.IsLm || Datasets.Contains(spec.Dataset) || DatasetIds.IsValid(spec.Dataset), "dataset",
+        Check(spec.IsRl || spec.IsLm || spec.IsGrpo || Datasets.Contains(spec.Dataset) || DatasetIds.IsValid(spec.Dataset), "dataset",
             $"must be one of {string.Join(", ", Datasets)} or an uploaded dataset's id ({DatasetIds.Format})");
         Check(spec.Rounds is >= 1 and <= 10_000, "rounds", "must be between 1 and 10000");
         Check(spec.MinNodes is >= 1 and <= 256, "minNodes", "must be between 1 and 256");

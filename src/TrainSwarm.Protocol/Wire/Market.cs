@@ -38,10 +38,12 @@ public sealed record RewardTerms(long PricePerUnit, long TrainingFlopsPerSample,
 /// <param name="Fraud">The validator proved the update fraudulent by replay (the reason says where): paid 0, stake slashed.</param>
 /// <param name="BaseReturn">For an rl job: the verdict's base mean return (<paramref name="Samples"/> are environment steps then).</param>
 /// <param name="UpdatedReturn">For an rl job: the verdict's mean return of global + delta, which the quality weight follows.</param>
+/// <param name="BaseCorrect">For a grpo job: held-out prompts the global answered exactly (<paramref name="Samples"/> are sequence tokens then).</param>
+/// <param name="UpdatedCorrect">For a grpo job: those global + delta answered exactly, which the quality weight follows.</param>
 public sealed record RewardLine(
     string Node, bool Accepted, string? Reason, long Samples, long Flops, double BaseLoss, double UpdatedLoss, int QualityBps,
     long Payout, string? TransferId, long Sequence, Contribution? Contribution = null, bool? Fraud = null, double? BaseReturn = null,
-    double? UpdatedReturn = null);
+    double? UpdatedReturn = null, int? BaseCorrect = null, int? UpdatedCorrect = null);
 
 /// <summary>A fee paid from a round: to the validator that judged it, or to the protocol (the coordinator).</summary>
 public sealed record FeeLine(string Payee, string Kind, long Amount, string? TransferId, long Sequence);

@@ -12,8 +12,11 @@ public static class JobKinds
     /// <summary>Language-model pre-training: nodes train a GPT on text for H steps; scored by held-out loss.</summary>
     public const string Lm = "lm";
 
+    /// <summary>GRPO fine-tuning with verifiable rewards: nodes run GRPO steps on arithmetic prompts; scored by held-out exact match.</summary>
+    public const string Grpo = "grpo";
+
     /// <summary>The values <see cref="JobSpec.Kind"/> may take (null is <see cref="Image"/>).</summary>
-    public static readonly IReadOnlyList<string> All = [Image, Rl, Lm];
+    public static readonly IReadOnlyList<string> All = [Image, Rl, Lm, Grpo];
 }
 
 /// <summary>

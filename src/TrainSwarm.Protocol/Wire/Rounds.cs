@@ -26,16 +26,22 @@ public sealed record Commitment(int Step, string Sha256, string? State = null);
 /// For an rl job: episodes that ended in the node's rollouts. An rl receipt's Steps are rollouts, its Samples environment steps
 /// and its commitments are taken every commitEvery rollouts.
 /// </param>
-/// <param name="MeanReturn">For an rl job: the mean return of those episodes (the node's own, unverified training figure).</param>
+/// <param name="MeanReturn">
+/// For an rl job: the mean return of those episodes (the node's own, unverified training figure). For a grpo job: the mean reward
+/// of the completions sampled (Episodes: how many), its Steps GRPO steps and its Samples sequence tokens (see <see cref="GrpoJobSpec.TokensPerUpdate"/>).
+/// </param>
 /// <param name="Device">
 /// The device kind that trained (<c>cpu-avx512</c>, or a GPU's name and compute capability, <c>NVIDIA H100 80GB HBM3 sm_90</c>): a replay
 /// is bitwise only on the same kind. Null (every receipt signed before devices were recorded, so their bytes stay the same): a CPU.
 /// </param>
+/// <param name="SampledTokens">For a grpo job: the completion tokens actually sampled, over all steps.</param>
+/// <param name="RewardCurve">For a grpo job: the mean reward of each step's completions, in step order.</param>
 public sealed record TrainingReceipt(
     string JobId, string RoundId, int Attempt, string Node, string BaseModel, int ShardIndex, int ShardCount, ulong Seed,
     int Steps, long Samples, IReadOnlyList<float> LossCurve, double ComputeSeconds, IReadOnlyList<Commitment> Commitments,
     string UpdateBlob, string Encoding, string DatasetUsed, long? Episodes = null, double? MeanReturn = null,
-    IReadOnlyList<string>? ShardBlobs = null, string? Device = null);
+    IReadOnlyList<string>? ShardBlobs = null, string? Device = null, long? SampledTokens = null,
+    IReadOnlyList<double>? RewardCurve = null);
 
 /// <summary>An update upload: the delta is already in the blob store; the receipt names it and is signed by the node.</summary>
 public sealed record UpdateSubmission(TrainingReceipt Receipt, string ReceiptSignature);
@@ -69,11 +75,14 @@ public sealed record ValidationTask(
 /// Why no segment was replayed although the update was picked for it (the receipt's device kind is not one this validator replays
 /// on): neither passed nor failed. Null when segments were replayed or none was due.
 /// </param>
+/// <param name="BaseCorrect">For a grpo job: held-out prompts the global answers exactly (greedy); the accuracies are these over the prompts.</param>
+/// <param name="UpdatedCorrect">For a grpo job: held-out prompts global + this delta answers exactly, on the same prompts.</param>
 public sealed record UpdateVerdict(
     string Node, string UpdateBlob, bool Accepted, string? Reason, long Samples, int Steps, double Norm,
     double BaseLoss, double BaseAccuracy, double UpdatedLoss, double UpdatedAccuracy, double Weight, Contribution? Contribution = null,
     bool? Fraud = null, string? ReplaySegment = null, string? ReplayExpected = null, string? ReplayFound = null, int? ReplayedSteps = null,
-    double? BaseReturn = null, double? UpdatedReturn = null, string? ReplaySkipped = null);
+    double? BaseReturn = null, double? UpdatedReturn = null, string? ReplaySkipped = null, int? BaseCorrect = null,
+    int? UpdatedCorrect = null);
 
 /// <summary>
 /// The inputs of an update's contribution check: an update is paid only when its delta is not near zero, not a (scaled)

@@ -99,6 +99,17 @@ public sealed class JobSpecFileTests(SwarmFixture swarm)
     }
 
     [Fact]
+    public async Task The_grpo_example_lists_the_defaults_of_a_grpo_job()
+    {
+        var quote = await QuoteAsync(Path.Combine(RepositoryRoot(), "examples", "grpo.yaml"));
+        var described = new JobSpec
+        {
+            Name = "grpo-arithmetic", Kind = JobKinds.Grpo, Rounds = 2, MinNodes = 1, MaxNodes = 3, Strategy = "fedavg", Seed = 0, Grpo = new GrpoJobSpec(),
+        };
+        Assert.Equal(await DigestOf(described), quote.SpecDigest);
+    }
+
+    [Fact]
     public async Task A_spec_on_stdin_is_sniffed_as_json_or_yaml()
     {
         var expected = await DigestOf(Spec);
@@ -155,7 +166,7 @@ public sealed class JobSpecFileTests(SwarmFixture swarm)
     [InlineData("model: cnn\nrounds: many\n", "error: the spec file {0} is not a valid job spec: rounds has the wrong type at {0}:2:1 (The JSON value " +
         "could not be converted to System.Int32)")]
     [InlineData("model: cnn\nround: 5\n", "error: the spec file {0} has an unknown field 'round' at {0}:2:1; the fields are batchSize, byzantineCount, " +
-        "clippingIterations, clippingRadius, commitEvery, dataset, holdoutFraction, innerSteps, krumSelected, layers, learningRate, lm, maxNodes, " +
+        "clippingIterations, clippingRadius, commitEvery, dataset, grpo, holdoutFraction, innerSteps, krumSelected, layers, learningRate, lm, maxNodes, " +
         "minNodes, model, momentum, name, openSeconds, optimizer, outerLearningRate, outerMomentum, quorum, replayShareBps, robustInner, rounds, " +
         "seed, stateWindowSeconds, strategy, targetAccuracy, trainSamples, trainSeconds, trimFraction, validateSeconds, validators")]
     [InlineData("- cnn\n", "error: the spec file {0} is not a valid job spec: it must be a mapping of fields such as rounds: 5")]

@@ -79,7 +79,7 @@ public sealed class RlFlagsTests(SwarmFixture swarm)
     }
 
     [Theory]
-    [InlineData("--kind", "grpo")]
+    [InlineData("--kind", "dpo")]
     [InlineData("--rl-preset", "mountaincar")]
     public async Task An_unknown_kind_or_preset_is_bad_usage(string flag, string value)
     {

@@ -26,4 +26,15 @@ public class GptFlopsTests
             byPosition += 2L * 2 * c.Channels * (t + 1) * c.Layers;
         Assert.Equal(byPosition, (GptFlops.ForwardPerToken(c, T) - 2 * GptFlops.MatmulParameters(c)) * T);
     }
+
+    [Fact]
+    public void A_grpo_token_is_sampling_two_scoring_passes_and_the_epochs_forward_and_backward()
+    {
+        var tiny = TrainSwarm.Learning.Grpo.GrpoModels.GrpoTiny;
+        // N = 2 × 12 × 64² + 257 × 64 = 114,752; forward at 11 tokens 2N + 2 × 2 × 64 × 12 = 232,576; 3 + 3 × 2 forwards.
+        Assert.Equal(114_752, GptFlops.MatmulParameters(tiny));
+        Assert.Equal(232_576, GptFlops.ForwardPerToken(tiny, 11));
+        Assert.Equal(2_093_184, GptFlops.GrpoPerToken(tiny, 11, 2));
+        Assert.Equal(4 * 232_576L, GptFlops.GrpoPerToken(tiny, 11, 1) - 2 * 232_576L);
+    }
 }

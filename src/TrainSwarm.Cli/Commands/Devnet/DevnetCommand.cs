@@ -34,11 +34,13 @@ public static class DevnetCommand
         var preset = new Option<string>("--preset")
         {
             Description = "Model preset: cnn or mlp, cartpole (an rl job: PPO on CartPole-v1 until a mean return of 475; 20 rounds unless --rounds) " +
-                "or lm (gpt-tiny pre-trained on the fortunes corpus with DiLoCo; 4 rounds unless --rounds)",
+                "or lm (gpt-tiny pre-trained on the fortunes corpus with DiLoCo; 4 rounds unless --rounds) or grpo (GRPO fine-tuning of a small " +
+                "GPT on 2-digit arithmetic, scored by held-out exact match; 2 rounds unless --rounds, --inner-steps GRPO steps a round, 25 unless set)",
             DefaultValueFactory = _ => "cnn",
         };
-        preset.AcceptOnlyFromAmong([.. ModelPresets.Names, RlDemoJob.Preset, LmDemoJob.Preset]);
+        preset.AcceptOnlyFromAmong([.. ModelPresets.Names, RlDemoJob.Preset, LmDemoJob.Preset, GrpoDemoJob.Preset]);
         var innerSteps = CommonOptions.Positive("--inner-steps", "H: steps each node trains per round", 100);
+        var pretrainSteps = CommonOptions.Positive("--pretrain-steps", "grpo: supervised pre-training steps of the initial model at submit", 1500);
         var encoding = new Option<string>("--encoding") { Description = "Update encoding the nodes upload: f32 or int8", DefaultValueFactory = _ => "f32" };
         encoding.AcceptOnlyFromAmong([.. DeltaCodec.Encodings]);
         var keep = new Option<bool>("--keep") { Description = "Leave the network running after the job and print its address" };
@@ -57,16 +59,17 @@ public static class DevnetCommand
         var command = new Command("devnet", "Run a whole network on this machine and train one job end to end.\n" +
             "Example: swarm devnet --nodes 3 --rounds 5 --preset cnn")
         {
-            nodes, rounds, validators, preset, innerSteps, encoding, keep, dataDir, datasetDir, device,
+            nodes, rounds, validators, preset, innerSteps, pretrainSteps, encoding, keep, dataDir, datasetDir, device,
         };
         command.SetAction(async (parse, cancellation) =>
         {
             var rl = parse.GetValue(preset) == RlDemoJob.Preset;
             var lm = parse.GetValue(preset) == LmDemoJob.Preset;
+            var grpo = parse.GetValue(preset) == GrpoDemoJob.Preset;
             // An rl job needs no dataset; an lm job reads the fortunes corpus, checked before any process starts.
             if (lm && Daemons.LmRoundSpecs.Unavailable(LmJobSpec.Fortunes) is { } missing)
                 throw new CliException(missing);
-            var dataset = rl || lm ? null : await DatasetSetup.FashionMnistAsync(console, parse.GetValue(datasetDir), cancellation);
+            var dataset = rl || lm || grpo ? null : await DatasetSetup.FashionMnistAsync(console, parse.GetValue(datasetDir), cancellation);
             var folder = Path.GetFullPath(parse.GetValue(dataDir) ?? Path.Combine(
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".trainswarm", "devnet", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss",
                     CultureInfo.InvariantCulture)));
@@ -88,6 +91,10 @@ public static class DevnetCommand
             if (lm)
                 return await LmDevnet.RunAsync(console, devnet, creator, parse.GetResult(rounds) is { Implicit: false } ? parse.GetValue(rounds) : 4,
                     nodeCount, parse.GetValue(innerSteps), validatorCount, folder, parse.GetValue(keep), cancellation);
+            if (grpo)
+                return await GrpoDevnet.RunAsync(console, devnet, creator, parse.GetResult(rounds) is { Implicit: false } ? parse.GetValue(rounds) : 2,
+                    nodeCount, parse.GetResult(innerSteps) is { Implicit: false } ? parse.GetValue(innerSteps) : 25, parse.GetValue(pretrainSteps),
+                    validatorCount, folder, parse.GetValue(keep), cancellation);
             var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps)) with
             {
                 Validators = validatorCount > 1 ? validatorCount : null,

@@ -40,7 +40,8 @@ internal static class StatusCommand
         var (job, stage, rows, links) = (report.Job, report.Stage, report.Rounds, report.Links);
         var w = console.Profile.Out.Writer;
         var s = job.Spec;
-        w.WriteLine($"job {job.Id}{(s.Name.Length > 0 ? $" \"{s.Name}\"" : "")}: " + (s.IsLm ? LmJobText.Describe(s) : s.IsRl
+        w.WriteLine($"job {job.Id}{(s.Name.Length > 0 ? $" \"{s.Name}\"" : "")}: " + (s.IsLm ? LmJobText.Describe(s)
+            : s.IsGrpo ? GrpoJobText.Describe(s) : s.IsRl
             ? $"rl {s.RlSettings.Preset} on {s.RlSettings.Environment}, {s.Rounds} rounds × up to {s.MaxNodes} nodes × " +
               $"{s.RlSettings.RolloutsPerRound} rollouts of {s.RlSettings.RolloutSize} env steps, {s.Strategy}"
             : $"{JobText.ModelName(s)} on {s.Dataset}, {s.Rounds} rounds × up to {s.MaxNodes} nodes × H={s.InnerSteps} × batch {s.BatchSize}, " +
@@ -56,6 +57,10 @@ internal static class StatusCommand
             w.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"held-out loss: {lmm.HoldoutLoss:F4} nats per token (perplexity {Math.Exp(lmm.HoldoutLoss):F2})")
                 + (s.LmSettings.TargetLoss is { } tl ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (target {tl:0.###})") : ""));
+        else if (job.LastMetrics is { } gm && s.IsGrpo)
+            w.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"held-out exact match: {gm.BaseHoldoutAccuracy:P1} → {gm.HoldoutAccuracy:P1} in the last round ({gm.HoldoutSamples} prompts, greedy)")
+                + (s.GrpoSettings.TargetAccuracy is { } ta ? $" (target {JobText.Accuracy(ta)})" : ""));
         else if (job.LastMetrics is { } m)
             w.WriteLine($"accuracy: holdout {JobText.Accuracy(m.HoldoutAccuracy)}, test {JobText.Accuracy(m.TestAccuracy)}" +
                 (s.TargetAccuracy is { } t ? $" (target {JobText.Accuracy(t)})" : ""));

@@ -123,6 +123,19 @@ internal static class JobProgress
             ((long)submitted * r.InnerSteps * r.BatchSize * seqLen).ToString("N0", CultureInfo.InvariantCulture),
         ]);
 
+    /// <summary>
+    /// A grpo job's rounds: nodes, updates, the global's held-out exact match before → after (on that round's prompts, drawn after the
+    /// uploads), the correct answers of the prompts, the sequence tokens paid for (<paramref name="tokensPerUpdate"/> a node), duration.
+    /// </summary>
+    public static void RenderExactMatch(IAnsiConsole console, IReadOnlyList<RoundView> rounds, long tokensPerUpdate) =>
+        RenderKind(console, rounds, ["held-out exact match", "correct", "tokens"], (r, m, submitted) =>
+        [
+            m is null ? "retried" : string.Create(CultureInfo.InvariantCulture, $"{m.BaseHoldoutAccuracy:P1} → {m.HoldoutAccuracy:P1}"),
+            m is null ? "" : string.Create(CultureInfo.InvariantCulture,
+                $"{Math.Round(m.BaseHoldoutAccuracy * m.HoldoutSamples)} → {Math.Round(m.HoldoutAccuracy * m.HoldoutSamples)} of {m.HoldoutSamples}"),
+            (submitted * tokensPerUpdate).ToString("N0", CultureInfo.InvariantCulture),
+        ]);
+
     // The columns every kind's round table has (round, try, nodes, updates … seconds) around the kind's own.
     private static void RenderKind(IAnsiConsole console, IReadOnlyList<RoundView> rounds, string[] columns,
         Func<RoundView, RoundMetrics?, int, string[]> cells)

@@ -32,7 +32,10 @@ internal sealed class JobSpecFlags
     private readonly Option<int?> _validators = new("--validators") { Description = "Validators scoring each round independently (validators)" };
     private readonly Option<int?> _quorum = new("--quorum") { Description = "Validators that must agree on a round's result (quorum; default a majority)" };
     private readonly Option<ulong?> _seed = new("--seed") { Description = "Seed of the initial weights, the holdout split and the rounds (seed)" };
-    private readonly Option<string?> _kind = new("--kind") { Description = "Job kind (kind): image, or rl for reinforcement learning (PPO on CartPole)" };
+    private readonly Option<string?> _kind = new("--kind")
+    {
+        Description = "Job kind (kind): image, rl (PPO on CartPole), lm (GPT pre-training) or grpo (GRPO fine-tuning on arithmetic)",
+    };
 
     // An rl job's settings (the spec's rl block); each needs --kind rl or a spec file of kind rl.
     private readonly Option<string?> _rlPreset = new("--rl-preset") { Description = "rl: the algorithm and environment preset (rl.preset)" };

@@ -16,6 +16,8 @@ internal static class QuoteView
         var rl = spec.RlSettings;
         w.WriteLine(spec.IsLm
             ? $"Quote {q.Id}: {LmJobText.Describe(spec)}"
+            : spec.IsGrpo
+            ? $"Quote {q.Id}: {GrpoJobText.Describe(spec)}"
             : spec.IsRl
             ? $"Quote {q.Id}: rl {rl.Preset} on {rl.Environment}, {spec.Rounds} rounds × {spec.MaxNodes} nodes × {rl.RolloutsPerRound} rollouts "
               + $"of {rl.RolloutSize} env steps"
@@ -23,6 +25,9 @@ internal static class QuoteView
         w.WriteLine(spec.IsLm
             ? Invariant($"training: {q.TrainingSamples:N0} tokens × {q.TrainingFlopsPerSample:N0} FLOPs each (6N + attention, forward + backward) = ")
               + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP")
+            : spec.IsGrpo
+            ? Invariant($"training: {q.TrainingSamples:N0} sequence tokens × {q.TrainingFlopsPerSample:N0} FLOPs each (sampling, two scoring passes, ")
+              + Invariant($"{spec.GrpoSettings.InnerEpochs} × forward + backward) = {q.ComputeUnits:N0} compute units of 1 GFLOP")
             : spec.IsRl
             ? Invariant($"training: {q.TrainingSamples:N0} env steps × {q.TrainingFlopsPerSample:N0} FLOPs each (acting + {rl.Epochs} PPO epochs) = ")
               + Invariant($"{q.ComputeUnits:N0} compute units of 1 GFLOP")
