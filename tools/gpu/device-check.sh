@@ -10,7 +10,8 @@
 # Run it from the repository root (bench gpu --reference finds tools/bench/pytorch_gpu_train.py there). Everything goes to stdout and
 # to $OUT (default: a new temporary folder). Publish first, on a machine with the SDK (README, "CUDA backend"):
 #   dotnet publish src/TrainSwarm.Cli -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:TrimMode=partial \
-#     -p:JsonSerializerIsReflectionEnabledByDefault=true ... -o swarm-publish   (the coordinator needs reflection-based JSON)
+#     -p:JsonSerializerIsReflectionEnabledByDefault=true -p:EnsureAspNetCoreJsonTrimmability=false ... -o swarm-publish
+#     (the coordinator needs reflection-based JSON, its minimal-API endpoints too)
 # Usage: tools/gpu/device-check.sh <publish-dir> <fmnist-dir>
 set -uo pipefail
 
