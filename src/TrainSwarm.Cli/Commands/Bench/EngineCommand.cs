@@ -41,7 +41,8 @@ public static class EngineCommand
                 script = PyTorchReference.FindScript() ?? throw new CliException("--reference: shared/anchors/pytorch_fmnist.py not found beside the " +
                     "repository");
 
-            var gpu = DeviceOption.Select(console, DeviceOption.Request(parse.GetValue(device))).Gpu;
+            // stdout carries only the JSON lines (a benchmark's contract); the device line goes with the engine's, to stderr.
+            var gpu = DeviceOption.Select(Console.Error.WriteLine, DeviceOption.Request(parse.GetValue(device))).Gpu;
             if (gpu is not null && script is not null)
                 throw new CliException("--reference compares the CPU engine with PyTorch on the CPU; use --device cpu, or swarm bench gpu --reference");
             var ours = gpu is null

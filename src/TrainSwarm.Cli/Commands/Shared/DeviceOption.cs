@@ -30,11 +30,15 @@ internal static class DeviceOption
     }
 
     /// <summary>Chooses the device for <paramref name="request"/> and logs it; a cuda request with no such GPU is a <see cref="CliException"/>.</summary>
-    public static DeviceChoice Select(IAnsiConsole console, DeviceRequest request, ICudaProbe? probe = null)
+    public static DeviceChoice Select(IAnsiConsole console, DeviceRequest request, ICudaProbe? probe = null) =>
+        Select(line => Log(console, line), request, probe);
+
+    /// <summary>As <see cref="Select(IAnsiConsole, DeviceRequest, ICudaProbe?)"/>, the device line to <paramref name="log"/>.</summary>
+    public static DeviceChoice Select(Action<string> log, DeviceRequest request, ICudaProbe? probe = null)
     {
         try
         {
-            return DeviceSelector.Select(request, probe ?? new CudaProbe(), line => Log(console, line));
+            return DeviceSelector.Select(request, probe ?? new CudaProbe(), log);
         }
         catch (DeviceUnavailableException e)
         {
