@@ -17,8 +17,8 @@ internal static class StatusCommand
         var jobId = IdArguments.JobId("The job to show");
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("status", "Show a job: its status and current stage, a table of its rounds (updates accepted, holdout loss and " +
-            "accuracy, test accuracy), escrow and billing, and links to its model and invoice.\n" +
+        var command = new Command("status", "Show a job: its status and current stage, a table of its rounds (updates accepted and the kind's figure: " +
+            "holdout loss and accuracy, held-out loss, mean return or held-out exact match), escrow and billing, and links to its model and invoice.\n" +
             "Example: swarm job status j0123456789ab --coordinator http://10.0.0.5:7070")
         {
             jobId, coordinator, json,
