@@ -17,8 +17,8 @@ internal static class StatusCommand
         var jobId = IdArguments.JobId("The job to show");
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
-        var command = new Command("status", "Show a job: its status and current stage, a table of its rounds (updates accepted, holdout loss and " +
-            "accuracy, test accuracy), escrow and billing, and links to its model and invoice.\n" +
+        var command = new Command("status", "Show a job: its status and current stage, a table of its rounds (updates accepted and the kind's figure: " +
+            "holdout loss and accuracy, held-out loss, mean return or held-out exact match), escrow and billing, and links to its model and invoice.\n" +
             "Example: swarm job status j0123456789ab --coordinator http://10.0.0.5:7070")
         {
             jobId, coordinator, json,
@@ -58,8 +58,7 @@ internal static class StatusCommand
                 $"held-out loss: {lmm.HoldoutLoss:F4} nats per token (perplexity {Math.Exp(lmm.HoldoutLoss):F2})")
                 + (s.LmSettings.TargetLoss is { } tl ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" (target {tl:0.###})") : ""));
         else if (job.LastMetrics is { } gm && s.IsGrpo)
-            w.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"held-out exact match: {gm.BaseHoldoutAccuracy:P1} → {gm.HoldoutAccuracy:P1} in the last round ({gm.HoldoutSamples} prompts, greedy)")
+            w.WriteLine($"held-out exact match: {JobText.ExactMatch(gm)} in the last round (greedy)"
                 + (s.GrpoSettings.TargetAccuracy is { } ta ? $" (target {JobText.Accuracy(ta)})" : ""));
         else if (job.LastMetrics is { } m)
             w.WriteLine($"accuracy: holdout {JobText.Accuracy(m.HoldoutAccuracy)}, test {JobText.Accuracy(m.TestAccuracy)}" +
@@ -67,7 +66,7 @@ internal static class StatusCommand
         if (rows.Count == 0)
             w.WriteLine("rounds: none yet");
         else
-            console.Write(JobReport.RoundsTable(rows, s.IsRl));
+            console.Write(JobReport.RoundsTable(rows, s));
         if (job.Billing is { } b)
         {
             w.WriteLine($"escrow: {Asset.Format(b.Budget)} tokens reserved (transfer {b.EscrowTransferId}); quoted {Asset.Format(b.Quoted)}"

@@ -37,7 +37,7 @@ internal static class WatchCommand
             {
                 var report = await JobReport.ReadAsync(client, id, url, cancellation);
                 if (report.Rounds.Count > 0)
-                    console.Write(JobReport.RoundsTable(report.Rounds, report.Job.Spec.IsRl));
+                    console.Write(JobReport.RoundsTable(report.Rounds, report.Job.Spec));
                 CommonOptions.WriteLine(console, ended.Status == JobStatus.Completed
                     ? $"job {id} completed: {ended.StatusReason}; get the model: swarm job download {id}"
                     : $"job {id} {ended.Status.ToString().ToLowerInvariant()}: {ended.StatusReason}; its bill: swarm job invoice {id}");

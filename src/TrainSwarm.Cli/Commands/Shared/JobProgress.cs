@@ -125,14 +125,12 @@ internal static class JobProgress
 
     /// <summary>
     /// A grpo job's rounds: nodes, updates, the global's held-out exact match before → after (on that round's prompts, drawn after the
-    /// uploads), the correct answers of the prompts, the sequence tokens paid for (<paramref name="tokensPerUpdate"/> a node), duration.
+    /// uploads), the sequence tokens paid for (<paramref name="tokensPerUpdate"/> a node), duration.
     /// </summary>
     public static void RenderExactMatch(IAnsiConsole console, IReadOnlyList<RoundView> rounds, long tokensPerUpdate) =>
-        RenderKind(console, rounds, ["held-out exact match", "correct", "tokens"], (r, m, submitted) =>
+        RenderKind(console, rounds, ["held-out exact match", "sequence tokens"], (r, m, submitted) =>
         [
-            m is null ? "retried" : string.Create(CultureInfo.InvariantCulture, $"{m.BaseHoldoutAccuracy:P1} → {m.HoldoutAccuracy:P1}"),
-            m is null ? "" : string.Create(CultureInfo.InvariantCulture,
-                $"{Math.Round(m.BaseHoldoutAccuracy * m.HoldoutSamples)} → {Math.Round(m.HoldoutAccuracy * m.HoldoutSamples)} of {m.HoldoutSamples}"),
+            m is null ? "retried" : Job.JobText.ExactMatch(m),
             (submitted * tokensPerUpdate).ToString("N0", CultureInfo.InvariantCulture),
         ]);
 

@@ -110,7 +110,8 @@
   const charts = new Map();
   const chartsApi = {
     // lossOnly names the loss line of a chart without a second one (an lm job: held-out loss alone).
-    metrics: (canvas, labels, loss, accuracy, returns, lossOnly) => {
+    // accuracyOnly names the accuracy line of a chart without a loss (a grpo job: held-out exact match alone).
+    metrics: (canvas, labels, loss, accuracy, returns, lossOnly, accuracyOnly) => {
       // Charts whose canvas Blazor replaced are dropped; a detached canvas cannot be measured.
       for (const [c, old] of charts) if (!c.isConnected) { old.destroy(); charts.delete(c); }
       if (!canvas || !canvas.isConnected || typeof Chart === "undefined") return;
@@ -122,7 +123,7 @@
             labels: [],
             datasets: [
               { label: lossOnly || "holdout loss", data: [], yAxisID: "loss", borderColor: "#d9480f", backgroundColor: "#d9480f", tension: 0.2 },
-              { label: returns ? "mean return" : "holdout accuracy (%)", data: [], yAxisID: "accuracy", borderColor: "#1c7ed6",
+              { label: returns ? "mean return" : accuracyOnly || "holdout accuracy (%)", data: [], yAxisID: "accuracy", borderColor: "#1c7ed6",
                 backgroundColor: "#1c7ed6", tension: 0.2 },
             ],
           },
@@ -132,16 +133,17 @@
             interaction: { mode: "index", intersect: false },
             scales: {
               x: { title: { display: true, text: "round" } },
-              loss: { type: "linear", position: "left", display: !returns, title: { display: true, text: "loss" } },
-              accuracy: { type: "linear", position: "right", display: !lossOnly, min: 0, max: returns || 100, grid: { drawOnChartArea: !!returns },
-                title: { display: true, text: returns ? "mean return" : "accuracy %" } },
+              loss: { type: "linear", position: "left", display: !returns && !accuracyOnly, title: { display: true, text: "loss" } },
+              accuracy: { type: "linear", position: "right", display: !lossOnly, min: 0, max: returns || 100,
+                grid: { drawOnChartArea: !!returns || !!accuracyOnly },
+                title: { display: true, text: returns ? "mean return" : accuracyOnly ? "exact match %" : "accuracy %" } },
             },
           },
         });
         charts.set(canvas, chart);
       }
       chart.data.labels = labels;
-      chart.data.datasets[0].data = returns ? [] : loss;
+      chart.data.datasets[0].data = returns || accuracyOnly ? [] : loss;
       chart.data.datasets[1].data = lossOnly ? [] : accuracy;
       chart.update();
       canvas.dataset.points = String(labels.length);

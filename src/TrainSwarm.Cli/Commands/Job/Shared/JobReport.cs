@@ -69,38 +69,36 @@ internal static class JobReport
         };
     }
 
-    /// <summary>One row per round attempt: status, nodes, updates accepted of delivered, holdout loss and accuracy, test accuracy.</summary>
-    internal static Table RoundsTable(IEnumerable<RoundRow> rows, bool rl = false)
-    {
-        if (rl)
-            return ReturnsTable(rows);
-        var table = new Table().AddColumns("round", "try", "status")
-            .AddColumn(new TableColumn("nodes").RightAligned()).AddColumn(new TableColumn("accepted").RightAligned())
-            .AddColumn(new TableColumn("holdout loss").RightAligned()).AddColumn(new TableColumn("holdout acc").RightAligned())
-            .AddColumn(new TableColumn("test acc").RightAligned());
-        foreach (var r in rows)
-            table.AddRow(
-                r.Index.ToString(CultureInfo.InvariantCulture), r.Attempt.ToString(CultureInfo.InvariantCulture), r.Status,
-                r.Nodes.ToString(CultureInfo.InvariantCulture),
-                r.Accepted is { } a ? $"{a}/{r.Updates}" : $"-/{r.Updates}",
-                r.Metrics is { } m ? string.Create(CultureInfo.InvariantCulture, $"{m.BaseHoldoutLoss:F4} → {m.HoldoutLoss:F4}") : "-",
-                JobText.Accuracy(r.Metrics?.HoldoutAccuracy), JobText.Accuracy(r.Metrics?.TestAccuracy));
-        return table;
-    }
+    /// <summary>
+    /// One row per round attempt: status, nodes, updates accepted of delivered, then the kind's figures: holdout loss and accuracy
+    /// and test accuracy (image), the held-out loss and perplexity (lm), the held-out exact match (grpo), the mean return (rl).
+    /// </summary>
+    internal static Table RoundsTable(IEnumerable<RoundRow> rows, JobSpec spec) =>
+        spec.IsRl ? KindTable(rows, ["mean return", "episodes"], m =>
+            [m.MeanReturn is { } mean ? string.Create(CultureInfo.InvariantCulture, $"{m.BaseMeanReturn:F1} → {mean:F1}") : "-",
+             m.EvalEpisodes?.ToString(CultureInfo.InvariantCulture) ?? "-"])
+        : spec.IsGrpo ? KindTable(rows, ["held-out exact match"], m => [JobText.ExactMatch(m)])
+        : spec.IsLm ? KindTable(rows, ["held-out loss", "perplexity"], m =>
+            [string.Create(CultureInfo.InvariantCulture, $"{m.BaseHoldoutLoss:F4} → {m.HoldoutLoss:F4}"),
+             Math.Exp(m.HoldoutLoss).ToString("F2", CultureInfo.InvariantCulture)])
+        : KindTable(rows, ["holdout loss", "holdout acc", "test acc"], m =>
+            [string.Create(CultureInfo.InvariantCulture, $"{m.BaseHoldoutLoss:F4} → {m.HoldoutLoss:F4}"),
+             JobText.Accuracy(m.HoldoutAccuracy), JobText.Accuracy(m.TestAccuracy)]);
 
-    /// <summary>An rl job's rounds: the global's mean evaluation return before → after each round, over its evaluation episodes.</summary>
-    private static Table ReturnsTable(IEnumerable<RoundRow> rows)
+    // The columns every kind's table has (round, try, status, nodes, accepted) and the kind's own, "-" where a row has no metrics.
+    private static Table KindTable(IEnumerable<RoundRow> rows, string[] columns, Func<RoundMetrics, string[]> cells)
     {
         var table = new Table().AddColumns("round", "try", "status")
-            .AddColumn(new TableColumn("nodes").RightAligned()).AddColumn(new TableColumn("accepted").RightAligned())
-            .AddColumn(new TableColumn("mean return").RightAligned()).AddColumn(new TableColumn("episodes").RightAligned());
+            .AddColumn(new TableColumn("nodes").RightAligned()).AddColumn(new TableColumn("accepted").RightAligned());
+        foreach (var column in columns)
+            table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var r in rows)
-            table.AddRow(
+            table.AddRow([
                 r.Index.ToString(CultureInfo.InvariantCulture), r.Attempt.ToString(CultureInfo.InvariantCulture), r.Status,
                 r.Nodes.ToString(CultureInfo.InvariantCulture),
                 r.Accepted is { } a ? $"{a}/{r.Updates}" : $"-/{r.Updates}",
-                r.Metrics?.MeanReturn is { } mean ? string.Create(CultureInfo.InvariantCulture, $"{r.Metrics.BaseMeanReturn:F1} → {mean:F1}") : "-",
-                r.Metrics?.EvalEpisodes?.ToString(CultureInfo.InvariantCulture) ?? "-");
+                .. r.Metrics is { } m ? cells(m) : columns.Select(_ => "-"),
+            ]);
         return table;
     }
 }
