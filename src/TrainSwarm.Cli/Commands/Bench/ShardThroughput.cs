@@ -23,7 +23,8 @@ public sealed record ShardThroughput(long Bytes, double DownloadSeconds, double 
             if (blob.Length != shard.Bytes)
                 throw new InvalidOperationException($"shard {shard.Blob} came back with {blob.Length} bytes, not {shard.Bytes}");
             bytes += blob.Length;
-            var stored = Directory.GetFiles(devnetFolder, shard.Blob, SearchOption.AllDirectories).Single();
+            // The coordinator's copy: nodes cache the shards they trained on under their own folders too.
+            var stored = Directory.GetFiles(Path.Combine(devnetFolder, "coordinator"), shard.Blob, SearchOption.AllDirectories).Single();
             copy += UploadParityRun.Time(() => File.Copy(stored, Path.Combine(scratch, shard.Blob + ".copy")));
         }
         return new ShardThroughput(bytes, download, copy);
