@@ -49,7 +49,8 @@ public static class UploadParityCommand
                 }
                 write.WriteLine(Throughput("shard_download", "csv", result.Shards.Bytes, result.Shards.DownloadSeconds));
                 write.WriteLine(Throughput("shard_file_copy", "csv", result.Shards.Bytes, result.Shards.CopySeconds));
-                return result.Csv.ModelBlob == result.Named.ModelBlob && result.PngZip.ModelBlob == result.Named.ModelBlob ? SwarmApp.Success : SwarmApp.Failure;
+                var same = result.Csv.ModelBlob == result.Named.ModelBlob && result.PngZip.ModelBlob == result.Named.ModelBlob;
+                return same ? SwarmApp.Success : SwarmApp.Failure;
             }
             finally
             {
