@@ -318,7 +318,7 @@ public sealed class VerificationBench
 
     private LabeledImages Shard(JobSpec spec, int slot)
     {
-        var split = new DataSplit(_train.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
+        var split = new DataSplit(_train.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
         return _train.Gather(split.Shard(slot, _o.Nodes));
     }
 

@@ -206,7 +206,7 @@ public class AssignmentTrainer
         {
             throw new UntrainableAssignmentException($"dataset '{dataset}' is not available: {e.Message}", e);
         }
-        var split = new DataSplit(data.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
+        var split = new DataSplit(data.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
         var shard = data.Gather(split.Shard(shardIndex, assignment.ShardCount));
         if (shard.Count == 0)
             throw new UntrainableAssignmentException($"shard {shardIndex + 1}/{assignment.ShardCount} of dataset '{dataset}' holds no samples");

@@ -18,7 +18,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
 {
     // The new model's holdout score, kept because the next round starts from that model: reusing it saves one
     // holdout evaluation per round on the critical path.
-    private (string Model, (double, int?, ulong) Split, EvalResult Holdout)? _lastScored;
+    private (string Model, (double, int?, ulong, int?) Split, EvalResult Holdout)? _lastScored;
 
     // A job's shards are the same every round: gathered once, replayed on many times.
     // Room for every slot of the widest job (256 nodes): an uploaded dataset's shards are preloaded, one per slot.
@@ -52,7 +52,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             holdoutData = datasets.Holdout(spec, train);
         }
         var baseBytes = await BaseModelAsync(task, cancellation);
-        var split = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
+        var split = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
         var knownBase = _lastScored is { } last && last.Model == round.BaseModel && last.Split == split ? last.Holdout : (EvalResult?)null;
         var scorer = UpdateScorer.Create(spec, baseBytes, holdoutData, knownBase);
 

@@ -10,8 +10,8 @@ namespace TrainSwarm.Validator;
 /// </summary>
 public sealed class ShardCache(int capacity = 32)
 {
-    private readonly Dictionary<(LabeledImages, double, int?, ulong, int, int), LabeledImages> _shards = [];
-    private readonly Queue<(LabeledImages, double, int?, ulong, int, int)> _order = new();
+    private readonly Dictionary<(LabeledImages, double, int?, ulong, int?, int, int), LabeledImages> _shards = [];
+    private readonly Queue<(LabeledImages, double, int?, ulong, int?, int, int)> _order = new();
     private readonly Lock _lock = new();
 
     // Datasets whose shards come only from Preload: a miss must never be derived by splitting the key's data (it is the
@@ -25,7 +25,7 @@ public sealed class ShardCache(int capacity = 32)
     public void Preload(LabeledImages train, JobSpec spec, int shard, int shardCount, LabeledImages data)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var key = (train, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, shard, shardCount);
+        var key = (train, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples, shard, shardCount);
         lock (_lock)
         {
             _preloadedOnly.Add(train);
@@ -41,7 +41,7 @@ public sealed class ShardCache(int capacity = 32)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(spec);
-        var key = (train, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, shard, shardCount);
+        var key = (train, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples, shard, shardCount);
         lock (_lock)
         {
             if (_shards.TryGetValue(key, out var cached))
@@ -50,7 +50,7 @@ public sealed class ShardCache(int capacity = 32)
             if (_preloadedOnly.Contains(train))
                 return train.Slice(0, 0);
         }
-        var split = new DataSplit(train.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
+        var split = new DataSplit(train.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
         var data = train.Gather(split.Shard(shard, shardCount));
         lock (_lock)
         {

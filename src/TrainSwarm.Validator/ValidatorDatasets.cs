@@ -11,7 +11,7 @@ namespace TrainSwarm.Validator;
 /// </summary>
 internal sealed class ValidatorDatasets(DatasetCache cache)
 {
-    private ((double, int?, ulong) Key, LabeledImages Holdout)? _lastHoldout;
+    private ((double, int?, ulong, int?) Key, LabeledImages Holdout)? _lastHoldout;
 
     /// <summary>
     /// The train and test splits of <paramref name="dataset"/>; throws <see cref="UnsupportedDatasetException"/> for a name
@@ -54,10 +54,10 @@ internal sealed class ValidatorDatasets(DatasetCache cache)
     /// <summary>The job's holdout: the split every node and validator derives from the spec alone.</summary>
     public LabeledImages Holdout(JobSpec spec, LabeledImages train)
     {
-        var key = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed);
+        var key = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
         if (_lastHoldout is { } last && last.Key == key)
             return last.Holdout;
-        var holdout = train.Gather(new DataSplit(train.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed).Holdout());
+        var holdout = train.Gather(new DataSplit(train.Count, spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples).Holdout());
         _lastHoldout = (key, holdout);
         return holdout;
     }

@@ -21,6 +21,18 @@ public class DataSplitTests
     }
 
     [Fact]
+    public void First_samples_splits_only_the_first_n_as_a_dataset_of_n_would()
+    {
+        var cut = new DataSplit(1000, 0.1, null, seed: 3, firstSamples: 200);
+        var small = new DataSplit(200, 0.1, null, seed: 3);
+        Assert.Equal((20, 180), (cut.HoldoutCount, cut.PoolCount));
+        Assert.Equal(small.Holdout(), cut.Holdout());
+        Assert.Equal(small.Shard(2, 3), cut.Shard(2, 3));
+        Assert.All(Enumerable.Range(0, 3).SelectMany(i => cut.Shard(i, 3)), i => Assert.InRange(i, 0, 199));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DataSplit(1000, 0.1, null, 3, firstSamples: 1));
+    }
+
+    [Fact]
     public void A_sample_limit_shrinks_the_pool_but_not_the_holdout()
     {
         var split = new DataSplit(1000, 0.1, trainSamples: 300, seed: 3);

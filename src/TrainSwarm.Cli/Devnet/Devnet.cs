@@ -17,6 +17,9 @@ public sealed record DevnetOptions
     /// <summary>Folder holding Fashion-MNIST (null: the nodes search the usual places).</summary>
     public string? DatasetDirectory { get; init; }
 
+    /// <summary>More arguments for every node the devnet starts (e.g. `--dataset fashion-mnist,uploaded`).</summary>
+    public IReadOnlyList<string> NodeArgs { get; init; } = [];
+
     /// <summary>Engine threads per node (the nodes share the machine); the validator gets every core, as the nodes wait while it works.</summary>
     public int Threads { get; init; } = 1;
 
@@ -113,7 +116,7 @@ public sealed class Devnet : IAsyncDisposable
             {
                 using (var key = devnet.LoadOrCreateKey($"node-{i}"))
                     await devnet.FundAsync(key, "node", NodeFunds, cancellation);
-                devnet.StartNode(i);
+                devnet.StartNode(i, [.. options.NodeArgs]);
             }
             await devnet.WaitForNodesAsync(options.Nodes, cancellation);
             return devnet;

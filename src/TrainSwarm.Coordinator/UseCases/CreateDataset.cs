@@ -23,7 +23,9 @@ public sealed class CreateDataset(SwarmState state, StateCommitter committer, Da
         var format = UploadFormats.Parse(start.Format)!.Value;
         var shards = start.Shards ?? DatasetIds.DefaultShards;
         var id = "ds" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join('\n', owner, start.Sha256, UploadFormats.Name(format), start.Shape ?? "", start.LabelColumn ?? "", shards))))[..32];
+            string.Join('\n', owner, start.Sha256, UploadFormats.Name(format), start.Shape ?? "", start.LabelColumn ?? "", shards)
+            // A split seed joins the id only when given, so every dataset uploaded without one keeps its id.
+            + (start.SplitSeed is { } seed ? "\n" + seed.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""))))[..32];
         var existing = await committer.ReadAsync(() => state.Datasets.GetValueOrDefault(id), cancellation);
         if (existing is { DeletedAt: null })
             return (existing.Manifest, false);
@@ -34,7 +36,7 @@ public sealed class CreateDataset(SwarmState state, StateCommitter committer, Da
             try
             {
                 var parsed = DatasetUploadParser.Parse(format, bytes, start.Name, new UploadOptions(start.Shape, start.LabelColumn));
-                var (holdout, parts) = DatasetSharding.Split(parsed.Data, start.Sha256, shards, DatasetIds.HoldoutFraction);
+                var (holdout, parts) = DatasetSharding.Split(parsed.Data, start.Sha256, shards, DatasetIds.HoldoutFraction, start.SplitSeed);
                 return (parsed, holdout, parts);
             }
             catch (UploadRejectedException e)

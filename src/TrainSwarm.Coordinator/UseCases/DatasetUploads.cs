@@ -37,7 +37,8 @@ public sealed class DatasetUploads(CoordinatorOptions options)
         if (start.Shards is < 1 or > DatasetIds.MaxShards)
             throw Refuse.Invalid($"shards must be 1 to {DatasetIds.MaxShards}");
         var id = "up" + Hash(owner, start.Name, start.Format, start.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), start.Sha256,
-            start.Shape ?? "", start.LabelColumn ?? "", start.Shards?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
+            start.Shape ?? "", start.LabelColumn ?? "", start.Shards?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            start.SplitSeed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
         var session = _sessions.GetOrAdd(id, _ => new UploadSession(id, owner, start, PathOf(id)));
         lock (session)
             return session.Status(ChunkBytes);

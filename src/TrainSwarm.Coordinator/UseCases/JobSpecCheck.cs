@@ -31,6 +31,8 @@ public static class JobSpecCheck
                 if (uploaded is not null && spec.MaxNodes > uploaded.Shards.Count)
                     errors["maxNodes"] =
                         [$"must be at most {uploaded.Shards.Count}: dataset {uploaded.Id} has {uploaded.Shards.Count} shards, at least one a node"];
+                if (uploaded is not null && spec.FirstSamples is not null)
+                    errors["firstSamples"] = ["applies to a named dataset only: an upload was split once, at upload"];
                 ModelBuilder.CheckFits(model, [.. data.InputShape], data.Classes);
                 if (errors.Count == 0)
                     return model;

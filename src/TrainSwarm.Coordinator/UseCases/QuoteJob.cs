@@ -25,7 +25,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
         int[] inputShape = [.. data.InputShape];
         var flops = FlopCounter.Count(spec!.Model, spec.Layers, inputShape);
         // The holdout is taken from the training split, as DataSplit does; an uploaded dataset's was cut once, at upload.
-        var holdout = uploaded?.Holdout.Count ?? Math.Clamp((int)Math.Round(data.TrainSamples * spec.HoldoutFraction), 1, data.TrainSamples - 1);
+        var pool = Math.Min(data.TrainSamples, spec.FirstSamples ?? int.MaxValue);
+        var holdout = uploaded?.Holdout.Count ?? Math.Clamp((int)Math.Round(pool * spec.HoldoutFraction), 1, pool - 1);
         return await StoreAsync(spec, flops.Training, flops.Forward, holdout, now => NodeSpeeds(spec, flops.Training, now), cancellation);
     }
 

@@ -13,8 +13,14 @@ public sealed class DataSplit
 
     /// <summary>Splits <paramref name="count"/> samples.</summary>
     /// <param name="trainSamples">Use at most this many samples for the pool (null: all that remain after the holdout).</param>
-    public DataSplit(int count, double holdoutFraction, int? trainSamples, ulong seed)
+    /// <param name="firstSamples">
+    /// Split only the dataset's first this many samples (null: all), so a named dataset cut to N samples splits exactly as an
+    /// uploaded file of those N samples in that order whose split seed is the same.
+    /// </param>
+    public DataSplit(int count, double holdoutFraction, int? trainSamples, ulong seed, int? firstSamples = null)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstSamples ?? 2, 2, nameof(firstSamples));
+        count = Math.Min(count, firstSamples ?? count);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
         if (!(holdoutFraction is > 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(holdoutFraction), "must be in (0, 1)");

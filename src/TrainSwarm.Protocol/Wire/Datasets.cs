@@ -28,7 +28,7 @@ public sealed record DatasetView(DatasetManifest Manifest, string Status, IReadO
 /// Training shards to cut (null: <see cref="DatasetIds.DefaultShards"/>); a job of n nodes gives node i every shard j ≡ i (mod n).
 /// </param>
 public sealed record DatasetUploadStart(string Name, string Format, long Size, string Sha256, string? Shape = null, string? LabelColumn = null,
-    int? Shards = null);
+    int? Shards = null, ulong? SplitSeed = null);
 
 /// <summary>Where an upload stands: how many bytes of <paramref name="Size"/> arrived, and how large a chunk may be.</summary>
 public sealed record DatasetUploadStatus(string UploadId, long Size, long Received, int ChunkBytes);

@@ -148,6 +148,12 @@ public sealed record JobSpec
     /// <summary>Use only this many training samples (after the holdout is taken), if set: for quick jobs.</summary>
     public int? TrainSamples { get; init; }
 
+    /// <summary>
+    /// A named dataset only: split just its first this many training samples (holdout included), if set. The split is then
+    /// the one an upload of those samples in that order gets when its split seed equals this job's seed.
+    /// </summary>
+    public int? FirstSamples { get; init; }
+
     /// <summary>Seeds the initial weights, the holdout split and every round's seeds.</summary>
     public ulong Seed { get; init; }
 

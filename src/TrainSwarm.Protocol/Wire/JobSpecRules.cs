@@ -69,6 +69,8 @@ public static class JobSpecRules
         Check(spec.TargetAccuracy is null || (double.IsFinite(spec.TargetAccuracy.Value) && spec.TargetAccuracy is > 0 and <= 1),
             "targetAccuracy", "must be above 0 and at most 1");
         Check(spec.TrainSamples is null || spec.TrainSamples >= spec.MaxNodes, "trainSamples", "must be at least maxNodes (one sample per shard)");
+        Check(spec.FirstSamples is null || spec.FirstSamples >= Math.Max(2, spec.MaxNodes + 1), "firstSamples",
+            "must be more than maxNodes (a holdout and one sample per shard)");
         Check(spec.CommitEvery is null or (>= 1 and <= 1_000_000), "commitEvery", "must be between 1 and 1000000");
         Check(spec.StateWindowSeconds is null || (spec.StateWindowSeconds >= 1 && spec.StateWindowSeconds < spec.ValidateSeconds), "stateWindowSeconds",
             "must be at least 1 and below validateSeconds (the validator waits for the states inside its lease)");

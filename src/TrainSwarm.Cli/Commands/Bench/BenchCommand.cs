@@ -21,5 +21,6 @@ public static class BenchCommand
         GrpoCommand.Create(context),
         GpuCommand.Create(context),
         DataUploadCommand.Create(context),
+        UploadParityCommand.Create(context),
     };
 }

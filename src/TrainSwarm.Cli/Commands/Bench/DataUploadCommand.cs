@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using TrainSwarm.Cli.Devnet;
 using TrainSwarm.Learning.Data;
@@ -33,9 +31,9 @@ public static class DataUploadCommand
             try
             {
                 var csv = Path.Combine(folder, "fmnist.csv");
-                WriteCsv(FashionMnist.LoadTrain(dataset), Math.Min(parse.GetValue(samples), 60_000), csv);
+                UploadFiles.WriteCsv(FashionMnist.LoadTrain(dataset), Math.Min(parse.GetValue(samples), 60_000), csv);
                 var bytes = new FileInfo(csv).Length;
-                Print(console, Figure("file_copy", bytes, Time(() => File.Copy(csv, csv + ".copy"))));
+                Print(console, Figure("file_copy", bytes, UploadParityRun.Time(() => File.Copy(csv, csv + ".copy"))));
 
                 await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions
                 {
@@ -47,21 +45,9 @@ public static class DataUploadCommand
                     cancellation: cancellation);
                 Print(console, Figure("upload", bytes, clock.Elapsed.TotalSeconds));
 
-                long shardBytes = 0;
-                double download = 0, copy = 0;
-                foreach (var shard in view.Manifest.Shards)
-                {
-                    clock.Restart();
-                    var blob = await client.GetBlobAsync(shard.Blob, cancellation);
-                    download += clock.Elapsed.TotalSeconds;
-                    if (blob.Length != shard.Bytes)
-                        throw new InvalidOperationException($"shard {shard.Blob} came back with {blob.Length} bytes, not {shard.Bytes}");
-                    shardBytes += blob.Length;
-                    var stored = Directory.GetFiles(Path.Combine(folder, "devnet"), shard.Blob, SearchOption.AllDirectories).Single();
-                    copy += Time(() => File.Copy(stored, Path.Combine(folder, shard.Blob + ".copy")));
-                }
-                Print(console, Figure("shard_download", shardBytes, download));
-                Print(console, Figure("shard_file_copy", shardBytes, copy));
+                var measured = await ShardThroughput.MeasureAsync(client, view.Manifest, Path.Combine(folder, "devnet"), folder, cancellation);
+                Print(console, Figure("shard_download", measured.Bytes, measured.DownloadSeconds));
+                Print(console, Figure("shard_file_copy", measured.Bytes, measured.CopySeconds));
             }
             finally
             {
@@ -70,27 +56,6 @@ public static class DataUploadCommand
             return SwarmApp.Success;
         });
         return command;
-    }
-
-    // label,p0,…,p783 per line, pixels back to 0–255 (the IDX loader divides by 255, so this is exact).
-    private static void WriteCsv(LabeledImages images, int count, string path)
-    {
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
-        var line = new StringBuilder();
-        for (var i = 0; i < count; i++)
-        {
-            line.Clear().Append(images.Labels[i].ToString(CultureInfo.InvariantCulture));
-            foreach (var p in images.Image(i))
-                line.Append(',').Append(((int)MathF.Round(p * 255f)).ToString(CultureInfo.InvariantCulture));
-            writer.WriteLine(line);
-        }
-    }
-
-    private static double Time(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalSeconds;
     }
 
     private static object Figure(string what, long bytes, double seconds) => new

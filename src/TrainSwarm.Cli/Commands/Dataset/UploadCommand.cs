@@ -7,7 +7,7 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.Cli.Commands.Dataset;
 
 /// <summary>
-/// `swarm dataset upload FILE [FILE] [--name] [--format] [--shape] [--label-column] [--shards]`: sends a dataset in chunks (a broken
+/// `swarm dataset upload FILE [FILE] [--name] [--format] [--shape] [--label-column] [--shards] [--split-seed]`: sends a dataset in chunks (a broken
 /// upload resumes where it stopped when run again), and prints its manifest once the coordinator checked and split it.
 /// </summary>
 internal static class UploadCommand
@@ -24,6 +24,11 @@ internal static class UploadCommand
         var shape = new Option<string?>("--shape") { Description = "For an image CSV whose pixels make no square: HxW or CxHxW" };
         var label = new Option<string?>("--label-column") { Description = "For a tabular CSV: the label column's header (default: label)" };
         var shards = new Option<int?>("--shards") { Description = $"Training shards to cut, 1 to {DatasetIds.MaxShards} (default {DatasetIds.DefaultShards})" };
+        var splitSeed = new Option<ulong?>("--split-seed")
+        {
+            Description = "Seed the holdout and shard split with this (default: from the file's digest); "
+                + "a named-dataset job with this seed over the same samples splits alike",
+        };
         var key = context.KeyOption("wallet.pem", "the dataset's owner");
         var coordinator = context.CoordinatorOption();
         var json = context.JsonOption();
@@ -31,7 +36,7 @@ internal static class UploadCommand
             + "and named by an id that a job's dataset field takes.\n"
             + "Example: swarm dataset upload digits.csv --name digits --shards 3")
         {
-            files, name, format, shape, label, shards, key, coordinator, json,
+            files, name, format, shape, label, shards, splitSeed, key, coordinator, json,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -42,7 +47,7 @@ internal static class UploadCommand
                 using var owner = context.LoadKey(parse.GetValue(key)!);
                 using var client = context.Client(parse.GetValue(coordinator)!, owner);
                 var settings = new DatasetUploadStart(parse.GetValue(name) ?? Path.GetFileName(paths[0]), UploadFormats.Name(chosen), 0, "",
-                    parse.GetValue(shape), parse.GetValue(label), parse.GetValue(shards));
+                    parse.GetValue(shape), parse.GetValue(label), parse.GetValue(shards), parse.GetValue(splitSeed));
                 // A new creator's key must be known before it can sign an upload, as for job submit.
                 await Registration.EnsureRegisteredAsync(client, "creator", false, cancellation);
                 var what = $"cannot upload {string.Join(" and ", paths)}";

@@ -5,16 +5,20 @@ namespace TrainSwarm.Learning.Data.Uploads;
 /// <summary>
 /// Cuts a checked upload once into its holdout and its training shards, deterministically from the upload's own digest:
 /// one seeded permutation (<see cref="DataSplit"/>), the first part the holdout, the rest cut into equal contiguous shards.
-/// The same file always gives the same parts, so the same bytes and the same blob ids.
+/// The same file always gives the same parts, so the same bytes and the same blob ids. A creator may give the split seed
+/// instead: the split is then exactly a named-dataset job's (<see cref="DataSplit"/> with that job's seed) over the same samples
+/// in the same order.
 /// </summary>
 public static class DatasetSharding
 {
     /// <summary>The holdout and the <paramref name="shards"/> training shards of <paramref name="data"/>, each encoded by <see cref="ShardCodec"/>.</summary>
-    public static (byte[] Holdout, IReadOnlyList<byte[]> Shards) Split(LabeledImages data, string sourceSha256, int shards, double holdoutFraction)
+    /// <param name="splitSeed">The split's seed (null: the first 8 bytes of <paramref name="sourceSha256"/>).</param>
+    public static (byte[] Holdout, IReadOnlyList<byte[]> Shards) Split(
+        LabeledImages data, string sourceSha256, int shards, double holdoutFraction, ulong? splitSeed = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
-        var split = new DataSplit(data.Count, holdoutFraction, null, Seed(sourceSha256));
+        var split = new DataSplit(data.Count, holdoutFraction, null, splitSeed ?? Seed(sourceSha256));
         if (split.PoolCount < shards)
             throw new UploadRejectedException($"{data.Count} samples leave {split.PoolCount} after the holdout, fewer than the {shards} shards asked for");
         var holdout = ShardCodec.Encode(data.Gather(split.Holdout()));

@@ -51,7 +51,9 @@ public static class PngZipUpload
         if (classNames.Count < 2)
             throw new UploadRejectedException(source, $"one class folder ({classNames[0]}); a classifier needs at least 2");
         // Archive order is the creator's; sorting by name makes the same images give the same dataset however they were zipped.
-        images.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        // File name first, folder (the label) second: images named in their original order (00000.png, 00001.png, …) keep it,
+        // as a CSV's lines do, instead of coming grouped by class.
+        images.Sort((a, b) => string.CompareOrdinal(FileName(a.Name), FileName(b.Name)) is var c and not 0 ? c : string.CompareOrdinal(a.Name, b.Name));
         var index = classNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var channels = grey ? 1 : 3;
         var plane = width!.Value * height!.Value;
@@ -101,4 +103,6 @@ public static class PngZipUpload
         }
         return (info.Width, info.Height, rgb, grey);
     }
+
+    private static string FileName(string entry) => entry[(entry.LastIndexOf('/') + 1)..];
 }

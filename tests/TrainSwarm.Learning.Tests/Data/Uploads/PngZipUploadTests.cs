@@ -19,11 +19,24 @@ public class PngZipUploadTests
             ("shapes/square/a.png", Png(3, 2, SKColors.Black)));
         Assert.Equal(["circle", "square"], parsed.ClassNames);
         Assert.Equal([1, 2, 3], parsed.InputShape);
-        // Sorted by entry name: circle/a, square/a, square/b.
+        // Sorted by file name, then folder: circle/a, square/a, square/b.
         Assert.Equal([0, 1, 1], parsed.Data.Labels);
         Assert.Equal([0f, 51 / 255f, 102 / 255f, 153 / 255f, 204 / 255f, 1f], parsed.Data.Image(0).ToArray());
         Assert.All(parsed.Data.Image(1).ToArray(), p => Assert.Equal(0f, p));
         Assert.All(parsed.Data.Image(2).ToArray(), p => Assert.Equal(1f, p));
+    }
+
+    [Fact]
+    public void Images_keep_the_order_of_their_file_names_across_class_folders()
+    {
+        var parsed = Parse(
+            ("b/00000.png", Png(1, 1, SKColors.Black)),
+            ("a/00001.png", Png(1, 1, SKColors.White)),
+            ("b/00002.png", Png(1, 1, SKColors.White)),
+            ("a/00003.png", Png(1, 1, SKColors.Black)));
+        // 00000, 00001, 00002, 00003 as a CSV's lines would be, not grouped by class (a/00001, a/00003, b/00000, b/00002).
+        Assert.Equal([1, 0, 1, 0], parsed.Data.Labels);
+        Assert.Equal([0f, 1f, 1f, 0f], Enumerable.Range(0, 4).Select(i => parsed.Data.Image(i)[0]));
     }
 
     [Fact]

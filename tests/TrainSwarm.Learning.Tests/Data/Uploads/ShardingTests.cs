@@ -28,6 +28,18 @@ public class ShardingTests
     }
 
     [Fact]
+    public void A_split_seed_cuts_exactly_the_shards_a_named_job_with_that_seed_and_first_samples_would()
+    {
+        var data = Data(100);
+        var (holdout, shards) = DatasetSharding.Split(Data(40), Digest, 3, 0.1, splitSeed: 11);
+        // A named dataset of 100 samples cut to its first 40, split by a job of seed 11.
+        var named = new DataSplit(data.Count, 0.1, null, 11, firstSamples: 40);
+        Assert.Equal(ShardCodec.Encode(data.Gather(named.Holdout())), holdout);
+        Assert.Equal(Enumerable.Range(0, 3).Select(i => ShardCodec.Encode(data.Gather(named.Shard(i, 3)))), shards);
+        Assert.NotEqual(holdout, DatasetSharding.Split(Data(40), Digest, 3, 0.1).Holdout);
+    }
+
+    [Fact]
     public void The_split_is_fixed_by_the_file_digest_and_covers_every_sample_once()
     {
         var data = Data(100);
