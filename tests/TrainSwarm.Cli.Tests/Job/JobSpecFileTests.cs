@@ -165,10 +165,11 @@ public sealed class JobSpecFileTests(SwarmFixture swarm)
     [InlineData("rounds: 5\nmaxNodes: 0\n", "error: the spec file {0} has invalid fields: maxNodes (at {0}:2:1): must be between minNodes and 256")]
     [InlineData("model: cnn\nrounds: many\n", "error: the spec file {0} is not a valid job spec: rounds has the wrong type at {0}:2:1 (The JSON value " +
         "could not be converted to System.Int32)")]
-    [InlineData("model: cnn\nround: 5\n", "error: the spec file {0} has an unknown field 'round' at {0}:2:1; the fields are batchSize, byzantineCount, " +
-        "clippingIterations, clippingRadius, commitEvery, dataset, firstSamples, grpo, holdoutFraction, innerSteps, krumSelected, layers, " +
-        "learningRate, lm, maxNodes, minNodes, model, momentum, name, openSeconds, optimizer, outerLearningRate, outerMomentum, quorum, " +
-        "replayShareBps, robustInner, rounds, seed, stateWindowSeconds, strategy, targetAccuracy, trainSamples, trainSeconds, trimFraction, validateSeconds, validators")]
+    [InlineData("model: cnn\nround: 5\n", "error: the spec file {0} has an unknown field 'round' at {0}:2:1; the fields are batchSize, " +
+        "byzantineCount, clippingIterations, clippingRadius, commitEvery, dataset, firstSamples, grpo, holdoutFraction, innerSteps, krumSelected, " +
+        "layers, learningRate, lm, maxNodes, minNodes, model, momentum, name, openSeconds, optimizer, outerLearningRate, outerMomentum, quorum, " +
+        "replayShareBps, robustInner, rounds, seed, stateWindowSeconds, strategy, targetAccuracy, trainSamples, trainSeconds, trimFraction, " +
+        "validateSeconds, validators")]
     [InlineData("- cnn\n", "error: the spec file {0} is not a valid job spec: it must be a mapping of fields such as rounds: 5")]
     public async Task A_bad_yaml_spec_is_one_line_naming_file_line_and_column(string yaml, string expected)
     {
