@@ -172,16 +172,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var needs = new List<(string Node, string State, bool Requestable)>();
         for (var i = 0; i < candidates.Count; i++)
         {
-            var (candidate, item) = (candidates[i], scored[i]);
-            var participant = round.Participants.FirstOrDefault(p => p.Node == candidate.Receipt.Node);
-            // An update the scorer already refused earns nothing, so there is no pay to protect by replaying it, and
-            // its refusal (a wrong shape, a NaN, no contribution) is the clearer reason to report.
-            if (candidate.Bytes is null || candidate.Reason is not null || participant is null || !item.Verdict.Accepted)
+            if (!ReplayFolding.IsReplayed(task, secret, candidates[i], scored[i], out var participant, out var picks))
                 continue;
-            var receipt = candidate.Receipt;
-            var picks = secret is null || receipt.Commitments.Count == 0
-                ? []
-                : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShare);
+            var receipt = candidates[i].Receipt;
             // A receipt trained on another device kind keeps its static and chain-end checks; only its segments go unreplayed.
             var skipped = picks.Count > 0 ? devices.SkipReason(receipt.Device) : null;
             if (skipped is not null)
@@ -208,15 +201,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             var replayer = devices.OnGpu(receipt.Device) ? gpuCheck! : check;
             var outcome = await Task.Run(() => replayer.Check(receipt, bytes, participant.Slot, participant.Shard, round.MaxNodes,
                 round.Seed, picks, fetched.Blobs, cancellation, withheld), cancellation);
-            var verdict = item.Verdict with
-            {
-                // Unset fields stay null, so verdicts of updates that were not replayed store exactly as before.
-                Fraud = outcome.Fraud ? true : null, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
-                ReplayedSteps = outcome.ReplayedSteps > 0 ? outcome.ReplayedSteps : null, ReplaySkipped = skipped,
-            };
-            result.Add(outcome.Reason is null
-                ? item with { Verdict = verdict }
-                : new ScoredUpdate(verdict with { Accepted = false, Reason = outcome.Reason, Weight = 0 }, null));
+            result.Add(ReplayFolding.Fold(item, outcome, skipped));
         }
         return result;
     }

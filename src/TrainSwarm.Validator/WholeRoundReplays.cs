@@ -16,23 +16,17 @@ internal static class WholeRoundReplays
         Func<TrainingReceipt, byte[], ParticipantView, IReadOnlyList<int>, IReadOnlyDictionary<string, byte[]>, ReplayOutcome> check,
         CancellationToken cancellation)
     {
-        var round = task.Round;
         var replays = new Task<ReplayOutcome>?[candidates.Count];
         for (var i = 0; i < candidates.Count; i++)
         {
-            var (candidate, item) = (candidates[i], scored[i]);
-            var participant = round.Participants.FirstOrDefault(p => p.Node == candidate.Receipt.Node);
-            if (candidate.Bytes is null || candidate.Reason is not null || participant is null || !item.Verdict.Accepted)
+            if (!ReplayFolding.IsReplayed(task, secret, candidates[i], scored[i], out var participant, out var picks))
                 continue;
-            var receipt = candidate.Receipt;
-            var picks = secret is null || receipt.Commitments.Count == 0
-                ? []
-                : ReplayPicks.Pick(secret, receipt.Node, receipt.UpdateBlob, receipt.Commitments.Count, task.Spec.ReplayShare);
+            var receipt = candidates[i].Receipt;
             var blobs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var id in needs(receipt))
                 if ((await fetcher.UpdateBytesAsync(id, cancellation)).Bytes is { } bytes)
                     blobs[id] = bytes;
-            var update = candidate.Bytes;
+            var update = candidates[i].Bytes!;
             replays[i] = Task.Run(() => check(receipt, update, participant, picks, blobs), cancellation);
         }
         var result = new List<ScoredUpdate>(scored.Count);
@@ -44,15 +38,7 @@ internal static class WholeRoundReplays
                 result.Add(item);
                 continue;
             }
-            var outcome = await replay;
-            var verdict = item.Verdict with
-            {
-                Fraud = outcome.Fraud ? true : null, ReplaySegment = outcome.Segment, ReplayExpected = outcome.Expected, ReplayFound = outcome.Found,
-                ReplayedSteps = outcome.ReplayedSteps > 0 ? outcome.ReplayedSteps : null,
-            };
-            result.Add(outcome.Reason is null
-                ? item with { Verdict = verdict }
-                : new ScoredUpdate(verdict with { Accepted = false, Reason = outcome.Reason, Weight = 0 }, null));
+            result.Add(ReplayFolding.Fold(item, await replay));
         }
         return result;
     }
