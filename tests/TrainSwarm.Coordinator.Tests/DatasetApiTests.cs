@@ -157,6 +157,9 @@ public sealed class DatasetApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         Assert.Contains("maxNodes", tooWide.Errors!.Keys);
         var misfit = await Assert.ThrowsAsync<SwarmApiException>(() => client.QuoteAsync(spec with { Layers = ["flatten", "linear(100,10)"] }));
         Assert.Contains("layers", misfit.Errors!.Keys);
+        var cut = await Assert.ThrowsAsync<SwarmApiException>(() => client.QuoteAsync(spec with { FirstSamples = 20 }));
+        Assert.Equal(HttpStatusCode.BadRequest, cut.Status);
+        Assert.Equal(["applies to a named dataset only: an upload was split once, at upload"], cut.Errors!["firstSamples"]);
         using var other = await swarm.ActorAsync("creator");
         using (var otherClient = swarm.Client(other))
             Assert.Equal(HttpStatusCode.Forbidden, (await Assert.ThrowsAsync<SwarmApiException>(() => otherClient.SubmitJobAsync(spec))).Status);
@@ -204,6 +207,38 @@ public sealed class DatasetApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         Assert.Equal(mine.Id, again.Id);
         foreach (var blob in blobs)
             Assert.Equal(HttpStatusCode.OK, await swarm.StatusOfGetAsync(Routes.Blob(blob)));
+    }
+
+    [Fact]
+    public async Task A_split_seed_fixes_the_holdout_and_shards_and_the_manifest_records_it()
+    {
+        // Three creators upload one file, so no upload is the cached dataset of another: each is parsed and cut anew.
+        var file = CsvFile(50, 8);
+        using var a = await swarm.ActorAsync("creator");
+        using var b = await swarm.ActorAsync("creator");
+        async Task<DatasetManifest> UploadAsync(ActorKey who, ulong? seed)
+        {
+            using var client = swarm.Client(who);
+            return (await client.UploadDatasetAsync(file, new DatasetUploadStart("seeded", "csv", 0, "", Shards: 2, SplitSeed: seed))).Manifest;
+        }
+        static string[] Parts(DatasetManifest m) => [m.Holdout.Blob, .. m.Shards.Select(s => s.Blob)];
+
+        var first = await UploadAsync(a, 42);
+        var same = await UploadAsync(b, 42);
+        var other = await UploadAsync(_creator, 43);
+        Assert.Equal(Parts(first), Parts(same));
+        Assert.NotEqual(first.Holdout.Blob, other.Holdout.Blob);
+        Assert.NotEqual(Parts(first)[1..], Parts(other)[1..]);
+        Assert.Equal((42UL, 42UL, 43UL), (first.SplitSeed, same.SplitSeed, other.SplitSeed));
+        // Stored as sent: the API reads the seed back from the committed manifest.
+        using (var reader = swarm.Client(_creator))
+            Assert.Equal(43UL, (await reader.DatasetAsync(other.Id)).Manifest.SplitSeed);
+
+        // Without one the seed is the digest's first 8 bytes, recorded as such; given explicitly, it cuts the very same blobs.
+        var digestSeed = ulong.Parse(first.SourceSha256[..16], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        var unseeded = await UploadAsync(a, null);
+        Assert.Equal(digestSeed, unseeded.SplitSeed);
+        Assert.Equal(Parts(unseeded), Parts(await UploadAsync(b, digestSeed)));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class CreateDataset(SwarmState state, StateCommitter committer, Da
         foreach (var part in parts)
             shardParts.Add(await StoreAsync(part, CountOf(part), cancellation));
         var manifest = new DatasetManifest(id, start.Name, owner, UploadFormats.Name(format), parsed.InputShape, parsed.Data.Classes, parsed.ClassNames,
-            parsed.Data.Count, start.Sha256, bytes.Length, holdoutPart, shardParts, state.Now);
+            parsed.Data.Count, start.Sha256, bytes.Length, holdoutPart, shardParts, state.Now, DatasetSharding.SeedOf(start.Sha256, start.SplitSeed));
         await committer.MutateWithLedgerAsync(async changes =>
         {
             // Our blobs were stored outside the gate: a delete of another dataset that shared one may have freed it since.

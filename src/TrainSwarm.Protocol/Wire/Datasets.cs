@@ -10,9 +10,15 @@ public sealed record DatasetPart(string Blob, int Count, long Bytes);
 /// </summary>
 /// <param name="Id">The dataset id (<see cref="DatasetIds"/>); a job's <c>dataset</c> field names it.</param>
 /// <param name="SourceSha256">The SHA-256 of the file as uploaded.</param>
+/// <param name="SplitSeed">
+/// The seed the holdout and shards were cut with (<c>DataSplit(Count, 0.1, seed)</c>): the upload's <c>--split-seed</c>, or else
+/// the first 8 bytes of <paramref name="SourceSha256"/> read big-endian; anyone holding the file can redo the split from it. Null on
+/// a manifest stored before the seed was recorded.
+/// </param>
 public sealed record DatasetManifest(
     string Id, string Name, string Owner, string Format, IReadOnlyList<int> InputShape, int Classes, IReadOnlyList<string> ClassNames,
-    int Count, string SourceSha256, long SourceBytes, DatasetPart Holdout, IReadOnlyList<DatasetPart> Shards, DateTimeOffset CreatedAt);
+    int Count, string SourceSha256, long SourceBytes, DatasetPart Holdout, IReadOnlyList<DatasetPart> Shards, DateTimeOffset CreatedAt,
+    ulong? SplitSeed = null);
 
 /// <summary>A dataset as the API shows it: its manifest, <c>ready</c> or <c>deleted</c>, and the jobs that name it.</summary>
 public sealed record DatasetView(DatasetManifest Manifest, string Status, IReadOnlyList<string> Jobs);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace TrainSwarm.Cli.Tests.Dataset;
@@ -33,9 +35,13 @@ public sealed class DatasetCommandTests(SwarmFixture swarm)
         Assert.Equal($"{id}  tiny: 12 samples of 1×2×2, 3 classes, 2 shards (csv, ready)", lines[0]);
         Assert.StartsWith($"owner {address}, uploaded ", lines[1], StringComparison.Ordinal);
         Assert.Equal("classes: 0, 1, 2", lines[2]);
-        Assert.Matches("^holdout +1 samples  [0-9a-f]{64}  \\(validators only\\)$", lines[3]);
-        Assert.Matches("^shard 0 +5 samples  [0-9a-f]{64}$", lines[4]);
-        Assert.Matches("^shard 1 +6 samples  [0-9a-f]{64}$", lines[5]);
+        // No --split-seed: the file digest's first 8 bytes, big-endian.
+        var digestSeed = ulong.Parse(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)))[..16], NumberStyles.HexNumber,
+            CultureInfo.InvariantCulture);
+        Assert.Equal($"split seed: {digestSeed} (the file digest's first 8 bytes)", lines[3]);
+        Assert.Matches("^holdout +1 samples  [0-9a-f]{64}  \\(validators only\\)$", lines[4]);
+        Assert.Matches("^shard 0 +5 samples  [0-9a-f]{64}$", lines[5]);
+        Assert.Matches("^shard 1 +6 samples  [0-9a-f]{64}$", lines[6]);
 
         var (listCode, list) = await CliRunner.Run("dataset", "list", "--key", key, "--coordinator", swarm.Url);
         Assert.Equal((0, lines[0]), (listCode, Lines.Single(list)));
@@ -46,6 +52,44 @@ public sealed class DatasetCommandTests(SwarmFixture swarm)
         Assert.Equal((0, $"dataset {id} (tiny) deleted"), (deleteCode, Lines.Single(deleted)));
         var (_, empty) = await CliRunner.Run("dataset", "list", "--key", key, "--coordinator", swarm.Url);
         Assert.Equal("no datasets; upload one with: swarm dataset upload FILE", Lines.Single(empty));
+    }
+
+    [Fact]
+    public async Task A_split_seed_is_shown_and_the_same_seed_cuts_the_same_parts()
+    {
+        var file = Csv("seeded.csv", Images(40));
+        async Task<string[]> UploadAsync(string seed)
+        {
+            // A new key each time: the same creator's same file and settings would be the cached dataset, not a new cut.
+            var (key, _) = swarm.NewKeyFile();
+            var (code, output) = await CliRunner.Run("dataset", "upload", file, "--shards", "2", "--split-seed", seed, "--key", key, "--coordinator", swarm.Url);
+            Assert.True(code == 0, output);
+            return Lines.Of(output);
+        }
+        // The holdout and shard lines end in their blob ids (the SHA-256 of their bytes).
+        static string[] Parts(string[] lines) => [.. lines.Where(l => l.StartsWith("holdout", StringComparison.Ordinal) || l.StartsWith("shard", StringComparison.Ordinal))];
+
+        var first = await UploadAsync("18446744073709551615");
+        Assert.Equal("split seed: 18446744073709551615 (given at upload)", first[3]);
+        Assert.Equal(3, Parts(first).Length);
+        Assert.Equal(Parts(first), Parts(await UploadAsync("18446744073709551615")));
+        var other = Parts(await UploadAsync("7"));
+        Assert.NotEqual(Parts(first)[0], other[0]);
+        Assert.NotEqual(Parts(first)[1..], other[1..]);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("18446744073709551616")]
+    public async Task A_bad_split_seed_is_one_line_and_sends_nothing(string seed)
+    {
+        var (key, _) = swarm.NewKeyFile();
+        var file = Csv("never-sent.csv", Images());
+        var (code, output) = await CliRunner.Run("dataset", "upload", file, "--split-seed", seed, "--key", key, "--coordinator", Nowhere);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --split-seed must be a whole number from 0 to 18446744073709551615, not '{seed}' (see --help)", Lines.Single(output));
     }
 
     [Fact]

@@ -28,6 +28,7 @@ internal static class UploadCommand
         {
             Description = "Seed the holdout and shard split with this (default: from the file's digest); "
                 + "a named-dataset job with this seed over the same samples splits alike",
+            CustomParser = ParseSeed,
         };
         var key = context.KeyOption("wallet.pem", "the dataset's owner");
         var coordinator = context.CoordinatorOption();
@@ -72,6 +73,16 @@ internal static class UploadCommand
             }
         });
         return command;
+    }
+
+    // The default parser's refusal names the CLR type (System.Nullable`1[System.UInt64]); this one says what a seed may be.
+    private static ulong? ParseSeed(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? "" : result.Tokens[0].Value;
+        if (ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seed))
+            return seed;
+        result.AddError($"--split-seed must be a whole number from 0 to {ulong.MaxValue}, not '{text}'");
+        return null;
     }
 
     // Sets the bar to what the coordinator holds, so a resumed upload starts where it stood.

@@ -18,7 +18,7 @@ public static class DatasetSharding
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
-        var split = new DataSplit(data.Count, holdoutFraction, null, splitSeed ?? Seed(sourceSha256));
+        var split = new DataSplit(data.Count, holdoutFraction, null, SeedOf(sourceSha256, splitSeed));
         if (split.PoolCount < shards)
             throw new UploadRejectedException($"{data.Count} samples leave {split.PoolCount} after the holdout, fewer than the {shards} shards asked for");
         var holdout = ShardCodec.Encode(data.Gather(split.Holdout()));
@@ -28,8 +28,12 @@ public static class DatasetSharding
         return (holdout, parts);
     }
 
-    // The first 8 bytes of the file's digest: a seed the creator fixes by the file alone.
-    private static ulong Seed(string sha256) => BinaryPrimitives.ReadUInt64BigEndian(Convert.FromHexString(sha256.AsSpan(0, 16)));
+    /// <summary>
+    /// The seed an upload is split with: <paramref name="splitSeed"/> when given, else the first 8 bytes of the file's digest
+    /// (big-endian), a seed the creator fixes by the file alone.
+    /// </summary>
+    public static ulong SeedOf(string sourceSha256, ulong? splitSeed) =>
+        splitSeed ?? BinaryPrimitives.ReadUInt64BigEndian(Convert.FromHexString(sourceSha256.AsSpan(0, 16)));
 
     /// <summary>The dataset shards node slot <paramref name="slot"/> of <paramref name="slots"/> trains on: every j with j mod slots = slot.</summary>
     public static IReadOnlyList<int> ShardsOfSlot(int slot, int slots, int shards)

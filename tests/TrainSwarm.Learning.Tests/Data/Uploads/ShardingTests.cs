@@ -56,6 +56,15 @@ public class ShardingTests
     }
 
     [Fact]
+    public void Without_a_split_seed_the_seed_is_the_digests_first_8_bytes_big_endian()
+    {
+        Assert.Equal(0x0011223344556677UL, DatasetSharding.SeedOf(Digest, null));
+        Assert.Equal(5UL, DatasetSharding.SeedOf(Digest, 5));
+        var data = Data(50);
+        Assert.Equal(DatasetSharding.Split(data, Digest, 2, 0.1, 0x0011223344556677UL).Holdout, DatasetSharding.Split(data, Digest, 2, 0.1).Holdout);
+    }
+
+    [Fact]
     public void A_slot_takes_every_shard_congruent_to_it()
     {
         Assert.Equal([1, 4, 7], DatasetSharding.ShardsOfSlot(1, 3, 8));
