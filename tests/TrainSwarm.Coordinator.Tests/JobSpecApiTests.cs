@@ -72,6 +72,11 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
     [InlineData("""{"holdoutFraction":0.9}""", "holdoutFraction")]
     [InlineData("""{"targetAccuracy":1.5}""", "targetAccuracy")]
     [InlineData("""{"trainSamples":2,"maxNodes":3}""", "trainSamples")]
+    [InlineData("""{"firstSamples":1,"maxNodes":1}""", "firstSamples")]
+    [InlineData("""{"firstSamples":3,"maxNodes":3}""", "firstSamples")]
+    [InlineData("""{"firstSamples":-5}""", "firstSamples")]
+    [InlineData("""{"firstSamples":60001,"dataset":"fashion-mnist"}""", "firstSamples")]
+    [InlineData("""{"firstSamples":112801,"dataset":"emnist-balanced","layers":["flatten","linear(784,47)"]}""", "firstSamples")]
     [InlineData("""{"openSeconds":0}""", "openSeconds")]
     [InlineData("""{"trainSeconds":99999999}""", "trainSeconds")]
     public async Task An_invalid_field_is_named_and_no_job_is_created(string json, string field)
@@ -83,6 +88,26 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         Assert.Equal([field], ErrorFields(problem));
         Assert.Contains(field + ": ", Detail(problem), StringComparison.Ordinal);
         await AssertNothingChangedAsync(before);
+    }
+
+    [Theory]
+    [InlineData("""{"firstSamples":3,"maxNodes":3}""", "firstSamples: must be more than maxNodes (a holdout and one sample per shard)")]
+    [InlineData("""{"firstSamples":60001}""", "firstSamples: must be at most 60000: fashion-mnist has 60000 training samples")]
+    public async Task A_first_samples_out_of_range_says_its_bounds(string json, string expected)
+    {
+        using var response = await PostSpecAsync(json);
+        var problem = await AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("the job spec has invalid fields: " + expected, Detail(problem));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(60000)]
+    public async Task A_first_samples_within_range_is_quoted(int firstSamples)
+    {
+        using var client = swarm.Client(_creator);
+        var spec = Specs.Tiny with { FirstSamples = firstSamples, TrainSamples = null };
+        Assert.Equal(Quote.DigestOf(spec), (await client.QuoteAsync(spec)).SpecDigest);
     }
 
     [Fact]
@@ -168,7 +193,7 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
     [InlineData("""{"layers":["flatten","linear(65536,65536)"]}""")]
     [InlineData("""{"layers":["conv2d(3,8,3)","flatten","linear(5408,10)"]}""")]
     [InlineData("""{"model":"cnn-rgb32"}""")] // the 32×32 RGB preset on 28×28 grey Fashion-MNIST
-    [InlineData("""{"model":"cnn-rgb32","dataset":"cifar-100"}""")] // 10 outputs for CIFAR-100's 100 fine classes
+    [InlineData("""{"layers":["flatten","linear(784,10)"],"dataset":"emnist-balanced"}""")] // a layer list says its own outputs: 10, not 47
     [InlineData("""{"model":"mlp","dataset":"svhn"}""")] // 784 grey inputs for 32×32 RGB digits
     public async Task Layers_with_the_wrong_output_too_many_parameters_or_wrong_input_channels_are_refused(string body)
     {
@@ -188,6 +213,22 @@ public sealed class JobSpecApiTests(CoordinatorFixture swarm) : IClassFixture<Co
         Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "mnist", Model = "mlp" }));
         Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "emnist-balanced", Layers = ["flatten", "linear(784,47)"] }));
         Assert.NotNull(JobSpecCheck.Check(Specs.Tiny with { Dataset = "cifar-100", Layers = ["flatten", "linear(3072,100)"] }));
+    }
+
+    [Theory]
+    [InlineData("emnist-balanced", "mlp", 47)]
+    [InlineData("emnist-balanced", "cnn", 47)]
+    [InlineData("cifar-100", "cnn-rgb32", 100)]
+    public async Task A_preset_ends_in_the_datasets_classes_and_is_priced_so(string dataset, string preset, int classes)
+    {
+        var spec = Specs.Tiny with { Dataset = dataset, Model = preset };
+        var model = JobSpecCheck.Check(spec);
+        Assert.Equal([classes, 128], model.Parameters()[^2].Shape.ToArray());
+        using var client = swarm.Client(_creator);
+        var quote = await client.QuoteAsync(spec);
+        var shape = TrainSwarm.Learning.Data.DatasetCatalog.Get(dataset).InputShape.ToArray();
+        Assert.Equal(TrainSwarm.Learning.Models.FlopCounter.Count("", TrainSwarm.Learning.Models.FlopCounter.LayersOf(preset, classes), shape).Training,
+            quote.TrainingFlopsPerSample);
     }
 
     [Fact]

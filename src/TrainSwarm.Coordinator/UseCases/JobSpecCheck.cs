@@ -26,13 +26,17 @@ public static class JobSpecCheck
         {
             try
             {
-                var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
                 var data = DatasetOf(spec, uploaded);
+                // A preset ends in the dataset's class count; a layer list says its own (and CheckFits holds it to the data's).
+                var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed, data.Classes);
                 if (uploaded is not null && spec.MaxNodes > uploaded.Shards.Count)
                     errors["maxNodes"] =
                         [$"must be at most {uploaded.Shards.Count}: dataset {uploaded.Id} has {uploaded.Shards.Count} shards, at least one a node"];
                 if (uploaded is not null && spec.FirstSamples is not null)
                     errors["firstSamples"] = ["applies to a named dataset only: an upload was split once, at upload"];
+                // More than the split holds would silently split them all: a job that asked for N gets N, or a 400.
+                else if (spec.FirstSamples > data.TrainSamples)
+                    errors["firstSamples"] = [$"must be at most {data.TrainSamples}: {spec.Dataset} has {data.TrainSamples} training samples"];
                 ModelBuilder.CheckFits(model, [.. data.InputShape], data.Classes);
                 if (errors.Count == 0)
                     return model;
