@@ -70,11 +70,12 @@ internal static class CatalogFixtures
     }
 
     /// <summary>SVHN-style X (uint8 32×32×3×N, column-major) and y (double N×1, 10 for the digit 0) in a level-5 MAT file.</summary>
-    public static void WriteSvhnMat(string path, double[] labels, bool compressed, bool labelsAsBytes)
+    /// <param name="rawX">X's bytes as stored (column-major); null: Pixel(n, c, h, w) at element h + 32·w + 1024·c + 3072·n.</param>
+    public static void WriteSvhnMat(string path, double[] labels, bool compressed, bool labelsAsBytes, byte[]? rawX = null)
     {
         int count = labels.Length;
-        var x = new byte[count * 3072];
-        for (int n = 0; n < count; n++)
+        var x = rawX ?? new byte[count * 3072];
+        for (int n = 0; n < count && rawX is null; n++)
             for (int c = 0; c < 3; c++)
                 for (int h = 0; h < 32; h++)
                     for (int w = 0; w < 32; w++)
