@@ -19,7 +19,7 @@ public sealed class ImageReplayTrainer(JobSpec spec, LabeledImages train, ShardC
     private readonly RoundReplayer _replayer = new();
 
     /// <inheritdoc/>
-    public IReadOnlyList<NamedArray> Layout { get; } = ModuleWeights.Export(ModelBuilder.Build(spec.Model, spec.Layers, 0)).ToList();
+    public IReadOnlyList<NamedArray> Layout { get; } = ModuleWeights.Export(ModelBuilder.Build(spec.Model, spec.Layers, 0, train.Classes)).ToList();
 
     /// <inheritdoc/>
     public string? Unavailable(int shard, int shardCount) =>

@@ -49,7 +49,7 @@ public sealed class UpdateScorer
     {
         ArgumentNullException.ThrowIfNull(spec);
         // The seed only initializes weights that the import then overwrites.
-        var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed);
+        var model = ModelBuilder.Build(spec.Model, spec.Layers, spec.Seed, holdout.Classes);
         ModuleWeights.Import(model, SafeTensorsReader.Read(baseModel));
         return new UpdateScorer(model, holdout, knownBase);
     }

@@ -23,7 +23,7 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
         JobSpecCheck.Check(spec!, uploaded);
         var data = JobSpecCheck.DatasetOf(spec!, uploaded);
         int[] inputShape = [.. data.InputShape];
-        var flops = FlopCounter.Count(spec!.Model, spec.Layers, inputShape);
+        var flops = FlopCounter.Count(spec!.Model, spec.Layers, inputShape, data.Classes);
         // The holdout is taken from the training split, as DataSplit does; an uploaded dataset's was cut once, at upload.
         var pool = Math.Min(data.TrainSamples, spec.FirstSamples ?? int.MaxValue);
         var holdout = uploaded?.Holdout.Count ?? Math.Clamp((int)Math.Round(pool * spec.HoldoutFraction), 1, pool - 1);

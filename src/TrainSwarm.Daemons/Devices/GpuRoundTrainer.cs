@@ -39,6 +39,8 @@ public sealed class GpuRoundTrainer(GpuInfo gpu)
             return "sgd without momentum has no CUDA path yet";
         if (shard.SampleSize != 784)
             return $"the CUDA presets take 1x28x28 images, not {shard.Channels}x{shard.Height}x{shard.Width}";
+        if (shard.Classes != ModelPresets.DefaultClasses)
+            return $"the CUDA presets end in {ModelPresets.DefaultClasses} outputs, not {shard.Classes}";
         return null;
     }
 

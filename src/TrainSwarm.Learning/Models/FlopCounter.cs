@@ -35,19 +35,22 @@ public static class FlopCounter
         ],
     };
 
-    /// <summary>The layer list of a preset, in the <see cref="ModelBuilder"/> grammar.</summary>
-    public static IReadOnlyList<string> LayersOf(string preset) =>
-        PresetLayers.TryGetValue(preset, out var layers) ? layers
+    /// <summary>
+    /// The layer list of a preset for <paramref name="classes"/> classes, in the <see cref="ModelBuilder"/> grammar: every preset
+    /// ends in linear(128, classes), as <see cref="ModelPresets.Create(string, ulong, int)"/> builds it.
+    /// </summary>
+    public static IReadOnlyList<string> LayersOf(string preset, int classes = ModelPresets.DefaultClasses) =>
+        PresetLayers.TryGetValue(preset, out var layers) ? [.. layers[..^1], $"linear(128,{classes})"]
             : throw new ArgumentException($"unknown model '{preset}'; choose one of: {string.Join(", ", ModelPresets.Names)}");
 
     /// <summary>
     /// FLOPs per sample of the preset <paramref name="preset"/>, or of <paramref name="layers"/> when given, for inputs of
-    /// <paramref name="inputShape"/> (C, H, W).
+    /// <paramref name="inputShape"/> (C, H, W); a preset ends in <paramref name="classes"/> outputs.
     /// </summary>
     /// <exception cref="FormatException">A layer is malformed or does not fit the shape it receives.</exception>
-    public static FlopCount Count(string preset, IReadOnlyList<string>? layers, int[] inputShape)
+    public static FlopCount Count(string preset, IReadOnlyList<string>? layers, int[] inputShape, int classes = ModelPresets.DefaultClasses)
     {
-        layers ??= LayersOf(preset);
+        layers ??= LayersOf(preset, classes);
         long[] shape = [.. inputShape.Select(d => (long)d)];
         long forward = 0, training = 0;
         for (var i = 0; i < layers.Count; i++)

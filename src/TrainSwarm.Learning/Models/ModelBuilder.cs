@@ -13,11 +13,14 @@ namespace TrainSwarm.Learning.Models;
 /// </summary>
 public static class ModelBuilder
 {
-    /// <summary>The model for <paramref name="preset"/>, or for <paramref name="layers"/> when given, initialized from <paramref name="seed"/>.</summary>
-    public static Sequential Build(string preset, IReadOnlyList<string>? layers, ulong seed)
+    /// <summary>
+    /// The model for <paramref name="preset"/> ending in <paramref name="classes"/> outputs (the dataset's class count), or for
+    /// <paramref name="layers"/> when given (which say their own output size), initialized from <paramref name="seed"/>.
+    /// </summary>
+    public static Sequential Build(string preset, IReadOnlyList<string>? layers, ulong seed, int classes = ModelPresets.DefaultClasses)
     {
         if (layers is null)
-            return ModelPresets.Create(preset, seed);
+            return ModelPresets.Create(preset, seed, classes);
         var parameters = layers.Select((text, i) => ParameterCount(text, i)).Sum();
         if (parameters > MaxParameters)
             throw new FormatException($"the layers hold {parameters:N0} parameters; at most {MaxParameters:N0} are allowed");

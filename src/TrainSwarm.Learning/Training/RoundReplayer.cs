@@ -75,11 +75,12 @@ public sealed class RoundReplayer
     private Kit For(RoundTrainingSpec spec, LabeledImages shard)
     {
         var batch = Math.Min(spec.BatchSize, shard.Count);
-        var key = new KitKey(spec.Model, spec.Layers, spec.Optimizer, spec.LearningRate, spec.Momentum, batch, shard.Channels, shard.Height, shard.Width);
+        var key = new KitKey(spec.Model, spec.Layers, spec.Optimizer, spec.LearningRate, spec.Momentum, batch, shard.Channels, shard.Height, shard.Width,
+            shard.Classes);
         if (_kit is null || _kit.Key != key)
         {
             // The initializer seed does not matter: every parameter is overwritten before a step is taken.
-            var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
+            var model = ModelBuilder.Build(spec.Model, spec.Layers, 0, shard.Classes);
             _kit = new Kit(key, model, RoundTrainer.CreateOptimizer(spec, model.Parameters()));
         }
         return _kit;
@@ -87,7 +88,8 @@ public sealed class RoundReplayer
 
     // Layers compares by reference: a round's specs all carry the job's one list.
     private sealed record KitKey(
-        string Model, IReadOnlyList<string>? Layers, string Optimizer, double LearningRate, double Momentum, int Batch, int Channels, int Height, int Width);
+        string Model, IReadOnlyList<string>? Layers, string Optimizer, double LearningRate, double Momentum, int Batch, int Channels, int Height, int Width,
+        int Classes);
 
     /// <summary>What a replay trains with, and the arrays its commitments are hashed from (weights, then the checkpoint's tensors).</summary>
     private sealed class Kit

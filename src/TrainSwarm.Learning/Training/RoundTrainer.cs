@@ -77,7 +77,7 @@ public static class RoundTrainer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps, nameof(stopAfter));
 
         // The initializer seed does not matter: every parameter is overwritten by the base weights.
-        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
+        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0, shard.Classes);
         ModuleWeights.Import(model, SafeTensorsReader.Read(baseWeights));
         var optimizer = CreateOptimizer(spec, model.Parameters());
         return Run(model, optimizer, spec, shard, seed, 0, steps, onStep, cancellation);
@@ -96,7 +96,7 @@ public static class RoundTrainer
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         CheckSegment(spec, shard, fromStep, stopAfter);
-        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0);
+        var model = ModelBuilder.Build(spec.Model, spec.Layers, 0, shard.Classes);
         var optimizer = CreateOptimizer(spec, model.Parameters());
         RoundCheckpoint.Load(checkpoint, model, optimizer, fromStep);
         return Run(model, optimizer, spec, shard, seed, fromStep, stopAfter, null, cancellation);

@@ -96,8 +96,8 @@ public static class TrainCommand
             LabeledImages train, test;
             try
             {
-                (train, test) = await FashionMnist.LoadAsync(new DatasetLocator(log: line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]")),
-                    parse.GetValue(dataDir), parse.GetValue(download), cancellation);
+                (train, test) = await CatalogData.LoadAsync(new DatasetLocator(log: line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]")),
+                    DatasetCatalog.Get(parse.GetValue(dataset)!), parse.GetValue(dataDir), parse.GetValue(download), cancellation);
             }
             catch (Exception e) when (e is DataFormatException or FileNotFoundException or DirectoryNotFoundException or IOException)
             {
@@ -106,13 +106,22 @@ public static class TrainCommand
             if (parse.GetValue(limit) < train.Count) train = train.Slice(0, parse.GetValue(limit));
 
             ulong seedValue = parse.GetValue(seed);
-            var net = ModelPresets.Create(modelName, seedValue);
+            // The preset ends in the dataset's classes (47 for EMNIST balanced, 100 for CIFAR-100); its input must be the data's.
+            var net = ModelPresets.Create(modelName, seedValue, train.Classes);
+            try
+            {
+                ModelBuilder.CheckFits(net, [train.Channels, train.Height, train.Width], train.Classes);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException($"--model {modelName} does not fit {parse.GetValue(dataset)}: {e.Message}");
+            }
             var opt = CreateOptimizer(parse.GetValue(optimizer)!, net.Parameters(), parse.GetValue(lr));
             var loader = new MiniBatchLoader(train, parse.GetValue(batch), seedValue);
             if (loader.BatchesPerEpoch == 0) throw new CliException($"--batch {parse.GetValue(batch)} is larger than the {train.Count} training samples");
             var trainer = new Trainer(net, opt, loader, train);
             int epochCount = parse.GetValue(epochs);
-            var gpu = ChooseGpu(console, DeviceOption.Request(parse.GetValue(device)), modelName, parse.GetValue(optimizer)!);
+            var gpu = ChooseGpu(console, DeviceOption.Request(parse.GetValue(device)), modelName, parse.GetValue(optimizer)!, train.Classes);
 
             console.MarkupLine($"Training [bold]{modelName}[/] ({net.ParameterCount:N0} parameters) on {train.Count:N0} samples, " +
                                $"{epochCount} epoch(s), batch {loader.BatchSize}, " +
@@ -164,15 +173,19 @@ public static class TrainCommand
     }
 
     /// <summary>The GPU to train on, or null for the CPU engine; `cuda` that cannot be served is a one-line error.</summary>
-    private static GpuInfo? ChooseGpu(IAnsiConsole console, DeviceRequest request, string model, string optimizer)
+    private static GpuInfo? ChooseGpu(IAnsiConsole console, DeviceRequest request, string model, string optimizer, int classes)
     {
         bool supported = GpuTrainers.Supports(model, optimizer);
         if (request.Kind == DeviceRequestKind.Cuda && !supported)
             throw new CliException($"--device {request}: the CUDA backend trains the mlp and cnn presets with adam or sgd, not {model} with {optimizer}; " +
                 "use --device cpu");
+        // The CUDA presets are the 10-class ones.
+        bool fits = classes == ModelPresets.DefaultClasses;
+        if (request.Kind == DeviceRequestKind.Cuda && !fits)
+            throw new CliException($"--device {request}: the CUDA presets end in {ModelPresets.DefaultClasses} outputs, not {classes}; use --device cpu");
         var choice = DeviceOption.Select(console, request);
-        if (choice.Gpu is null || supported) return choice.Gpu;
-        DeviceOption.Log(console, $"device: cpu ({model} with {optimizer} has no CUDA path yet)");
+        if (choice.Gpu is null || (supported && fits)) return choice.Gpu;
+        DeviceOption.Log(console, supported ? $"device: cpu ({classes} classes have no CUDA path yet)" : $"device: cpu ({model} with {optimizer} has no CUDA path yet)");
         return null;
     }
 
