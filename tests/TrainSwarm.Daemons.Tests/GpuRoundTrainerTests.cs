@@ -31,6 +31,8 @@ public sealed class GpuRoundTrainerTests
             GpuRoundTrainer.Unsupported(Mlp with { Model = "cnn-rgb32" }, images));
         Assert.Equal("sgd without momentum has no CUDA path yet", GpuRoundTrainer.Unsupported(Mlp with { Optimizer = "sgd", Momentum = 0 }, images));
         Assert.Equal("the CUDA presets take 1x28x28 images, not 3x32x32", GpuRoundTrainer.Unsupported(Mlp, Images(3, 32, 32)));
+        // EMNIST balanced: 28×28 grey, but the presets end in 47 outputs there, and the CUDA ones in 10.
+        Assert.Equal("the CUDA presets end in 10 outputs, not 47", GpuRoundTrainer.Unsupported(Mlp, Images(1, 28, 28, classes: 47)));
     }
 
     [Fact]
@@ -41,12 +43,12 @@ public sealed class GpuRoundTrainerTests
         Assert.StartsWith("no GPU path: the CUDA backend trains", e.Message, StringComparison.Ordinal);
     }
 
-    private static LabeledImages Images(int channels, int height, int width)
+    private static LabeledImages Images(int channels, int height, int width, int classes = 10)
     {
         const int count = 64;
         var pixels = new float[count * channels * height * width];
         for (var i = 0; i < pixels.Length; i++)
             pixels[i] = (i % 255) / 255f;
-        return new LabeledImages(pixels, [.. Enumerable.Range(0, count).Select(i => i % 10)], channels, height, width, 10);
+        return new LabeledImages(pixels, [.. Enumerable.Range(0, count).Select(i => i % 10)], channels, height, width, classes);
     }
 }

@@ -55,6 +55,26 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public async Task The_named_dataset_is_the_one_looked_for()
+    {
+        // Fashion-MNIST is installed here; --dataset mnist must look for MNIST's files, not train on Fashion-MNIST's.
+        var empty = Directory.CreateTempSubdirectory("swarm-train-mnist-").FullName;
+        try
+        {
+            var (code, output) = await CliRunner.Run("train", "--dataset", "mnist", "--data-dir", empty, "--threads", "1");
+            Assert.Equal(1, code);
+            var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: dataset 'mnist'", line, StringComparison.Ordinal);
+            Assert.Contains(empty, line, StringComparison.Ordinal);
+            Assert.DoesNotContain("Training", output);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
+    [Fact]
     public async Task Bench_engine_prints_one_json_line_with_the_anchor_keys()
     {
         var (code, output) = await CliRunner.Run("bench", "engine", "--model", "mlp", "--limit", "6400", "--threads", "1");
