@@ -62,12 +62,14 @@ public sealed class DatasetCommandTests(SwarmFixture swarm)
         {
             // A new key each time: the same creator's same file and settings would be the cached dataset, not a new cut.
             var (key, _) = swarm.NewKeyFile();
-            var (code, output) = await CliRunner.Run("dataset", "upload", file, "--shards", "2", "--split-seed", seed, "--key", key, "--coordinator", swarm.Url);
+            var (code, output) = await CliRunner.Run(
+                "dataset", "upload", file, "--shards", "2", "--split-seed", seed, "--key", key, "--coordinator", swarm.Url);
             Assert.True(code == 0, output);
             return Lines.Of(output);
         }
         // The holdout and shard lines end in their blob ids (the SHA-256 of their bytes).
-        static string[] Parts(string[] lines) => [.. lines.Where(l => l.StartsWith("holdout", StringComparison.Ordinal) || l.StartsWith("shard", StringComparison.Ordinal))];
+        static string[] Parts(string[] lines) =>
+            [.. lines.Where(l => l.StartsWith("holdout", StringComparison.Ordinal) || l.StartsWith("shard", StringComparison.Ordinal))];
 
         var first = await UploadAsync("18446744073709551615");
         Assert.Equal("split seed: 18446744073709551615 (given at upload)", first[3]);

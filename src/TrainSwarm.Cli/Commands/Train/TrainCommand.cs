@@ -185,7 +185,9 @@ public static class TrainCommand
             throw new CliException($"--device {request}: the CUDA presets end in {ModelPresets.DefaultClasses} outputs, not {classes}; use --device cpu");
         var choice = DeviceOption.Select(console, request);
         if (choice.Gpu is null || (supported && fits)) return choice.Gpu;
-        DeviceOption.Log(console, supported ? $"device: cpu ({classes} classes have no CUDA path yet)" : $"device: cpu ({model} with {optimizer} has no CUDA path yet)");
+        DeviceOption.Log(console, supported
+            ? $"device: cpu ({classes} classes have no CUDA path yet)"
+            : $"device: cpu ({model} with {optimizer} has no CUDA path yet)");
         return null;
     }
 
