@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -57,6 +60,10 @@ public sealed class DatasetUploadTests(BrowserDevnet devnet)
         // The coordinator holds it as the browser key's dataset, split into shards and a holdout.
         var view = await devnet.Api.DatasetAsync(id);
         Assert.Equal(("ready", address, "csv", 150), (view.Status, view.Manifest.Owner, view.Manifest.Format, view.Manifest.Count));
+        // The browser sends no split seed: the file digest's first 8 bytes (big-endian) cut it, and the page shows the manifest's.
+        var digestSeed = BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(bytes));
+        Assert.Equal(digestSeed, view.Manifest.SplitSeed);
+        await Expect(page.GetByTestId("upload-split-seed")).ToHaveTextAsync(digestSeed.ToString(CultureInfo.InvariantCulture));
 
         // The form chose it, and its quote is the API's for the same spec on that dataset.
         await Expect(page.GetByLabel("Dataset", new() { Exact = true })).ToHaveValueAsync(id);
