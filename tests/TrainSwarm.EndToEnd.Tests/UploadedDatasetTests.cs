@@ -71,12 +71,42 @@ public sealed class UploadedDatasetTests(ITestOutputHelper output)
         await net.VerifyLedgerAsync();
     }
 
-    private static void WriteCsv(LabeledImages data, int count, string path)
+    [Fact]
+    public async Task The_mlp_preset_trains_an_upload_of_47_classes_end_to_end()
+    {
+        // EMNIST balanced's class count on 28×28 images (its real files are not here): the node, the validator and the
+        // coordinator each build the preset ending in 47 outputs, from the manifest, the shard and the holdout.
+        await using var net = await DevnetScope.StartAsync(output, nodes: 0);
+        var csv = Path.Combine(net.Folder, "forty-seven.csv");
+        WriteCsv(FashionMnist.LoadTrain(DevnetScope.DatasetDirectory), 470, csv, label: i => i % 47);
+        var m = (await net.Creator.UploadDatasetAsync(csv, new DatasetUploadStart("forty-seven", "csv", 0, "", Shards: 1))).Manifest;
+        Assert.Equal((470, 47, 47), (m.Count, m.Classes, m.Holdout.Count));
+        await StartNodeAsync(net, 1, "--dataset", DatasetIds.UploadedName);
+        await Wait.ForAsync(async () => await net.Creator.NodesAsync() is { Count: 1 } all ? all : null, TimeSpan.FromSeconds(60), "one node");
+
+        var spec = new JobSpec
+        {
+            Name = "forty-seven", Model = "mlp", Dataset = m.Id, Rounds = 1, MinNodes = 1, MaxNodes = 1, InnerSteps = 10, BatchSize = 16,
+            LearningRate = 0.05, Optimizer = "sgd", Momentum = 0.9, Strategy = "fedavg", OpenSeconds = 20, TrainSeconds = 300, Seed = 3,
+        };
+        var job = await net.WaitForEndAsync((await net.Creator.SubmitJobAsync(spec)).Id, TimeSpan.FromMinutes(6));
+        Assert.Equal(JobStatus.Completed, job.Status);
+        var round = Assert.Single(await net.Creator.JobRoundsAsync(job.Id), r => r.Metrics is not null);
+        Assert.Equal(47, round.Metrics!.HoldoutSamples);
+        var update = Assert.Single(await net.Creator.RoundUpdatesAsync(round.Id));
+        Assert.Equal([m.Shards[0].Blob], update.Receipt.ShardBlobs!);
+        var model = TrainSwarm.Nn.Serialization.SafeTensorsReader.Read(await net.Creator.DownloadModelAsync(job.Id));
+        Assert.Equal([47, 128], model.Tensors.Single(t => t.Name == "3.weight").Shape);
+        var invoice = await net.SettledInvoiceAsync(job.Id);
+        Assert.Equal(1, invoice.Rounds.Single().Lines.Count(l => l.Accepted && l.Payout > 0 && l.Samples == 10 * 16));
+    }
+
+    private static void WriteCsv(LabeledImages data, int count, string path, Func<int, int>? label = null)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false));
         for (var i = 0; i < count; i++)
         {
-            var line = new StringBuilder().Append(data.Labels[i]);
+            var line = new StringBuilder().Append(label?.Invoke(i) ?? data.Labels[i]);
             foreach (var p in data.Image(i))
                 line.Append(',').Append((int)MathF.Round(p * 255f));
             writer.Write(line.Append('\n'));
