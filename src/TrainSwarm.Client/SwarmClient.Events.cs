@@ -26,6 +26,15 @@ public sealed partial class SwarmClient
         GetAsync<EventPage>(string.Create(CultureInfo.InvariantCulture,
             $"{Routes.EventLog}?after={afterSequence}&limit={limit}{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}"), cancellation);
 
+    /// <summary>
+    /// One page of the stored event history, newest first: the <paramref name="limit"/> events before <paramref name="beforeSequence"/> (null:
+    /// the newest), optionally of one job; the page's <see cref="EventPage.Next"/> is the next (older) page's <paramref name="beforeSequence"/>.
+    /// </summary>
+    public Task<EventPage> LatestEventsAsync(long? beforeSequence = null, int limit = 100, string? jobId = null, CancellationToken cancellation = default) =>
+        GetAsync<EventPage>(string.Create(CultureInfo.InvariantCulture,
+            $"{Routes.EventLatest}?limit={limit}{(beforeSequence is { } b ? $"&before={b}" : "")}" +
+            $"{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}"), cancellation);
+
     private async IAsyncEnumerable<SwarmEvent> StreamAsync(string path, long afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var last = afterSequence;
