@@ -16,6 +16,15 @@ public sealed partial class CreatorJourneyTests
     // The job's entries come 20 at a time: the pages, walked with Older, are the API's pages, then Newer goes back to the first.
     private async Task CheckJobPagingAsync(IPage page, string jobId)
     {
+        // The nodes' claims of their payouts name the job but raise no event, so the page is read afresh once they are all in.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        foreach (var node in await devnet.Api.NodesAsync())
+            while ((await devnet.Api.BalancesAsync(node.Address)).Claimable > 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"node {node.Address} has not claimed its payouts within 2 minutes");
+                await Task.Delay(200);
+            }
+        await page.ReloadAsync();
         var rows = page.GetByTestId("job-ledger").Locator("tbody tr");
         var pager = page.GetByTestId("job-ledger-pager");
         var first = await devnet.Api.LedgerPageAsync(null, JobLedgerPage, jobId);
@@ -36,6 +45,7 @@ public sealed partial class CreatorJourneyTests
             api = await devnet.Api.LedgerPageAsync(api.Next, JobLedgerPage, jobId);
         }
         Assert.Equal(first.Total, seen.Count);
+        output.WriteLine($"job ledger: {seen.Count} entries in {(seen.Count + JobLedgerPage - 1) / JobLedgerPage} pages");
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Equal(seen.OrderDescending(), seen);
         while (await pager.GetByTestId("job-ledger-pager-newer").IsEnabledAsync())
@@ -48,13 +58,14 @@ public sealed partial class CreatorJourneyTests
     }
 
     // The whole chain 50 entries a page: consecutive sequences, newest first; Older continues one below the page's last row.
-    private static async Task CheckLedgerPagingAsync(IPage page)
+    private async Task CheckLedgerPagingAsync(IPage page)
     {
         var rows = page.GetByTestId("ledger").Locator("tbody tr");
         // The filter was just cleared: wait for the whole chain's page.
         await Expect(page.GetByTestId("ledger-pager-position")).Not.ToContainTextAsync("of the job", new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("ledger-pager-newer")).ToBeDisabledAsync();
         var firstPage = await ConsecutiveAsync(rows);
+        output.WriteLine($"ledger page 1: #{firstPage[0]} to #{firstPage[^1]}");
         if (firstPage[0] <= LedgerPage)
         {
             // The whole ledger fits one page.

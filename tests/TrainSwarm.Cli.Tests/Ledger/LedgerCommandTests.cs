@@ -115,7 +115,7 @@ public sealed class LedgerCommandTests(SwarmFixture swarm)
         }
         var (badCode, bad) = await CliRunner.Run("ledger", "log", "--db", Database, "--before", "0");
         Assert.Equal(2, badCode);
-        Assert.Equal("error: --before must be at least 1", Lines.Single(bad));
+        Assert.Equal("error: --before must be at least 1 (see --help)", Lines.Single(bad));
     }
 
     [Fact]
