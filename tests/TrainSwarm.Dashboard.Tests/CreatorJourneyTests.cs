@@ -131,7 +131,7 @@ public sealed partial class CreatorJourneyTests(BrowserDevnet devnet, ITestOutpu
     }
 
     // The job's escrow, each payout and the refund are on the ledger page, and verification passes.
-    private static async Task CheckLedgerAsync(IPage page, string jobId, Invoice invoice)
+    private async Task CheckLedgerAsync(IPage page, string jobId, Invoice invoice)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Ledger" }).ClickAsync();
         await page.GetByLabel("Only entries of job").FillAsync(jobId);
