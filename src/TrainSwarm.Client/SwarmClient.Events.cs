@@ -26,14 +26,13 @@ public sealed partial class SwarmClient
         GetAsync<EventPage>(string.Create(CultureInfo.InvariantCulture,
             $"{Routes.EventLog}?after={afterSequence}&limit={limit}{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}"), cancellation);
 
-    /// <summary>
-    /// One page of the stored event history, newest first: the <paramref name="limit"/> events before <paramref name="beforeSequence"/> (null:
-    /// the newest), optionally of one job; the page's <see cref="EventPage.Next"/> is the next (older) page's <paramref name="beforeSequence"/>.
-    /// </summary>
-    public Task<EventPage> LatestEventsAsync(long? beforeSequence = null, int limit = 100, string? jobId = null, CancellationToken cancellation = default) =>
-        GetAsync<EventPage>(string.Create(CultureInfo.InvariantCulture,
-            $"{Routes.EventLatest}?limit={limit}{(beforeSequence is { } b ? $"&before={b}" : "")}" +
-            $"{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}"), cancellation);
+    /// <summary>The <paramref name="limit"/> stored events before <paramref name="before"/> (null: the newest), newest first.</summary>
+    public Task<EventPage> LatestEventsAsync(long? before = null, int limit = 100, string? jobId = null, CancellationToken cancellation = default) =>
+        GetAsync<EventPage>(Routes.EventLatest + NewestFirst(before, limit, jobId), cancellation);
+
+    // The query of a newest-first page (events/latest, ledger/page).
+    private static string NewestFirst(long? before, int limit, string? jobId) => string.Create(CultureInfo.InvariantCulture,
+        $"?limit={limit}{(before is { } b ? $"&before={b}" : "")}{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}");
 
     private async IAsyncEnumerable<SwarmEvent> StreamAsync(string path, long afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {

@@ -60,14 +60,9 @@ public sealed partial class SwarmClient
     public Task<IReadOnlyList<LedgerEntryView>> LedgerEntriesAsync(long afterSequence = 0, int limit = 100, CancellationToken cancellation = default) =>
         GetAsync<IReadOnlyList<LedgerEntryView>>($"{Routes.LedgerEntries}?after={afterSequence}&limit={limit}", cancellation);
 
-    /// <summary>
-    /// One page of ledger entries, newest first: the <paramref name="limit"/> before <paramref name="beforeSequence"/> (null: from the head),
-    /// optionally of one job's transfers; the page's <see cref="LedgerPage.Next"/> is the next (older) page's <paramref name="beforeSequence"/>.
-    /// </summary>
-    public Task<LedgerPage> LedgerPageAsync(long? beforeSequence = null, int limit = 50, string? jobId = null, CancellationToken cancellation = default) =>
-        GetAsync<LedgerPage>(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Routes.LedgerPage}?limit={limit}{(beforeSequence is { } b ? $"&before={b}" : "")}" +
-            $"{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}"), cancellation);
+    /// <summary>The <paramref name="limit"/> ledger entries before <paramref name="before"/> (null: the head), newest first.</summary>
+    public Task<LedgerPage> LedgerPageAsync(long? before = null, int limit = 50, string? jobId = null, CancellationToken cancellation = default) =>
+        GetAsync<LedgerPage>(Routes.LedgerPage + NewestFirst(before, limit, jobId), cancellation);
 
     /// <summary>Has the coordinator replay its ledger and report.</summary>
     public Task<LedgerVerification> VerifyLedgerAsync(CancellationToken cancellation = default) =>
