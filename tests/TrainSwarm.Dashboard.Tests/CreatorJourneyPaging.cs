@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -29,6 +30,8 @@ public sealed partial class CreatorJourneyTests
         var pager = page.GetByTestId("job-ledger-pager");
         var first = await devnet.Api.LedgerPageAsync(null, JobLedgerPage, jobId);
         Assert.True(first.Total > JobLedgerPage, $"the job has only {first.Total} ledger entries, one page");
+        var position = pager.GetByTestId("job-ledger-pager-position");
+        var olderClicks = 0;
         var seen = new List<long>();
         var api = first;
         while (true)
@@ -42,14 +45,20 @@ public sealed partial class CreatorJourneyTests
                 break;
             }
             await pager.GetByTestId("job-ledger-pager-older").ClickAsync();
+            olderClicks++;
+            await Expect(position).ToHaveTextAsync(PageNumber(olderClicks + 1));
             api = await devnet.Api.LedgerPageAsync(api.Next, JobLedgerPage, jobId);
         }
         Assert.Equal(first.Total, seen.Count);
         output.WriteLine($"job ledger: {seen.Count} entries in {(seen.Count + JobLedgerPage - 1) / JobLedgerPage} pages");
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Equal(seen.OrderDescending(), seen);
-        while (await pager.GetByTestId("job-ledger-pager-newer").IsEnabledAsync())
+        // One Newer per Older, each waited for (a click lands only once the page it left has rendered).
+        for (var number = olderClicks; number >= 1; number--)
+        {
             await pager.GetByTestId("job-ledger-pager-newer").ClickAsync();
+            await Expect(position).ToHaveTextAsync(PageNumber(number));
+        }
         await ExpectSequencesAsync(rows, () => Task.FromResult(first.Entries.Select(e => e.Sequence)));
 
         // The events list is the API's newest page of the job's events (the job has ended, so it no longer changes).
@@ -78,13 +87,16 @@ public sealed partial class CreatorJourneyTests
         await Expect(rows.First).ToHaveAttributeAsync("data-sequence", (firstPage[^1] - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var second = await ConsecutiveAsync(rows);
         Assert.Equal(Math.Min(LedgerPage, firstPage[^1] - 1), second.Count);
-        await Expect(page.GetByTestId("ledger-pager-position")).ToContainTextAsync("page 2");
+        await Expect(page.GetByTestId("ledger-pager-position")).ToHaveTextAsync(PageNumber(2));
         await page.GetByTestId("ledger-pager-newer").ClickAsync();
-        await Expect(page.GetByTestId("ledger-pager-position")).ToContainTextAsync("page 1");
+        await Expect(page.GetByTestId("ledger-pager-position")).ToHaveTextAsync(PageNumber(1));
         var back = await ConsecutiveAsync(rows);
         // Entries committed meanwhile (claims) come on top; the page still reaches down to where it was.
         Assert.True(back[0] >= firstPage[0] && back.Count == LedgerPage, $"back on page 1: #{back[0]}, {back.Count} rows");
     }
+
+    // "page N", alone or followed by the page's summary.
+    private static Regex PageNumber(int number) => new($"^page {number}( ·.*)?$");
 
     // The rows' sequence numbers, checked to run down one by one with no gap.
     private static async Task<List<long>> ConsecutiveAsync(ILocator rows)
