@@ -26,6 +26,14 @@ public sealed partial class SwarmClient
         GetAsync<EventPage>(string.Create(CultureInfo.InvariantCulture,
             $"{Routes.EventLog}?after={afterSequence}&limit={limit}{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}"), cancellation);
 
+    /// <summary>The <paramref name="limit"/> stored events before <paramref name="before"/> (null: the newest), newest first.</summary>
+    public Task<EventPage> LatestEventsAsync(long? before = null, int limit = 100, string? jobId = null, CancellationToken cancellation = default) =>
+        GetAsync<EventPage>(Routes.EventLatest + NewestFirst(before, limit, jobId), cancellation);
+
+    // The query of a newest-first page (events/latest, ledger/page).
+    private static string NewestFirst(long? before, int limit, string? jobId) => string.Create(CultureInfo.InvariantCulture,
+        $"?limit={limit}{(before is { } b ? $"&before={b}" : "")}{(jobId is null ? "" : "&job=" + Uri.EscapeDataString(jobId))}");
+
     private async IAsyncEnumerable<SwarmEvent> StreamAsync(string path, long afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var last = afterSequence;

@@ -60,6 +60,10 @@ public sealed partial class SwarmClient
     public Task<IReadOnlyList<LedgerEntryView>> LedgerEntriesAsync(long afterSequence = 0, int limit = 100, CancellationToken cancellation = default) =>
         GetAsync<IReadOnlyList<LedgerEntryView>>($"{Routes.LedgerEntries}?after={afterSequence}&limit={limit}", cancellation);
 
+    /// <summary>The <paramref name="limit"/> ledger entries before <paramref name="before"/> (null: the head), newest first.</summary>
+    public Task<LedgerPage> LedgerPageAsync(long? before = null, int limit = 50, string? jobId = null, CancellationToken cancellation = default) =>
+        GetAsync<LedgerPage>(Routes.LedgerPage + NewestFirst(before, limit, jobId), cancellation);
+
     /// <summary>Has the coordinator replay its ledger and report.</summary>
     public Task<LedgerVerification> VerifyLedgerAsync(CancellationToken cancellation = default) =>
         GetAsync<LedgerVerification>(Routes.LedgerVerify, cancellation);

@@ -103,6 +103,7 @@ public class AssignmentTrainer
             await RetryAsync(c => client.PutBlobAsync(checkpoint, c), "upload a checkpoint", assignment, cancellation).ConfigureAwait(false);
 
         var update = prepared.Update;
+        _observer.Uploading(roundId, prepared.Receipt.UpdateBlob, update.Length);
         var blob = await RetryAsync(c => client.PutBlobAsync(update, c), "upload the update", assignment, cancellation).ConfigureAwait(false);
         if (blob != prepared.Receipt.UpdateBlob)
             throw new InvalidOperationException($"the receipt names update {prepared.Receipt.UpdateBlob}, the uploaded delta is {blob}");

@@ -48,6 +48,9 @@ public interface INodeObserver
     /// <summary>About every tenth of a round's steps: <paramref name="loss"/> is the mean since the previous report.</summary>
     void TrainingProgress(string roundId, int step, int steps, float loss, double samplesPerSecond) { }
 
+    /// <summary>The update's upload (blob <paramref name="blob"/>, <paramref name="bytes"/> bytes) starts now.</summary>
+    void Uploading(string roundId, string blob, long bytes) { }
+
     /// <summary>The update was stored as blob <paramref name="blob"/> of <paramref name="bytes"/> bytes.</summary>
     void Uploaded(string roundId, string blob, long bytes) { }
 

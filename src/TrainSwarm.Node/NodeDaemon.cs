@@ -42,11 +42,14 @@ public sealed class NodeDaemon
             : options;
         _options = options;
         _observer = observer;
-        _http = http;
+        // An upload cap paces every request body this daemon sends (the caller's own client, when given, is used as it is).
+        _http = http ?? (options.UploadBytesPerSecond is { } rate
+            ? new HttpClient(new PacedUploadHandler(rate, new SocketsHttpHandler())) { Timeout = TimeSpan.FromMinutes(5) }
+            : null);
         _clock = clock ?? TimeProvider.System;
         // Uploaded datasets' shards are public blobs: an unsigned client fetches them, kept by id beside the node's states (the data
         // directory may be a read-only system folder such as Debian's dataset install path).
-        var uploaded = new UploadedShards(new SwarmClient(options.Coordinator, null, http, _clock),
+        var uploaded = new UploadedShards(new SwarmClient(options.Coordinator, null, _http, _clock),
             options.StateDirectory is null ? UploadedShards.DefaultCacheDirectory : Path.Combine(options.StateDirectory, "uploaded-shards"));
         _datasets = new DatasetCache(options.DataDirectory, options.AllowDownload, line => observer.Info(null, line), options.DatasetPaths, uploaded);
         _payouts = new PayoutWatcher(options, observer, _clock);

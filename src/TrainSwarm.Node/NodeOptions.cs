@@ -102,6 +102,9 @@ public sealed record NodeOptions
     /// <summary>The most this node locks as a stake per round (micro-tokens); a coordinator asking more gets no joins. Null: any.</summary>
     public long? MaxStake { get; init; }
 
+    /// <summary>The most request-body bytes a second this node sends (its upload bandwidth cap; updates are the large ones). Null: no cap.</summary>
+    public long? UploadBytesPerSecond { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad setting.</summary>
     public void Validate()
     {
@@ -121,6 +124,8 @@ public sealed record NodeOptions
             throw new ArgumentException("the poll interval must be positive");
         if (Threads is < 1)
             throw new ArgumentException("threads must be at least 1");
+        if (UploadBytesPerSecond is < 1)
+            throw new ArgumentException("the upload limit must be at least 1 byte a second");
         if (BenchmarkDuration <= TimeSpan.Zero || RetryLimit < TimeSpan.Zero)
             throw new ArgumentException("the benchmark duration must be positive and the retry limit not negative");
         if (MinReward is < 0 || MaxReward is < 0)

@@ -113,6 +113,7 @@ public sealed partial class CreatorJourneyTests(BrowserDevnet devnet, ITestOutpu
         Assert.Equal(await devnet.Api.DownloadModelAsync(jobId), await File.ReadAllBytesAsync(saved));
         Assert.Matches($"^{jobId}.*\\.safetensors$", download.SuggestedFilename);
         await Screens.CaptureAsync(page, "job");
+        await CheckJobPagingAsync(page, jobId);
 
         await page.GotoAsync($"/jobs/{jobId}/invoice");
         await Expect(page.GetByTestId("invoice-total")).ToHaveTextAsync(Tokens(invoice.TotalBilled));
@@ -130,7 +131,7 @@ public sealed partial class CreatorJourneyTests(BrowserDevnet devnet, ITestOutpu
     }
 
     // The job's escrow, each payout and the refund are on the ledger page, and verification passes.
-    private static async Task CheckLedgerAsync(IPage page, string jobId, Invoice invoice)
+    private async Task CheckLedgerAsync(IPage page, string jobId, Invoice invoice)
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Ledger" }).ClickAsync();
         await page.GetByLabel("Only entries of job").FillAsync(jobId);
@@ -149,6 +150,7 @@ public sealed partial class CreatorJourneyTests(BrowserDevnet devnet, ITestOutpu
         await Expect(page.GetByTestId("verify-result")).ToContainTextAsync("✓ Verified", new() { Timeout = 60_000 });
         await Expect(rows.First).ToContainTextAsync("✓ verified");
         await page.GetByLabel("Only entries of job").FillAsync("");
+        await CheckLedgerPagingAsync(page);
         await Screens.CaptureAsync(page, "ledger");
     }
 

@@ -37,6 +37,15 @@ public static class EventsApi
             var events = stored.Select(SwarmJson.Deserialize<SwarmEvent>).ToList();
             return TypedResults.Ok(new EventPage(events, events.Count == size ? events[^1].Sequence : null));
         }).WithSummary("The stored event history in pages, oldest first: ?after= (a cursor: the previous page's next), ?limit= (1 to 1000), ?job=");
+        app.MapGet(Routes.EventLatest, async (long? before, int? limit, string? job, SwarmStore store, CancellationToken ct) =>
+        {
+            if (before is < 1 || limit is < 1 or > MaxPage)
+                throw Refuse.Invalid($"before must be ≥ 1 and limit between 1 and {MaxPage}");
+            var size = limit ?? 100;
+            var stored = await store.LatestEventsAsync(before ?? long.MaxValue, job is null ? null : Ids.Job(job), size, ct);
+            var events = stored.Select(SwarmJson.Deserialize<SwarmEvent>).ToList();
+            return TypedResults.Ok(new EventPage(events, events.Count == size ? events[^1].Sequence : null));
+        }).WithSummary("The stored event history in pages, newest first: ?before= (a cursor: the previous page's next), ?limit= (1 to 1000), ?job=");
         return app;
     }
 

@@ -15,6 +15,9 @@ public static class LedgerApi
     // Entries are read in pages; a page larger than this is a client asking for the whole chain at once.
     private const int MaxPage = 1000;
 
+    // A newest-first page carries the accounts it names too; the dashboard shows 50 at a time.
+    private const int MaxPageNewest = 200;
+
     public static IEndpointRouteBuilder MapLedgerApi(this IEndpointRouteBuilder app)
     {
         app.MapGet(Routes.Ledger + "/balances/{address}", async (string address, LedgerQueries ledger, CancellationToken ct) =>
@@ -39,6 +42,13 @@ public static class LedgerApi
                 throw Refuse.Invalid($"after must be ≥ 0 and limit between 1 and {MaxPage}");
             return TypedResults.Ok(await ledger.EntriesAsync(after ?? 0, limit ?? 100, ct));
         }).WithSummary("Committed entries after a sequence number, oldest first, each with its hash");
+        app.MapGet(Routes.LedgerPage, async (long? before, int? limit, string? job, LedgerQueries ledger, CancellationToken ct) =>
+        {
+            if (before is < 1 || limit is < 1 or > MaxPageNewest)
+                throw Refuse.Invalid($"before must be ≥ 1 and limit between 1 and {MaxPageNewest}");
+            return TypedResults.Ok(await ledger.PageAsync(before, limit ?? 50, job is null ? null : Ids.Job(job), ct));
+        }).WithSummary($"Committed entries newest first, a page at a time: ?before= (the previous page's next), ?limit= (1 to {MaxPageNewest}), " +
+            "?job=; with the accounts and pending transfers they name");
         app.MapGet(Routes.LedgerVerify, async (LedgerQueries ledger, CancellationToken ct) => TypedResults.Ok(await ledger.VerifyAsync(ct)))
             .WithSummary("Replay the ledger: every hash, signature, authorization and balance");
         app.MapPost(Routes.LedgerTransfers, async (HttpContext http, ActorTransfer transfers, CancellationToken ct) =>

@@ -23,10 +23,39 @@ public sealed class LedgerQueries(LedgerStore ledger, State.CoordinatorIdentity 
 
     /// <summary>Entries after <paramref name="after"/>, oldest first.</summary>
     public async Task<IReadOnlyList<LedgerEntryView>> EntriesAsync(long after, int limit, CancellationToken cancellation) =>
-        (await ledger.ReadEntriesAsync(after, limit, cancellation)).Select(e => new LedgerEntryView(
-            e.Sequence, DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp), e.Type, e.HashHex, Convert.ToHexStringLower(e.PreviousHash),
-            e.Transfer is null ? null : TransferWire.From(e.Transfer), e.Actor?.Address,
-            e.Account is null ? null : new AccountView(TransferWire.Hex(e.Account.Id), e.Account.Owner, e.Account.Kind, 0, 0, 0))).ToList();
+        (await ledger.ReadEntriesAsync(after, limit, cancellation)).Select(ViewOf).ToList();
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> entries before <paramref name="before"/> (null: from the head), newest first, optionally of one job's
+    /// transfers, with the accounts and pending transfers that name who paid whom.
+    /// </summary>
+    public async Task<LedgerPage> PageAsync(long? before, int limit, string? job, CancellationToken cancellation)
+    {
+        // The head first: an entry committed while the page is read is then newer than the head, never missing below it.
+        var head = await ledger.HeadAsync(cancellation);
+        var below = before ?? head.Sequence + 1;
+        var entries = job is null
+            ? await ledger.ReadLatestAsync(limit, below, cancellation)
+            : await ledger.ReadLatestOfJobAsync(job, limit, below, cancellation);
+        var views = entries.Select(ViewOf).ToList();
+        var pending = new List<TransferWire>();
+        foreach (var id in views.Select(e => e.Transfer?.PendingId).OfType<string>().Where(id => id.Length > 0).Distinct(StringComparer.Ordinal))
+            if (await ledger.GetTransferAsync(TransferWire.ParseId(id, "pending"), cancellation) is { } record)
+                pending.Add(TransferWire.From(record.Request));
+        var accounts = new List<AccountView>();
+        var moved = views.Select(e => e.Transfer).OfType<TransferWire>().Concat(pending).SelectMany(t => new[] { t.DebitAccount, t.CreditAccount });
+        foreach (var id in moved.Distinct(StringComparer.Ordinal))
+            if (await ledger.GetAccountAsync(TransferWire.ParseId(id, "account"), cancellation) is { } a)
+                accounts.Add(new AccountView(TransferWire.Hex(a.Id), a.Owner, a.Kind, a.Balance, a.Reserved, a.Available));
+        var total = await ledger.CountEntriesAsync(job, cancellation);
+        return new LedgerPage(views, entries.Count == limit ? entries[^1].Sequence : null, total, head.Sequence, Convert.ToHexStringLower(head.Hash),
+            accounts, pending);
+    }
+
+    private static LedgerEntryView ViewOf(LedgerEntry e) => new(
+        e.Sequence, DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp), e.Type, e.HashHex, Convert.ToHexStringLower(e.PreviousHash),
+        e.Transfer is null ? null : TransferWire.From(e.Transfer), e.Actor?.Address,
+        e.Account is null ? null : new AccountView(TransferWire.Hex(e.Account.Id), e.Account.Owner, e.Account.Kind, 0, 0, 0));
 
     /// <summary>Replays the whole ledger against this coordinator's key.</summary>
     public async Task<LedgerVerification> VerifyAsync(CancellationToken cancellation)

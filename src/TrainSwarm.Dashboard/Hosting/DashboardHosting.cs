@@ -22,7 +22,6 @@ public static class DashboardHosting
         services.AddSingleton<CoordinatorLink>();
         services.AddSingleton<LiveEvents>();
         services.AddSingleton<RewardCache>();
-        services.AddSingleton<LedgerBook>();
         services.AddScoped<BrowserKey>();
         services.AddScoped<BrowserSignedApi>();
         return services;

@@ -5,43 +5,27 @@ using TrainSwarm.Protocol.Wire;
 namespace TrainSwarm.Dashboard.Services;
 
 /// <summary>
-/// The committed ledger as the API pages it, kept in memory and extended with only the new entries on each read
-/// (committed entries never change), plus who owns each account, for the ledger and job pages.
+/// Names the accounts and flows of one page of the ledger (<see cref="LedgerPage"/>, read from the coordinator a page at a time):
+/// the page carries every account its transfers move and every pending transfer its posts and voids resolve, so nothing of
+/// the rest of the ledger is held here.
 /// </summary>
-public sealed class LedgerBook(CoordinatorLink link)
+public sealed class LedgerBook
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<LedgerEntryView> _entries = [];
     private readonly Dictionary<string, AccountView> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TransferWire> _transfers = new(StringComparer.Ordinal);
 
-    /// <summary>Every committed entry, oldest first.</summary>
-    public async Task<IReadOnlyList<LedgerEntryView>> EntriesAsync(CancellationToken cancellation = default)
+    /// <summary>The words for <paramref name="page"/>'s entries.</summary>
+    public LedgerBook(LedgerPage page)
     {
-        await _gate.WaitAsync(cancellation);
-        try
-        {
-            while (true)
-            {
-                var after = _entries.Count == 0 ? 0 : _entries[^1].Sequence;
-                var page = await link.Client.LedgerEntriesAsync(after, 1000, cancellation);
-                foreach (var entry in page)
-                {
-                    _entries.Add(entry);
-                    if (entry.Account is { } account)
-                        _accounts[account.Id] = account;
-                    if (entry.Transfer is { } transfer)
-                        _transfers[transfer.Id] = transfer;
-                }
-                if (page.Count < 1000)
-                    return _entries.ToList();
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        ArgumentNullException.ThrowIfNull(page);
+        foreach (var account in page.Accounts)
+            _accounts[account.Id] = account;
+        foreach (var transfer in page.Pending.Concat(page.Entries.Select(e => e.Transfer).OfType<TransferWire>()))
+            _transfers[transfer.Id] = transfer;
     }
+
+    /// <summary>A book of no entries (before the first page has loaded).</summary>
+    public static LedgerBook Empty { get; } = new(new LedgerPage([], null, 0, 0, "", [], []));
 
     /// <summary>"wallet of ts1ab…cdef" for an account id seen in an open-account entry; the short id otherwise.</summary>
     public string DescribeAccount(string accountId) =>

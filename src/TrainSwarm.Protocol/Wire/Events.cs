@@ -33,4 +33,8 @@ public sealed record SwarmEvent(long Sequence, string Type, DateTimeOffset Time,
 /// One page of the stored event log, oldest first. <see cref="Next"/> is the cursor for the following page (pass it as <c>after</c>): the
 /// last sequence of a full page, null when this page was not full (nothing further was stored when it was read).
 /// </summary>
+/// <remarks>
+/// The same shape serves <c>/events/latest</c>, newest first: there <see cref="Next"/> is the cursor for the older page (pass it as
+/// <c>before</c>): the oldest sequence of a full page, null when this page was not full (it reached the first event).
+/// </remarks>
 public sealed record EventPage(IReadOnlyList<SwarmEvent> Events, long? Next);

@@ -13,11 +13,13 @@ public static class Routes
     public const string Blobs = Prefix + "/blobs";
     public const string Events = Prefix + "/events";
     public const string EventLog = Prefix + "/events/log";
+    public const string EventLatest = Prefix + "/events/latest";
     public const string JobQuote = Jobs + "/quote";
     public const string Quotes = Prefix + "/quotes";
     public const string Ledger = Prefix + "/ledger";
     public const string LedgerTransfers = Ledger + "/transfers";
     public const string LedgerEntries = Ledger + "/entries";
+    public const string LedgerPage = Ledger + "/page";
     public const string LedgerVerify = Ledger + "/verify";
     public const string Faucet = Prefix + "/faucet";
     public const string Datasets = Prefix + "/datasets";

@@ -72,6 +72,19 @@ public sealed record FaucetRequest(long Amount);
 public sealed record LedgerEntryView(
     long Sequence, DateTimeOffset Time, EntryType Type, string Hash, string PreviousHash, TransferWire? Transfer, string? Actor, AccountView? Account);
 
+/// <summary>
+/// One page of committed ledger entries, newest first, with what it takes to describe them without the rest of the ledger.
+/// </summary>
+/// <param name="Next">The cursor for the older page (pass it as <c>before</c>): the oldest sequence of a full page; null when this page was not
+/// full (it reached the first entry).</param>
+/// <param name="Total">Entries there are (of the job, when the page is of one job's transfers).</param>
+/// <param name="HeadSequence">The chain head when the page was read: its sequence (0 for an empty ledger) and hash.</param>
+/// <param name="Accounts">Every account the page's transfers (and their pending transfers) move, with owner and kind.</param>
+/// <param name="Pending">The pending transfers the page's posts, voids and expiries resolve, so their accounts can be named.</param>
+public sealed record LedgerPage(
+    IReadOnlyList<LedgerEntryView> Entries, long? Next, long Total, long HeadSequence, string HeadHash, IReadOnlyList<AccountView> Accounts,
+    IReadOnlyList<TransferWire> Pending);
+
 /// <summary>The outcome of replaying the ledger (hashes, signatures, authorizations, every balance), with a one-line summary.</summary>
 /// <param name="FailedSequence">The first bad entry (0 when valid).</param>
 public sealed record LedgerVerification(bool Ok, long Entries, int Accounts, long Supply, string HeadHash, long FailedSequence, string? Problem,

@@ -50,12 +50,28 @@ internal sealed class LedgerReader(SqlDialect dialect)
         return await ReadAllAsync(command, ReadEntry, cancellation);
     }
 
-    /// <summary>Up to <paramref name="limit"/> entries before <paramref name="beforeSequence"/>, newest first.</summary>
-    public async Task<IReadOnlyList<LedgerEntry>> ReadLatestAsync(int limit, long beforeSequence = long.MaxValue, CancellationToken cancellation = default)
+    /// <summary>
+    /// Up to <paramref name="limit"/> entries before <paramref name="beforeSequence"/>, newest first; with <paramref name="job"/>, only
+    /// transfers that name that job.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerEntry>> ReadLatestAsync(
+        int limit, long beforeSequence = long.MaxValue, string? job = null, CancellationToken cancellation = default)
     {
         await using var db = await dialect.OpenAsync(cancellation);
-        await using var command = Db.Command(db, null, $"SELECT {EntryColumns} FROM ledger_entries WHERE seq < @p0 ORDER BY seq DESC LIMIT @p1",
-            beforeSequence, (long)limit);
+        await using var command = job is null
+            ? Db.Command(db, null, $"SELECT {EntryColumns} FROM ledger_entries WHERE seq < @p0 ORDER BY seq DESC LIMIT @p1", beforeSequence, (long)limit)
+            : Db.Command(db, null, $"SELECT {EntryColumns} FROM ledger_entries WHERE seq < @p0 AND job = @p2 ORDER BY seq DESC LIMIT @p1",
+                beforeSequence, (long)limit, job);
         return await ReadAllAsync(command, ReadEntry, cancellation);
+    }
+
+    /// <summary>How many entries there are; with <paramref name="job"/>, how many transfers name that job.</summary>
+    public async Task<long> CountEntriesAsync(string? job = null, CancellationToken cancellation = default)
+    {
+        await using var db = await dialect.OpenAsync(cancellation);
+        await using var command = job is null
+            ? Db.Command(db, null, "SELECT COUNT(*) FROM ledger_entries")
+            : Db.Command(db, null, "SELECT COUNT(*) FROM ledger_entries WHERE job = @p0", job);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -39,6 +39,8 @@ internal static class LedgerSchema
             CREATE TABLE IF NOT EXISTS ledger_payouts (
               job TEXT NOT NULL, round BIGINT NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (job, round, owner))
             """;
+        // The dashboard pages one job's entries newest first.
+        yield return "CREATE INDEX IF NOT EXISTS ledger_entries_job ON ledger_entries (job, seq)";
         yield return "CREATE TABLE IF NOT EXISTS ledger_lock (id INTEGER PRIMARY KEY)";
         yield return "INSERT INTO ledger_lock (id) VALUES (1) ON CONFLICT DO NOTHING";
     }

@@ -127,7 +127,16 @@ public sealed class LedgerStore
     /// <summary>Up to <paramref name="limit"/> entries before <paramref name="beforeSequence"/>, newest first.</summary>
     public Task<IReadOnlyList<LedgerEntry>> ReadLatestAsync(
         int limit, long beforeSequence = long.MaxValue, CancellationToken cancellation = default) =>
-        _reader.ReadLatestAsync(limit, beforeSequence, cancellation);
+        _reader.ReadLatestAsync(limit, beforeSequence, null, cancellation);
+
+    /// <summary>Up to <paramref name="limit"/> entries before <paramref name="beforeSequence"/>, newest first, of one job's transfers only.</summary>
+    public Task<IReadOnlyList<LedgerEntry>> ReadLatestOfJobAsync(
+        string job, int limit, long beforeSequence = long.MaxValue, CancellationToken cancellation = default) =>
+        _reader.ReadLatestAsync(limit, beforeSequence, job, cancellation);
+
+    /// <summary>How many entries there are; with <paramref name="job"/>, how many transfers name that job.</summary>
+    public Task<long> CountEntriesAsync(string? job = null, CancellationToken cancellation = default) =>
+        _reader.CountEntriesAsync(job, cancellation);
 
     /// <summary>
     /// Verifies the whole ledger (see <see cref="LedgerVerifier"/>). <paramref name="expectedCoordinator"/>, when

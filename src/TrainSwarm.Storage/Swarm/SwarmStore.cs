@@ -90,6 +90,21 @@ public sealed class SwarmStore
             return docs;
         }, cancellation, write: false);
 
+    /// <summary>Events before <paramref name="beforeSequence"/>, newest first, optionally of one job.</summary>
+    public Task<IReadOnlyList<string>> LatestEventsAsync(long beforeSequence, string? jobId, int limit, CancellationToken cancellation = default) =>
+        RunAsync<IReadOnlyList<string>>(async (db, tx) =>
+        {
+            await using var command = jobId is null
+                ? Db.Command(db, tx, "SELECT doc FROM swarm_events WHERE seq < @p0 ORDER BY seq DESC LIMIT @p1", beforeSequence, limit)
+                : Db.Command(db, tx, "SELECT doc FROM swarm_events WHERE seq < @p0 AND job_id = @p2 ORDER BY seq DESC LIMIT @p1",
+                    beforeSequence, limit, jobId);
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            var docs = new List<string>();
+            while (await reader.ReadAsync(cancellation))
+                docs.Add(reader.GetString(0));
+            return docs;
+        }, cancellation, write: false);
+
     /// <summary>The highest event sequence stored (0 when none).</summary>
     public Task<long> LastEventSequenceAsync(CancellationToken cancellation = default) =>
         RunAsync(async (db, tx) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using TrainSwarm.Ledger;
 using TrainSwarm.Protocol.Wire;
@@ -85,6 +86,36 @@ public sealed class LedgerCommandTests(SwarmFixture swarm)
         Assert.Equal((1_250_000L, "transfer"), (transfer.GetProperty("amount").GetInt64(), transfer.GetProperty("reason").GetString()));
         Assert.Equal(TransferWire.Hex(MarketIds.Wallet(to)), transfer.GetProperty("credit").GetString());
         Assert.Equal(entries[1].GetProperty("hash").GetString(), newest.GetProperty("previous_hash").GetString());
+    }
+
+    [Fact]
+    public async Task Log_pages_back_with_before_each_entry_once_through_the_api_and_the_database()
+    {
+        await TransferAsync("0.75");
+        foreach (var source in new[] { new[] { "--coordinator", swarm.Url }, ["--db", Database] })
+        {
+            // Pages of 3 from the head, each started below the last line of the one before: head, head - 1, … 1, then nothing.
+            var seen = new List<long>();
+            long? before = null;
+            for (var guard = 0; guard < 100; guard++)
+            {
+                var cursor = before is { } b ? new[] { "--before", b.ToString(CultureInfo.InvariantCulture) } : [];
+                var (code, output) = await CliRunner.Run(["ledger", "log", .. source, "--limit", "3", "--json", .. cursor]);
+                Assert.True(code == 0, output);
+                var page = Lines.Of(output).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("sequence").GetInt64()).ToList();
+                if (page.Count == 0)
+                    break;
+                Assert.True(page.Count == 3 || page[^1] == 1, $"a short page that does not end at the first entry: {string.Join(",", page)}");
+                seen.AddRange(page);
+                before = page[^1];
+            }
+            Assert.True(seen.Count > 7, $"only {seen.Count} entries");
+            Assert.Equal(Enumerable.Range(0, seen.Count).Select(i => seen[0] - i), seen);
+            Assert.Equal(1, seen[^1]);
+        }
+        var (badCode, bad) = await CliRunner.Run("ledger", "log", "--db", Database, "--before", "0");
+        Assert.Equal(2, badCode);
+        Assert.Equal("error: --before must be at least 1 (see --help)", Lines.Single(bad));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public static class BenchCommand
         EngineCommand.Create(context),
         LedgerCommand.Create(context),
         HostileCommand.Create(context),
+        ChurnCommand.Create(context),
         SwarmCommand.Create(context),
         QuotesCommand.Create(context),
         ByzantineCommand.Create(context),

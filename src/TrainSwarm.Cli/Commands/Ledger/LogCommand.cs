@@ -17,6 +17,15 @@ public static class LogCommand
         var coordinator = context.CoordinatorOption();
         coordinator.Description = $"Read the ledger through this coordinator's API instead of a database (or set ${CommandContext.CoordinatorVariable})";
         var limit = CommonOptions.Positive("--limit", "How many of the newest entries to print", 20);
+        var before = new Option<long?>("--before")
+        {
+            Description = "Only entries older than sequence SEQ: the page after one that ended at SEQ (page back with the last line's sequence)",
+            HelpName = "SEQ",
+        };
+        before.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long?>() is < 1) r.AddError("--before must be at least 1");
+        });
         var follow = new Option<bool>("--follow") { Description = "Keep printing new entries as they are committed (Ctrl+C stops)" };
         var json = context.JsonOption();
         json.Description = "Print one JSON object per entry, one per line";
@@ -25,25 +34,30 @@ public static class LogCommand
             "Reads the coordinator's database (--db) or asks a running coordinator (--coordinator URL).\n" +
             "Example: swarm ledger log --coordinator http://10.0.0.5:7070 --limit 50 --json")
         {
-            db, coordinator, limit, follow, json,
+            db, coordinator, limit, before, follow, json,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(before) is not null && r.GetValue(follow)) r.AddError("--before pages back through the ledger; it cannot --follow new entries");
+        });
         command.SetAction(async (ParseResult parse, CancellationToken cancellation) =>
         {
             var asJson = parse.GetValue(json);
             var count = parse.GetValue(limit);
+            var below = parse.GetValue(before);
             Func<long, Task<IReadOnlyList<LedgerEntry>>> after;
             IReadOnlyList<LedgerEntry> latest;
             using var client = LedgerSource.IsRemote(parse, db, coordinator) ? context.Client(parse.GetValue(coordinator)!) : null;
             if (client is not null)
             {
-                latest = (await LedgerSource.LatestAsync(client, count, cancellation)).Select(LedgerSource.FromView).ToList();
+                latest = (await LedgerSource.LatestAsync(client, count, below, cancellation)).Select(LedgerSource.FromView).ToList();
                 after = async last => (await Remote.CallAsync(client, "cannot read the ledger",
                     () => client.LedgerEntriesAsync(last, LedgerSource.PageSize, cancellation))).Select(LedgerSource.FromView).ToList();
             }
             else
             {
                 var store = await LedgerSource.OpenAsync(parse.GetValue(db)!, cancellation);
-                latest = await store.ReadLatestAsync(count, cancellation: cancellation);
+                latest = await store.ReadLatestAsync(count, below ?? long.MaxValue, cancellation);
                 after = last => store.ReadEntriesAsync(last, 1000, cancellation);
             }
             foreach (var entry in latest)

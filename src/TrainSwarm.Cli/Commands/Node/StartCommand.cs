@@ -65,6 +65,8 @@ internal static class StartCommand
         var noAutoTrain = new Option<bool>("--no-auto-train") { Description = "Join rounds but do not train them (train by hand with swarm round train)" };
         var device = DeviceOption.Create("auto trains image rounds (mlp, cnn with adam or sgd) on the GPU when the NVIDIA driver and a device " +
             "are found; other rounds train on the CPU");
+        var uploadLimit = Bounded("--upload-limit", "Send at most N KiB a second to the coordinator (updates are the large uploads; default: no cap)",
+            1, 10_000_000);
         var noAutoClaim = new Option<bool>("--no-auto-claim") { Description = "Leave payouts in the claimable balance instead of claiming them into " +
             "the wallet" };
 
@@ -73,7 +75,7 @@ internal static class StartCommand
                                            "Example: swarm node start --coordinator http://10.0.0.5:7070 --max-parallel 2 --encoding int8 --min-reward 0.05")
         {
             config, preset, coordinator, keyPath, name, datasets, dataDir, download, maxParallel, encoding, threads, pollMs,
-            minReward, maxReward, maxStake, epochs, maxBatches, noAutoTrain, noAutoClaim, device,
+            minReward, maxReward, maxStake, epochs, maxBatches, noAutoTrain, noAutoClaim, device, uploadLimit,
         };
         command.Validators.Add(r =>
         {
@@ -113,7 +115,8 @@ internal static class StartCommand
                 w.WriteLine($"Created node key {keyFile.Path}");
             foreach (var line in NodeStartHeader.Lines(settings, keyFile.Address, configPath))
                 w.WriteLine(line);
-            var daemon = new NodeDaemon(settings.Options with { KeyPath = keyFile.Path, Gpu = gpu }, new NodeConsoleObserver(console));
+            var options = settings.Options with { KeyPath = keyFile.Path, Gpu = gpu, UploadBytesPerSecond = parse.GetValue(uploadLimit) * 1024L };
+            var daemon = new NodeDaemon(options, new NodeConsoleObserver(console));
             using var telemetry = DaemonTelemetry.StartIfConfigured("trainswarm-node", NodeTelemetry.Name);
             try
             {

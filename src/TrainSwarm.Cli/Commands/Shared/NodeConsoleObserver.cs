@@ -70,6 +70,9 @@ public sealed class NodeConsoleObserver : INodeObserver
             Line(roundId, $"step {step}/{steps} ({100.0 * step / steps:F0}%)  loss {F4(loss)}  {N(samplesPerSecond)} samples/s");
     }
 
+    public void Uploading(string roundId, string blob, long bytes) =>
+        Line(roundId, $"uploading update: {N(bytes)} bytes, blob {blob}");
+
     public void Uploaded(string roundId, string blob, long bytes) =>
         Line(roundId, $"uploaded update: {N(bytes)} bytes, blob {blob}");
 

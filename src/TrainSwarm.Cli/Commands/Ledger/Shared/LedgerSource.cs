@@ -43,44 +43,25 @@ internal static class LedgerSource
         Convert.FromHexString(v.PreviousHash), Convert.FromHexString(v.Hash), []);
 
     /// <summary>
-    /// The newest <paramref name="count"/> entries through the API, newest first. The API pages oldest first, so the head
-    /// is found by doubling then bisecting on "is there an entry after N" (sequences are contiguous from 1): a few
-    /// requests, not a read of the whole chain.
+    /// The newest <paramref name="count"/> entries below <paramref name="before"/> (null: from the head) through the API, newest first:
+    /// the coordinator's newest-first pages (the dashboard's), followed by their cursor until <paramref name="count"/> are read.
     /// </summary>
-    internal static async Task<IReadOnlyList<LedgerEntryView>> LatestAsync(SwarmClient client, int count, CancellationToken cancellation)
+    internal static async Task<IReadOnlyList<LedgerEntryView>> LatestAsync(SwarmClient client, int count, long? before, CancellationToken cancellation)
     {
-        async Task<bool> HasAfter(long sequence) =>
-            (await Remote.CallAsync(client, "cannot read the ledger", () => client.LedgerEntriesAsync(sequence, 1, cancellation))).Count > 0;
-        long low = 0, high = 1; // invariant: an entry exists after low; none after high (once found)
-        if (!await HasAfter(0))
-            return [];
-        while (await HasAfter(high))
-        {
-            low = high;
-            high *= 2;
-        }
-        while (high - low > 1)
-        {
-            var middle = low + (high - low) / 2;
-            if (await HasAfter(middle))
-                low = middle;
-            else
-                high = middle;
-        }
-        var head = high; // the last entry's sequence
-        var from = Math.Max(0, head - count);
         var entries = new List<LedgerEntryView>();
-        while (entries.Count < head - from)
+        while (entries.Count < count)
         {
             var page = await Remote.CallAsync(client, "cannot read the ledger",
-                () => client.LedgerEntriesAsync(from + entries.Count, (int)Math.Min(PageSize, head - from - entries.Count), cancellation));
-            if (page.Count == 0)
+                () => client.LedgerPageAsync(before, Math.Min(NewestPageSize, count - entries.Count), cancellation: cancellation));
+            entries.AddRange(page.Entries);
+            if ((before = page.Next) is null)
                 break;
-            entries.AddRange(page);
         }
-        entries.Reverse();
         return entries;
     }
+
+    /// <summary>The most entries the API returns in one newest-first page.</summary>
+    internal const int NewestPageSize = 200;
 
     /// <summary>The most entries the API returns in one page.</summary>
     internal const int PageSize = 1000;
