@@ -166,6 +166,7 @@ public sealed class GpuRoundTrainer(GpuInfo gpu) : IDisposable
     {
         try
         {
+            _context?.MakeCurrent();
             _context?.Dispose();
         }
         catch (CudaException)
@@ -181,6 +182,8 @@ public sealed class GpuRoundTrainer(GpuInfo gpu) : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            // Freeing the context's memory needs it current on this thread, which may not be the one that made it.
+            _context?.MakeCurrent();
             _context?.Dispose();
             _context = null;
         }
