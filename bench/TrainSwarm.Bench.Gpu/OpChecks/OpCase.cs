@@ -5,7 +5,9 @@ namespace TrainSwarm.Bench.Gpu.OpChecks;
 /// </summary>
 public sealed record OpTolerance(double Atol, double Rtol)
 {
-    /// <summary>How far past the bound <paramref name="actual"/> gets: the worst |a − e| / (Atol + Rtol·|e|); ≤ 1 passes, NaN counts as infinite.</summary>
+    /// <summary>
+    /// How far past the bound <paramref name="actual"/> gets: the worst |a − e| / (Atol + Rtol·|e|); ≤ 1 passes, NaN counts as infinite.
+    /// </summary>
     public double WorstRatio(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
     {
         if (actual.Length < expected.Length) return double.PositiveInfinity;

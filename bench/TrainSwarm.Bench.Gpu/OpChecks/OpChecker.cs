@@ -17,7 +17,8 @@ public sealed record OpCheckResult(string Op, string Case, string Device, string
             ["figure"] = "gpu_op", ["op"] = Op, ["case"] = Case, ["device"] = Device, ["twin"] = Twin,
             ["atol"] = Tolerance.Atol, ["rtol"] = Tolerance.Rtol,
         };
-        if (VsTwin is { } t) (line["vs_twin_worst_ratio"], line["vs_twin_worst_output"], line["bitwise_equal_to_twin"]) = (Round(t), VsTwinWorst!, BitwiseEqualToTwin!);
+        if (VsTwin is { } t)
+            (line["vs_twin_worst_ratio"], line["vs_twin_worst_output"], line["bitwise_equal_to_twin"]) = (Round(t), VsTwinWorst!, BitwiseEqualToTwin!);
         if (VsGolden is { } g) (line["vs_pytorch_worst_ratio"], line["vs_pytorch_worst_output"]) = (Round(g), VsGoldenWorst!);
         if (FiniteDifference is { } f)
             (line["finite_difference_rel_err"], line["finite_difference_worst_input"], line["finite_difference_tolerance"]) =
