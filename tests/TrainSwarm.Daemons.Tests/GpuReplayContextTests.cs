@@ -20,6 +20,19 @@ public sealed class GpuReplayContextTests
     {
         var libraries = BuildStandIn();
         if (libraries is null) return;
+        try
+        {
+            await ReplaysShareOneContext(libraries);
+        }
+        finally
+        {
+            // The loaded library stays mapped; only the folder goes.
+            Directory.Delete(libraries, recursive: true);
+        }
+    }
+
+    private static async Task ReplaysShareOneContext(string libraries)
+    {
         Environment.SetEnvironmentVariable("TRAINSWARM_CUDA_LIB_DIR", libraries);
         var found = new CudaProbe().Probe();
         Assert.True(found.Devices.Count > 0, found.Missing);
