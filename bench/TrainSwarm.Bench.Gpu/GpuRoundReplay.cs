@@ -10,7 +10,8 @@ namespace TrainSwarm.Bench.Gpu;
 /// <summary>
 /// The swarm's contract on the GPU: a node's round (<see cref="GpuRoundTrainer.Train"/>, 60 steps over more than one epoch of a
 /// 1,024-sample shard, a commitment every 15) and a validator's replay of every segment from the checkpoint committed before it
-/// (<see cref="GpuRoundTrainer.Replay"/>, each in a fresh CUDA context) must give the same weight and state hashes bitwise.
+/// (<see cref="GpuRoundTrainer.Replay"/>, all in the trainer's one CUDA context, as a validator's are) must give the same weight and state
+/// hashes bitwise.
 /// </summary>
 public static class GpuRoundReplay
 {
@@ -22,7 +23,7 @@ public static class GpuRoundReplay
             1, 28, 28, SyntheticSet.Classes);
         var spec = new RoundTrainingSpec(model, null, optimizer, optimizer == "adam" ? 1e-3 : 0.01, 0.9, 32, 60, 15);
         var baseModel = SafeTensorsWriter.ToBytes(ModuleWeights.Export(ModelPresets.Create(model, seed)));
-        var trainer = new GpuRoundTrainer(gpu);
+        using var trainer = new GpuRoundTrainer(gpu);
         var run = trainer.Train(baseModel, spec, shard, seed);
         int equal = 0;
         for (int i = 0; i < run.Commitments.Count; i++)
@@ -38,7 +39,7 @@ public static class GpuRoundReplay
             ["figure"] = "gpu_round_replay", ["model"] = model, ["optimizer"] = optimizer, ["kind"] = gpu.Kind, ["steps"] = spec.InnerSteps,
             ["segments"] = run.Commitments.Count, ["segments_replayed_equal"] = equal,
             ["second_run_equal"] = again.Commitments.SequenceEqual(run.Commitments),
-            ["last_weights_sha256"] = run.Commitments[^1].Sha256[..16],
+            ["last_weights_sha256"] = run.Commitments[^1].Sha256[..16], ["cuda_contexts"] = trainer.ContextsCreated,
         };
     }
 }

@@ -14,6 +14,7 @@ public sealed unsafe class CudaContext : IDisposable
     /// <summary>cuBLAS's workspace, fixed so it never picks an algorithm by what memory it could get (CUBLAS_WORKSPACE_CONFIG=:4096:8's size).</summary>
     public const long BlasWorkspaceBytes = 32L << 20;
 
+    private readonly IntPtr _context;
     private readonly IntPtr _stream;
     private readonly IntPtr _blas;
     private readonly ulong _workspace;
@@ -30,6 +31,7 @@ public sealed unsafe class CudaContext : IDisposable
         IntPtr context;
         CudaException.Check(NativeMethods.CuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain");
         CudaException.Check(NativeMethods.CuCtxSetCurrent(context), "cuCtxSetCurrent");
+        _context = context;
         IntPtr stream;
         CudaException.Check(NativeMethods.CuStreamCreate(&stream, 1), "cuStreamCreate");
         _stream = stream;
@@ -60,6 +62,18 @@ public sealed unsafe class CudaContext : IDisposable
 
     /// <summary>A new device array of <paramref name="elements"/> 4-byte elements, from the cache when it can be.</summary>
     public DeviceBuffer Allocate(long elements) => new(Allocator, elements);
+
+    /// <summary>
+    /// Makes this context the calling thread's current one. The driver keeps the current context per thread, so a context used from
+    /// another thread than the one that made it (a validator's replays run on the thread pool) must be made current there first.
+    /// </summary>
+    public void MakeCurrent() => CudaException.Check(NativeMethods.CuCtxSetCurrent(_context), "cuCtxSetCurrent");
+
+    /// <summary>
+    /// Waits for all work of the context, the copies' default stream included: uploads and memsets run on the default stream, which
+    /// the trainer's non-blocking stream does not wait for, so code that mixes them in one sequence (the op checks) waits here between.
+    /// </summary>
+    public void SynchronizeAll() => CudaException.Check(NativeMethods.CuCtxSynchronize(), "cuCtxSynchronize");
 
     /// <summary>Waits until every launch so far has finished; surfaces any asynchronous kernel error.</summary>
     public void Synchronize() => CudaException.Check(NativeMethods.CuStreamSynchronize(_stream), "cuStreamSynchronize");

@@ -23,7 +23,10 @@ public static class RoundDevice
         if (gpu is not null)
         {
             if (GpuRoundTrainer.Unsupported(spec, shard) is not { } reason)
-                return new(new GpuRoundTrainer(gpu).Train(baseModel, spec, shard, seed, onStep, cancellation), gpu.Kind);
+            {
+                using var trainer = new GpuRoundTrainer(gpu);
+                return new(trainer.Train(baseModel, spec, shard, seed, onStep, cancellation), gpu.Kind);
+            }
             log($"trains on the cpu ({Engine.DeviceKind}): {reason}");
         }
         return new(RoundTrainer.Train(baseModel, spec, shard, seed, onStep, cancellation: cancellation), Engine.DeviceKind);

@@ -24,8 +24,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     // Room for every slot of the widest job (256 nodes): an uploaded dataset's shards are preloaded, one per slot.
     private readonly ShardCache _shards = new(capacity: 264);
 
-    /// <summary>The GPU this validator replays GPU-trained image rounds on (null: the CPU engine only).</summary>
-    internal Cuda.Selection.GpuInfo? Gpu { get; init; }
+    /// <summary>The GPU trainer this validator replays GPU-trained image rounds with, one for the process (null: the CPU engine only).</summary>
+    internal Daemons.Devices.GpuRoundTrainer? GpuReplays { get; init; }
 
     /// <summary>Runs the round and returns the result the coordinator accepted.</summary>
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
@@ -61,7 +61,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             candidates = candidates.Select(c => ShardNamed(c, round, slotBlobs)).ToList();
         var previous = await PreviousDeltasAsync(task, scorer.BaseWeights, cancellation);
         var check = new ReplayCheck(spec, baseBytes, train, _shards);
-        var gpuCheck = GpuReplay.Check(Gpu, spec, baseBytes, train, _shards);
+        var gpuCheck = GpuReplay.Check(GpuReplays, spec, baseBytes, train, _shards);
         var scored = await ReplayAsync(task, check, candidates, scorer.Score(candidates, cancellation, previous), cancellation, gpuCheck);
         return await AggregateAndPostAsync(task, scorer.BaseWeights, scored, scorer.Model, (accepted, newWeights, newModel) =>
         {
@@ -160,7 +160,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         ValidationTask task, ReplayCheck check, List<CandidateUpdate> candidates, IReadOnlyList<ScoredUpdate> scored, CancellationToken cancellation,
         ReplayCheck? gpuCheck = null)
     {
-        var devices = new ReplayDevices(ReplayDevices.Here.Cpu, gpuCheck is null ? null : Gpu?.Kind);
+        var devices = new ReplayDevices(ReplayDevices.Here.Cpu, gpuCheck is null ? null : GpuReplays?.Gpu.Kind);
         var round = task.Round;
         // Without a secret that opens the round's commitment the picks could be known in advance; the static and
         // chain-end checks need no randomness and still run.
@@ -198,9 +198,13 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             var (receipt, participant, picks, skipped) = plan;
             var withheld = fetched.Withheld.Where(w => w.Node == receipt.Node).Select(w => w.State).ToHashSet(StringComparer.Ordinal);
             var bytes = candidates[i].Bytes!;
-            var replayer = devices.OnGpu(receipt.Device) ? gpuCheck! : check;
+            var onGpu = devices.OnGpu(receipt.Device);
+            var replayer = onGpu ? gpuCheck! : check;
             var outcome = await Task.Run(() => replayer.Check(receipt, bytes, participant.Slot, participant.Shard, round.MaxNodes,
                 round.Seed, picks, fetched.Blobs, cancellation, withheld), cancellation);
+            if (picks.Count > 0)
+                observer.Info($"round {round.Id}: replayed {picks.Count} of {receipt.Commitments.Count} segments ({outcome.ReplayedSteps} steps) of " +
+                    $"{receipt.Node}'s update on {(onGpu ? devices.Gpu : $"the CPU engine ({devices.Cpu})")}: {outcome.Reason ?? "every hash matched"}");
             result.Add(ReplayFolding.Fold(item, outcome, skipped));
         }
         return result;

@@ -36,7 +36,9 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
         // A validator keeps uploaded shards and holdouts in memory only (its ShardCache): the holdout must not sit on a shared disk.
         var uploaded = new UploadedShards(client, null);
         var datasets = new ValidatorDatasets(new DatasetCache(_options.DataDirectory, _options.AllowDownload, _observer.Info, uploaded: uploaded));
-        var validation = new RoundValidation(client, key, datasets, retry, _observer) { Gpu = _options.Gpu };
+        // One GPU trainer, so one CUDA context, for every replay this process makes.
+        using var gpuReplays = _options.Gpu is { } gpu ? new Daemons.Devices.GpuRoundTrainer(gpu) : null;
+        var validation = new RoundValidation(client, key, datasets, retry, _observer) { GpuReplays = gpuReplays };
         try
         {
             var warm = await Task.Run(() => RlWarmup.Run(cancellation), cancellation);

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # The CUDA backend inside the swarm, checked on a GPU machine that has only a self-contained publish of the CLI (no .NET SDK)
 # and PyTorch (whose pip wheels bring cuBLAS and NVRTC):
+#   0. swarm bench gpu-ops: every GPU op against the CPU engine, PyTorch's golden values (tests/TrainSwarm.Nn.Tests/golden, found from the
+#      repository root) and finite differences
 #   1. swarm bench gpu: GPU vs CPU weights, determinism, a GPU round replayed on the GPU segment by segment (gpu_round_replay), one
 #      Fashion-MNIST epoch, throughput beside PyTorch (--reference when torch loads)
 #   2. swarm train --device cuda against --device cpu: one epoch of mlp and of cnn, test accuracy of each
 #   3. swarm bench engine --device cuda and --device cpu: one epoch's result line each
-#   4. swarm devnet --device cuda: a coordinator, a validator and 2 nodes on loopback train an mlp job; the node and validator logs say
-#      which device they chose, and the round summary shows whether every update passed its replay on the GPU
+#   4. swarm devnet --device cuda --replay-share-bps 10000: a coordinator, a validator and 2 nodes on loopback train an mlp job; every
+#      committed segment is replayed, so the validator's GPU replay runs in the swarm; its log has one "replayed … on <GPU kind>" line per
+#      update, and the round summary shows whether every update passed
 # Run it from the repository root (bench gpu --reference finds tools/bench/pytorch_gpu_train.py there). Everything goes to stdout and
 # to $OUT (default: a new temporary folder). Publish first, on a machine with the SDK (README, "CUDA backend"):
 #   dotnet publish src/TrainSwarm.Cli -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:TrimMode=partial \
 #     -p:JsonSerializerIsReflectionEnabledByDefault=true -p:EnsureAspNetCoreJsonTrimmability=false ... -o swarm-publish
 #     (the coordinator needs reflection-based JSON, its minimal-API endpoints too)
-# Usage: tools/gpu/device-check.sh <publish-dir> <fmnist-dir>
+# Usage: tools/gpu/device-check.sh <publish-dir> <fmnist-dir>     (STEPS="0 4" runs only those steps; default all)
 set -uo pipefail
 
 if [ $# -ne 2 ]; then
@@ -27,6 +30,8 @@ OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 PYTHON=${PYTHON:-python3}
 failures=0
+STEPS=${STEPS:-0 1 2 3 4}
+want() { [[ " $STEPS " == *" $1 "* ]]; }
 
 step() { echo; echo "== $*"; }
 run() {
@@ -53,11 +58,19 @@ fi
 echo "TRAINSWARM_CUDA_LIB_DIR=${TRAINSWARM_CUDA_LIB_DIR:-unset}; results in $OUT"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "nvidia-smi not found"
 
+if want 0; then
+step "0. swarm bench gpu-ops"
+run bench-gpu-ops "$SWARM" bench gpu-ops
+
+fi
+if want 1; then
 step "1. swarm bench gpu"
 reference=()
 if "$PYTHON" -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then reference=(--reference --python "$PYTHON"); fi
 run bench-gpu "$SWARM" bench gpu --steps 1000 --dataset-dir "$FMNIST" "${reference[@]}"
 
+fi
+if want 2; then
 step "2. swarm train, one epoch: --device cuda against --device cpu"
 for model in mlp cnn; do
     for device in cuda cpu; do
@@ -70,19 +83,25 @@ for model in mlp cnn; do
     echo "$model: cuda ${gpu:-none} / cpu ${cpu:-none}"
 done
 
+fi
+if want 3; then
 step "3. swarm bench engine --device cuda and --device cpu"
 for model in mlp cnn; do
     run "engine-$model-cuda" "$SWARM" bench engine --model "$model" --device cuda --data-dir "$FMNIST"
     run "engine-$model-cpu" "$SWARM" bench engine --model "$model" --device cpu --threads "$(nproc)" --data-dir "$FMNIST"
 done
 
-step "4. swarm devnet --device cuda: 2 nodes, 3 mlp rounds"
-run devnet "$SWARM" devnet --nodes 2 --rounds 3 --preset mlp --inner-steps 100 --device cuda --dataset-dir "$FMNIST" --data-dir "$OUT/devnet"
+fi
+if want 4; then
+step "4. swarm devnet --device cuda: 2 nodes, 3 mlp rounds, every segment replayed"
+run devnet "$SWARM" devnet --nodes 2 --rounds 3 --preset mlp --inner-steps 100 --device cuda --replay-share-bps 10000 \
+    --dataset-dir "$FMNIST" --data-dir "$OUT/devnet"
 echo "-- device lines of the devnet's daemons:"
 grep -h "device:" "$OUT"/devnet/logs/*.log 2>/dev/null | sort | uniq -c
 echo "-- replay lines of the devnet's daemons:"
 grep -hi "replay" "$OUT"/devnet/logs/*.log 2>/dev/null | tail -20
 
+fi
 echo
 if [ "$failures" -eq 0 ]; then echo "device check: every step ran"; else echo "device check: $failures step(s) failed"; fi
 exit $((failures > 0))

@@ -50,6 +50,10 @@ internal static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int CuCtxSetCurrent(IntPtr context);
 
+    [LibraryImport(Driver, EntryPoint = "cuCtxSynchronize")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int CuCtxSynchronize();
+
     [LibraryImport(Driver, EntryPoint = "cuMemAlloc_v2")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial int CuMemAlloc(ulong* pointer, nuint bytes);

@@ -29,8 +29,9 @@ internal static class ConvKernelSource
             }
         }
 
-        // rows: (B*plane, OC) from the GEMM -> y: (B,OC,plane) = ReLU(rows + bias[oc]).
-        extern "C" __global__ void rows_to_nchw_bias_relu(const float* rows, const float* bias, int batch, int oc, int plane, float* y)
+        // rows: (B*plane, OC) from the GEMM -> y: (B,OC,plane) = rows + bias[oc], then ReLU when relu != 0 (the cnn always; the op check
+        // also without, to compare with PyTorch's plain Conv2d).
+        extern "C" __global__ void rows_to_nchw_bias_relu(const float* rows, const float* bias, int batch, int oc, int plane, int relu, float* y)
         {
             long long n = (long long)batch * oc * plane;
             GRID_STRIDE(n)
@@ -38,7 +39,7 @@ internal static class ConvKernelSource
                 int s = (int)(i % plane); long long bc = i / plane;
                 int c = (int)(bc % oc); long long b = bc / oc;
                 float v = rows[(b * plane + s) * oc + c] + bias[c];
-                y[i] = v > 0.f ? v : 0.f;
+                y[i] = (relu && !(v > 0.f)) ? 0.f : v;
             }
         }
 

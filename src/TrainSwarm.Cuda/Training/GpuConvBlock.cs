@@ -1,5 +1,6 @@
 using TrainSwarm.Cuda.Kernels;
 using TrainSwarm.Cuda.Memory;
+using TrainSwarm.Cuda.Ops;
 
 namespace TrainSwarm.Cuda.Training;
 
@@ -10,7 +11,7 @@ namespace TrainSwarm.Cuda.Training;
 internal sealed class GpuConvBlock : IDisposable
 {
     // Rows per partial sum of the bias gradient: enough threads to fill the GPU, few enough partials to finish in one pass.
-    private const int BiasChunk = 256;
+    internal const int BiasChunk = 256;
 
     private readonly CudaContext _gpu;
     private readonly GpuParameters _parameters;
@@ -62,46 +63,34 @@ internal sealed class GpuConvBlock : IDisposable
     private int Columns => _channels * _kernel * _kernel;
     private int Positions => _batch * ConvHeight * ConvWidth;
 
+    private ConvShape Shape => new(_batch, _channels, _height, _width, _outChannels, _kernel);
+
     // x: (B,C,H,W) -> cols: (P, C·K·K) -> rows: (P, OC) = cols · Wᵀ -> act: (B,OC,OH,OW) = ReLU(rows + b) -> Output.
     public void Forward(DeviceBuffer input)
     {
-        var k = _gpu.Kernels;
-        int plane = ConvHeight * ConvWidth;
-        k.Launch("im2col", KernelModule.GridFor((long)Positions * Columns), [input.Address, KernelArg.Int(_batch), KernelArg.Int(_channels),
-            KernelArg.Int(_height), KernelArg.Int(_width), KernelArg.Int(_kernel), KernelArg.Int(_kernel), KernelArg.Int(ConvHeight),
-            KernelArg.Int(ConvWidth), _cols.Address]);
+        var s = Shape;
+        ConvLaunches.Im2Col(_gpu, s, input.Address, _cols.Address);
         _gpu.Gemm(false, true, Positions, _outChannels, Columns, _cols.Address, _parameters.Value(_weight), _rows.Address);
-        k.Launch("rows_to_nchw_bias_relu", KernelModule.GridFor((long)Positions * _outChannels), [_rows.Address, _parameters.Value(_weight + 1),
-            KernelArg.Int(_batch), KernelArg.Int(_outChannels), KernelArg.Int(plane), _activation.Address]);
-        k.Launch("maxpool2_forward", KernelModule.GridFor(Output.Length), [_activation.Address, KernelArg.Int(_batch * _outChannels),
-            KernelArg.Int(ConvHeight), KernelArg.Int(ConvWidth), KernelArg.Int(PooledHeight), KernelArg.Int(PooledWidth), Output.Address,
-            _argmax.Address]);
+        ConvLaunches.BiasToNchw(_gpu, s, _rows.Address, _parameters.Value(_weight + 1), relu: true, _activation.Address);
+        ConvLaunches.MaxPoolForward(_gpu, _batch * _outChannels, ConvHeight, ConvWidth, _activation.Address, Output.Address, _argmax.Address);
     }
 
     // OutputGradient -> dact (pool winners, ReLU mask) -> drows: (P, OC); dW = drowsᵀ · cols, db = column sums of drows,
     // and, when asked, dcols = drows · W -> dx: (B,C,H,W) by col2im.
     public void Backward(DeviceBuffer? inputGradient)
     {
-        var k = _gpu.Kernels;
-        int plane = ConvHeight * ConvWidth;
+        var s = Shape;
         long elements = (long)Positions * _outChannels;
-        k.Launch("maxpool2_backward", KernelModule.GridFor(elements), [OutputGradient.Address, _argmax.Address, KernelArg.Int(_batch * _outChannels),
-            KernelArg.Int(ConvHeight), KernelArg.Int(ConvWidth), KernelArg.Int(PooledHeight), KernelArg.Int(PooledWidth), _activationGrad.Address]);
-        k.Launch("relu_backward", KernelModule.GridFor(elements), [_activationGrad.Address, _activation.Address, KernelArg.Long(elements)]);
-        k.Launch("nchw_to_rows", KernelModule.GridFor(elements), [_activationGrad.Address, KernelArg.Int(_batch), KernelArg.Int(_outChannels),
-            KernelArg.Int(plane), _rowsGrad.Address]);
+        ConvLaunches.MaxPoolBackward(_gpu, _batch * _outChannels, ConvHeight, ConvWidth, OutputGradient.Address, _argmax.Address,
+            _activationGrad.Address);
+        _gpu.Kernels.Launch("relu_backward", KernelModule.GridFor(elements), [_activationGrad.Address, _activation.Address, KernelArg.Long(elements)]);
+        ConvLaunches.NchwToRows(_gpu, s, _activationGrad.Address, _rowsGrad.Address);
         _gpu.Gemm(true, false, _outChannels, Columns, Positions, _rowsGrad.Address, _cols.Address, _parameters.Gradient(_weight));
-        int chunks = (Positions + BiasChunk - 1) / BiasChunk;
-        k.Launch("column_sum_partial", KernelModule.GridFor((long)chunks * _outChannels), [_rowsGrad.Address, KernelArg.Int(Positions),
-            KernelArg.Int(_outChannels), KernelArg.Int(BiasChunk), _biasPartials.Address]);
-        k.Launch("column_sum", KernelModule.GridFor(_outChannels), [_biasPartials.Address, KernelArg.Int(chunks), KernelArg.Int(_outChannels),
-            _parameters.Gradient(_weight + 1)]);
+        ConvLaunches.BiasGradient(_gpu, Positions, _outChannels, BiasChunk, _rowsGrad.Address, _biasPartials.Address, _parameters.Gradient(_weight + 1));
         if (inputGradient is null) return;
         if (_colsGrad is null) throw new InvalidOperationException("this block was built without an input gradient");
         _gpu.Gemm(false, false, Positions, Columns, _outChannels, _rowsGrad.Address, _parameters.Value(_weight), _colsGrad.Address);
-        k.Launch("col2im", KernelModule.GridFor((long)_batch * _channels * _height * _width), [_colsGrad.Address, KernelArg.Int(_batch),
-            KernelArg.Int(_channels), KernelArg.Int(_height), KernelArg.Int(_width), KernelArg.Int(_kernel), KernelArg.Int(_kernel),
-            KernelArg.Int(ConvHeight), KernelArg.Int(ConvWidth), inputGradient.Address]);
+        ConvLaunches.Col2Im(_gpu, s, _colsGrad.Address, inputGradient.Address);
     }
 
     public void Dispose()

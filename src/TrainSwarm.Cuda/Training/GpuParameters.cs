@@ -1,4 +1,3 @@
-using TrainSwarm.Cuda.Kernels;
 using TrainSwarm.Cuda.Memory;
 
 namespace TrainSwarm.Cuda.Training;
@@ -52,25 +51,8 @@ internal sealed class GpuParameters : IDisposable
     public ulong Gradient(int tensor) => _gradients.At(_offset[tensor]);
 
     /// <summary>Queues optimizer step <paramref name="step"/> (1-based) over every parameter.</summary>
-    public void Update(int step)
-    {
-        var k = _gpu.Kernels;
-        var o = _optimizer;
-        uint grid = KernelModule.GridFor(Count);
-        if (o.Name == "adam")
-        {
-            // Bias corrections in double, then rounded, exactly as the CPU engine's Adam computes them.
-            float stepSize = (float)(o.LearningRate / (1 - Math.Pow(o.Beta1, step)));
-            float bc2Sqrt = (float)Math.Sqrt(1 - Math.Pow(o.Beta2, step));
-            k.Launch("adam", grid, [_values.Address, _gradients.Address, _state1.Address, _state2.Address, KernelArg.Float(o.Beta1),
-                KernelArg.Float(o.Beta2), KernelArg.Float(stepSize), KernelArg.Float(bc2Sqrt), KernelArg.Float(o.Eps), KernelArg.Long(Count)]);
-        }
-        else
-        {
-            k.Launch("sgd", grid, [_values.Address, _gradients.Address, _state1.Address, KernelArg.Float(o.LearningRate),
-                KernelArg.Float(o.Momentum), KernelArg.Int(step > 1 ? 1 : 0), KernelArg.Long(Count)]);
-        }
-    }
+    public void Update(int step) =>
+        OptimizerKernels.Queue(_gpu, _optimizer, step, _values.Address, _gradients.Address, _state1.Address, _state2.Address, Count);
 
     /// <summary>Every tensor copied to the host (waits for the GPU).</summary>
     public float[][] Download()

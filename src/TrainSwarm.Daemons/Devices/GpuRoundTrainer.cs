@@ -19,10 +19,22 @@ namespace TrainSwarm.Daemons.Devices;
 /// checkpoint has the CPU engine's layout). The weights differ from the CPU's in the last bits, so a commitment made here is replayed
 /// bitwise only on a GPU of the same kind (<see cref="GpuInfo.Kind"/>).
 /// </summary>
-public sealed class GpuRoundTrainer(GpuInfo gpu)
+/// <remarks>
+/// One CUDA context serves every round and replay of an instance (made on first use: NVRTC's compile of the kernels, cuBLAS's handle and
+/// the caching allocator's blocks are paid once, not per segment), so a validator keeps one instance for its whole process. Calls from
+/// several threads take turns: the context has one stream and is made current on the calling thread first.
+/// </remarks>
+public sealed class GpuRoundTrainer(GpuInfo gpu) : IDisposable
 {
+    private readonly Lock _lock = new();
+    private CudaContext? _context;
+    private bool _disposed;
+
     /// <summary>The GPU this trainer runs on.</summary>
     public GpuInfo Gpu { get; } = gpu;
+
+    /// <summary>CUDA contexts made so far: 1 after any number of rounds and replays, unless a CUDA error dropped one (the next call makes another).</summary>
+    public int ContextsCreated { get; private set; }
 
     /// <summary>Why <paramref name="spec"/> on <paramref name="shard"/> has no GPU path yet (the node trains it on the CPU), or null.</summary>
     public static string? Unsupported(RoundTrainingSpec spec, LabeledImages shard)
@@ -119,8 +131,70 @@ public sealed class GpuRoundTrainer(GpuInfo gpu)
         var parameters = model.Parameters();
         var lr = (float)spec.LearningRate;
         var settings = spec.Optimizer == "adam" ? GpuOptimizerSettings.Adam(lr) : GpuOptimizerSettings.Sgd(lr, (float)spec.Momentum);
-        using var context = new CudaContext(Gpu);
-        using var trainer = GpuTrainers.Create(spec.Model, context, [.. parameters.Select(p => p.Span.ToArray())], settings, batch);
+        lock (_lock)
+        {
+            var context = Context();
+            try
+            {
+                using var trainer = GpuTrainers.Create(spec.Model, context, [.. parameters.Select(p => p.Span.ToArray())], settings, batch);
+                Steps(trainer, loader, model, optimizer, spec, shard, fromStep, toStep, log, onStep, cancellation);
+            }
+            catch (CudaException)
+            {
+                // A failed launch can leave the context unusable (CUDA's errors are sticky): the next call starts a fresh one.
+                Drop();
+                throw;
+            }
+        }
+    }
+
+    // The context of this instance, made on first use and made current on this thread after that.
+    private CudaContext Context()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_context is null)
+        {
+            _context = new CudaContext(Gpu);
+            ContextsCreated++;
+        }
+        else
+        {
+            _context.MakeCurrent();
+        }
+        return _context;
+    }
+
+    private void Drop()
+    {
+        try
+        {
+            _context?.MakeCurrent();
+            _context?.Dispose();
+        }
+        catch (CudaException)
+        {
+            // Already broken: what matters is that it is not used again.
+        }
+        _context = null;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            // Freeing the context's memory needs it current on this thread, which may not be the one that made it.
+            _context?.MakeCurrent();
+            _context?.Dispose();
+            _context = null;
+        }
+    }
+
+    private static void Steps(IGpuTrainer trainer, MiniBatchLoader loader, Module model, Optimizer optimizer, RoundTrainingSpec spec,
+        LabeledImages shard, int fromStep, int toStep, CommitmentLog log, Action<int, float>? onStep, CancellationToken cancellation)
+    {
+        var parameters = model.Parameters();
         if (fromStep > 0)
             trainer.Resume([.. optimizer.State.Select(s => s.Span.ToArray())], fromStep);
         trainer.UploadDataset(shard.Pixels, shard.Labels);

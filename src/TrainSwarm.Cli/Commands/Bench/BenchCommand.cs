@@ -21,6 +21,7 @@ public static class BenchCommand
         LmCommand.Create(context),
         GrpoCommand.Create(context),
         GpuCommand.Create(context),
+        GpuOpsCommand.Create(context),
         DataUploadCommand.Create(context),
         UploadParityCommand.Create(context),
     };

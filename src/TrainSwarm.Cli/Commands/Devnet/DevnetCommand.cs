@@ -56,10 +56,19 @@ public static class DevnetCommand
         {
             if (r.GetValueOrDefault<string?>() is { } d && !Cuda.Selection.DeviceRequest.TryParse(d, out _, out var error)) r.AddError(error);
         });
+        var replayShare = new Option<int?>("--replay-share-bps")
+        {
+            Description = "cnn and mlp jobs: the share of committed segments the validators replay, in basis points (the job's replayShareBps; " +
+                $"default {JobSpec.DefaultReplayShareBps}); 10000 replays every segment of every update, so the replay path surely runs",
+        };
+        replayShare.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } bps && bps is < 0 or > 10_000) r.AddError("--replay-share-bps must be between 0 and 10000");
+        });
         var command = new Command("devnet", "Run a whole network on this machine and train one job end to end.\n" +
             "Example: swarm devnet --nodes 3 --rounds 5 --preset cnn")
         {
-            nodes, rounds, validators, preset, innerSteps, pretrainSteps, encoding, keep, dataDir, datasetDir, device,
+            nodes, rounds, validators, preset, innerSteps, pretrainSteps, encoding, keep, dataDir, datasetDir, device, replayShare,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -97,7 +106,7 @@ public static class DevnetCommand
                     validatorCount, folder, parse.GetValue(keep), cancellation);
             var spec = DemoJob.Spec(parse.GetValue(preset)!, parse.GetValue(rounds), nodeCount, parse.GetValue(innerSteps)) with
             {
-                Validators = validatorCount > 1 ? validatorCount : null,
+                Validators = validatorCount > 1 ? validatorCount : null, ReplayShareBps = parse.GetValue(replayShare),
             };
             var job = await creator.SubmitJobAsync(spec, cancellation: cancellation);
             console.MarkupLine($"job [bold]{job.Id}[/] submitted: {spec.Model} on fashion-mnist, {spec.Rounds} rounds × {nodeCount} nodes × " +
