@@ -22,5 +22,6 @@ public static class BenchCommand
         GpuCommand.Create(context),
         DataUploadCommand.Create(context),
         UploadParityCommand.Create(context),
+        FailoverCommand.Create(context),
     };
 }
