@@ -15,7 +15,8 @@ public sealed class PostgresFactAttribute : FactAttribute
     public static string? Connection => Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } c ? c : null;
 
     private static bool Required =>
-        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("CI")) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("TRAINSWARM_REQUIRE_PG"));
+        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("CI"))
+        || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("TRAINSWARM_REQUIRE_PG"));
 
     public PostgresFactAttribute()
     {

@@ -65,7 +65,8 @@ public sealed class Devnet : IAsyncDisposable
         if (options.Replicas > 1 && options.Database is null)
             throw new ArgumentException("several coordinator replicas need a shared PostgreSQL database", nameof(options));
         _options = options;
-        Urls = [new Uri($"http://127.0.0.1:{port}"), .. Enumerable.Range(1, Math.Max(1, options.Replicas) - 1).Select(_ => new Uri($"http://127.0.0.1:{FreePort()}"))];
+        Urls = [new Uri($"http://127.0.0.1:{port}"),
+            .. Enumerable.Range(1, Math.Max(1, options.Replicas) - 1).Select(_ => new Uri($"http://127.0.0.1:{FreePort()}"))];
         _coordinators = new SwarmProcess?[Urls.Count];
         Directory.CreateDirectory(options.DataDirectory);
         Creator = LoadOrCreateKey("creator");
@@ -204,7 +205,8 @@ public sealed class Devnet : IAsyncDisposable
         var name = $"node-{number}";
         // A config file of its own (never written, so built-in defaults): the operator's ~/.trainswarm/config.json must not steer devnet nodes.
         var config = Path.ChangeExtension(KeyPath(name), ".config.json");
-        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name), ReplicaOfNode(number)), "--name", name, "--encoding", _options.Encoding, "--config", config,
+        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name), ReplicaOfNode(number)), "--name", name, "--encoding", _options.Encoding,
+            "--config", config,
             .. extraArgs], LogPath(name));
         var index = _nodes.FindIndex(n => n.Name == name);
         if (index >= 0)

@@ -30,7 +30,8 @@ public sealed class LeaderLock : IAsyncDisposable
                     return null;
                 }
             await using (var record = new NpgsqlCommand(
-                "INSERT INTO swarm_leader (id, replica, since) VALUES (1, @p0, @p1) ON CONFLICT (id) DO UPDATE SET replica = excluded.replica, since = excluded.since",
+                "INSERT INTO swarm_leader (id, replica, since) VALUES (1, @p0, @p1) "
+                + "ON CONFLICT (id) DO UPDATE SET replica = excluded.replica, since = excluded.since",
                 db))
             {
                 record.Parameters.AddWithValue("p0", replica);

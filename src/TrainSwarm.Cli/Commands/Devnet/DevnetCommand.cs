@@ -91,7 +91,8 @@ public static class DevnetCommand
             console.MarkupLine($"coordinator at {devnet.Url} (dashboard in a browser: {devnet.Url}), {nodeCount} nodes registered");
             if (devnet.Urls.Count > 1)
                 console.MarkupLine($"replicas: {string.Join(", ", devnet.Urls.Select((u, i) => $"{Cli.Devnet.Devnet.ReplicaName(i)} {u}"))}; " +
-                    $"nodes {string.Join(", ", Enumerable.Range(1, nodeCount).Select(n => $"node-{n}→{Cli.Devnet.Devnet.ReplicaName(devnet.ReplicaOfNode(n))}"))}, " +
+                    $"nodes {string.Join(", ", Enumerable.Range(1, nodeCount).Select(n =>
+                        $"node-{n}→{Cli.Devnet.Devnet.ReplicaName(devnet.ReplicaOfNode(n))}"))}, " +
                     $"validator→{Cli.Devnet.Devnet.ReplicaName(devnet.ReplicaOfValidator(1))}; the job is submitted through {devnet.Url}");
 
             using var creator = devnet.CreatorClient();
