@@ -34,6 +34,9 @@ public sealed class EventHub(SwarmStore store, int buffered = 10_000)
         }
     }
 
+    /// <summary>Where the feed starts: the last event stored when the state was loaded, before any subscriber could connect.</summary>
+    public void FeedFrom(long lastStored) => Interlocked.CompareExchange(ref _published, lastStored, -1);
+
     /// <summary>
     /// On a store shared by several coordinator replicas, publishes every event any replica commits: in sequence order, as
     /// read back from the store, a few times a second and whenever <see cref="Wake"/> is called. Subscribers read the
@@ -41,9 +44,9 @@ public sealed class EventHub(SwarmStore store, int buffered = 10_000)
     /// </summary>
     public async Task FeedAsync(TimeSpan poll, CancellationToken cancellation)
     {
-        // Kept across a failed feed's restart, so live subscribers still get what was stored meanwhile.
-        if (_published < 0)
-            _published = await store.LastEventSequenceAsync(cancellation);
+        // Set before the app serves (FeedFrom), and kept across a failed feed's restart, so live subscribers never miss an event.
+        if (Interlocked.Read(ref _published) < 0)
+            FeedFrom(await store.LastEventSequenceAsync(cancellation));
         while (true)
         {
             await _wake.WaitAsync(poll, cancellation);

@@ -25,6 +25,7 @@ public sealed class StateCommitter(
     {
         await state.LoadAsync(cancellation);
         _lastSequence = await store.LastEventSequenceAsync(cancellation);
+        hub.FeedFrom(_lastSequence);
     }
 
     /// <summary>
@@ -41,6 +42,7 @@ public sealed class StateCommitter(
         await state.CatchUpAsync(cancellation);
         if (writing)
             _lastSequence = await store.LastEventSequenceAsync(cancellation);
+        hub.FeedFrom(_lastSequence);
     }
 
     /// <summary>Runs <paramref name="decide"/> under the gate and commits what it prepared.</summary>
