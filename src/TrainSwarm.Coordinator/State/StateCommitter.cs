@@ -42,7 +42,6 @@ public sealed class StateCommitter(
         await state.CatchUpAsync(cancellation);
         if (writing)
             _lastSequence = await store.LastEventSequenceAsync(cancellation);
-        hub.FeedFrom(_lastSequence);
     }
 
     /// <summary>Runs <paramref name="decide"/> under the gate and commits what it prepared.</summary>
