@@ -39,6 +39,9 @@ public sealed class CoordinatorFixture : IAsyncLifetime
     /// <summary>What the coordinator's HTTP server allows a client (production defaults unless a test tightens them).</summary>
     public ConnectionLimits Limits { get; init; } = new();
 
+    /// <summary>This coordinator's replica name (several fixtures on one PostgreSQL need different ones); null: the default.</summary>
+    public string? Replica { get; init; }
+
     /// <summary>Whether a restart listens on the port the first start got (for clients that keep their address across a restart).</summary>
     public bool KeepPortOnRestart { get; init; }
 
@@ -64,6 +67,7 @@ public sealed class CoordinatorFixture : IAsyncLifetime
             Clock = Clock ?? TimeProvider.System,
             Telemetry = Telemetry,
             Limits = Limits,
+            ReplicaName = Replica ?? new CoordinatorOptions().ReplicaName,
         });
         await _app.StartAsync();
         BaseAddress = new Uri(CoordinatorHost.ListeningAddress(_app));

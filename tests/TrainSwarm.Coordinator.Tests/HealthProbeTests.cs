@@ -62,7 +62,7 @@ public sealed class HealthProbeTests(CoordinatorFixture swarm) : IClassFixture<C
         await AssertReadyAsync(HttpStatusCode.OK, []);
     }
 
-    // Asserts the status and that exactly the named checks are unhealthy (database, ledger and blobs are all reported).
+    // Asserts the status and that exactly the named checks are unhealthy (database, ledger, blobs and leader are all reported).
     private async Task AssertReadyAsync(HttpStatusCode status, string[] failing)
     {
         using var response = await swarm.Http.GetAsync(new Uri(swarm.BaseAddress, "/health/ready"));
@@ -71,7 +71,10 @@ public sealed class HealthProbeTests(CoordinatorFixture swarm) : IClassFixture<C
         using var doc = JsonDocument.Parse(text);
         var checks = doc.RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString()!);
-        Assert.Equal(["blobs", "database", "ledger"], checks.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["blobs", "database", "leader", "ledger"], checks.Keys.Order(StringComparer.Ordinal));
+        // SQLite is one process: it always leads, and says so (the leader check never fails).
+        Assert.True(doc.RootElement.GetProperty("leading").GetBoolean(), text);
+        Assert.Equal(doc.RootElement.GetProperty("replica").GetString(), doc.RootElement.GetProperty("leader").GetString());
         Assert.Equal(failing.Order(StringComparer.Ordinal), checks.Where(c => c.Value == "unhealthy").Select(c => c.Key).Order(StringComparer.Ordinal));
         Assert.Equal(failing.Length == 0 ? "healthy" : "unhealthy", doc.RootElement.GetProperty("status").GetString());
     }

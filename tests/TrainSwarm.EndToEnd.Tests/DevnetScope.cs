@@ -26,14 +26,15 @@ internal sealed class DevnetScope : IAsyncDisposable
 
     /// <param name="validatorPrograms">Validators (by number, from 1) run by another program, such as the lying validator.</param>
     public static async Task<DevnetScope> StartAsync(
-        ITestOutputHelper output, int nodes = 3, int validators = 1, IReadOnlyDictionary<int, string>? validatorPrograms = null)
+        ITestOutputHelper output, int nodes = 3, int validators = 1, IReadOnlyDictionary<int, string>? validatorPrograms = null,
+        string? database = null, int replicas = 1)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trainswarm-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var devnet = await Devnet.StartAsync(
             new DevnetOptions
             {
                 DataDirectory = folder, Nodes = nodes, DatasetDirectory = DatasetDirectory, Validators = validators,
-                ValidatorPrograms = validatorPrograms ?? new Dictionary<int, string>(),
+                ValidatorPrograms = validatorPrograms ?? new Dictionary<int, string>(), Database = database, Replicas = replicas,
             }, CancellationToken.None);
         return new DevnetScope(devnet, folder, output);
     }

@@ -29,8 +29,14 @@ public sealed record DevnetOptions
     /// <summary>Update encoding the nodes upload: f32 or int8.</summary>
     public string Encoding { get; init; } = "f32";
 
-    /// <summary>Port for the coordinator (0: a free one).</summary>
+    /// <summary>Port for the coordinator (0: a free one); with several replicas, the first one's.</summary>
     public int Port { get; init; }
+
+    /// <summary>A PostgreSQL connection string for the coordinator's state; null keeps it in SQLite (one replica only).</summary>
+    public string? Database { get; init; }
+
+    /// <summary>Coordinator replicas on <see cref="Database"/>, each on its own port; nodes and validators are spread over them.</summary>
+    public int Replicas { get; init; } = 1;
 
     /// <summary>Validator processes to start (each with its own key, all trusted by the coordinator).</summary>
     public int Validators { get; init; } = 1;
@@ -50,13 +56,18 @@ public sealed class Devnet : IAsyncDisposable
 {
     private readonly List<SwarmProcess> _nodes = [];
     private readonly List<SwarmProcess> _validators = [];
+    private readonly SwarmProcess?[] _coordinators;
     private readonly DevnetOptions _options;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
 
     private Devnet(DevnetOptions options, int port)
     {
+        if (options.Replicas > 1 && options.Database is null)
+            throw new ArgumentException("several coordinator replicas need a shared PostgreSQL database", nameof(options));
         _options = options;
-        Url = new Uri($"http://127.0.0.1:{port}");
+        Urls = [new Uri($"http://127.0.0.1:{port}"),
+            .. Enumerable.Range(1, Math.Max(1, options.Replicas) - 1).Select(_ => new Uri($"http://127.0.0.1:{FreePort()}"))];
+        _coordinators = new SwarmProcess?[Urls.Count];
         Directory.CreateDirectory(options.DataDirectory);
         Creator = LoadOrCreateKey("creator");
         var addresses = new List<string>();
@@ -71,8 +82,20 @@ public sealed class Devnet : IAsyncDisposable
     // The first validator keeps the name it had when a devnet had one, so its key and log stay where they were.
     private static string ValidatorName(int number) => number == 1 ? "validator" : $"validator-{number}";
 
-    /// <summary>The coordinator's address.</summary>
-    public Uri Url { get; }
+    /// <summary>The (first) coordinator's address.</summary>
+    public Uri Url => Urls[0];
+
+    /// <summary>Every coordinator replica's address, by replica number from 0 (one unless <see cref="DevnetOptions.Replicas"/>).</summary>
+    public IReadOnlyList<Uri> Urls { get; }
+
+    /// <summary>The replica node <paramref name="number"/> talks to: they take turns, node 1 on the second replica when there are two.</summary>
+    public int ReplicaOfNode(int number) => number % Urls.Count;
+
+    /// <summary>The replica validator <paramref name="number"/> talks to (the same rule as nodes').</summary>
+    public int ReplicaOfValidator(int number) => number % Urls.Count;
+
+    /// <summary>A replica's name: its log file and what its <c>/health/ready</c> calls it.</summary>
+    public static string ReplicaName(int replica) => replica == 0 ? "coordinator" : $"coordinator-{replica + 1}";
 
     /// <summary>The creator's key (the devnet's job submitter).</summary>
     public ActorKey Creator { get; }
@@ -86,8 +109,11 @@ public sealed class Devnet : IAsyncDisposable
     /// <summary>The validator processes, by number.</summary>
     public IReadOnlyList<SwarmProcess> Validators => _validators;
 
-    /// <summary>The coordinator process.</summary>
-    public SwarmProcess? Coordinator { get; private set; }
+    /// <summary>The (first) coordinator process.</summary>
+    public SwarmProcess? Coordinator => _coordinators[0];
+
+    /// <summary>The coordinator replica processes, by replica number (null: not started).</summary>
+    public IReadOnlyList<SwarmProcess?> Coordinators => _coordinators;
 
     /// <summary>The first validator process.</summary>
     public SwarmProcess? Validator => _validators.FirstOrDefault();
@@ -108,7 +134,8 @@ public sealed class Devnet : IAsyncDisposable
             for (var i = 1; i <= devnet.ValidatorAddresses.Count; i++)
             {
                 var name = ValidatorName(i);
-                devnet._validators.Add(SwarmProcess.Start(name, devnet.DaemonArgs("validator", devnet.KeyPath(name)), devnet.LogPath(name),
+                devnet._validators.Add(SwarmProcess.Start(name, devnet.DaemonArgs("validator", devnet.KeyPath(name), devnet.ReplicaOfValidator(i)),
+                    devnet.LogPath(name),
                     program: options.ValidatorPrograms.GetValueOrDefault(i)));
             }
             await devnet.FundAsync(devnet.Creator, "creator", CreatorFunds, cancellation);
@@ -131,22 +158,35 @@ public sealed class Devnet : IAsyncDisposable
     /// <summary>A client signing as the creator.</summary>
     public SwarmClient CreatorClient() => new(Url, Creator, _http);
 
-    /// <summary>Starts (or restarts) the coordinator on the same data folder and port, and waits until it answers.</summary>
+    /// <summary>Starts (or restarts) every coordinator replica, one after the other, each waited for until it answers.</summary>
     public async Task StartCoordinatorAsync(CancellationToken cancellation)
     {
-        Coordinator = SwarmProcess.Start("coordinator",
-            ["coordinator", "run", "--devnet", "--url", Url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(DataDirectory, "coordinator"),
-                .. ValidatorAddresses.SelectMany(a => new[] { "--validator", a })],
-            LogPath("coordinator"));
+        for (var replica = 0; replica < Urls.Count; replica++)
+            await StartReplicaAsync(replica, cancellation);
+    }
+
+    /// <summary>
+    /// Starts (or restarts) replica <paramref name="replica"/> on its port and waits until it answers. Replicas share the data folder:
+    /// the coordinator's key (every replica signs the ledger as the same coordinator) and the blob store.
+    /// </summary>
+    public async Task StartReplicaAsync(int replica, CancellationToken cancellation)
+    {
+        var name = ReplicaName(replica);
+        var url = Urls[replica];
+        string[] database = _options.Database is null ? [] : ["--database", _options.Database, "--replica", name];
+        var coordinator = _coordinators[replica] = SwarmProcess.Start(name,
+            ["coordinator", "run", "--devnet", "--url", url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(DataDirectory, "coordinator"),
+                .. database, .. ValidatorAddresses.SelectMany(a => new[] { "--validator", a })],
+            LogPath(name));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            if (Coordinator.HasExited)
-                throw new InvalidOperationException($"the coordinator exited with code {Coordinator.ExitCode}; see " +
-                    $"{Coordinator.LogPath}:\n{Tail(Coordinator.ReadLog())}");
+            if (coordinator.HasExited)
+                throw new InvalidOperationException($"the coordinator {name} exited with code {coordinator.ExitCode}; see " +
+                    $"{coordinator.LogPath}:\n{Tail(coordinator.ReadLog())}");
             try
             {
-                using var response = await _http.GetAsync(new Uri(Url, "/health"), cancellation);
+                using var response = await _http.GetAsync(new Uri(url, "/health"), cancellation);
                 if (response.StatusCode == HttpStatusCode.OK)
                     return;
             }
@@ -154,7 +194,7 @@ public sealed class Devnet : IAsyncDisposable
             {
             }
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"the coordinator did not answer within 60 s; see {Coordinator.LogPath}");
+                throw new TimeoutException($"the coordinator {name} did not answer within 60 s; see {coordinator.LogPath}");
             await Task.Delay(100, cancellation);
         }
     }
@@ -165,7 +205,8 @@ public sealed class Devnet : IAsyncDisposable
         var name = $"node-{number}";
         // A config file of its own (never written, so built-in defaults): the operator's ~/.trainswarm/config.json must not steer devnet nodes.
         var config = Path.ChangeExtension(KeyPath(name), ".config.json");
-        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name)), "--name", name, "--encoding", _options.Encoding, "--config", config,
+        var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name), ReplicaOfNode(number)), "--name", name, "--encoding", _options.Encoding,
+            "--config", config,
             .. extraArgs], LogPath(name));
         var index = _nodes.FindIndex(n => n.Name == name);
         if (index >= 0)
@@ -175,11 +216,11 @@ public sealed class Devnet : IAsyncDisposable
         return process;
     }
 
-    private string[] DaemonArgs(string role, string keyPath)
+    private string[] DaemonArgs(string role, string keyPath, int replica)
     {
         // Validators share the cores among themselves; they work while the nodes wait.
         var threads = role == "validator" ? Math.Max(1, Environment.ProcessorCount / ValidatorAddresses.Count) : _options.Threads;
-        var args = new List<string> { role, "start", "--coordinator", Url.ToString().TrimEnd('/'), "--key", keyPath, "--threads",
+        var args = new List<string> { role, "start", "--coordinator", Urls[replica].ToString().TrimEnd('/'), "--key", keyPath, "--threads",
             threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         if (_options.DatasetDirectory is not null)
             args.AddRange(["--data-dir", _options.DatasetDirectory]);
@@ -245,9 +286,8 @@ public sealed class Devnet : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_nodes.Concat(_validators).Select(p => p.StopAsync(TimeSpan.FromSeconds(5))));
-        if (Coordinator is not null)
-            await Coordinator.StopAsync(TimeSpan.FromSeconds(5));
-        foreach (var p in _nodes.Concat(_validators).Append(Coordinator).OfType<SwarmProcess>())
+        await Task.WhenAll(_coordinators.OfType<SwarmProcess>().Select(c => c.StopAsync(TimeSpan.FromSeconds(5))));
+        foreach (var p in _nodes.Concat(_validators).Concat(_coordinators).OfType<SwarmProcess>())
             p.Dispose();
         Creator.Dispose();
         _http.Dispose();

@@ -6,6 +6,7 @@ using TrainSwarm.Coordinator.State;
 using TrainSwarm.Coordinator.Telemetry;
 using TrainSwarm.Protocol.Wire;
 using TrainSwarm.Storage.Blobs;
+using TrainSwarm.Storage.Swarm;
 
 namespace TrainSwarm.Coordinator.Apis;
 
@@ -28,8 +29,12 @@ public static class BlobsApi
             metrics.BlobBytes("in", request.Body.Length);
             return TypedResults.Created(Routes.Blob(id), new BlobInfo(id, request.Body.Length));
         }).AddEndpointFilter(new SignatureFilter(blobSized: true)).WithSummary("Store bytes under their SHA-256 (signed; size-limited)");
-        app.MapGet(Routes.Blobs + "/{id}", (string id, BlobStore blobs, SwarmState state, CoordinatorMetrics metrics) =>
+        app.MapGet(Routes.Blobs + "/{id}", async (string id, BlobStore blobs, SwarmState state, StateCommitter committer, SwarmStore store,
+            CoordinatorMetrics metrics, CancellationToken ct) =>
         {
+            // A dataset another replica just registered must be known here before its holdout could be served.
+            if (store.Shared)
+                await committer.RefreshAsync(ct);
             // A holdout is what validators score on: a node that could read it could fit the score, so it is never served here.
             if (state.IsHoldoutBlob(Ids.Blob(id)))
                 throw Refuse.Forbidden($"blob {id} is a dataset holdout: only validators receive it, from {Routes.Datasets}/ID/holdout");

@@ -26,6 +26,9 @@ public sealed class SignatureFilter(bool selfCertifying = false, bool blobSized 
         var store = http.RequestServices.GetRequiredService<SwarmStore>();
         var options = http.RequestServices.GetRequiredService<CoordinatorOptions>();
         var body = await ReadBodyAsync(http.Request, blobSized ? options.MaxBlobBytes : options.Limits.MaxJsonBodyBytes, http.RequestAborted);
+        // Another replica may have registered the signer a moment ago: read what replicas committed first (nothing on SQLite).
+        if (store.Shared)
+            await http.RequestServices.GetRequiredService<StateCommitter>().RefreshAsync(http.RequestAborted);
         var now = state.Now;
         var target = http.Request.PathBase + http.Request.Path + http.Request.QueryString;
         var check = HttpSignature.Verify(http.Request.Method, target, body,

@@ -18,6 +18,50 @@ public sealed class EventHub(SwarmStore store, int buffered = 10_000)
 
     private readonly Lock _lock = new();
     private readonly List<Subscriber> _subscribers = [];
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _published = -1;
+
+    /// <summary>Asks <see cref="FeedAsync"/> to look for new stored events now rather than at its next poll.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken: one look finds everything stored so far.
+        }
+    }
+
+    /// <summary>Where the feed starts: the last event stored when the state was loaded, before any subscriber could connect.</summary>
+    public void FeedFrom(long lastStored) => Interlocked.CompareExchange(ref _published, lastStored, -1);
+
+    /// <summary>
+    /// On a store shared by several coordinator replicas, publishes every event any replica commits: in sequence order, as
+    /// read back from the store, a few times a second and whenever <see cref="Wake"/> is called. Subscribers read the
+    /// backlog themselves, so the feed starts at the events stored from now on.
+    /// </summary>
+    public async Task FeedAsync(TimeSpan poll, CancellationToken cancellation)
+    {
+        // Set before the app serves (FeedFrom), and kept across a failed feed's restart, so live subscribers never miss an event.
+        if (Interlocked.Read(ref _published) < 0)
+            FeedFrom(await store.LastEventSequenceAsync(cancellation));
+        while (true)
+        {
+            await _wake.WaitAsync(poll, cancellation);
+            IReadOnlyList<string> stored;
+            do
+            {
+                stored = await store.EventsAsync(_published, null, Page, cancellation);
+                var events = stored.Select(SwarmJson.Deserialize<SwarmEvent>).ToList();
+                Publish(events);
+                if (events.Count > 0)
+                    _published = events[^1].Sequence;
+            }
+            while (stored.Count == Page);
+        }
+    }
 
     /// <summary>Delivers committed events to every subscriber (call after they are stored, in sequence order).</summary>
     public void Publish(IEnumerable<SwarmEvent> events)

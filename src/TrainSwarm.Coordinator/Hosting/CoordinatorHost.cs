@@ -59,7 +59,10 @@ public static class CoordinatorHost
         builder.Services.AddSingleton(new BlobStore(Path.Combine(options.DataDirectory, "blobs")));
         builder.Services.AddSingleton<EventHub>();
         builder.Services.AddCoordinatorState();
+        builder.Services.AddSingleton<Leadership>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Leadership>());
         builder.Services.AddHostedService<DeadlineService>();
+        builder.Services.AddHostedService<EventFeed>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandler>();
         builder.Services.AddOpenApi();

@@ -33,6 +33,12 @@ public sealed record CoordinatorOptions
     /// <summary>How often deadlines are checked.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>This process's name among replicas sharing one PostgreSQL (shown by <c>/health/ready</c>); default host-pid.</summary>
+    public string ReplicaName { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>How often a replica tries to take the leader lock, and the leader checks it still holds it.</summary>
+    public TimeSpan LeaderPoll { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>A node is online when it was heard from within this time.</summary>
     public TimeSpan OnlineWindow { get; init; } = TimeSpan.FromSeconds(30);
 

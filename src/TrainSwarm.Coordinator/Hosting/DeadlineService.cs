@@ -8,8 +8,10 @@ namespace TrainSwarm.Coordinator.Hosting;
 /// <summary>
 /// Applies the clock to every running round a few times a second: closes join windows, drops late nodes, retries
 /// rounds, expires jobs past their deadline; and every few seconds finishes the ledger's side (outbox, expiries).
+/// Only the leading replica ticks (<see cref="Leadership"/>); the others serve requests.
 /// </summary>
-internal sealed class DeadlineService(ApplyDeadlines deadlines, StateCommitter committer, CoordinatorOptions options, ILogger<DeadlineService> log)
+internal sealed class DeadlineService(
+    ApplyDeadlines deadlines, StateCommitter committer, Leadership leadership, CoordinatorOptions options, ILogger<DeadlineService> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,6 +20,8 @@ internal sealed class DeadlineService(ApplyDeadlines deadlines, StateCommitter c
         var ticks = 0L;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!leadership.IsLeader)
+                continue;
             try
             {
                 await deadlines.TickAsync(stoppingToken);

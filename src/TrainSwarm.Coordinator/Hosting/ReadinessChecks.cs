@@ -25,7 +25,8 @@ public static class ReadinessChecks
         services.AddHealthChecks()
             .AddCheck<DatabaseCheck>("database", tags: [Ready])
             .AddCheck<LedgerCheck>("ledger", tags: [Ready])
-            .AddCheck<BlobStoreCheck>("blobs", tags: [Ready]);
+            .AddCheck<BlobStoreCheck>("blobs", tags: [Ready])
+            .AddCheck<LeaderCheck>("leader", tags: [Ready]);
         return services;
     }
 
@@ -36,15 +37,47 @@ public static class ReadinessChecks
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteAsync });
     }
 
-    private static Task WriteAsync(HttpContext http, HealthReport report)
+    private static async Task WriteAsync(HttpContext http, HealthReport report)
     {
         http.Response.ContentType = "application/json";
+        var leadership = http.RequestServices.GetRequiredService<Leadership>();
+        string? leader = null;
+        if (report.Entries.ContainsKey("leader"))
+            leader = leadership.IsLeader ? leadership.Replica : await LeaderOrNullAsync(leadership, http.RequestAborted);
         var body = new
         {
             status = Text(report.Status),
+            // Which replica this is, whether it leads, and which one does (ready only: live runs no checks).
+            replica = leadership.Replica,
+            leading = leadership.IsLeader,
+            leader,
             checks = report.Entries.Select(e => new { name = e.Key, status = Text(e.Value.Status), detail = e.Value.Description }).ToList(),
         };
-        return JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: http.RequestAborted);
+        await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: http.RequestAborted);
+    }
+
+    private static async Task<string?> LeaderOrNullAsync(Leadership leadership, CancellationToken cancellation)
+    {
+        try
+        {
+            return await leadership.LeaderAsync(cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Says which replica leads (healthy either way: a follower serves requests as well as the leader).</summary>
+    private sealed class LeaderCheck(Leadership leadership) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (leadership.IsLeader)
+                return HealthCheckResult.Healthy($"this replica ({leadership.Replica}) leads");
+            var leader = await LeaderOrNullAsync(leadership, cancellationToken);
+            return HealthCheckResult.Healthy(leader is null ? "no replica leads yet" : $"replica {leader} leads; this one ({leadership.Replica}) follows");
+        }
     }
 
     private static string Text(HealthStatus status) => status switch

@@ -8,6 +8,9 @@ public sealed record ActorRecord(string Address, string Role, string PublicKey, 
 /// <summary>A registered node as stored.</summary>
 public sealed record NodeRecord(string Address, NodeRegistration Registration, DateTimeOffset RegisteredAt, DateTimeOffset LastSeenAt);
 
+/// <summary>When a node was last heard from: stored, so every replica sees a node that only talks to another one.</summary>
+public sealed record SeenRecord(string Address, DateTimeOffset At);
+
 /// <summary>Document kinds in the swarm store.</summary>
 internal static class Kinds
 {
@@ -23,6 +26,7 @@ internal static class Kinds
     public const string Outbox = "outbox";
     public const string StateRequest = "state-request";
     public const string Dataset = "dataset";
+    public const string Seen = "seen";
 
     public static string RoundKey(string roundId, int attempt) => $"{roundId}#{attempt:D3}";
     public static string OutboxKey(long seq) => seq.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);

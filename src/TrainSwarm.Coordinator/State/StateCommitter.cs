@@ -25,6 +25,23 @@ public sealed class StateCommitter(
     {
         await state.LoadAsync(cancellation);
         _lastSequence = await store.LastEventSequenceAsync(cancellation);
+        hub.FeedFrom(_lastSequence);
+    }
+
+    /// <summary>
+    /// Under the gate, reads what other replicas committed (nothing on SQLite), so a read or a decision sees the whole
+    /// network's state. Code outside the gate that reads the actor or holdout snapshots calls this first.
+    /// </summary>
+    public Task RefreshAsync(CancellationToken cancellation) => ReadAsync(() => 0, cancellation);
+
+    // On a shared store, memory is brought up to the database (under the state lock when about to write) first.
+    private async Task CatchUpAsync(bool writing, CancellationToken cancellation)
+    {
+        if (!store.Shared)
+            return;
+        await state.CatchUpAsync(cancellation);
+        if (writing)
+            _lastSequence = await store.LastEventSequenceAsync(cancellation);
     }
 
     /// <summary>Runs <paramref name="decide"/> under the gate and commits what it prepared.</summary>
@@ -41,6 +58,9 @@ public sealed class StateCommitter(
         await _gate.WaitAsync(cancellation);
         try
         {
+            // Held from the catch-up to the commit: no other replica commits in between, so the decision is on the latest state.
+            await using var held = await store.LockStateAsync(cancellation);
+            await CatchUpAsync(writing: true, cancellation);
             var changes = new Changes();
             var result = await decide(changes);
             await CommitAsync(changes, cancellation);
@@ -60,6 +80,7 @@ public sealed class StateCommitter(
         await _gate.WaitAsync(cancellation);
         try
         {
+            await CatchUpAsync(writing: false, cancellation);
             return read();
         }
         finally
@@ -68,20 +89,14 @@ public sealed class StateCommitter(
         }
     }
 
-    /// <summary>Runs <paramref name="touch"/> under the gate without committing anything (memory-only facts, such as liveness).</summary>
-    internal Task TouchAsync(Action touch, CancellationToken cancellation) =>
-        ReadAsync(() =>
-        {
-            touch();
-            return 0;
-        }, cancellation);
-
     /// <summary>Commits anything left in the outbox (after a restart, or after a failed drain).</summary>
     public async Task DrainOutboxAsync(CancellationToken cancellation)
     {
         await _gate.WaitAsync(cancellation);
         try
         {
+            await using var held = await store.LockStateAsync(cancellation);
+            await CatchUpAsync(writing: true, cancellation);
             await DrainUnderGateAsync();
         }
         finally
@@ -125,7 +140,11 @@ public sealed class StateCommitter(
             .Select(g => new RoundWrite(state.Rounds.GetValueOrDefault(g.Key), g.Last())).ToList();
         foreach (var apply in changes.Apply)
             apply();
-        hub.Publish(events);
+        // One process publishes its own commits in order; replicas publish everyone's, in order, from the stored log.
+        if (store.Shared)
+            hub.Wake();
+        else
+            hub.Publish(events);
         telemetry.Committed(rounds, changes.Events);
         // A round's events name the round's trace id, which the nodes' and validators' lines about it carry too.
         foreach (var e in events)

@@ -38,7 +38,7 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
     // The blob GET endpoint runs outside the gate and must refuse every holdout: it reads this copy, swapped on each change.
     private HashSet<string> _holdoutBlobs = new(StringComparer.Ordinal);
 
-    // Liveness is memory only: it need not survive a restart.
+    // When each node was last heard from (stored as "seen" documents, so a node talking to one replica is online on all).
     internal Dictionary<string, DateTimeOffset> LastSeen { get; } = new(StringComparer.Ordinal);
     internal Dictionary<string, EscrowRecord> Escrows { get; } = new(StringComparer.Ordinal);
     internal SortedDictionary<string, OutboxItem> Outbox { get; } = new(StringComparer.Ordinal);
@@ -49,44 +49,81 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
     /// <summary>Now, by the coordinator's clock.</summary>
     public DateTimeOffset Now => clock.GetUtcNow();
 
+    // The highest document version read from the store (-1: nothing read yet); see SwarmStore.DocumentsAfterAsync.
+    private long _version = -1;
+
     /// <summary>Loads every stored document: the state the coordinator had when it stopped (or was killed).</summary>
     public async Task LoadAsync(CancellationToken cancellation)
     {
-        foreach (var a in await LoadAsync<ActorRecord>(Kinds.Actor, cancellation))
-            Actors[a.Address] = a;
-        foreach (var n in await LoadAsync<NodeRecord>(Kinds.Node, cancellation))
-            Nodes[n.Address] = n;
-        foreach (var j in await LoadAsync<JobRecord>(Kinds.Job, cancellation))
-            Jobs[j.Id] = j;
-        foreach (var r in await LoadAsync<RoundRecord>(Kinds.Round, cancellation))
-            Rounds[Kinds.RoundKey(r.Id, r.Attempt)] = r;
-        foreach (var u in await LoadAsync<UpdateSubmission>(Kinds.Update, cancellation))
-            Updates[Kinds.UpdateKey(u.Receipt.RoundId, u.Receipt.Attempt, u.Receipt.Node)] = u;
-        foreach (var r in await LoadAsync<RoundResultSubmission>(Kinds.Result, cancellation))
-            Results[Kinds.RoundKey(r.Result.RoundId, r.Result.Attempt)] = r;
-        foreach (var v in await LoadAsync<RoundResultSubmission>(Kinds.Vote, cancellation))
-            Votes[Kinds.UpdateKey(v.Result.RoundId, v.Result.Attempt, v.Result.Validator)] = v;
-        foreach (var r in await LoadAsync<StateRequestRecord>(Kinds.StateRequest, cancellation))
-            StateRequests[Kinds.StateRequestKey(r.RoundId, r.Attempt, r.Node, r.State)] = r;
-        foreach (var q in await LoadAsync<Quote>(Kinds.Quote, cancellation))
-            Quotes[q.Id] = q;
-        foreach (var e in await LoadAsync<EscrowRecord>(Kinds.Escrow, cancellation))
-            Escrows[e.JobId] = e;
-        foreach (var d in await LoadAsync<DatasetRecord>(Kinds.Dataset, cancellation))
-            Datasets[d.Manifest.Id] = d;
-        RefreshHoldoutBlobs();
-        foreach (var o in await LoadAsync<OutboxItem>(Kinds.Outbox, cancellation))
-        {
-            Outbox[Kinds.OutboxKey(o.Seq)] = o;
-            LastOutbox = Math.Max(LastOutbox, o.Seq);
-        }
-        RefreshActorsSnapshot();
+        await CatchUpAsync(cancellation);
         log.LogInformation("loaded {Jobs} jobs, {Rounds} round attempts, {Updates} updates, {Nodes} nodes", Jobs.Count, Rounds.Count, Updates.Count,
             Nodes.Count);
     }
 
-    private async Task<IEnumerable<T>> LoadAsync<T>(string kind, CancellationToken cancellation) =>
-        (await store.LoadAsync(kind, cancellation)).Select(SwarmJson.Deserialize<T>);
+    /// <summary>
+    /// Reads into memory what was written since the last read (everything, the first time): on a shared store, what other
+    /// replicas committed (and this one's own writes again, which changes nothing). Call under the committer's gate.
+    /// </summary>
+    internal async Task CatchUpAsync(CancellationToken cancellation)
+    {
+        var changed = await store.DocumentsAfterAsync(_version, cancellation);
+        foreach (var d in changed)
+            Place(d.Kind, d.Json);
+        _version = Math.Max(0, changed.Count > 0 ? Math.Max(_version, changed[^1].Version) : _version);
+        if (changed.Count == 0)
+            return;
+        RefreshHoldoutBlobs();
+        RefreshActorsSnapshot();
+    }
+
+    private void Place(string kind, string json)
+    {
+        switch (kind)
+        {
+            case Kinds.Actor: var a = Read<ActorRecord>(json); Actors[a.Address] = a; break;
+            case Kinds.Node: var n = Read<NodeRecord>(json); Nodes[n.Address] = n; break;
+            case Kinds.Job: var j = Read<JobRecord>(json); Jobs[j.Id] = j; break;
+            case Kinds.Round: var r = Read<RoundRecord>(json); Rounds[Kinds.RoundKey(r.Id, r.Attempt)] = r; break;
+            case Kinds.Update:
+                var u = Read<UpdateSubmission>(json);
+                Updates[Kinds.UpdateKey(u.Receipt.RoundId, u.Receipt.Attempt, u.Receipt.Node)] = u;
+                break;
+            case Kinds.Result: var res = Read<RoundResultSubmission>(json); Results[Kinds.RoundKey(res.Result.RoundId, res.Result.Attempt)] = res; break;
+            case Kinds.Vote:
+                var v = Read<RoundResultSubmission>(json);
+                Votes[Kinds.UpdateKey(v.Result.RoundId, v.Result.Attempt, v.Result.Validator)] = v;
+                break;
+            case Kinds.StateRequest:
+                var sr = Read<StateRequestRecord>(json);
+                StateRequests[Kinds.StateRequestKey(sr.RoundId, sr.Attempt, sr.Node, sr.State)] = sr;
+                break;
+            case Kinds.Quote: var q = Read<Quote>(json); Quotes[q.Id] = q; break;
+            case Kinds.Escrow: var e = Read<EscrowRecord>(json); Escrows[e.JobId] = e; break;
+            case Kinds.Dataset: var d = Read<DatasetRecord>(json); Datasets[d.Manifest.Id] = d; break;
+            case Kinds.Seen: var s = Read<SeenRecord>(json); NoteSeen(s.Address, s.At); break;
+            case Kinds.Outbox:
+                var o = Read<OutboxItem>(json);
+                Outbox[Kinds.OutboxKey(o.Seq)] = o;
+                LastOutbox = Math.Max(LastOutbox, o.Seq);
+                break;
+            default: log.LogWarning("ignoring a stored document of unknown kind {Kind}", kind); break;
+        }
+    }
+
+    private static T Read<T>(string json) => SwarmJson.Deserialize<T>(json);
+
+    private void NoteSeen(string address, DateTimeOffset at)
+    {
+        if (!LastSeen.TryGetValue(address, out var known) || known < at)
+            LastSeen[address] = at;
+    }
+
+    /// <summary>Notes that <paramref name="node"/> was heard from now, stored with the change so every replica knows.</summary>
+    internal void MarkSeen(Changes changes, string node)
+    {
+        var seen = new SeenRecord(node, Now);
+        changes.Put(Kinds.Seen, node, seen, () => NoteSeen(node, seen.At));
+    }
 
     /// <summary>The registered public key of <paramref name="address"/> (SubjectPublicKeyInfo DER), or null; safe outside the gate.</summary>
     public byte[]? PublicKeyOf(string address) =>
@@ -151,7 +188,7 @@ public sealed class SwarmState(SwarmStore store, TimeProvider clock, ILogger<Swa
         changes.Put(Kinds.Node, node.Address, node, () =>
         {
             Nodes[node.Address] = node;
-            LastSeen[node.Address] = node.LastSeenAt;
+            NoteSeen(node.Address, node.LastSeenAt);
         });
 
     internal void PutStateRequest(Changes changes, StateRequestRecord request)

@@ -46,7 +46,7 @@ public sealed class AcceptUpdate(SwarmState state, StateCommitter committer, Blo
             state.PutRound(changes, ticked.Round);
             foreach (var what in ticked.Happened)
                 changes.Event(job.Id, roundId, what);
-            state.LastSeen[node] = state.Now;
+            state.MarkSeen(changes, node);
             return new UpdateAck(roundId, round.Attempt, node, receipt.UpdateBlob, participant.SubmittedAt ?? state.Now);
         }, cancellation);
     }

@@ -41,7 +41,7 @@ public sealed class JoinRound(SwarmState state, StateCommitter committer, Ledger
             if (next.Status == RoundStatus.Training)
                 changes.Event(job.Id, roundId, new Happening(EventTypes.TrainingStarted, null,
                     $"round {round.Index} training with {next.Participants.Count} nodes"));
-            state.LastSeen[node] = state.Now;
+            state.MarkSeen(changes, node);
             return RecordViews.AssignmentOf(job, next, participant) with { AuditCommitment = identity.AuditCommitment(next.Id, next.Attempt) };
         }, cancellation);
 

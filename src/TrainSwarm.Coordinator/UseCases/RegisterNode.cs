@@ -30,12 +30,13 @@ public sealed class RegisterNode(SwarmState state, StateCommitter committer, Led
         }, cancellation);
     }
 
-    /// <summary>Notes that a node is alive (memory only: liveness need not survive a restart).</summary>
+    /// <summary>Notes that a node is alive (stored, so every replica counts it online).</summary>
     public Task HeartbeatAsync(string signer, CancellationToken cancellation) =>
-        committer.TouchAsync(() =>
+        committer.MutateAsync(changes =>
         {
             if (!state.Nodes.ContainsKey(signer))
                 throw Refuse.NotFound($"{signer} is not a registered node; register first");
-            state.LastSeen[signer] = state.Now;
+            state.MarkSeen(changes, signer);
+            return 0;
         }, cancellation);
 }

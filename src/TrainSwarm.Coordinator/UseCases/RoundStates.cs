@@ -49,7 +49,7 @@ public sealed class RoundStates(SwarmState state, StateCommitter committer, Perm
                 state.PutStateRequest(changes, request);
                 existing[(request.Node, request.State)] = request;
             }
-            state.LastSeen[node] = state.Now;
+            state.MarkSeen(changes, node);
             return List(existing.Values, node);
         }, cancellation);
     }

@@ -119,6 +119,9 @@ internal sealed class PostgresDialect(string connectionString) : SqlDialect
     public override string Blob => "BYTEA";
     public override string Name => "postgresql";
 
+    /// <summary>The connection string, for a connection of its own outside the pool (the leader lock's).</summary>
+    public string ConnectionString => connectionString;
+
     public override DbConnection CreateConnection() => new NpgsqlConnection(connectionString);
 
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellation)

@@ -23,11 +23,69 @@ public sealed class SwarmStore
             Directory.CreateDirectory(directory);
         await store.RunAsync(async (db, tx) =>
         {
-            foreach (var statement in Schema)
+            // Replicas starting together create the schema one at a time.
+            if (store.Shared)
+                await Db.ExecuteAsync(db, tx, $"SELECT pg_advisory_xact_lock({ReplicaLocks.Key("state")})", cancellation);
+            foreach (var statement in store.Shared ? [.. Schema, .. SharedSchema] : Schema)
                 await Db.ExecuteAsync(db, tx, statement, cancellation);
             return 0;
         }, cancellation);
         return store;
+    }
+
+    /// <summary>True on PostgreSQL: several coordinator processes may share this store (see <see cref="LockStateAsync"/>).</summary>
+    public bool Shared => _dialect is PostgresDialect;
+
+    /// <summary>The connection string of a shared store (for its <see cref="LeaderLock"/>).</summary>
+    public string? SharedConnection => (_dialect as PostgresDialect)?.ConnectionString;
+
+    // PostgreSQL only: each document carries the version of the change that last wrote it (from one sequence, taken
+    // under the state lock, so versions grow in commit order), which lets a replica read just what others changed.
+    private static readonly string[] SharedSchema =
+    [
+        "ALTER TABLE swarm_documents ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 0",
+        "CREATE SEQUENCE IF NOT EXISTS swarm_document_versions",
+        "CREATE INDEX IF NOT EXISTS swarm_documents_by_version ON swarm_documents (version)",
+        "CREATE TABLE IF NOT EXISTS swarm_leader (id INT PRIMARY KEY, replica TEXT NOT NULL, since BIGINT NOT NULL)",
+    ];
+
+    /// <summary>
+    /// Takes the cross-process state lock (PostgreSQL; nothing on SQLite) until disposed: a replica holds it from reading
+    /// what others changed, through its decision, to its commit, so no two replicas decide on the same state.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockStateAsync(CancellationToken cancellation) =>
+        Shared ? await ReplicaLocks.StateAsync(await _dialect.OpenAsync(cancellation), cancellation) : NoLock.Instance;
+
+    /// <summary>
+    /// Documents written after <paramref name="afterVersion"/>, in version order; -1 reads them all. On SQLite (no
+    /// versions: one process wrote everything it holds) only the full read returns anything.
+    /// </summary>
+    public Task<IReadOnlyList<VersionedDocument>> DocumentsAfterAsync(long afterVersion, CancellationToken cancellation = default) =>
+        RunAsync<IReadOnlyList<VersionedDocument>>(async (db, tx) =>
+        {
+            var docs = new List<VersionedDocument>();
+            if (!Shared && afterVersion >= 0)
+                return docs;
+            await using var command = Shared
+                ? Db.Command(db, tx, "SELECT kind, id, doc, version FROM swarm_documents WHERE version > @p0 ORDER BY version, kind, id", afterVersion)
+                : Db.Command(db, tx, "SELECT kind, id, doc, 0 FROM swarm_documents ORDER BY kind, id");
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation))
+                docs.Add(new VersionedDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+            return docs;
+        }, cancellation, write: false);
+
+    /// <summary>The replica that last took the leader lock and since when (unix ms), or null (none yet, or SQLite).</summary>
+    public async Task<(string Replica, DateTimeOffset Since)?> LeaderAsync(CancellationToken cancellation = default)
+    {
+        if (!Shared)
+            return null;
+        return await RunAsync<(string, DateTimeOffset)?>(async (db, tx) =>
+        {
+            await using var command = Db.Command(db, tx, "SELECT replica, since FROM swarm_leader WHERE id = 1");
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            return await reader.ReadAsync(cancellation) ? (reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))) : null;
+        }, cancellation, write: false);
     }
 
     private static readonly string[] Schema =
@@ -43,8 +101,10 @@ public sealed class SwarmStore
         RunAsync(async (db, tx) =>
         {
             foreach (var d in documents)
-                await Db.ExecuteAsync(db, tx,
-                    "INSERT INTO swarm_documents (kind, id, doc) VALUES (@p0, @p1, @p2) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc",
+                await Db.ExecuteAsync(db, tx, Shared
+                    ? "INSERT INTO swarm_documents (kind, id, doc, version) VALUES (@p0, @p1, @p2, nextval('swarm_document_versions')) "
+                        + "ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc, version = excluded.version"
+                    : "INSERT INTO swarm_documents (kind, id, doc) VALUES (@p0, @p1, @p2) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc",
                     cancellation, d.Kind, d.Id, d.Json);
             foreach (var e in events)
                 await Db.ExecuteAsync(db, tx, "INSERT INTO swarm_events (seq, job_id, doc) VALUES (@p0, @p1, @p2)", cancellation, e.Sequence, e.JobId, e.Json);
@@ -138,6 +198,9 @@ public sealed class SwarmStore
 
 /// <summary>A document to upsert: its kind (table-like namespace), id and JSON.</summary>
 public sealed record StoredDocument(string Kind, string Id, string Json);
+
+/// <summary>A stored document with the version of the change that last wrote it (0 on SQLite).</summary>
+public sealed record VersionedDocument(string Kind, string Id, string Json, long Version);
 
 /// <summary>An event to append: its sequence number, job (for filtering) and JSON.</summary>
 public sealed record StoredEvent(long Sequence, string? JobId, string Json);

@@ -24,5 +24,6 @@ public static class BenchCommand
         GpuOpsCommand.Create(context),
         DataUploadCommand.Create(context),
         UploadParityCommand.Create(context),
+        FailoverCommand.Create(context),
     };
 }

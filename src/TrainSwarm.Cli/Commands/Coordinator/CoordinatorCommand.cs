@@ -20,6 +20,8 @@ public static class CoordinatorCommand
         var dataDir = new Option<string>("--data-dir") { Description = "Folder for the database, blobs and key",
             DefaultValueFactory = _ => DefaultDataDirectory() };
         var database = new Option<string?>("--database") { Description = "PostgreSQL connection string (default: SQLite in the data folder)" };
+        var replica = new Option<string?>("--replica") { Description = "This process's name among replicas sharing one --database (default: " +
+            "host-pid); /health/ready says which replica leads" };
         var key = new Option<string?>("--key") { Description = "The coordinator's key file (default: DATA-DIR/coordinator.pem, created when missing)" };
         var devnet = new Option<bool>("--devnet") { Description = "Run a development network: a faucet, and any registered validator is trusted" };
         var validators = new Option<string[]>("--validator") { Description = "Address allowed to validate (repeatable)",
@@ -33,7 +35,7 @@ public static class CoordinatorCommand
         var limits = new LimitOptions();
         var command = new Command("run", "Run a coordinator.\nExample: swarm coordinator run --devnet --data-dir ./swarm-data")
         {
-            url, dataDir, database, key, devnet, validators, maxBlob,
+            url, dataDir, database, replica, key, devnet, validators, maxBlob,
         };
         limits.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
@@ -43,6 +45,7 @@ public static class CoordinatorCommand
                 Url = parse.GetValue(url)!,
                 DataDirectory = parse.GetValue(dataDir)!,
                 Database = parse.GetValue(database),
+                ReplicaName = parse.GetValue(replica) is { Length: > 0 } name ? name : new CoordinatorOptions().ReplicaName,
                 KeyPath = parse.GetValue(key),
                 Devnet = parse.GetValue(devnet),
                 Validators = parse.GetValue(validators) ?? [],
@@ -65,7 +68,8 @@ public static class CoordinatorCommand
             await app.StartAsync(cancellation);
             var identity = app.Services.GetRequiredService<TrainSwarm.Coordinator.State.CoordinatorIdentity>();
             console.MarkupLine($"coordinator [bold]{identity.Address}[/] listening on {CoordinatorHost.ListeningAddress(app)} " +
-                $"({(options.Database is null ? "sqlite " + Markup.Escape(options.ConnectionString) : "postgresql")}{(options.Devnet ? ", devnet" : "")})");
+                $"({Markup.Escape(options.Database is null ? "sqlite " + options.ConnectionString : "postgresql, replica " + options.ReplicaName)}" +
+                $"{(options.Devnet ? ", devnet" : "")})");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellation);

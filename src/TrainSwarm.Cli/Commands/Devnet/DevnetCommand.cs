@@ -65,10 +65,12 @@ public static class DevnetCommand
         {
             if (r.GetValueOrDefault<int?>() is { } bps && bps is < 0 or > 10_000) r.AddError("--replay-share-bps must be between 0 and 10000");
         });
+        var postgres = new Option<bool>("--postgres") { Description = "Keep the state in a private PostgreSQL (initdb into a temp folder, " +
+            "removed at the end) served by two coordinator replicas; nodes and validators are spread over both" };
         var command = new Command("devnet", "Run a whole network on this machine and train one job end to end.\n" +
             "Example: swarm devnet --nodes 3 --rounds 5 --preset cnn")
         {
-            nodes, rounds, validators, preset, innerSteps, pretrainSteps, encoding, keep, dataDir, datasetDir, device, replayShare,
+            nodes, rounds, validators, preset, innerSteps, pretrainSteps, encoding, keep, dataDir, datasetDir, device, replayShare, postgres,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -86,12 +88,21 @@ public static class DevnetCommand
             var validatorCount = parse.GetValue(validators);
             console.MarkupLine($"starting a devnet in [bold]{Markup.Escape(folder)}[/]: a coordinator, " +
                 (validatorCount == 1 ? "a validator" : $"{validatorCount} validators") + $" and {nodeCount} nodes (logs in logs/)");
+            // Declared first, disposed last: the replicas stop before their database does.
+            await using var database = parse.GetValue(postgres) ? await PrivatePostgres.StartAsync(cancellation) : null;
+            if (database is not null)
+                console.MarkupLine($"private PostgreSQL started ({Markup.Escape(database.Connection)}); two coordinator replicas share it");
             await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions
             {
                 DataDirectory = folder, Nodes = nodeCount, DatasetDirectory = dataset, Encoding = parse.GetValue(encoding)!, Validators = validatorCount,
-                Device = parse.GetValue(device),
+                Device = parse.GetValue(device), Database = database?.Connection, Replicas = database is null ? 1 : 2,
             }, cancellation);
             console.MarkupLine($"coordinator at {devnet.Url} (dashboard in a browser: {devnet.Url}), {nodeCount} nodes registered");
+            if (devnet.Urls.Count > 1)
+                console.MarkupLine($"replicas: {string.Join(", ", devnet.Urls.Select((u, i) => $"{Cli.Devnet.Devnet.ReplicaName(i)} {u}"))}; " +
+                    $"nodes {string.Join(", ", Enumerable.Range(1, nodeCount).Select(n =>
+                        $"node-{n}→{Cli.Devnet.Devnet.ReplicaName(devnet.ReplicaOfNode(n))}"))}, " +
+                    $"validator→{Cli.Devnet.Devnet.ReplicaName(devnet.ReplicaOfValidator(1))}; the job is submitted through {devnet.Url}");
 
             using var creator = devnet.CreatorClient();
             if (rl)
