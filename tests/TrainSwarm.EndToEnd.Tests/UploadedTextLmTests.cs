@@ -38,7 +38,7 @@ public sealed class UploadedTextLmTests(ITestOutputHelper output)
         var (holdout, shards) = TokenSharding.Split(tokens, 3, ByteTokenizer.VocabSize);
         Assert.Equal(("text", "byte", tokens.Length, tokens.Length), (m.Format, m.Tokenizer, m.Count, m.Holdout.Count + m.Shards.Sum(s => s.Count)));
         Assert.Equal(BlobId.Of(holdout), m.Holdout.Blob);
-        Assert.Equal(shards.Select(BlobId.Of), m.Shards.Select(s => s.Blob));
+        Assert.Equal(shards.Select(s => BlobId.Of(s)), m.Shards.Select(s => s.Blob));
         Assert.Equal([0L, m.Shards[0].Count, m.Shards[0].Count + m.Shards[1].Count], m.Shards.Select(s => s.Start!.Value));
         output.WriteLine($"{tokens.Length} tokens: holdout {m.Holdout.Count}, shards {string.Join(", ", m.Shards.Select(s => s.Count))}");
 
