@@ -79,7 +79,8 @@ public sealed class TextDatasetApiTests(CoordinatorFixture swarm) : IClassFixtur
             Assert.Equal(HttpStatusCode.BadRequest, e.Status);
             return e.Errors;
         }
-        Assert.Equal("must be at most 4: dataset " + m.Id + " has 4 shards, at least one a node", (await RefusedAsync(lm with { MaxNodes = 5 }))["maxNodes"][0]);
+        Assert.Equal("must be at most 4: dataset " + m.Id + " has 4 shards, at least one a node",
+            (await RefusedAsync(lm with { MaxNodes = 5 }))["maxNodes"][0]);
         Assert.StartsWith($"dataset {m.Id} is text: train it with an lm job",
             (await RefusedAsync(new JobSpec { Dataset = m.Id, Rounds = 1, MinNodes = 1, MaxNodes = 1 }))["dataset"][0]);
         var missing = "ds" + new string('0', 32);

@@ -57,7 +57,8 @@ public sealed class UploadedTextLmTests(ITestOutputHelper output)
 
         var rounds = (await net.Creator.JobRoundsAsync(job.Id)).Where(r => r.Status == RoundStatus.Done && r.Metrics is not null).ToList();
         foreach (var r in rounds)
-            output.WriteLine($"round {r.Index}: held-out loss {r.Metrics!.BaseHoldoutLoss:F4} -> {r.Metrics.HoldoutLoss:F4} on {r.Metrics.HoldoutSamples} tokens");
+            output.WriteLine($"round {r.Index}: held-out loss {r.Metrics!.BaseHoldoutLoss:F4} -> {r.Metrics.HoldoutLoss:F4} "
+                + $"on {r.Metrics.HoldoutSamples} tokens");
         Assert.True(rounds[0].Metrics!.BaseHoldoutLoss > 5.4, $"initial loss {rounds[0].Metrics!.BaseHoldoutLoss}");
         var last = job.LastMetrics!.HoldoutLoss;
         Assert.True(last < LossBound, $"final held-out loss {last} is not below {LossBound}");

@@ -31,6 +31,7 @@ public class HeldOutTextTests
             (HeldOutText.Gain(grpo, JobKinds.Grpo), HeldOutText.Line(grpo, JobKinds.Grpo), HeldOutText.GainHeader(JobKinds.Grpo),
                 HeldOutText.LineHeader(JobKinds.Grpo)));
         var rl = line with { BaseReturn = 20, UpdatedReturn = 45.5 };
-        Assert.Equal((25.5, "20.0 → 45.5", "Score (return gain)"), (HeldOutText.Gain(rl, JobKinds.Rl), HeldOutText.Line(rl, JobKinds.Rl), HeldOutText.GainHeader(JobKinds.Rl)));
+        Assert.Equal((25.5, "20.0 → 45.5", "Score (return gain)"),
+            (HeldOutText.Gain(rl, JobKinds.Rl), HeldOutText.Line(rl, JobKinds.Rl), HeldOutText.GainHeader(JobKinds.Rl)));
     }
 }

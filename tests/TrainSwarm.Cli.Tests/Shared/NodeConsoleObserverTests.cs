@@ -57,7 +57,8 @@ public sealed partial class NodeConsoleObserverTests
         var observer = new NodeConsoleObserver(console);
         var image = new UpdateVerdict("ts1node", "blob", true, null, 160, 20, 1.5, 2.3, 0.1, 2.1, 0.3, 0.5);
         observer.Scored(Held.RoundId, image, null);
-        observer.Scored(Held.RoundId, new UpdateVerdict("ts1node", "blob", false, "norm 90.0 above 10 × the median", 160, 20, 90, 2.3, 0.1, 2.3, 0.1, 0), null);
+        var rejected = new UpdateVerdict("ts1node", "blob", false, "norm 90.0 above 10 × the median", 160, 20, 90, 2.3, 0.1, 2.3, 0.1, 0);
+        observer.Scored(Held.RoundId, rejected, null);
         // Each kind by the metric it is scored by: lm, held-out loss and perplexity (e^loss); rl, mean return; grpo, exact match.
         observer.Scored(Held.RoundId, image with { BaseLoss = 3.0, UpdatedLoss = 2.0, BaseAccuracy = 0, UpdatedAccuracy = 0 }, JobKinds.Lm);
         observer.Scored(Held.RoundId, image with { BaseReturn = 22.5, UpdatedReturn = 131.4 }, JobKinds.Rl);

@@ -17,7 +17,10 @@ public static class TokenSharding
     /// <summary>The fewest tokens a training shard or the holdout may hold: one window of a short sequence.</summary>
     public const int MinPartTokens = 16;
 
-    /// <summary>The holdout and the <paramref name="shards"/> training shards of <paramref name="tokens"/>, each encoded by <see cref="TokenShardCodec"/>.</summary>
+    /// <summary>
+    /// The holdout and the <paramref name="shards"/> training shards of <paramref name="tokens"/>, each encoded by
+    /// <see cref="TokenShardCodec"/>.
+    /// </summary>
     public static (byte[] Holdout, IReadOnlyList<byte[]> Shards) Split(int[] tokens, int shards, int vocabSize)
     {
         ArgumentNullException.ThrowIfNull(tokens);

@@ -52,6 +52,7 @@ public class TextUploadTests
         Assert.Equal("s: 21 bytes do not hold 3 tokens of a vocabulary of 257",
             Assert.Throws<DataFormatException>(() => TokenShardCodec.Decode(bytes[..^1], "s")).Message);
         bytes[^2] = 1; // token 257 (0x0101) after the header
-        Assert.Equal("s: token 257 at 2 is outside the vocabulary of 257", Assert.Throws<DataFormatException>(() => TokenShardCodec.Decode(bytes, "s")).Message);
+        Assert.Equal("s: token 257 at 2 is outside the vocabulary of 257",
+            Assert.Throws<DataFormatException>(() => TokenShardCodec.Decode(bytes, "s")).Message);
     }
 }
