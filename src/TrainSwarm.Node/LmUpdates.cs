@@ -14,15 +14,15 @@ namespace TrainSwarm.Node;
 public static class LmUpdates
 {
     /// <summary>Trains <paramref name="assignment"/> from <paramref name="baseModel"/> on a pool thread and returns the update as delivered.</summary>
-    /// <param name="uploaded">Where an uploaded text corpus's shards come from (null: this node fetches none).</param>
-    /// <exception cref="UntrainableAssignmentException">The corpus is missing here, or the loss became NaN or infinite.</exception>
+    /// <param name="slot">The node's tokens and, of an upload, their shard blobs (<see cref="ShardAsync"/>).</param>
+    /// <exception cref="UntrainableAssignmentException">The loss became NaN or infinite.</exception>
     public static async Task<PreparedUpdate> PrepareAsync(Assignment assignment, string node, byte[] baseModel, string encoding,
-        INodeObserver observer, UploadedShards? uploaded, CancellationToken cancellation)
+        INodeObserver observer, (ReadOnlyMemory<int> Tokens, IReadOnlyList<string>? Blobs) slot, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(assignment);
         ArgumentNullException.ThrowIfNull(observer);
         var corpus = assignment.Spec.LmSettings.Corpus;
-        var (shard, blobs) = await ShardAsync(assignment, uploaded, cancellation).ConfigureAwait(false);
+        var (shard, blobs) = slot;
         var spec = LmRoundSpecs.For(assignment.Spec, assignment.Index);
         observer.TrainingStarted(assignment, corpus, shard.Length, spec.Training.Steps);
         var progress = new ProgressReporter(assignment.RoundId, observer);
@@ -40,6 +40,7 @@ public static class LmUpdates
     /// text dataset, its slot's shards (every j ≡ i mod k) downloaded from the coordinator and joined, with their blob ids for
     /// the receipt (never the holdout, never another slot's).
     /// </summary>
+    /// <exception cref="UntrainableAssignmentException">The corpus is missing here, or is not a text upload.</exception>
     public static async Task<(ReadOnlyMemory<int> Tokens, IReadOnlyList<string>? Blobs)> ShardAsync(
         Assignment assignment, UploadedShards? uploaded, CancellationToken cancellation)
     {
