@@ -56,6 +56,9 @@ public static class LmRoundSpecs
         }
     }
 
+    /// <summary>True when <paramref name="spec"/>'s corpus is an uploaded text dataset (its id), fetched from the coordinator.</summary>
+    public static bool IsUploaded(JobSpec spec) => DatasetIds.IsValid(spec?.LmSettings.Corpus);
+
     /// <summary>Why corpus <paramref name="name"/> cannot be trained on here, or null when it can.</summary>
     public static string? Unavailable(string name)
     {

@@ -79,6 +79,41 @@ public sealed class UploadedShards(SwarmClient client, string? cacheDirectory)
         return (Join(shards), parts.Select(p => p.Blob).ToList());
     }
 
+    private readonly ConcurrentDictionary<string, int[]> _tokenHoldouts = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The held-out tokens of text dataset <paramref name="manifest"/>, fetched once per process and never written to disk (a
+    /// validator's client only, as <see cref="HoldoutAsync"/>).
+    /// </summary>
+    public async Task<int[]> TokenHoldoutAsync(DatasetManifest manifest, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (_tokenHoldouts.TryGetValue(manifest.Id, out var known))
+            return known;
+        var bytes = await client.DatasetHoldoutAsync(manifest, cancellation).ConfigureAwait(false);
+        return _tokenHoldouts.GetOrAdd(manifest.Id, TokenShardCodec.Decode(bytes, manifest.Holdout.Blob));
+    }
+
+    /// <summary>
+    /// The training tokens of slot <paramref name="shardIndex"/> of <paramref name="shardCount"/> of text dataset
+    /// <paramref name="datasetId"/>: its shards (downloaded or cached, checked against their ids) joined in shard order, and
+    /// their blob ids, for the receipt.
+    /// </summary>
+    public async Task<(int[] Tokens, IReadOnlyList<string> Blobs)> TokenSlotAsync(
+        string datasetId, int shardIndex, int shardCount, CancellationToken cancellation)
+    {
+        var manifest = await ManifestAsync(datasetId, cancellation).ConfigureAwait(false);
+        if (!manifest.IsText)
+            throw new DataFormatException(datasetId, $"dataset is {manifest.Format}, not text: an lm job trains on a text upload");
+        var parts = PartsOfSlot(manifest, shardIndex, shardCount);
+        if (parts.Count == 0)
+            throw new DataFormatException(datasetId, $"slot {shardIndex + 1}/{shardCount} has no shard: the dataset has {manifest.Shards.Count}");
+        var tokens = new List<int>();
+        foreach (var part in parts)
+            tokens.AddRange(TokenShardCodec.Decode(await BlobAsync(part.Blob, cancellation).ConfigureAwait(false), part.Blob));
+        return ([.. tokens], parts.Select(p => p.Blob).ToList());
+    }
+
     private async Task<byte[]> BlobAsync(string blob, CancellationToken cancellation)
     {
         if (cacheDirectory is null)

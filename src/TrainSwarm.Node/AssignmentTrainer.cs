@@ -142,7 +142,12 @@ public class AssignmentTrainer
         if (assignment.Spec.IsGrpo)
             return await GrpoUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, cancellation).ConfigureAwait(false);
         if (assignment.Spec.IsLm)
-            return await LmUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, cancellation).ConfigureAwait(false);
+        {
+            // An uploaded corpus's shards come over the network: passing failures are retried, as every download of a round.
+            var shard = await RetryAsync(c => LmUpdates.ShardAsync(assignment, _datasets.Uploaded, c), "downloading its shards", assignment, cancellation)
+                .ConfigureAwait(false);
+            return await LmUpdates.PrepareAsync(assignment, node, baseModel, _options.Encoding, _observer, shard, cancellation).ConfigureAwait(false);
+        }
         var local = await TrainAsync(baseModel, assignment, dataset, cancellation).ConfigureAwait(false);
         var update = DeltaCodec.Encode(local.Result.Delta, _options.Encoding);
         return new PreparedUpdate(update, local.Result.Checkpoints ?? [], Receipt(assignment, node, local, BlobId.Of(update), _options.Encoding));

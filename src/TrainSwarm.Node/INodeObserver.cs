@@ -73,12 +73,13 @@ public interface INodeObserver
     void StakeAboveMaximum(long stake, long maxStake) =>
         Skipped(null, $"joining no rounds: the coordinator asks a stake of {Asset.Format(stake)} tokens per round, above the maximum {Asset.Format(maxStake)}");
 
-    /// <summary>The validator judged this node's update in a done round (accepted or not, its holdout losses and weight).</summary>
-    void Scored(string roundId, UpdateVerdict verdict) =>
-        Info(roundId, verdict.Accepted && verdict.UpdatedReturn is { } updated
-            ? $"accepted by the validator (mean return {verdict.BaseReturn:F1} → {updated:F1})"
-            : verdict.Accepted
-            ? $"accepted by the validator (holdout loss {verdict.BaseLoss:F4} → {verdict.UpdatedLoss:F4})"
+    /// <summary>
+    /// The validator judged this node's update in a done round of a job of <paramref name="kind"/> (null: image): accepted or not,
+    /// and the held-out metric that kind is scored by (<see cref="HeldOutText.Verdict"/>).
+    /// </summary>
+    void Scored(string roundId, UpdateVerdict verdict, string? kind) =>
+        Info(roundId, verdict.Accepted
+            ? $"accepted by the validator ({HeldOutText.Verdict(verdict, kind)})"
             : $"rejected by the validator: {verdict.Reason}");
 
     /// <summary>The coordinator refused the join because the node cannot pay the round's stake (HTTP 402); this round attempt is not tried again.</summary>

@@ -213,7 +213,7 @@ internal sealed class PayoutWatcher(NodeOptions options, INodeObserver observer,
             return;
         var verdict = result.Result.Verdicts.FirstOrDefault(v => v.Node == client.Address);
         if (verdict is not null)
-            observer.Scored(assignment.RoundId, verdict);
+            observer.Scored(assignment.RoundId, verdict, assignment.Spec.Kind);
     }
 
     private static string Ended(JobView job) =>

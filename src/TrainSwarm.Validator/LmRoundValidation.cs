@@ -15,20 +15,38 @@ internal sealed class LmRoundValidation(RoundValidation fetcher)
     public async Task<RoundResult> RunAsync(ValidationTask task, CancellationToken cancellation)
     {
         var (round, spec) = (task.Round, task.Spec);
-        Learning.Text.TokenCorpus corpus;
-        try
+        var corpusName = spec.LmSettings.Corpus;
+        ReadOnlyMemory<int> heldOut;
+        Func<int, int, ReadOnlyMemory<int>> shards;
+        Dictionary<int, IReadOnlyList<string>>? slotBlobs = null;
+        if (LmRoundSpecs.IsUploaded(spec))
         {
-            corpus = LmRoundSpecs.Corpus(spec.LmSettings.Corpus);
+            // An uploaded text corpus: the holdout only the validator receives, and each slot's shards as the nodes fetched them.
+            var (held, slotTokens, blobs) = await fetcher.UploadedTextAsync(corpusName, round, cancellation);
+            (heldOut, slotBlobs) = (held, blobs);
+            shards = (index, _) => slotTokens.TryGetValue(index, out var t) ? t : ReadOnlyMemory<int>.Empty;
         }
-        catch (Exception e) when (e is FileNotFoundException or NotSupportedException or IOException)
+        else
         {
-            throw new UnsupportedDatasetException(spec.LmSettings.Corpus, $"corpus '{spec.LmSettings.Corpus}' is not available here: {e.Message}");
+            Learning.Text.TokenCorpus corpus;
+            try
+            {
+                corpus = LmRoundSpecs.Corpus(corpusName);
+            }
+            catch (Exception e) when (e is FileNotFoundException or NotSupportedException or IOException)
+            {
+                throw new UnsupportedDatasetException(corpusName, $"corpus '{corpusName}' is not available here: {e.Message}");
+            }
+            (heldOut, shards) = (corpus.HeldOut, (index, count) => corpus.Shard(count, index));
         }
         var baseBytes = await fetcher.BaseModelAsync(task, cancellation);
-        var scoring = new LmUpdateScoring(spec, baseBytes, corpus.HeldOut);
+        var scoring = new LmUpdateScoring(spec, baseBytes, heldOut);
         var candidates = await fetcher.FetchAsync(task, cancellation);
+        // A receipt must name exactly its slot's shards of an upload, as for image uploads.
+        if (slotBlobs is not null)
+            candidates = candidates.Select(c => RoundValidation.ShardNamed(c, round, slotBlobs)).ToList();
         var previous = await fetcher.PreviousDeltasAsync(task, scoring.BaseWeights, cancellation);
-        var check = new ReplayCheck(spec, baseBytes, new LmReplayTrainer(spec, corpus, round.Index));
+        var check = new ReplayCheck(spec, baseBytes, new LmReplayTrainer(spec, corpusName, shards, round.Index));
         var scored = await fetcher.ReplayAsync(task, check, candidates, scoring.Score(candidates, previous, cancellation), cancellation);
         return await fetcher.AggregateAndPostAsync(task, scoring.BaseWeights, scored, scoring.Model, (accepted, newWeights, _) =>
         {

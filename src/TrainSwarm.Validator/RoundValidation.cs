@@ -75,6 +75,11 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         }, cancellation);
     }
 
+    /// <summary>An lm job's uploaded text corpus: its held-out tokens and each joined slot's tokens and shard blobs, with retries.</summary>
+    internal Task<(int[] HeldOut, Dictionary<int, int[]> SlotTokens, Dictionary<int, IReadOnlyList<string>> SlotBlobs)> UploadedTextAsync(
+        string datasetId, RoundView round, CancellationToken cancellation) =>
+        retry.RunAsync("fetching the uploaded corpus's holdout and shards", c => datasets.UploadedTextAsync(datasetId, round, c), cancellation);
+
     /// <summary>
     /// What every job kind does with its scored updates: aggregates them with the job's strategy (and last round's strategy
     /// state), reports each verdict, uploads the new model and state, measures it with <paramref name="metrics"/> (whether
@@ -211,7 +216,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     }
 
     // A receipt for an uploaded dataset must name the shard blobs of its slot: those are what the replay trains on.
-    private static CandidateUpdate ShardNamed(CandidateUpdate candidate, RoundView round, Dictionary<int, IReadOnlyList<string>> slotBlobs)
+    internal static CandidateUpdate ShardNamed(CandidateUpdate candidate, RoundView round, Dictionary<int, IReadOnlyList<string>> slotBlobs)
     {
         if (candidate.Reason is not null)
             return candidate;

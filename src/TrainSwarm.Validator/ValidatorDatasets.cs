@@ -51,6 +51,24 @@ internal sealed class ValidatorDatasets(DatasetCache cache)
         return (holdout, slotBlobs);
     }
 
+    /// <summary>
+    /// For an lm job on an uploaded text dataset: its held-out tokens (fetched with the validator's key) and every joined slot's
+    /// tokens and shard blobs, downloaded (memory only), so the replay check trains on exactly what each node trained on.
+    /// </summary>
+    public async Task<(int[] HeldOut, Dictionary<int, int[]> SlotTokens, Dictionary<int, IReadOnlyList<string>> SlotBlobs)> UploadedTextAsync(
+        string datasetId, RoundView round, CancellationToken cancellation)
+    {
+        var uploaded = cache.Uploaded ?? throw new UnsupportedDatasetException(datasetId);
+        var manifest = await uploaded.ManifestAsync(datasetId, cancellation);
+        if (!manifest.IsText)
+            throw new UnsupportedDatasetException(datasetId, $"dataset {datasetId} is {manifest.Format}, not text: an lm job trains on a text upload");
+        var heldOut = await uploaded.TokenHoldoutAsync(manifest, cancellation);
+        var (tokens, blobs) = (new Dictionary<int, int[]>(), new Dictionary<int, IReadOnlyList<string>>());
+        foreach (var shard in round.Participants.Select(p => p.Shard).Distinct())
+            (tokens[shard], blobs[shard]) = await uploaded.TokenSlotAsync(datasetId, shard, round.MaxNodes, cancellation);
+        return (heldOut, tokens, blobs);
+    }
+
     /// <summary>The job's holdout: the split every node and validator derives from the spec alone.</summary>
     public LabeledImages Holdout(JobSpec spec, LabeledImages train)
     {

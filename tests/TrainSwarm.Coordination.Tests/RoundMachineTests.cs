@@ -481,6 +481,9 @@ public class RoundMachineTests
         Assert.Equal(["a", "b", null], finished.Happened.Select(h => h.Node));
         Assert.Equal("round 0: accepted, holdout loss 2.3000 → 1.2000", finished.Happened[0].Message);
         Assert.Equal(Metrics, finished.Happened[2].Data);
+        // An lm round (its model a GPT preset) reads its verdicts as held-out loss and perplexity.
+        var lm = RoundMachine.Finish(round with { Model = LmJobSpec.GptTiny }, Result(round), T0.AddSeconds(700));
+        Assert.Equal("round 0: accepted, held-out loss 2.3000 → 1.2000, perplexity 9.97 → 3.32", lm.Happened[0].Message);
     }
 
     [Fact]

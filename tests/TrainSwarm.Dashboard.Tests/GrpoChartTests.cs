@@ -11,7 +11,7 @@ namespace TrainSwarm.Dashboard.Tests;
 /// The job page of a grpo job in a real browser, against a devnet of its own (coordinator, validator, two nodes: real processes) that
 /// fine-tunes a short arithmetic job: the chart is titled and labelled for held-out exact match and draws one point per finished round,
 /// each the exact match (%) the round's result states (read back from the Chart.js instance on the page), with no loss line (grpo
-/// losses are 0); the contributions table counts sequence tokens.
+/// losses are 0); the contributions table counts sequence tokens and scores by exact matches gained.
 /// </summary>
 public sealed class GrpoChartTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -56,6 +56,8 @@ public sealed class GrpoChartTests(ITestOutputHelper output) : IAsyncLifetime
                 string.Create(CultureInfo.InvariantCulture, $"2 rounds; last held-out exact match {exact[^1]:0.0} %"));
             await Expect(page.GetByTestId("exact-match")).Not.ToHaveTextAsync("—");
             await Expect(page.GetByTestId("contributions").Locator("thead th").Nth(2)).ToHaveTextAsync("Sequence tokens");
+            // Scored by exact match, not loss (a grpo line's losses are 0): the score column is the held-out prompts gained.
+            await Expect(page.GetByTestId("contributions").Locator("thead th").Nth(3)).ToHaveTextAsync("Score (exact-match gain, prompts)");
             var drawn = await page.EvaluateAsync<JsonElement>(@"() => {
                 const chart = Chart.getChart(document.getElementById('metrics-chart'));
                 return { labels: chart.data.labels, line: chart.data.datasets[1].label, exact: chart.data.datasets[1].data,

@@ -184,6 +184,9 @@ public static class RoundMachine
                 ? $"round {round.Index}: accepted, mean return {v.BaseReturn:F1} → {updatedReturn:F1}"
                 : v.Accepted && v.UpdatedCorrect is { } updatedCorrect
                 ? $"round {round.Index}: accepted, held-out exact match {v.BaseCorrect} → {updatedCorrect} of {result.Metrics.HoldoutSamples} prompts"
+                // An lm round (its model is a GPT preset) is scored by held-out loss, read with its perplexity.
+                : v.Accepted && LmJobSpecRules.Contexts.ContainsKey(round.Model)
+                ? $"round {round.Index}: accepted, {HeldOutText.Verdict(v, JobKinds.Lm)}"
                 : v.Accepted
                 ? $"round {round.Index}: accepted, holdout loss {v.BaseLoss:F4} → {v.UpdatedLoss:F4}"
                 : $"round {round.Index}: rejected: {v.Reason}", v)).ToList();

@@ -22,5 +22,5 @@ public sealed class DatasetQueries(SwarmState state, StateCommitter committer)
         DatasetIds.IsValid(id) && state.Datasets.GetValueOrDefault(id!) is { DeletedAt: null } d ? d.Manifest : null;
 
     private DatasetView View(DatasetRecord d) => new(d.Manifest, d.DeletedAt is null ? "ready" : "deleted",
-        state.Jobs.Values.Where(j => j.Spec.Dataset == d.Manifest.Id).Select(j => j.Id).Order(StringComparer.Ordinal).ToList());
+        state.Jobs.Values.Where(j => j.Spec.UploadedDataset == d.Manifest.Id).Select(j => j.Id).Order(StringComparer.Ordinal).ToList());
 }

@@ -30,6 +30,9 @@ public sealed class CreateDataset(SwarmState state, StateCommitter committer, Da
         if (existing is { DeletedAt: null })
             return (existing.Manifest, false);
 
+        if (format == UploadFormat.Text)
+            return (await CreateTextAsync(id, owner, start, bytes, shards, cancellation), true);
+
         // Parsing and cutting are CPU work on up to the upload limit: off the request thread, and outside the state gate.
         var (parsed, holdout, parts) = await Task.Run(() =>
         {
@@ -50,19 +53,54 @@ public sealed class CreateDataset(SwarmState state, StateCommitter committer, Da
         foreach (var part in parts)
             shardParts.Add(await StoreAsync(part, CountOf(part), cancellation));
         var manifest = new DatasetManifest(id, start.Name, owner, UploadFormats.Name(format), parsed.InputShape, parsed.Data.Classes, parsed.ClassNames,
-            parsed.Data.Count, start.Sha256, bytes.Length, holdoutPart, shardParts, state.Now, DatasetSharding.SeedOf(start.Sha256, start.SplitSeed));
-        await committer.MutateWithLedgerAsync(async changes =>
+            parsed.Data.Count, start.Sha256, bytes.Length, holdoutPart, shardParts, state.Now,
+            DatasetSharding.SeedOf(start.Sha256, start.SplitSeed));
+        await CommitAsync(manifest, holdout, parts, $"{manifest.Count} samples, {manifest.Classes} classes, {shards} shards", cancellation);
+        return (manifest, true);
+    }
+
+    // A text corpus: checked as UTF-8, tokenized byte-level, its holdout and shards cut as contiguous token ranges (TokenSharding).
+    private async Task<DatasetManifest> CreateTextAsync(string id, string owner, DatasetUploadStart start, byte[] bytes, int shards,
+        CancellationToken cancellation)
+    {
+        var (tokens, holdout, parts) = await Task.Run(() =>
+        {
+            try
+            {
+                var tokens = TextUpload.Parse(bytes, start.Name);
+                var (holdout, parts) = TokenSharding.Split(tokens, shards, Learning.Text.ByteTokenizer.VocabSize);
+                return (tokens.Length, holdout, parts);
+            }
+            catch (UploadRejectedException e)
+            {
+                throw Refuse.With(RefusalKind.Unprocessable, "Invalid dataset", e.Message);
+            }
+        }, cancellation);
+        var holdoutPart = await StoreAsync(holdout, TokenShardCodec.TokenCount(holdout), cancellation);
+        var shardParts = new List<DatasetPart>(parts.Count);
+        long first = 0;
+        foreach (var part in parts)
+        {
+            var count = TokenShardCodec.TokenCount(part);
+            shardParts.Add(await StoreAsync(part, count, cancellation) with { Start = first });
+            first += count;
+        }
+        var manifest = new DatasetManifest(id, start.Name, owner, DatasetManifest.TextFormat, [], 0, [], tokens, start.Sha256, bytes.Length,
+            holdoutPart, shardParts, state.Now, Tokenizer: TextUpload.Tokenizer);
+        await CommitAsync(manifest, holdout, parts, $"{tokens} tokens ({TextUpload.Tokenizer}), {shards} shards", cancellation);
+        return manifest;
+    }
+
+    private Task CommitAsync(DatasetManifest manifest, byte[] holdout, IReadOnlyList<byte[]> parts, string summary, CancellationToken cancellation) =>
+        committer.MutateWithLedgerAsync(async changes =>
         {
             // Our blobs were stored outside the gate: a delete of another dataset that shared one may have freed it since.
             // Under the gate no collection runs, so what is stored now stays until this manifest references it.
-            await RestoreFreedAsync([(holdoutPart.Blob, holdout), .. shardParts.Zip(parts, (p, b) => (p.Blob, b))], cancellation);
+            await RestoreFreedAsync([(manifest.Holdout.Blob, holdout), .. manifest.Shards.Zip(parts, (p, b) => (p.Blob, b))], cancellation);
             state.PutDataset(changes, new DatasetRecord(manifest, null));
-            changes.Event(null, null, new Happening(EventTypes.DatasetCreated, null,
-                $"dataset {id} ({start.Name}): {manifest.Count} samples, {manifest.Classes} classes, {shards} shards"));
+            changes.Event(null, null, new Happening(EventTypes.DatasetCreated, null, $"dataset {manifest.Id} ({manifest.Name}): {summary}"));
             return 0;
         }, cancellation);
-        return (manifest, true);
-    }
 
     // Only a missing blob is written (and so hashed) again: the common case costs a file-exists check per part under the gate.
     private async Task RestoreFreedAsync(IReadOnlyList<(string Blob, byte[] Bytes)> stored, CancellationToken cancellation)

@@ -36,6 +36,9 @@ public sealed class DatasetUploads(CoordinatorOptions options)
             throw Refuse.Invalid("sha256 must be 64 lowercase hex characters");
         if (start.Shards is < 1 or > DatasetIds.MaxShards)
             throw Refuse.Invalid($"shards must be 1 to {DatasetIds.MaxShards}");
+        // A text corpus is cut without randomness and has no pixels or columns: settings that would not apply are refused, not dropped.
+        if (UploadFormats.Parse(start.Format) == UploadFormat.Text && (start.Shape ?? start.LabelColumn ?? start.SplitSeed?.ToString()) is not null)
+            throw Refuse.Invalid("a text upload takes no shape, label column or split seed: its holdout and shards are fixed token ranges");
         var id = "up" + Hash(owner, start.Name, start.Format, start.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), start.Sha256,
             start.Shape ?? "", start.LabelColumn ?? "", start.Shards?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             start.SplitSeed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");

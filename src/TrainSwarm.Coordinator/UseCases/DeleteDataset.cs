@@ -28,7 +28,7 @@ public sealed class DeleteDataset(SwarmState state, StateCommitter committer, Co
                 throw Refuse.NotFound($"no dataset {id}");
             if (record.Manifest.Owner != actor)
                 throw Refuse.Forbidden($"dataset {id} belongs to {record.Manifest.Owner}; only its owner may delete it");
-            var running = state.Jobs.Values.Where(j => j.Status == JobStatus.Running && j.Spec.Dataset == id).Select(j => j.Id).Order().ToList();
+            var running = state.Jobs.Values.Where(j => j.Status == JobStatus.Running && j.Spec.UploadedDataset == id).Select(j => j.Id).Order().ToList();
             if (running.Count > 0)
                 throw Refuse.Conflict($"dataset {id} is in use by running job {string.Join(", ", running)}; delete it once they end");
             var deleted = record with { DeletedAt = state.Now };

@@ -22,6 +22,8 @@ public static class JobSpecCheck
         var errors = JobSpecRules.Validate(spec);
         if (errors.Count == 0 && DatasetIds.IsValid(spec.Dataset) && uploaded?.Id != spec.Dataset)
             errors["dataset"] = [$"no uploaded dataset {spec.Dataset} (upload one with swarm dataset upload, or check the id)"];
+        if (errors.Count == 0 && uploaded is { IsText: true })
+            errors["dataset"] = [$"dataset {uploaded.Id} is text: train it with an lm job (kind lm, lm.corpus {uploaded.Id})"];
         if (errors.Count == 0)
         {
             try
@@ -58,7 +60,7 @@ public static class JobSpecCheck
     {
         if (spec is { IsLm: true })
         {
-            CheckFields(spec);
+            CheckLm(spec, uploaded);
             // The byte tokenizer's vocabulary: the corpus needs no reading to size the model.
             var config = Learning.Models.GptConfig.Preset(spec.LmSettings.Preset, Learning.Text.ByteTokenizer.VocabSize);
             return Nn.Serialization.ModuleWeights.ToBytes(new GptModel(config, spec.Seed));
@@ -89,6 +91,34 @@ public static class JobSpecCheck
             new Learning.Grpo.AnswerPretrainSpec(g.PretrainSteps, g.PretrainBatchSize), spec.Seed, cancellation);
         return Nn.Serialization.ModuleWeights.ToBytes(model);
     }
+
+    /// <summary>
+    /// An lm spec's field rules, and when its corpus is an upload (<paramref name="uploaded"/>, its manifest), that it is a text
+    /// dataset with a shard for every node, every slot's tokens and the holdout longer than one window.
+    /// </summary>
+    public static void CheckLm(JobSpec spec, DatasetManifest? uploaded)
+    {
+        var errors = JobSpecRules.Validate(spec);
+        if (errors.Count == 0 && spec.UploadedDataset is { } id)
+        {
+            var seqLen = spec.LmSettings.SeqLen;
+            if (uploaded?.Id != id)
+                errors["lm.corpus"] = [$"no uploaded dataset {id} (upload a text file with swarm dataset upload --format text, or check the id)"];
+            else if (!uploaded.IsText)
+                errors["lm.corpus"] = [$"dataset {id} is {uploaded.Format}, not text: an lm job trains on a text upload"];
+            else if (spec.MaxNodes > uploaded.Shards.Count)
+                errors["maxNodes"] = [$"must be at most {uploaded.Shards.Count}: dataset {id} has {uploaded.Shards.Count} shards, at least one a node"];
+            else if (SlotTokens(uploaded, spec.MaxNodes).Min() <= seqLen || uploaded.Holdout.Count <= seqLen)
+                errors["lm.seqLen"] = [$"must be below every slot's tokens ({SlotTokens(uploaded, spec.MaxNodes).Min()} the fewest) and the holdout's "
+                    + $"({uploaded.Holdout.Count}) of dataset {id}: a window is lm.seqLen + 1 tokens"];
+        }
+        if (errors.Count > 0)
+            throw Invalid(errors);
+    }
+
+    // Tokens of each of `slots` node slots: slot i trains every shard j ≡ i (mod slots), joined in order.
+    private static IEnumerable<long> SlotTokens(DatasetManifest manifest, int slots) =>
+        Enumerable.Range(0, slots).Select(i => manifest.Shards.Where((_, j) => j % slots == i).Sum(p => (long)p.Count));
 
     /// <summary>An rl, lm or grpo spec has no layer list to build or dataset to fit: its field rules are the whole check.</summary>
     public static void CheckFields(JobSpec spec)

@@ -22,10 +22,11 @@ public sealed class JoinRound(SwarmState state, StateCommitter committer, Ledger
             var (job, round) = state.RunningRound(roundId);
             var record = state.Nodes.GetValueOrDefault(node)
                 ?? throw Refuse.Forbidden($"{node} is not a registered node; register with POST {Routes.Nodes}");
-            // An rl job needs no data: any node can collect its experience. An lm job's corpus is named, not a registered
-            // dataset: the node daemon joins only when it can read it.
-            if (!job.Spec.IsRl && !job.Spec.IsLm && !job.Spec.IsGrpo && !DatasetIds.Serves(record.Registration.Datasets, job.Spec.Dataset))
-                throw Refuse.Forbidden($"node {node} does not serve dataset {job.Spec.Dataset}, which round {roundId} trains on");
+            // An rl job needs no data: any node can collect its experience. An lm job's named corpus is not a registered
+            // dataset: the node daemon joins only when it can read it; an uploaded text corpus needs "uploaded", as an image upload.
+            var needed = job.Spec.IsLm ? job.Spec.UploadedDataset : job.Spec.IsRl || job.Spec.IsGrpo ? null : job.Spec.Dataset;
+            if (needed is not null && !DatasetIds.Serves(record.Registration.Datasets, needed))
+                throw Refuse.Forbidden($"node {node} does not serve dataset {needed}, which round {roundId} trains on");
             // A proven fraudster is out of the job: otherwise it could cheat again every round and lose one stake per round.
             if (SlashedIn(job.Id, node) is { } caught)
                 throw Refuse.With(RefusalKind.Forbidden, "Barred for fraud",

@@ -49,14 +49,16 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
     /// a token of the preset at that sequence length, attention included (<see cref="GptFlops"/>); validation is priced as the
     /// held-out tokens each model is scored on.
     /// </summary>
-    private Task<Quote> QuoteLmAsync(JobSpec spec, CancellationToken cancellation)
+    private async Task<Quote> QuoteLmAsync(JobSpec spec, CancellationToken cancellation)
     {
-        JobSpecCheck.CheckFields(spec);
+        var uploaded = await committer.ReadAsync(() => datasets.Usable(spec.UploadedDataset), cancellation);
+        JobSpecCheck.CheckLm(spec, uploaded);
         var lm = spec.LmSettings;
         var config = GptConfig.Preset(lm.Preset, Learning.Text.ByteTokenizer.VocabSize);
         var perToken = GptFlops.TrainingPerToken(config, lm.SeqLen);
         var evalTokens = checked((int)lm.EvalTokens);
-        return StoreAsync(spec, perToken, GptFlops.ForwardPerToken(config, lm.SeqLen), evalTokens, now => FlopNodeSpeeds(perToken, now), cancellation);
+        return await StoreAsync(spec, perToken, GptFlops.ForwardPerToken(config, lm.SeqLen), evalTokens, now => FlopNodeSpeeds(perToken, now),
+            cancellation);
     }
 
     /// <summary>
@@ -87,6 +89,8 @@ public sealed class QuoteJob(SwarmState state, StateCommitter committer, Coordin
                 quote = QuoteCalculator.Quote(spec, trainingFlops, forwardFlops, holdout, speeds(now), options.Prices, now, id);
                 if (!spec.IsRl && !spec.IsLm && !spec.IsGrpo)
                     quote = quote with { Dataset = spec.Dataset };
+                else if (spec.UploadedDataset is { } uploaded)
+                    quote = quote with { Dataset = uploaded };
             }
             catch (OverflowException)
             {

@@ -23,7 +23,7 @@ public sealed class SubmitJob(
     public async Task<JobRecord> SubmitAsync(string creator, JobSubmission submission, CancellationToken cancellation)
     {
         var spec = submission?.Spec ?? throw Refuse.Invalid("spec is required");
-        var uploaded = await committer.ReadAsync(() => datasets.Usable(spec.Dataset), cancellation);
+        var uploaded = await committer.ReadAsync(() => datasets.Usable(spec.UploadedDataset), cancellation);
         // A creator's upload is theirs: another creator cannot spend nodes' work on it, nor learn its labels through a job.
         if (uploaded is not null && uploaded.Owner != creator)
             throw Refuse.Forbidden($"dataset {uploaded.Id} belongs to another creator; upload your own copy");

@@ -1,7 +1,9 @@
 namespace TrainSwarm.Protocol.Wire;
 
 /// <summary>One stored part of an uploaded dataset: its blob (the SHA-256 of its bytes) and how many samples it holds.</summary>
-public sealed record DatasetPart(string Blob, int Count, long Bytes);
+/// <param name="Count">Samples, or for a text dataset tokens.</param>
+/// <param name="Start">For a text dataset's training shard, its first token in the training stream (shards are contiguous ranges).</param>
+public sealed record DatasetPart(string Blob, int Count, long Bytes, long? Start = null);
 
 /// <summary>
 /// What an uploaded dataset is, fixed when it was split: its format and sample shape, its classes, its sample count, the
@@ -9,16 +11,27 @@ public sealed record DatasetPart(string Blob, int Count, long Bytes);
 /// SHA-256 of its bytes.
 /// </summary>
 /// <param name="Id">The dataset id (<see cref="DatasetIds"/>); a job's <c>dataset</c> field names it.</param>
+/// <param name="Format">The upload format's wire name; <c>text</c> is a token stream for lm jobs (no shape, no classes).</param>
+/// <param name="Count">Samples, or for a text dataset tokens (holdout and shards together).</param>
 /// <param name="SourceSha256">The SHA-256 of the file as uploaded.</param>
 /// <param name="SplitSeed">
 /// The seed the holdout and shards were cut with (<c>DataSplit(Count, 0.1, seed)</c>): the upload's <c>--split-seed</c>, or else
 /// the first 8 bytes of <paramref name="SourceSha256"/> read big-endian; anyone holding the file can redo the split from it. Null on
 /// a manifest stored before the seed was recorded.
 /// </param>
+/// <param name="Tokenizer">For a text dataset, the tokenizer its tokens come from (<c>byte</c>: the UTF-8 bytes); null otherwise.</param>
 public sealed record DatasetManifest(
     string Id, string Name, string Owner, string Format, IReadOnlyList<int> InputShape, int Classes, IReadOnlyList<string> ClassNames,
     int Count, string SourceSha256, long SourceBytes, DatasetPart Holdout, IReadOnlyList<DatasetPart> Shards, DateTimeOffset CreatedAt,
-    ulong? SplitSeed = null);
+    ulong? SplitSeed = null, string? Tokenizer = null)
+{
+    /// <summary>The wire name of the text format, the one format an lm job trains on.</summary>
+    public const string TextFormat = "text";
+
+    /// <summary>True for a text dataset (a token stream for lm jobs).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsText => Format == TextFormat;
+}
 
 /// <summary>A dataset as the API shows it: its manifest, <c>ready</c> or <c>deleted</c>, and the jobs that name it.</summary>
 public sealed record DatasetView(DatasetManifest Manifest, string Status, IReadOnlyList<string> Jobs);
@@ -27,7 +40,7 @@ public sealed record DatasetView(DatasetManifest Manifest, string Status, IReadO
 /// Starts (or resumes) a chunked upload: what the file is and how it should be read. The same creator starting the same file
 /// (size and digest) again gets the same upload back with the bytes already received, so a broken transfer resumes.
 /// </summary>
-/// <param name="Format">An upload format's wire name: idx, csv, npz, tabular, png-zip.</param>
+/// <param name="Format">An upload format's wire name: idx, csv, npz, tabular, png-zip, text.</param>
 /// <param name="Shape">For an image CSV, HxW or CxHxW when the pixels per line make no square.</param>
 /// <param name="LabelColumn">For a tabular CSV, the label column's header name (null: label).</param>
 /// <param name="Shards">

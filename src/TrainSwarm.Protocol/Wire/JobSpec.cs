@@ -50,6 +50,15 @@ public sealed record JobSpec
     public GrpoJobSpec GrpoSettings => Grpo ?? new GrpoJobSpec();
 
     /// <summary>
+    /// The uploaded dataset this job trains on, or null: an image job's <c>dataset</c>, or an lm job's <c>lm.corpus</c>, when it is
+    /// a dataset id. Ownership, deletion and the jobs listed under a dataset all read it.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? UploadedDataset => IsRl || IsGrpo ? null
+        : IsLm ? (DatasetIds.IsValid(LmSettings.Corpus) ? LmSettings.Corpus : null)
+        : DatasetIds.IsValid(Dataset) ? Dataset : null;
+
+    /// <summary>
     /// Environment steps (rl), tokens (lm), sequence tokens (grpo) or samples (image) one full update trains, the most a node is paid for.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]

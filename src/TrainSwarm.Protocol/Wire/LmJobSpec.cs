@@ -19,7 +19,7 @@ public sealed record LmJobSpec
     /// <summary>The model preset (<c>gpt-tiny</c> or <c>gpt-small</c>).</summary>
     public string Preset { get; init; } = GptTiny;
 
-    /// <summary>The corpus: a named one (<c>fortunes</c>).</summary>
+    /// <summary>The corpus: a named one (<c>fortunes</c>) or the id of an uploaded text dataset (<c>swarm dataset upload x.txt</c>).</summary>
     public string Corpus { get; init; } = Fortunes;
 
     /// <summary>T: tokens per training window (at most the preset's context).</summary>

@@ -20,7 +20,8 @@ public static class LmJobSpecRules
         var lm = spec.LmSettings;
         var known = Contexts.TryGetValue(lm.Preset ?? "", out var context);
         check(known, "lm.preset", $"must be one of {string.Join(", ", Contexts.Keys)}");
-        check(Corpora.Contains(lm.Corpus), "lm.corpus", $"must be one of {string.Join(", ", Corpora)}");
+        check(Corpora.Contains(lm.Corpus) || DatasetIds.IsValid(lm.Corpus), "lm.corpus",
+            $"must be one of {string.Join(", ", Corpora)} or an uploaded text dataset's id ({DatasetIds.Format})");
         check(lm.SeqLen >= 1 && (!known || lm.SeqLen <= context), "lm.seqLen",
             known ? $"must be between 1 and {context} ({lm.Preset}'s context)" : "must be between 1 and the preset's context");
         check(lm.BatchSize is >= 1 and <= 1024, "lm.batchSize", "must be between 1 and 1024");

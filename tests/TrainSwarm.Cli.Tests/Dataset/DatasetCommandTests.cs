@@ -95,6 +95,27 @@ public sealed class DatasetCommandTests(SwarmFixture swarm)
     }
 
     [Fact]
+    public async Task A_text_file_uploads_as_byte_tokens_cut_into_a_holdout_and_contiguous_token_shards()
+    {
+        var (key, _) = swarm.NewKeyFile();
+        // 1,000 ASCII bytes: 50 blocks of 20 tokens, every tenth held out (100), the other 900 in 2 shards of 450.
+        var file = Csv("corpus.txt", string.Concat(Enumerable.Range(0, 100).Select(i => $"line {i:D4}\n")));
+        var (code, output) = await CliRunner.Run("dataset", "upload", file, "--format", "text", "--shards", "2", "--key", key, "--coordinator", swarm.Url);
+        Assert.True(code == 0, output);
+        var lines = Lines.Of(output);
+        var id = lines[0][..34];
+        Assert.Equal($"{id}  corpus.txt: 1000 tokens (byte tokenizer), 2 shards (text, ready)", lines[0]);
+        Assert.Matches("^holdout +100 tokens   [0-9a-f]{64}  \\(validators only\\)$", lines[2]);
+        Assert.Matches("^shard 0 +450 tokens   [0-9a-f]{64}  tokens \\[0, 450\\) of the training stream$", lines[3]);
+        Assert.Matches("^shard 1 +450 tokens   [0-9a-f]{64}  tokens \\[450, 900\\) of the training stream$", lines[4]);
+        var bad = Path.Combine(swarm.Folder, "latin1.txt");
+        File.WriteAllBytes(bad, [.. "caf"u8, 0xE9, (byte)'\n']);
+        var (badCode, refused) = await CliRunner.Run("dataset", "upload", bad, "--key", key, "--coordinator", swarm.Url);
+        Assert.Equal((1, "error: cannot upload " + bad + ": 422 Invalid dataset: latin1.txt line 1: not UTF-8 text: an invalid byte sequence at byte 3"),
+            (badCode, Lines.Single(refused)));
+    }
+
+    [Fact]
     public async Task A_malformed_file_is_one_line_naming_its_line_and_exit_1()
     {
         var (key, _) = swarm.NewKeyFile();
@@ -108,7 +129,7 @@ public sealed class DatasetCommandTests(SwarmFixture swarm)
     [Theory]
     [InlineData("show", "ds123", 2, "error: 'ds123' is not a dataset id (ds + 32 hex characters) (see --help)")]
     [InlineData("upload", "missing.csv", 1, "error: no file missing.csv")]
-    [InlineData("upload", "data.bin", 1, "error: cannot tell the format of data.bin; give --format (idx, csv, npz, tabular, png-zip)")]
+    [InlineData("upload", "data.bin", 1, "error: cannot tell the format of data.bin; give --format (idx, csv, npz, tabular, png-zip, text)")]
     public async Task Bad_arguments_are_one_line_and_send_nothing(string verb, string argument, int exit, string expected)
     {
         var (key, _) = swarm.NewKeyFile();

@@ -55,12 +55,21 @@ public sealed partial class NodeConsoleObserverTests
     {
         var (console, writer) = Console(interactive: false);
         var observer = new NodeConsoleObserver(console);
-        observer.Scored(Held.RoundId, new UpdateVerdict("ts1node", "blob", true, null, 160, 20, 1.5, 2.3, 0.1, 2.1, 0.3, 0.5));
-        observer.Scored(Held.RoundId, new UpdateVerdict("ts1node", "blob", false, "norm 90.0 above 10 × the median", 160, 20, 90, 2.3, 0.1, 2.3, 0.1, 0));
+        var image = new UpdateVerdict("ts1node", "blob", true, null, 160, 20, 1.5, 2.3, 0.1, 2.1, 0.3, 0.5);
+        observer.Scored(Held.RoundId, image, null);
+        var rejected = new UpdateVerdict("ts1node", "blob", false, "norm 90.0 above 10 × the median", 160, 20, 90, 2.3, 0.1, 2.3, 0.1, 0);
+        observer.Scored(Held.RoundId, rejected, null);
+        // Each kind by the metric it is scored by: lm, held-out loss and perplexity (e^loss); rl, mean return; grpo, exact match.
+        observer.Scored(Held.RoundId, image with { BaseLoss = 3.0, UpdatedLoss = 2.0, BaseAccuracy = 0, UpdatedAccuracy = 0 }, JobKinds.Lm);
+        observer.Scored(Held.RoundId, image with { BaseReturn = 22.5, UpdatedReturn = 131.4 }, JobKinds.Rl);
+        observer.Scored(Held.RoundId, image with { BaseCorrect = 49, UpdatedCorrect = 59, BaseAccuracy = 0.245, UpdatedAccuracy = 0.295 }, JobKinds.Grpo);
         Assert.Equal(
         [
             "j0123456789ab-r0    scored: accepted, holdout loss 2.3000 → 2.1000, accuracy 10.0% → 30.0%, aggregation weight 0.500",
             "j0123456789ab-r0    scored: rejected: norm 90.0 above 10 × the median",
+            "j0123456789ab-r0    scored: accepted, held-out loss 3.0000 → 2.0000, perplexity 20.09 → 7.39, aggregation weight 0.500",
+            "j0123456789ab-r0    scored: accepted, mean return 22.5 → 131.4, aggregation weight 0.500",
+            "j0123456789ab-r0    scored: accepted, held-out exact match 49 → 59 correct (24.5% → 29.5%), aggregation weight 0.500",
         ], Lines.Of(writer.ToString()).Select(l => Time().Replace(l, "")));
     }
 

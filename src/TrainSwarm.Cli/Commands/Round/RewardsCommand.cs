@@ -22,7 +22,10 @@ internal static class RewardsCommand
             var id = parse.GetValue(roundId)!;
             using var client = context.Client(parse.GetValue(coordinator)!);
             var rewards = await Remote.CallAsync(client, $"cannot read the rewards of round {id}", () => client.RoundRewardsAsync(id, cancellation));
-            context.Output(rewards, parse.GetValue(json), r => RewardsView.Render(context.Console, r));
+            // The job's kind says which held-out metric the lines are in.
+            var kind = parse.GetValue(json) ? null
+                : (await Remote.CallAsync(client, $"cannot read job {rewards.JobId}", () => client.JobAsync(rewards.JobId, cancellation))).Spec.Kind;
+            context.Output(rewards, parse.GetValue(json), r => RewardsView.Render(context.Console, r, kind));
             return SwarmApp.Success;
         });
         return command;

@@ -15,8 +15,9 @@ public sealed record RoundNodeStatus(
 
 /// <summary>`swarm round status --json`: the round, the updates delivered to its attempt, its result and rewards once done, and the asking node's
 /// part.</summary>
+/// <param name="Kind">The job's kind (<see cref="JobKinds"/>): which held-out metric its results are in.</param>
 public sealed record RoundStatusReport(
-    RoundView Round, IReadOnlyList<TrainingReceipt> Updates, RoundResult? Result, RoundRewards? Rewards, RoundNodeStatus? Node);
+    RoundView Round, IReadOnlyList<TrainingReceipt> Updates, RoundResult? Result, RoundRewards? Rewards, RoundNodeStatus? Node, string Kind = JobKinds.Image);
 
 /// <summary>`swarm round status`: where a round is, who delivered, how it was judged, and (with --key) this node's part.</summary>
 public static class StatusCommand
@@ -57,6 +58,7 @@ public static class StatusCommand
     {
         var what = $"cannot read round {id}";
         var round = await Remote.CallAsync(client, what, () => client.RoundAsync(id, cancellation));
+        var kind = (await Remote.CallAsync(client, what, () => client.JobAsync(round.JobId, cancellation))).Spec.Kind ?? JobKinds.Image;
         var updates = await Remote.CallAsync(client, what, () => client.RoundUpdatesAsync(id, cancellation));
         RoundResult? result = null;
         RoundRewards? rewards = null;
@@ -84,7 +86,7 @@ public static class StatusCommand
             result?.Verdicts.FirstOrDefault(v => v.Node == address),
             rewards?.Lines.FirstOrDefault(l => l.Node == address));
         }
-        return new RoundStatusReport(round, receipts, result, rewards, node);
+        return new RoundStatusReport(round, receipts, result, rewards, node, kind);
     }
 
     // 404 means "none (yet)" here, not an error.
@@ -137,14 +139,12 @@ public static class StatusCommand
                 });
         }
         if (report.Node is { } node)
-            RenderNode(W, r, node);
+            RenderNode(W, r, node, report.Kind);
         if (report.Result is { } result)
         {
             var m = result.Metrics;
-            W($"result: holdout loss {F4(m.BaseHoldoutLoss)} → {F4(m.HoldoutLoss)}, holdout accuracy {Pct(m.BaseHoldoutAccuracy)} → " +
-                $"{Pct(m.HoldoutAccuracy)}, " +
-              $"test accuracy {Pct(m.TestAccuracy)}; {result.Verdicts.Count(v => v.Accepted)} of {result.Verdicts.Count} updates accepted; new model " +
-                  $"{result.NewModel}");
+            W($"result: {HeldOutText.Round(m, report.Kind)}; {result.Verdicts.Count(v => v.Accepted)} of {result.Verdicts.Count} updates accepted; "
+                + $"new model {result.NewModel}");
         }
         else if (r.Status == RoundStatus.Done)
         {
@@ -152,7 +152,7 @@ public static class StatusCommand
         }
     }
 
-    private static void RenderNode(Action<string> w, RoundView r, RoundNodeStatus node)
+    private static void RenderNode(Action<string> w, RoundView r, RoundNodeStatus node, string kind)
     {
         if (node.Participant is not { } p)
         {
@@ -175,7 +175,7 @@ public static class StatusCommand
         if (node.Verdict is { } v)
         {
             w(v.Accepted
-                ? $"its verdict: accepted, holdout loss {F4(v.BaseLoss)} → {F4(v.UpdatedLoss)}, accuracy {Pct(v.BaseAccuracy)} → {Pct(v.UpdatedAccuracy)}"
+                ? $"its verdict: accepted, {HeldOutText.Verdict(v, kind)}"
                 : $"its verdict: rejected: {v.Reason ?? "no reason given"}");
         }
         if (node.Reward is { } line)

@@ -99,14 +99,10 @@ public sealed class NodeConsoleObserver : INodeObserver
 
     public void StakeRefused(string roundId, string detail) => Line(roundId, $"cannot stake for round {roundId}: {detail}");
 
-    public void Scored(string roundId, UpdateVerdict verdict) =>
-        Line(roundId, verdict.Accepted && verdict.UpdatedReturn is { } updated
-            ? string.Create(CultureInfo.InvariantCulture, $"scored: accepted, mean return {verdict.BaseReturn:F1} → {updated:F1}, ") +
-              $"aggregation weight {verdict.Weight.ToString("F3", CultureInfo.InvariantCulture)}"
-            : verdict.Accepted
-            ? $"scored: accepted, holdout loss {F4(verdict.BaseLoss)} → {F4(verdict.UpdatedLoss)}, accuracy {Pct(verdict.BaseAccuracy)} → " +
-                $"{Pct(verdict.UpdatedAccuracy)}, " +
-              $"aggregation weight {verdict.Weight.ToString("F3", CultureInfo.InvariantCulture)}"
+    // The held-out metric of the job's kind: loss and accuracy (image), loss and perplexity (lm), mean return (rl), exact match (grpo).
+    public void Scored(string roundId, UpdateVerdict verdict, string? kind) =>
+        Line(roundId, verdict.Accepted
+            ? $"scored: accepted, {HeldOutText.Verdict(verdict, kind)}, aggregation weight {verdict.Weight.ToString("F3", CultureInfo.InvariantCulture)}"
             : $"scored: rejected: {verdict.Reason ?? "no reason given"}");
 
     public void PayoutClaimed(RoundRewards rewards, RewardLine line, TransferOutcome claim) =>

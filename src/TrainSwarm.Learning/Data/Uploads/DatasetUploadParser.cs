@@ -20,6 +20,7 @@ public static class DatasetUploadParser
             UploadFormat.Npz => NpzUpload.Parse(bytes, source),
             UploadFormat.Tabular => TabularUpload.Parse(bytes, source, options),
             UploadFormat.PngZip => PngZipUpload.Parse(bytes, source),
+            UploadFormat.Text => throw new ArgumentException("a text upload is a token stream, not samples: parse it with TextUpload", nameof(format)),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an upload format"),
         };
     }

@@ -17,13 +17,16 @@ public enum UploadFormat
 
     /// <summary>A zip of PNG files in one folder per class (the folder's name is the class name).</summary>
     PngZip,
+
+    /// <summary>UTF-8 text for a language model, tokenized byte-level (<see cref="TextUpload"/>).</summary>
+    Text,
 }
 
 /// <summary>The names formats go by on the wire and the command line, and the guess from a file name.</summary>
 public static class UploadFormats
 {
     /// <summary>The wire names, in <see cref="UploadFormat"/> order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["idx", "csv", "npz", "tabular", "png-zip"];
+    public static IReadOnlyList<string> Names { get; } = ["idx", "csv", "npz", "tabular", "png-zip", "text"];
 
     /// <summary>The wire name of <paramref name="format"/>.</summary>
     public static string Name(UploadFormat format) => Names[(int)format];
@@ -41,7 +44,7 @@ public static class UploadFormats
 
     /// <summary>
     /// The format a file name suggests: <c>.npz</c>, <c>.csv</c> (images; tabular must be asked for, since both are CSV),
-    /// <c>.zip</c> (PNG folders unless it holds IDX files, which only its contents tell). Null when the name says nothing.
+    /// <c>.zip</c> (PNG folders unless it holds IDX files, which only its contents tell), <c>.txt</c> (text). Null when the name says nothing.
     /// </summary>
     public static UploadFormat? FromFileName(string fileName)
     {
@@ -49,6 +52,7 @@ public static class UploadFormats
         if (name.EndsWith(".npz", StringComparison.Ordinal)) return UploadFormat.Npz;
         if (name.EndsWith(".csv", StringComparison.Ordinal)) return UploadFormat.Csv;
         if (name.EndsWith(".zip", StringComparison.Ordinal)) return UploadFormat.PngZip;
+        if (name.EndsWith(".txt", StringComparison.Ordinal)) return UploadFormat.Text;
         return null;
     }
 }

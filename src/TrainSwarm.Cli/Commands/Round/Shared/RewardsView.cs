@@ -10,7 +10,8 @@ namespace TrainSwarm.Cli.Commands.Round;
 internal static class RewardsView
 {
     /// <summary>A round's reward receipt as a table: every update's pay and why, the fees, the total.</summary>
-    public static void Render(IAnsiConsole console, RoundRewards r)
+    /// <param name="kind">The job's kind: which held-out metric the lines show (<see cref="HeldOutText.Line"/>).</param>
+    public static void Render(IAnsiConsole console, RoundRewards r, string? kind)
     {
         var w = console.Profile.Out.Writer;
         var t = r.Terms;
@@ -24,12 +25,12 @@ internal static class RewardsView
             + (r.BudgetScaleBps < InvoiceStatement.FullScaleBps ? $"; scaled to {Percent(r.BudgetScaleBps)} by the remaining budget" : ""));
         var table = new Table()
             .AddColumn("node").AddColumn("accepted").AddColumn("reason")
-            .AddColumn(new TableColumn("samples").RightAligned()).AddColumn("holdout loss")
+            .AddColumn(new TableColumn("samples").RightAligned()).AddColumn(HeldOutText.LineHeader(kind))
             .AddColumn(new TableColumn("quality").RightAligned()).AddColumn(new TableColumn("payout").RightAligned())
             .AddColumn(new TableColumn("ledger").RightAligned());
         foreach (var l in r.Lines)
             table.AddRow(Markup.Escape(Remote.Short(l.Node)), l.Accepted ? "yes" : "no", Markup.Escape(l.Reason ?? ""), Count(l.Samples),
-                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{l.BaseLoss:F4} → {l.UpdatedLoss:F4}")),
+                Markup.Escape(HeldOutText.Line(l, kind)),
                 Percent(l.QualityBps), Asset.Format(l.Payout), Entry(l.TransferId, l.Sequence));
         table.AddRow("validator fee", "", "", "", "", "", Asset.Format(r.ValidatorFee.Amount),
             Entry(r.ValidatorFee.TransferId, r.ValidatorFee.Sequence));
