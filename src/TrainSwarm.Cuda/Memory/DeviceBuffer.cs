@@ -29,20 +29,35 @@ public sealed class DeviceBuffer : IDisposable
     public unsafe void Upload<T>(ReadOnlySpan<T> source, long offset = 0) where T : unmanaged
     {
         CheckRange(offset, source.Length, sizeof(T));
+        DrainContext();
         fixed (T* p = source)
             CudaException.Check(NativeMethods.CuMemcpyHtoD(At(offset), p, (nuint)(source.Length * sizeof(T))), "cuMemcpyHtoD");
+        DrainContext();
     }
 
     /// <summary>Copies elements from <paramref name="offset"/> into <paramref name="destination"/> (synchronous: waits for the device).</summary>
     public unsafe void Download<T>(Span<T> destination, long offset = 0) where T : unmanaged
     {
         CheckRange(offset, destination.Length, sizeof(T));
+        DrainContext();
         fixed (T* p = destination)
             CudaException.Check(NativeMethods.CuMemcpyDtoH(p, At(offset), (nuint)(destination.Length * sizeof(T))), "cuMemcpyDtoH");
     }
 
     /// <summary>Sets every element to 0.</summary>
-    public void Clear() => CudaException.Check(NativeMethods.CuMemsetD32(Address, 0, (nuint)Length), "cuMemsetD32");
+    public void Clear()
+    {
+        DrainContext();
+        CudaException.Check(NativeMethods.CuMemsetD32(Address, 0, (nuint)Length), "cuMemsetD32");
+        DrainContext();
+    }
+
+    // The trainers launch on a non-blocking stream, which the legacy default stream that these synchronous copies and memsets
+    // use does not wait for (nor does it wait for them): without a drain, an upload could overwrite a buffer that queued kernels
+    // still read (the epoch's sample order), a download could read weights before the last step wrote them, and a kernel could
+    // read an upload whose DMA had not finished. Copies happen only at the edges (weights in and out, once per epoch), so the
+    // drains cost nothing in the training loop.
+    private static void DrainContext() => CudaException.Check(NativeMethods.CuCtxSynchronize(), "cuCtxSynchronize");
 
     public void Dispose()
     {
