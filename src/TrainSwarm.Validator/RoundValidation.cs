@@ -52,9 +52,10 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             holdoutData = datasets.Holdout(spec, train);
         }
         var baseBytes = await BaseModelAsync(task, cancellation);
-        var split = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
-        var knownBase = _lastScored is { } last && last.Model == round.BaseModel && last.Split == split ? last.Holdout : (EvalResult?)null;
-        var scorer = UpdateScorer.Create(spec, baseBytes, holdoutData, knownBase);
+        var split = SplitOf(spec);
+        // Scored while the round trained (PrescoreAsync): the same scorer on the same base and holdout, and each early update's score.
+        var early = Early.Find(round);
+        var scorer = early?.Scorer is { } ready && early.Split == split ? ready : UpdateScorer.Create(spec, baseBytes, holdoutData, KnownBase(round, split));
 
         var candidates = await FetchAsync(task, cancellation);
         if (slotBlobs is not null)
@@ -62,7 +63,8 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var previous = await PreviousDeltasAsync(task, scorer.BaseWeights, cancellation);
         var check = new ReplayCheck(spec, baseBytes, train, _shards);
         var gpuCheck = GpuReplay.Check(Gpu, spec, baseBytes, train, _shards);
-        var scored = await ReplayAsync(task, check, candidates, scorer.Score(candidates, cancellation, previous), cancellation, gpuCheck);
+        var scored = await ReplayAsync(task, check, candidates, scorer.Score(candidates, cancellation, previous, early?.Evaluations), cancellation,
+            gpuCheck);
         return await AggregateAndPostAsync(task, scorer.BaseWeights, scored, scorer.Model, (accepted, newWeights, newModel) =>
         {
             // With nothing accepted the base stays the global model, and the coordinator retries the round.
@@ -73,6 +75,58 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
                 scorer.Base.Loss, scorer.Base.Accuracy, holdout.Loss, holdout.Accuracy, scorer.HoldoutSamples,
                 onTest.Loss, onTest.Accuracy, onTest.Samples);
         }, cancellation);
+    }
+
+    /// <summary>Early work (<see cref="EarlyScoring"/>) on rounds still training; validation reuses it.</summary>
+    internal EarlyScoring Early { get; } = new();
+
+    private static (double, int?, ulong, int?) SplitOf(JobSpec spec) => (spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
+
+    // The base's holdout score when the previous round's new model is this round's base on the same split (evaluation is deterministic).
+    private EvalResult? KnownBase(RoundView round, (double, int?, ulong, int?) split) =>
+        _lastScored is { } last && last.Model == round.BaseModel && last.Split == split ? last.Holdout : null;
+
+    /// <summary>
+    /// The work on a training round's delivered updates that needs no audit secret, done while the other nodes still train: each new
+    /// update's node key, bytes and final training state are downloaded, and an image round's update (catalogue dataset) is scored on the
+    /// holdout against the base. The verdict is still written at validation, from the same inputs (<see cref="EarlyRound"/>).
+    /// </summary>
+    internal async Task PrescoreAsync(RoundView round, JobSpec spec, CancellationToken cancellation)
+    {
+        var early = Early.For(round);
+        var updates = await retry.RunAsync($"listing round {round.Id}'s updates", c => client.RoundUpdatesAsync(round.Id, c), cancellation);
+        var fresh = updates.Where(u => u.Receipt.Attempt == round.Attempt && !early.Seen.Contains(u.Receipt.UpdateBlob)).ToList();
+        if (fresh.Count == 0)
+            return;
+        if (early.Scorer is null && spec is { IsRl: false, IsLm: false, IsGrpo: false } && !DatasetIds.IsValid(spec.Dataset))
+        {
+            var (train, _) = await datasets.GetAsync(spec.Dataset, cancellation);
+            var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
+            early.Split = SplitOf(spec);
+            early.Scorer = UpdateScorer.Create(spec, baseBytes, datasets.Holdout(spec, train), KnownBase(round, early.Split));
+        }
+        foreach (var submission in fresh)
+        {
+            var receipt = submission.Receipt;
+            early.Seen.Add(receipt.UpdateBlob);
+            if (!early.Keys.TryGetValue(receipt.Node, out var publicKey) && await NodeKeyAsync(receipt.Node, cancellation) is { } found)
+                early.Keys[receipt.Node] = publicKey = found;
+            if (ReceiptChecks.Check(submission, round, publicKey) is not null || (await UpdateBytesAsync(receipt.UpdateBlob, cancellation)).Bytes is not { } bytes)
+                continue;
+            early.Blobs[receipt.UpdateBlob] = bytes;
+            // The final state comes with the update; every kind's chain-end check reads it.
+            if (receipt.Commitments.Count > 0 && receipt.Commitments[^1].State is { } last && Protocol.Blobs.BlobId.IsValid(last)
+                && (await UpdateBytesAsync(last, cancellation)).Bytes is { } state)
+                early.Blobs[last] = state;
+            if (early.Scorer is not { } scorer || CandidateChecks.Decode(new CandidateUpdate(receipt, bytes, null), scorer.BaseWeights).Delta is not { } delta)
+                continue;
+            var weights = WeightSet.Clone(scorer.BaseWeights);
+            WeightSet.AddScaled(weights, delta, 1f);
+            var score = early.Evaluations[receipt.UpdateBlob] = scorer.Evaluate(weights);
+            observer.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"round {round.Id}: scored node {receipt.Node}'s update {receipt.UpdateBlob} early ({updates.Count} of {round.Participants.Count} "
+                + $"updates in): holdout loss {score.Loss:R}, accuracy {score.Accuracy:R}"));
+        }
     }
 
     /// <summary>
@@ -115,6 +169,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var nodesSeen = new HashSet<string>(StringComparer.Ordinal);
         var blobsSeen = new Dictionary<string, string>(StringComparer.Ordinal);
         var candidates = new CandidateUpdate[task.Updates.Count];
+        var early = Early.Find(task.Round);
         // When the coordinator received each update decides which of two near-identical ones keeps its pay.
         var receivedAt = task.Round.Participants.Where(p => p.SubmittedAt is not null)
             .GroupBy(p => p.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.SubmittedAt), StringComparer.Ordinal);
@@ -126,7 +181,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             var submission = task.Updates[i];
             var receipt = submission.Receipt;
             if (!keys.TryGetValue(receipt.Node, out var publicKey))
-                keys[receipt.Node] = publicKey = await NodeKeyAsync(receipt.Node, cancellation);
+                keys[receipt.Node] = publicKey = early?.Keys.GetValueOrDefault(receipt.Node) ?? await NodeKeyAsync(receipt.Node, cancellation);
             var reason = ReceiptChecks.Check(submission, task.Round, publicKey);
             // One update per node, and nobody is paid for a copy of someone else's update.
             if (reason is null && !nodesSeen.Add(receipt.Node))
@@ -238,6 +293,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
 
     internal async Task<(byte[]? Bytes, string? Reason)> UpdateBytesAsync(string blob, CancellationToken cancellation)
     {
+        // Content-addressed and hash-checked when it was downloaded early: the same bytes.
+        if (Early.Blob(blob) is { } early)
+            return (early, null);
         try
         {
             return (await retry.RunAsync($"downloading update {blob}", c => client.GetBlobAsync(blob, c), cancellation), null);
