@@ -37,6 +37,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         if (task.Spec.IsGrpo)
             return await new GrpoRoundValidation(observer, this).RunAsync(task, cancellation);
         var (round, spec) = (task.Round, task.Spec);
+        var phases = new PhaseClock();
         // An upload has no test split of its own: its holdout stands in, so the "test" metrics repeat the holdout's.
         Learning.Data.LabeledImages train, test, holdoutData;
         Dictionary<int, IReadOnlyList<string>>? slotBlobs = null;
@@ -57,15 +58,19 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var early = Early.Find(round);
         var scorer = early?.Scorer is { } ready && early.Split == split ? ready : UpdateScorer.Create(spec, baseBytes, holdoutData, KnownBase(round, split));
 
+        phases.Mark(early?.Scorer == scorer ? "data and base model (scored early)" : "data, base model and its holdout score");
         var candidates = await FetchAsync(task, cancellation);
         if (slotBlobs is not null)
             candidates = candidates.Select(c => ShardNamed(c, round, slotBlobs)).ToList();
         var previous = await PreviousDeltasAsync(task, scorer.BaseWeights, cancellation);
+        phases.Mark("downloads");
         var check = new ReplayCheck(spec, baseBytes, train, _shards);
         var gpuCheck = GpuReplay.Check(Gpu, spec, baseBytes, train, _shards);
-        var scored = await ReplayAsync(task, check, candidates, scorer.Score(candidates, cancellation, previous, early?.Evaluations), cancellation,
-            gpuCheck);
-        return await AggregateAndPostAsync(task, scorer.BaseWeights, scored, scorer.Model, (accepted, newWeights, newModel) =>
+        var scores = scorer.Score(candidates, cancellation, previous, early?.Evaluations);
+        phases.Mark($"scoring ({candidates.Count(c => early?.Evaluations.ContainsKey(c.Receipt.UpdateBlob) == true)} of {candidates.Count} scored early)");
+        var scored = await ReplayAsync(task, check, candidates, scores, cancellation, gpuCheck);
+        phases.Mark("replays");
+        var posted = await AggregateAndPostAsync(task, scorer.BaseWeights, scored, scorer.Model, (accepted, newWeights, newModel) =>
         {
             // With nothing accepted the base stays the global model, and the coordinator retries the round.
             var holdout = accepted ? scorer.Evaluate(newWeights) : scorer.Base;
@@ -75,7 +80,13 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
                 scorer.Base.Loss, scorer.Base.Accuracy, holdout.Loss, holdout.Accuracy, scorer.HoldoutSamples,
                 onTest.Loss, onTest.Accuracy, onTest.Samples);
         }, cancellation);
+        phases.Mark("aggregation, the new model's holdout and test scores, upload and posting");
+        observer.Info($"round {round.Id}: {phases}");
+        return posted;
     }
+
+    /// <summary>Wakes the wait for requested training states when a node answers (null: polling alone).</summary>
+    internal Daemons.EventWakeup? Answers { get; set; }
 
     /// <summary>Early work (<see cref="EarlyScoring"/>) on rounds still training; validation reuses it.</summary>
     internal EarlyScoring Early { get; } = new();
@@ -111,7 +122,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             early.Seen.Add(receipt.UpdateBlob);
             if (!early.Keys.TryGetValue(receipt.Node, out var publicKey) && await NodeKeyAsync(receipt.Node, cancellation) is { } found)
                 early.Keys[receipt.Node] = publicKey = found;
-            if (ReceiptChecks.Check(submission, round, publicKey) is not null || (await UpdateBytesAsync(receipt.UpdateBlob, cancellation)).Bytes is not { } bytes)
+            if (ReceiptChecks.Check(submission, round, publicKey) is not null)
+                continue;
+            if ((await UpdateBytesAsync(receipt.UpdateBlob, cancellation)).Bytes is not { } bytes)
                 continue;
             early.Blobs[receipt.UpdateBlob] = bytes;
             // The final state comes with the update; every kind's chain-end check reads it.
@@ -144,8 +157,12 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             Strategies.Create(spec.Strategy, spec), baseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
         foreach (var verdict in aggregated.Verdicts)
             observer.UpdateScored(round.Id, verdict);
-        var (newModel, stateBlob) = await PublishAsync(task, aggregated.Outcome, model, cancellation);
+        // Blob ids are the hashes of the bytes, so the new model's id is known before its upload finishes: the model is measured (CPU) while
+        // the coordinator stores it (network and disk) instead of after. Publish has written the bytes before it first awaits, so the
+        // measurement may load the same weights into the model meanwhile.
+        var (newModel, stateBlob, uploads) = Publish(task, aggregated.Outcome, model, cancellation);
         var measured = metrics(aggregated.Outcome is not null, aggregated.Outcome?.Weights ?? baseWeights, newModel);
+        await uploads;
         var result = new RoundResult(
             round.Id, round.Attempt, key.Address, round.BaseModel, newModel, spec.Strategy, stateBlob, aggregated.Verdicts, measured);
         var submission = new RoundResultSubmission(result, DocumentSignature.Sign(key, result));
@@ -238,7 +255,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             var requestable = ReplayCheck.Requested(receipt, picks).ToHashSet(StringComparer.Ordinal);
             needs.AddRange(ReplayCheck.Needs(receipt, picks).Select(id => (receipt.Node, id, requestable.Contains(id))));
         }
-        var fetched = await new StateFetcher(client, retry, observer).FetchAsync(round, needs, async (id, c) => (await UpdateBytesAsync(id, c)).Bytes,
+        var fetched = await new StateFetcher(client, retry, observer, Answers).FetchAsync(round, needs, async (id, c) => (await UpdateBytesAsync(id, c)).Bytes,
             cancellation);
 
         var result = new List<ScoredUpdate>(scored.Count);
@@ -315,18 +332,22 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     /// Uploads the aggregate's model (loaded into <paramref name="model"/>) and strategy state, and returns their blob ids.
     /// With nothing accepted the base model and the old state stay the round's.
     /// </summary>
-    internal async Task<(string Model, string? State)> PublishAsync(
+    /// <remarks>The ids are returned at once (a blob's id is its bytes' hash); <c>Uploads</c> completes when the coordinator stored both.</remarks>
+    internal (string Model, string? State, Task Uploads) Publish(
         ValidationTask task, AggregationOutcome? outcome, TrainSwarm.Nn.Module model, CancellationToken cancellation)
     {
         if (outcome is null)
-            return (task.Round.BaseModel, task.StrategyStateBlob);
+            return (task.Round.BaseModel, task.StrategyStateBlob, Task.CompletedTask);
         WeightConversion.Load(model, outcome.Weights);
         var modelBytes = ModuleWeights.ToBytes(model);
-        var newModel = await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
-        if (outcome.State is not { } newState)
-            return (newModel, null);
-        var stateBytes = SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState));
-        return (newModel, await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation));
+        var stateBytes = outcome.State is { } newState ? SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState)) : null;
+        async Task UploadAsync()
+        {
+            await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
+            if (stateBytes is not null)
+                await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation);
+        }
+        return (Protocol.Blobs.BlobId.Of(modelBytes), stateBytes is null ? null : Protocol.Blobs.BlobId.Of(stateBytes), UploadAsync());
     }
     /// <summary>
     /// The previous round's strategy state. A state that cannot be read or does not fit the model is reported and

@@ -51,6 +51,9 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
             // does each delivered update, which is scored while the round's other nodes still train.
             await using var wakeup = new EventWakeup(
                 client, [EventTypes.ValidationStarted, EventTypes.RoundRetried, EventTypes.UpdateReceived], cancellation: cancellation);
+            // Nodes' answers to this validator's state requests end its wait for them (a wake-up of its own, so the loop's is not consumed).
+            await using var answers = new EventWakeup(client, [EventTypes.StatesAnswered], cancellation: cancellation);
+            validation.Answers = answers;
             while (true)
             {
                 var rounds = await retry.RunAsync("listing validating rounds", c => client.RoundsAsync(RoundStatus.Validating, cancellation: c), cancellation);

@@ -65,7 +65,8 @@ public sealed partial class EarlyScoringTests(ITestOutputHelper output)
     private static Match? EarlyLine(string log, string node) =>
         EarlyScored().Matches(log).FirstOrDefault(m => m.Groups["node"].Value == node);
 
-    [GeneratedRegex(@"scored node (?<node>\S+)'s update (?<blob>[0-9a-f]+) early \((?<in>\d+) of \d+ updates in\): holdout loss (?<loss>\S+), accuracy (?<acc>\S+)")]
+    [GeneratedRegex(@"scored node (?<node>\S+)'s update (?<blob>[0-9a-f]+) early \((?<in>\d+) of \d+ updates in\): "
+        + @"holdout loss (?<loss>\S+), accuracy (?<acc>\S+)")]
     private static partial Regex EarlyScored();
 
     private static void Signal(int pid, string signal)

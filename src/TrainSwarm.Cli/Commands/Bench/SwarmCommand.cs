@@ -34,10 +34,11 @@ public static class SwarmCommand
         var dataDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files" };
         var nodeCpus = new Option<string?>("--node-cpus") { Description = "Cores the nodes run on (taskset -c list, e.g. 0); default any" };
         var serviceCpus = new Option<string?>("--service-cpus") { Description = "Cores the coordinator and validator run on (taskset -c list); default any" };
+        var device = new Option<string?>("--device") { Description = "auto|cpu|cuda[:N] for the nodes and validator (default auto: a GPU if there is one)" };
         var command = new Command("swarm", "Time to a target accuracy with N nodes vs one process, coordination overhead, upload bytes.\nExample: " +
             "swarm bench swarm --preset cnn --nodes 3")
         {
-            preset, nodes, innerSteps, target, maxRounds, dataDir, nodeCpus, serviceCpus,
+            preset, nodes, innerSteps, target, maxRounds, dataDir, nodeCpus, serviceCpus, device,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -50,7 +51,7 @@ public static class SwarmCommand
                 Name = "bench", Model = model, Rounds = parse.GetValue(maxRounds), MinNodes = n, MaxNodes = n, InnerSteps = h, BatchSize = 64,
                 LearningRate = 0.001, Optimizer = "adam", OpenSeconds = 30, TrainSeconds = 600,
             };
-            var pinning = (parse.GetValue(nodeCpus), parse.GetValue(serviceCpus));
+            var pinning = new Pinning(parse.GetValue(nodeCpus), parse.GetValue(serviceCpus), parse.GetValue(device));
             var swarm = await RunToTargetAsync(dataset, spec, n, "f32", parse.GetValue(target), pinning, cancellation);
             Print(console, swarm.TimeToTarget);
             Print(console, SingleProcess(dataset, spec, swarm.Samples));
@@ -67,13 +68,14 @@ public static class SwarmCommand
 
     /// <summary>Runs one job on a fresh devnet until a round's test accuracy reaches <paramref name="target"/> (or the rounds run out).</summary>
     private static async Task<SwarmRun> RunToTargetAsync(string dataset, JobSpec spec, int nodes, string encoding, double target,
-        (string? Nodes, string? Services) cpus, CancellationToken cancellation)
+        Pinning cpus, CancellationToken cancellation)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trainswarm-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = nodes,
-                DatasetDirectory = dataset, Encoding = encoding, NodeCpus = cpus.Nodes, ServiceCpus = cpus.Services }, cancellation);
+                DatasetDirectory = dataset, Encoding = encoding, NodeCpus = cpus.Nodes, ServiceCpus = cpus.Services,
+                Device = cpus.Device }, cancellation);
             using var client = devnet.CreatorClient();
             var job = await client.SubmitJobAsync(spec, cancellation: cancellation);
             RoundView? reached = null;
@@ -97,7 +99,7 @@ public static class SwarmCommand
             {
                 var updates = await client.GetAsync<IReadOnlyList<UpdateSubmission>>(Routes.RoundUpdates(r.Id), cancellation);
                 samples += updates.Sum(u => u.Receipt.Samples);
-                phases.Add(RoundPhases.Of(r, updates.Max(u => u.Receipt.ComputeSeconds)));
+                phases.Add(RoundPhases.Of(r, updates.Max(u => u.Receipt.ComputeSeconds), updates.Select(u => u.Receipt.Device ?? "cpu")));
                 foreach (var u in updates)
                 {
                     uploadBytes += (await client.GetBlobAsync(u.Receipt.UpdateBlob, cancellation)).Length + SwarmJson.SerializeToUtf8(u).Length;
