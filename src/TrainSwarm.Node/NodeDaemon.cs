@@ -94,8 +94,10 @@ public sealed class NodeDaemon
             var registration = new Registration(client, hardware, benchmark);
             await RegisterAsync(registration, stopping.Token).ConfigureAwait(false);
 
-            // A round that opens (or is retried) wakes the loop at once, so joining does not wait out the poll interval.
-            await using var wakeup = new EventWakeup(client, [EventTypes.RoundStarted, EventTypes.RoundRetried], _clock, stopping.Token);
+            // A round that opens (or is retried) wakes the loop at once, so joining does not wait out the poll interval; so does a validator's
+            // request for training states, which the poll serves first.
+            await using var wakeup = new EventWakeup(
+                client, [EventTypes.RoundStarted, EventTypes.RoundRetried, EventTypes.StatesRequested], _clock, stopping.Token);
             var failures = 0;
             while (true)
             {

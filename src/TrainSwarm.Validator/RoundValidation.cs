@@ -37,6 +37,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         if (task.Spec.IsGrpo)
             return await new GrpoRoundValidation(observer, this).RunAsync(task, cancellation);
         var (round, spec) = (task.Round, task.Spec);
+        var phases = new PhaseClock();
         // An upload has no test split of its own: its holdout stands in, so the "test" metrics repeat the holdout's.
         Learning.Data.LabeledImages train, test, holdoutData;
         Dictionary<int, IReadOnlyList<string>>? slotBlobs = null;
@@ -52,18 +53,24 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             holdoutData = datasets.Holdout(spec, train);
         }
         var baseBytes = await BaseModelAsync(task, cancellation);
-        var split = (spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
-        var knownBase = _lastScored is { } last && last.Model == round.BaseModel && last.Split == split ? last.Holdout : (EvalResult?)null;
-        var scorer = UpdateScorer.Create(spec, baseBytes, holdoutData, knownBase);
+        var split = SplitOf(spec);
+        // Scored while the round trained (PrescoreAsync): the same scorer on the same base and holdout, and each early update's score.
+        var early = Early.Find(round);
+        var scorer = early?.Scorer is { } ready && early.Split == split ? ready : UpdateScorer.Create(spec, baseBytes, holdoutData, KnownBase(round, split));
 
+        phases.Mark(early?.Scorer == scorer ? "data and base model (scored early)" : "data, base model and its holdout score");
         var candidates = await FetchAsync(task, cancellation);
         if (slotBlobs is not null)
             candidates = candidates.Select(c => ShardNamed(c, round, slotBlobs)).ToList();
         var previous = await PreviousDeltasAsync(task, scorer.BaseWeights, cancellation);
+        phases.Mark("downloads");
         var check = new ReplayCheck(spec, baseBytes, train, _shards);
         var gpuCheck = GpuReplay.Check(GpuReplays, spec, baseBytes, train, _shards);
-        var scored = await ReplayAsync(task, check, candidates, scorer.Score(candidates, cancellation, previous), cancellation, gpuCheck);
-        return await AggregateAndPostAsync(task, scorer.BaseWeights, scored, scorer.Model, (accepted, newWeights, newModel) =>
+        var scores = scorer.Score(candidates, cancellation, previous, early?.Evaluations);
+        phases.Mark($"scoring ({candidates.Count(c => early?.Evaluations.ContainsKey(c.Receipt.UpdateBlob) == true)} of {candidates.Count} scored early)");
+        var scored = await ReplayAsync(task, check, candidates, scores, cancellation, gpuCheck);
+        phases.Mark("replays");
+        var posted = await AggregateAndPostAsync(task, scorer.BaseWeights, scored, scorer.Model, (accepted, newWeights, newModel) =>
         {
             // With nothing accepted the base stays the global model, and the coordinator retries the round.
             var holdout = accepted ? scorer.Evaluate(newWeights) : scorer.Base;
@@ -73,6 +80,66 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
                 scorer.Base.Loss, scorer.Base.Accuracy, holdout.Loss, holdout.Accuracy, scorer.HoldoutSamples,
                 onTest.Loss, onTest.Accuracy, onTest.Samples);
         }, cancellation);
+        phases.Mark("aggregation, the new model's holdout and test scores, upload and posting");
+        observer.Info($"round {round.Id}: {phases}");
+        return posted;
+    }
+
+    /// <summary>Wakes the wait for requested training states when a node answers (null: polling alone).</summary>
+    internal Daemons.EventWakeup? Answers { get; set; }
+
+    /// <summary>Early work (<see cref="EarlyScoring"/>) on rounds still training; validation reuses it.</summary>
+    internal EarlyScoring Early { get; } = new();
+
+    private static (double, int?, ulong, int?) SplitOf(JobSpec spec) => (spec.HoldoutFraction, spec.TrainSamples, spec.Seed, spec.FirstSamples);
+
+    // The base's holdout score when the previous round's new model is this round's base on the same split (evaluation is deterministic).
+    private EvalResult? KnownBase(RoundView round, (double, int?, ulong, int?) split) =>
+        _lastScored is { } last && last.Model == round.BaseModel && last.Split == split ? last.Holdout : null;
+
+    /// <summary>
+    /// The work on a training round's delivered updates that needs no audit secret, done while the other nodes still train: each new
+    /// update's node key, bytes and final training state are downloaded, and an image round's update (catalogue dataset) is scored on the
+    /// holdout against the base. The verdict is still written at validation, from the same inputs (<see cref="EarlyRound"/>).
+    /// </summary>
+    internal async Task PrescoreAsync(RoundView round, JobSpec spec, CancellationToken cancellation)
+    {
+        var early = Early.For(round);
+        var updates = await retry.RunAsync($"listing round {round.Id}'s updates", c => client.RoundUpdatesAsync(round.Id, c), cancellation);
+        var fresh = updates.Where(u => u.Receipt.Attempt == round.Attempt && !early.Seen.Contains(u.Receipt.UpdateBlob)).ToList();
+        if (fresh.Count == 0)
+            return;
+        if (early.Scorer is null && spec is { IsRl: false, IsLm: false, IsGrpo: false } && !DatasetIds.IsValid(spec.Dataset))
+        {
+            var (train, _) = await datasets.GetAsync(spec.Dataset, cancellation);
+            var baseBytes = await retry.RunAsync("downloading the base model", c => client.GetBlobAsync(round.BaseModel, c), cancellation);
+            early.Split = SplitOf(spec);
+            early.Scorer = UpdateScorer.Create(spec, baseBytes, datasets.Holdout(spec, train), KnownBase(round, early.Split));
+        }
+        foreach (var submission in fresh)
+        {
+            var receipt = submission.Receipt;
+            early.Seen.Add(receipt.UpdateBlob);
+            if (!early.Keys.TryGetValue(receipt.Node, out var publicKey) && await NodeKeyAsync(receipt.Node, cancellation) is { } found)
+                early.Keys[receipt.Node] = publicKey = found;
+            if (ReceiptChecks.Check(submission, round, publicKey) is not null)
+                continue;
+            if ((await UpdateBytesAsync(receipt.UpdateBlob, cancellation)).Bytes is not { } bytes)
+                continue;
+            early.Blobs[receipt.UpdateBlob] = bytes;
+            // The final state comes with the update; every kind's chain-end check reads it.
+            if (receipt.Commitments.Count > 0 && receipt.Commitments[^1].State is { } last && Protocol.Blobs.BlobId.IsValid(last)
+                && (await UpdateBytesAsync(last, cancellation)).Bytes is { } state)
+                early.Blobs[last] = state;
+            if (early.Scorer is not { } scorer || CandidateChecks.Decode(new CandidateUpdate(receipt, bytes, null), scorer.BaseWeights).Delta is not { } delta)
+                continue;
+            var weights = WeightSet.Clone(scorer.BaseWeights);
+            WeightSet.AddScaled(weights, delta, 1f);
+            var score = early.Evaluations[receipt.UpdateBlob] = scorer.Evaluate(weights);
+            observer.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"round {round.Id}: scored node {receipt.Node}'s update {receipt.UpdateBlob} early ({updates.Count} of {round.Participants.Count} "
+                + $"updates in): holdout loss {score.Loss:R}, accuracy {score.Accuracy:R}"));
+        }
     }
 
     /// <summary>An lm job's uploaded text corpus: its held-out tokens and each joined slot's tokens and shard blobs, with retries.</summary>
@@ -95,8 +162,12 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             Strategies.Create(spec.Strategy, spec), baseWeights, scored, task.Failures, state, Strategies.OuterOf(spec));
         foreach (var verdict in aggregated.Verdicts)
             observer.UpdateScored(round.Id, verdict);
-        var (newModel, stateBlob) = await PublishAsync(task, aggregated.Outcome, model, cancellation);
+        // Blob ids are the hashes of the bytes, so the new model's id is known before its upload finishes: the model is measured (CPU) while
+        // the coordinator stores it (network and disk) instead of after. Publish has written the bytes before it first awaits, so the
+        // measurement may load the same weights into the model meanwhile.
+        var (newModel, stateBlob, uploads) = Publish(task, aggregated.Outcome, model, cancellation);
         var measured = metrics(aggregated.Outcome is not null, aggregated.Outcome?.Weights ?? baseWeights, newModel);
+        await uploads;
         var result = new RoundResult(
             round.Id, round.Attempt, key.Address, round.BaseModel, newModel, spec.Strategy, stateBlob, aggregated.Verdicts, measured);
         var submission = new RoundResultSubmission(result, DocumentSignature.Sign(key, result));
@@ -120,6 +191,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
         var nodesSeen = new HashSet<string>(StringComparer.Ordinal);
         var blobsSeen = new Dictionary<string, string>(StringComparer.Ordinal);
         var candidates = new CandidateUpdate[task.Updates.Count];
+        var early = Early.Find(task.Round);
         // When the coordinator received each update decides which of two near-identical ones keeps its pay.
         var receivedAt = task.Round.Participants.Where(p => p.SubmittedAt is not null)
             .GroupBy(p => p.Node, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Min(p => p.SubmittedAt), StringComparer.Ordinal);
@@ -131,7 +203,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             var submission = task.Updates[i];
             var receipt = submission.Receipt;
             if (!keys.TryGetValue(receipt.Node, out var publicKey))
-                keys[receipt.Node] = publicKey = await NodeKeyAsync(receipt.Node, cancellation);
+                keys[receipt.Node] = publicKey = early?.Keys.GetValueOrDefault(receipt.Node) ?? await NodeKeyAsync(receipt.Node, cancellation);
             var reason = ReceiptChecks.Check(submission, task.Round, publicKey);
             // One update per node, and nobody is paid for a copy of someone else's update.
             if (reason is null && !nodesSeen.Add(receipt.Node))
@@ -188,7 +260,7 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
             var requestable = ReplayCheck.Requested(receipt, picks).ToHashSet(StringComparer.Ordinal);
             needs.AddRange(ReplayCheck.Needs(receipt, picks).Select(id => (receipt.Node, id, requestable.Contains(id))));
         }
-        var fetched = await new StateFetcher(client, retry, observer).FetchAsync(round, needs, async (id, c) => (await UpdateBytesAsync(id, c)).Bytes,
+        var fetched = await new StateFetcher(client, retry, observer, Answers).FetchAsync(round, needs, async (id, c) => (await UpdateBytesAsync(id, c)).Bytes,
             cancellation);
 
         var result = new List<ScoredUpdate>(scored.Count);
@@ -247,6 +319,9 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
 
     internal async Task<(byte[]? Bytes, string? Reason)> UpdateBytesAsync(string blob, CancellationToken cancellation)
     {
+        // Content-addressed and hash-checked when it was downloaded early: the same bytes.
+        if (Early.Blob(blob) is { } early)
+            return (early, null);
         try
         {
             return (await retry.RunAsync($"downloading update {blob}", c => client.GetBlobAsync(blob, c), cancellation), null);
@@ -266,18 +341,22 @@ internal sealed class RoundValidation(SwarmClient client, ActorKey key, Validato
     /// Uploads the aggregate's model (loaded into <paramref name="model"/>) and strategy state, and returns their blob ids.
     /// With nothing accepted the base model and the old state stay the round's.
     /// </summary>
-    internal async Task<(string Model, string? State)> PublishAsync(
+    /// <remarks>The ids are returned at once (a blob's id is its bytes' hash); <c>Uploads</c> completes when the coordinator stored both.</remarks>
+    internal (string Model, string? State, Task Uploads) Publish(
         ValidationTask task, AggregationOutcome? outcome, TrainSwarm.Nn.Module model, CancellationToken cancellation)
     {
         if (outcome is null)
-            return (task.Round.BaseModel, task.StrategyStateBlob);
+            return (task.Round.BaseModel, task.StrategyStateBlob, Task.CompletedTask);
         WeightConversion.Load(model, outcome.Weights);
         var modelBytes = ModuleWeights.ToBytes(model);
-        var newModel = await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
-        if (outcome.State is not { } newState)
-            return (newModel, null);
-        var stateBytes = SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState));
-        return (newModel, await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation));
+        var stateBytes = outcome.State is { } newState ? SafeTensorsWriter.ToBytes(WeightConversion.ToNamedArrays(newState)) : null;
+        async Task UploadAsync()
+        {
+            await retry.RunAsync("uploading the new model", c => client.PutBlobAsync(modelBytes, c), cancellation);
+            if (stateBytes is not null)
+                await retry.RunAsync("uploading the strategy state", c => client.PutBlobAsync(stateBytes, c), cancellation);
+        }
+        return (Protocol.Blobs.BlobId.Of(modelBytes), stateBytes is null ? null : Protocol.Blobs.BlobId.Of(stateBytes), UploadAsync());
     }
     /// <summary>
     /// The previous round's strategy state. A state that cannot be read or does not fit the model is reported and

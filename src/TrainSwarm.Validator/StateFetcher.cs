@@ -16,9 +16,10 @@ internal sealed record FetchedStates(Dictionary<string, byte[]> Blobs, HashSet<(
 /// the coordinator, and the validator waits until every request is answered or its window closed (the coordinator's
 /// clock decides, so every validator of a quorum sees the same answers).
 /// </summary>
-internal sealed class StateFetcher(SwarmClient client, ValidatorRetry retry, IValidatorObserver observer)
+/// <param name="answers">Wakes the wait for answers when a node answers (live events); null: the check interval alone.</param>
+internal sealed class StateFetcher(SwarmClient client, ValidatorRetry retry, IValidatorObserver observer, Daemons.EventWakeup? answers = null)
 {
-    // How often the coordinator is asked whether the nodes answered: well under a node's own poll of half a second.
+    // How often the coordinator is asked whether the nodes answered, at most: each answer's event cuts the wait short.
     private static readonly TimeSpan AnswerPoll = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
@@ -51,7 +52,10 @@ internal sealed class StateFetcher(SwarmClient client, ValidatorRetry retry, IVa
         var wanted = missing.Select(m => (m.Node, m.State)).ToHashSet();
         while (views.Any(v => v.Status == StateRequestStatus.Pending && wanted.Contains((v.Node, v.State))))
         {
-            await Task.Delay(AnswerPoll, cancellation);
+            if (answers is null)
+                await Task.Delay(AnswerPoll, cancellation);
+            else
+                await answers.SleepAsync(AnswerPoll, cancellation);
             views = await retry.RunAsync("reading the state requests", c => client.StateRequestsAsync(round.Id, null, c), cancellation);
         }
         var seconds = clock.Elapsed.TotalSeconds;

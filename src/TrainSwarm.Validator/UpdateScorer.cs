@@ -75,10 +75,11 @@ public sealed class UpdateScorer
 
     /// <summary>
     /// One scored update per candidate, in order: decoded, checked as a round (norms and directions are compared across
-    /// it, and with <paramref name="previous"/>, the previous round's deltas), scored.
+    /// it, and with <paramref name="previous"/>, the previous round's deltas), scored. <paramref name="known"/> holds scores of base +
+    /// delta by update blob already taken on this scorer (while the round trained): evaluation is deterministic, so they are reused.
     /// </summary>
-    public IReadOnlyList<ScoredUpdate> Score(
-        IReadOnlyList<CandidateUpdate> candidates, CancellationToken cancellation = default, IReadOnlyList<PreviousDelta>? previous = null)
+    public IReadOnlyList<ScoredUpdate> Score(IReadOnlyList<CandidateUpdate> candidates, CancellationToken cancellation = default,
+        IReadOnlyList<PreviousDelta>? previous = null, IReadOnlyDictionary<string, EvalResult>? known = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         var (deltas, reasons, norms, contributions) = CandidateChecks.Prepare(candidates, previous ?? [], BaseWeights);
@@ -96,9 +97,14 @@ public sealed class UpdateScorer
             EvalResult? updated = null;
             if (reasons[i] is null)
             {
-                var weights = WeightSet.Clone(BaseWeights);
-                WeightSet.AddScaled(weights, deltas[i]!, 1f);
-                updated = Evaluate(weights);
+                if (known?.TryGetValue(receipt.UpdateBlob, out var early) == true)
+                    updated = early;
+                else
+                {
+                    var weights = WeightSet.Clone(BaseWeights);
+                    WeightSet.AddScaled(weights, deltas[i]!, 1f);
+                    updated = Evaluate(weights);
+                }
                 // Finite values can still overflow the logits; such a model cannot be scored or used.
                 if (!double.IsFinite(updated.Value.Loss))
                     (reasons[i], updated) = ("the updated model's holdout loss is not finite", null);

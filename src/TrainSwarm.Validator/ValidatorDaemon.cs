@@ -22,6 +22,10 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
     private readonly ValidatorOptions _options = options ?? throw new ArgumentNullException(nameof(options));
     private readonly IValidatorObserver _observer = observer ?? throw new ArgumentNullException(nameof(observer));
     private readonly Dictionary<string, DateTimeOffset> _skipUntil = new(StringComparer.Ordinal);
+    // A job's spec never changes once submitted: looked up once per job for the rounds scored early.
+    private readonly Dictionary<string, JobSpec> _specs = new(StringComparer.Ordinal);
+    // Round attempts whose early scoring failed: not tried again (a missing dataset would fail every poll); validation does the work.
+    private readonly HashSet<string> _earlyFailed = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Runs until <paramref name="cancellation"/> fires, then returns normally. Throws only for what no retry can fix:
@@ -45,20 +49,51 @@ public sealed class ValidatorDaemon(ValidatorOptions options, IValidatorObserver
             _observer.Info(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rl code compiled in {warm.TotalSeconds:F1} s"));
             await retry.RunAsync("registering with the coordinator", c => client.RegisterActorAsync("validator", c), cancellation);
             _observer.Registered(key.Address, _options.Coordinator);
-            // A round whose updates are all in (or whose deadline moved it on) wakes the loop at once instead of at the next poll.
-            await using var wakeup = new EventWakeup(client, [EventTypes.ValidationStarted, EventTypes.RoundRetried], cancellation: cancellation);
+            // A round whose updates are all in (or whose deadline moved it on) wakes the loop at once instead of at the next poll, and so
+            // does each delivered update, which is scored while the round's other nodes still train.
+            await using var wakeup = new EventWakeup(
+                client, [EventTypes.ValidationStarted, EventTypes.RoundRetried, EventTypes.UpdateReceived], cancellation: cancellation);
+            // Nodes' answers to this validator's state requests end its wait for them (a wake-up of its own, so the loop's is not consumed).
+            await using var answers = new EventWakeup(client, [EventTypes.StatesAnswered], cancellation: cancellation);
+            validation.Answers = answers;
             while (true)
             {
                 var rounds = await retry.RunAsync("listing validating rounds", c => client.RoundsAsync(RoundStatus.Validating, cancellation: c), cancellation);
                 ForgetFinished(rounds);
                 foreach (var round in rounds.OrderBy(r => r.ValidatingAt ?? r.OpenedAt))
                     await ValidateAsync(client, retry, validation, round, cancellation);
+                var training = await retry.RunAsync("listing training rounds", c => client.RoundsAsync(RoundStatus.Training, cancellation: c), cancellation);
+                validation.Early.Keep(rounds.Concat(training).Select(EarlyRound.KeyOf).ToHashSet(StringComparer.Ordinal));
+                foreach (var round in training.OrderBy(r => r.TrainingAt ?? r.OpenedAt))
+                    await PrescoreAsync(client, validation, round, cancellation);
                 await wakeup.SleepAsync(_options.PollInterval, cancellation);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             // Ctrl+C: a round in progress is abandoned; its lease runs out and it is taken again.
+        }
+    }
+
+    /// <summary>
+    /// Scores <paramref name="round"/>'s delivered updates while it still trains (<see cref="RoundValidation.PrescoreAsync"/>). An optimization
+    /// only: whatever goes wrong here is reported and validation does the work as before.
+    /// </summary>
+    private async Task PrescoreAsync(SwarmClient client, RoundValidation validation, RoundView round, CancellationToken cancellation)
+    {
+        if (_earlyFailed.Contains(EarlyRound.KeyOf(round)))
+            return;
+        try
+        {
+            if (!_specs.TryGetValue(round.JobId, out var spec))
+                _specs[round.JobId] = spec = (await client.JobAsync(round.JobId, cancellation)).Spec;
+            await validation.PrescoreAsync(round, spec, cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            // What was done before the failure stays exact and is used.
+            _observer.Error($"round {round.Id}: scoring its updates early failed ({e.Message}); validation will score them", e);
+            _earlyFailed.Add(EarlyRound.KeyOf(round));
         }
     }
 

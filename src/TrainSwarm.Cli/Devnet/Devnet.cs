@@ -46,6 +46,12 @@ public sealed record DevnetOptions
     /// `swarm validator start`. Tests use it to run a validator that misbehaves; the product never does.
     /// </summary>
     public IReadOnlyDictionary<int, string> ValidatorPrograms { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>Cores the nodes run on (`taskset -c` list, e.g. "0"); null: any. The benchmarks keep nodes and services apart with it.</summary>
+    public string? NodeCpus { get; init; }
+
+    /// <summary>Cores the coordinator and the validators run on (`taskset -c` list); null: any.</summary>
+    public string? ServiceCpus { get; init; }
 }
 
 /// <summary>
@@ -136,7 +142,7 @@ public sealed class Devnet : IAsyncDisposable
                 var name = ValidatorName(i);
                 devnet._validators.Add(SwarmProcess.Start(name, devnet.DaemonArgs("validator", devnet.KeyPath(name), devnet.ReplicaOfValidator(i)),
                     devnet.LogPath(name),
-                    program: options.ValidatorPrograms.GetValueOrDefault(i)));
+                    program: options.ValidatorPrograms.GetValueOrDefault(i), cpus: options.ServiceCpus));
             }
             await devnet.FundAsync(devnet.Creator, "creator", CreatorFunds, cancellation);
             for (var i = 1; i <= options.Nodes; i++)
@@ -177,7 +183,7 @@ public sealed class Devnet : IAsyncDisposable
         var coordinator = _coordinators[replica] = SwarmProcess.Start(name,
             ["coordinator", "run", "--devnet", "--url", url.ToString().TrimEnd('/'), "--data-dir", Path.Combine(DataDirectory, "coordinator"),
                 .. database, .. ValidatorAddresses.SelectMany(a => new[] { "--validator", a })],
-            LogPath(name));
+            LogPath(name), cpus: _options.ServiceCpus);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -207,7 +213,7 @@ public sealed class Devnet : IAsyncDisposable
         var config = Path.ChangeExtension(KeyPath(name), ".config.json");
         var process = SwarmProcess.Start(name, [.. DaemonArgs("node", KeyPath(name), ReplicaOfNode(number)), "--name", name, "--encoding", _options.Encoding,
             "--config", config,
-            .. extraArgs], LogPath(name));
+            .. extraArgs], LogPath(name), cpus: _options.NodeCpus);
         var index = _nodes.FindIndex(n => n.Name == name);
         if (index >= 0)
             _nodes[index] = process;

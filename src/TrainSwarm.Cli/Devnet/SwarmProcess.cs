@@ -31,13 +31,18 @@ public sealed class SwarmProcess : IDisposable
 
     /// <summary>Starts `swarm ARGS` with output appended to <paramref name="logPath"/>.</summary>
     /// <param name="program">Another .NET assembly (.dll) to run with the same host instead of `swarm` (a test's helper program).</param>
+    /// <param name="cpus">
+    /// Cores the process may run on, as `taskset -c` reads them ("0", "1-3"); null: any. Set before the program starts, so every thread
+    /// of it inherits the mask (the benchmarks pin nodes and services apart with it).
+    /// </param>
     public static SwarmProcess Start(string name, IReadOnlyList<string> args, string logPath, IReadOnlyDictionary<string, string>? environment = null,
-        string? program = null)
+        string? program = null, string? cpus = null)
     {
         if (program is not null)
             return StartDll(name, program, args, logPath, environment);
         var (host, prefix) = SelfCommand();
-        return Launch(name, host, prefix, args, logPath, environment);
+        return cpus is null ? Launch(name, host, prefix, args, logPath, environment)
+            : Launch(name, "taskset", ["-c", cpus, host, .. prefix], args, logPath, environment);
     }
 
     /// <summary>

@@ -30,6 +30,10 @@ public sealed class RoundStates(SwarmState state, StateCommitter committer, Perm
                 state.PutStateRequest(changes, request);
                 existing[(request.Node, request.State)] = request;
             }
+            // Wakes the nodes, which would otherwise see the requests at their next poll (up to a poll interval on the round's critical path).
+            if (added.Count > 0)
+                changes.Event(job.Id, roundId, new Happening(EventTypes.StatesRequested, null,
+                    $"round {round.Index}: {added.Count} training states requested from {added.Select(r => r.Node).Distinct().Count()} nodes"));
             return List(existing.Values, null);
         }, cancellation);
     }
@@ -41,7 +45,7 @@ public sealed class RoundStates(SwarmState state, StateCommitter committer, Perm
             throw Refuse.Invalid("a body {attempt, states: [ids]} is required");
         return committer.MutateAsync(changes =>
         {
-            var (_, round) = state.RunningRound(roundId);
+            var (job, round) = state.RunningRound(roundId);
             var existing = state.StateRequestsOf(roundId, round.Attempt);
             var answered = Refuse.Unless(StateRequests.Answer(round, node, answer, existing, blobs.Exists, state.Now));
             foreach (var request in answered)
@@ -49,6 +53,10 @@ public sealed class RoundStates(SwarmState state, StateCommitter committer, Perm
                 state.PutStateRequest(changes, request);
                 existing[(request.Node, request.State)] = request;
             }
+            // Wakes the validator waiting for the answers, which would otherwise look at its next check.
+            if (answered.Count > 0)
+                changes.Event(job.Id, roundId,
+                    new Happening(EventTypes.StatesAnswered, node, $"round {round.Index}: {answered.Count} training states answered"));
             state.MarkSeen(changes, node);
             return List(existing.Values, node);
         }, cancellation);

@@ -13,6 +13,10 @@ public static class EventTypes
     public const string NodeDropped = "node-dropped";
     public const string NodeSlashed = "node-slashed";
     public const string ValidationStarted = "validation-started";
+    /// <summary>A validator asked nodes for training states to replay (nodes wake on it and answer at once).</summary>
+    public const string StatesRequested = "states-requested";
+    /// <summary>A node answered state requests (the validator waiting for them wakes on it).</summary>
+    public const string StatesAnswered = "states-answered";
     public const string UpdateScored = "update-scored";
     public const string ResultPosted = "result-posted";
     public const string ValidatorDissented = "validator-dissented";

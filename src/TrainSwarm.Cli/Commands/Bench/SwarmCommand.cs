@@ -32,10 +32,13 @@ public static class SwarmCommand
         var target = new Option<double>("--target") { Description = "Test accuracy to reach", DefaultValueFactory = _ => 0.85 };
         var maxRounds = CommonOptions.Positive("--max-rounds", "Give up after this many rounds", 40);
         var dataDir = new Option<string?>("--dataset-dir") { Description = "Folder holding the Fashion-MNIST IDX files" };
+        var nodeCpus = new Option<string?>("--node-cpus") { Description = "Cores the nodes run on (taskset -c list, e.g. 0); default any" };
+        var serviceCpus = new Option<string?>("--service-cpus") { Description = "Cores the coordinator and validator run on (taskset -c list); default any" };
+        var device = new Option<string?>("--device") { Description = "auto|cpu|cuda[:N] for the nodes and validator (default auto: a GPU if there is one)" };
         var command = new Command("swarm", "Time to a target accuracy with N nodes vs one process, coordination overhead, upload bytes.\nExample: " +
             "swarm bench swarm --preset cnn --nodes 3")
         {
-            preset, nodes, innerSteps, target, maxRounds, dataDir,
+            preset, nodes, innerSteps, target, maxRounds, dataDir, nodeCpus, serviceCpus, device,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -48,12 +51,13 @@ public static class SwarmCommand
                 Name = "bench", Model = model, Rounds = parse.GetValue(maxRounds), MinNodes = n, MaxNodes = n, InnerSteps = h, BatchSize = 64,
                 LearningRate = 0.001, Optimizer = "adam", OpenSeconds = 30, TrainSeconds = 600,
             };
-            var swarm = await RunToTargetAsync(dataset, spec, n, "f32", parse.GetValue(target), cancellation);
+            var pinning = new Pinning(parse.GetValue(nodeCpus), parse.GetValue(serviceCpus), parse.GetValue(device));
+            var swarm = await RunToTargetAsync(dataset, spec, n, "f32", parse.GetValue(target), pinning, cancellation);
             Print(console, swarm.TimeToTarget);
             Print(console, SingleProcess(dataset, spec, swarm.Samples));
             Print(console, swarm.Overhead);
             Print(console, swarm.Upload);
-            var int8 = await RunToTargetAsync(dataset, spec with { Rounds = 2 }, n, "int8", 2.0, cancellation);
+            var int8 = await RunToTargetAsync(dataset, spec with { Rounds = 2 }, n, "int8", 2.0, pinning, cancellation);
             Print(console, int8.Upload);
             return SwarmApp.Success;
         });
@@ -64,13 +68,14 @@ public static class SwarmCommand
 
     /// <summary>Runs one job on a fresh devnet until a round's test accuracy reaches <paramref name="target"/> (or the rounds run out).</summary>
     private static async Task<SwarmRun> RunToTargetAsync(string dataset, JobSpec spec, int nodes, string encoding, double target,
-        CancellationToken cancellation)
+        Pinning cpus, CancellationToken cancellation)
     {
         var folder = Path.Combine(Path.GetTempPath(), "trainswarm-bench-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             await using var devnet = await Cli.Devnet.Devnet.StartAsync(new DevnetOptions { DataDirectory = folder, Nodes = nodes,
-                DatasetDirectory = dataset, Encoding = encoding }, cancellation);
+                DatasetDirectory = dataset, Encoding = encoding, NodeCpus = cpus.Nodes, ServiceCpus = cpus.Services,
+                Device = cpus.Device }, cancellation);
             using var client = devnet.CreatorClient();
             var job = await client.SubmitJobAsync(spec, cancellation: cancellation);
             RoundView? reached = null;
@@ -89,13 +94,12 @@ public static class SwarmCommand
                 r.Index).ToList();
             long samples = 0, uploadBytes = 0;
             var uploads = 0;
-            var fractions = new List<double>();
+            var phases = new List<RoundPhases>();
             foreach (var r in rounds)
             {
                 var updates = await client.GetAsync<IReadOnlyList<UpdateSubmission>>(Routes.RoundUpdates(r.Id), cancellation);
                 samples += updates.Sum(u => u.Receipt.Samples);
-                var wall = (r.DoneAt!.Value - r.OpenedAt).TotalSeconds;
-                fractions.Add((wall - updates.Max(u => u.Receipt.ComputeSeconds)) / wall);
+                phases.Add(RoundPhases.Of(r, updates.Max(u => u.Receipt.ComputeSeconds), updates.Select(u => u.Receipt.Device ?? "cpu")));
                 foreach (var u in updates)
                 {
                     uploadBytes += (await client.GetBlobAsync(u.Receipt.UpdateBlob, cancellation)).Length + SwarmJson.SerializeToUtf8(u).Length;
@@ -105,7 +109,6 @@ public static class SwarmCommand
             var modelBytes = (await client.GetBlobAsync(rounds[0].BaseModel, cancellation)).Length;
             var perUpload = (double)uploadBytes / uploads;
             var syncBytes = (double)spec.InnerSteps * modelBytes;
-            fractions.Sort();
             return new SwarmRun(
                 new
                 {
@@ -114,12 +117,7 @@ public static class SwarmCommand
                     test_accuracy = Math.Round(reached.Metrics!.TestAccuracy, 4),
                 },
                 samples,
-                new
-                {
-                    figure = "coordination_overhead", inner_steps = spec.InnerSteps, rounds = fractions.Count,
-                    mean_fraction = Math.Round(fractions.Average(), 4), median_fraction = Math.Round(fractions[fractions.Count / 2], 4),
-                    definition = "(round wall time - slowest node's compute seconds) / round wall time",
-                },
+                RoundPhases.Figure(phases, spec.InnerSteps, cpus),
                 new
                 {
                     figure = "upload_per_node_round", encoding, bytes = Math.Round(perUpload), model_bytes = modelBytes, inner_steps = spec.InnerSteps,
