@@ -4,7 +4,7 @@ using TrainSwarm.Cli.Devnet;
 
 namespace TrainSwarm.Cli.Commands.Bench;
 
-/// <summary>`swarm bench crash`: the coordinator SIGKILLed at random moments and restarted while nodes train; nothing acknowledged or paid may be lost.</summary>
+/// <summary>`swarm bench crash`: the coordinator SIGKILLed at random moments and restarted while nodes train; nothing acknowledged or paid is lost.</summary>
 public static class CrashCommand
 {
     /// <summary>Builds the `bench crash` command with <paramref name="context"/>.</summary>
