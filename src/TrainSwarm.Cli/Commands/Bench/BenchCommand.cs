@@ -25,5 +25,6 @@ public static class BenchCommand
         DataUploadCommand.Create(context),
         UploadParityCommand.Create(context),
         FailoverCommand.Create(context),
+        CrashCommand.Create(context),
     };
 }

@@ -128,7 +128,7 @@ public sealed record ChurnSettlement(
     }
 
     // Every committed transfer by id, read a page at a time from genesis.
-    private static async Task<Dictionary<string, TransferWire>> LedgerTransfersAsync(SwarmClient client, CancellationToken cancellation)
+    internal static async Task<Dictionary<string, TransferWire>> LedgerTransfersAsync(SwarmClient client, CancellationToken cancellation)
     {
         var transfers = new Dictionary<string, TransferWire>(StringComparer.Ordinal);
         long after = 0;

@@ -80,7 +80,7 @@ public sealed class NodeConsoleObserver : INodeObserver
         Line(receipt.RoundId, $"submitted: {receipt.Steps} steps, {N(receipt.Samples)} samples of {receipt.DatasetUsed}, final loss " +
                               $"{(receipt.LossCurve.Count > 0 ? F4(receipt.LossCurve[^1]) : "-")}, " +
                               $"{receipt.ComputeSeconds.ToString("F1", CultureInfo.InvariantCulture)} s compute, {receipt.Encoding}; " +
-                              $"acknowledged at {ack.ReceivedAt.ToLocalTime():HH:mm:ss}");
+                              $"acknowledged at {ack.ReceivedAt.ToLocalTime():HH:mm:ss} (attempt {ack.Attempt}, update {ack.UpdateBlob})");
 
     public void Skipped(string? roundId, string reason)
     {
