@@ -146,7 +146,8 @@ public static partial class ChurnRun
         }
     }
 
-    private static async Task<JobView> WaitForEndAsync(SwarmClient client, string jobId, TimeSpan timeout, CancellationToken cancellation)
+    /// <summary>Polls the job until it is no longer running (or <paramref name="timeout"/> passes); the crash bench waits the same way.</summary>
+    internal static async Task<JobView> WaitForEndAsync(SwarmClient client, string jobId, TimeSpan timeout, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)

@@ -78,7 +78,7 @@ public static class CrashRun
     {
         var jobs = new List<JobView>();
         foreach (var id in jobIds)
-            jobs.Add(await WaitForEndAsync(client, id, TimeSpan.FromMinutes(5 + 3.0 * settings.RoundsPerJob), cancellation));
+            jobs.Add(await ChurnRun.WaitForEndAsync(client, id, TimeSpan.FromMinutes(5 + 3.0 * settings.RoundsPerJob), cancellation));
         var rounds = new List<RoundView>();
         foreach (var id in jobIds)
             rounds.AddRange(await client.JobRoundsAsync(id, cancellation));
@@ -125,19 +125,5 @@ public static class CrashRun
         var spec = Spec(settings, number);
         var quote = await client.QuoteAsync(spec, cancellation);
         return (await client.SubmitJobAsync(spec, quote, quote.Total, 24 * 3600, cancellation: cancellation)).Id;
-    }
-
-    private static async Task<JobView> WaitForEndAsync(SwarmClient client, string jobId, TimeSpan timeout, CancellationToken cancellation)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var job = await client.JobAsync(jobId, cancellation);
-            if (job.Status != JobStatus.Running)
-                return job;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"job {jobId} did not end within {timeout.TotalMinutes:F0} minutes ({job.RoundsDone} rounds done)");
-            await Task.Delay(500, cancellation);
-        }
     }
 }
